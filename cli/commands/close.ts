@@ -1,0 +1,29 @@
+import { Command } from 'commander';
+import { LogbookError } from '../../src/errors.js';
+import type { Io } from '../io.js';
+import { collect, openLogbook, printJson, textValue } from '../io.js';
+
+export function closeCommand(io: Io): Command {
+  return new Command('close')
+    .description('complete or abandon the session')
+    .option('--complete', 'mark the session completed')
+    .option('--abandon', 'mark the session abandoned (needs --reason)')
+    .option('--reason <text>', 'why it was abandoned (or closed)')
+    .option('--summary <text>', 'summary of the outcome')
+    .option('--learning <text>', 'a learning to keep (repeatable)', collect, [])
+    .option('--session <S>', 'session (default: current)')
+    .option('--json', 'print the closed session as JSON')
+    .action(async (opts: { complete?: boolean; abandon?: boolean; reason?: string; summary?: string; learning: string[]; session?: string; json?: boolean }) => {
+      if (Boolean(opts.complete) === Boolean(opts.abandon)) {
+        throw new LogbookError('INVALID_INPUT', 'close needs exactly one of --complete or --abandon', { hint: 'logbook close --complete, or logbook close --abandon --reason "…"' });
+      }
+      const { session } = await openLogbook(io, { session: opts.session }).close({
+        outcome: opts.complete ? 'completed' : 'abandoned',
+        ...(opts.reason !== undefined ? { reason: await textValue(io, opts.reason) } : {}),
+        ...(opts.summary !== undefined ? { summary: await textValue(io, opts.summary) } : {}),
+        learnings: opts.learning,
+      });
+      if (opts.json) return printJson(io, session);
+      io.stdout(`${session.status === 'completed' ? 'Completed' : 'Abandoned'} ${session.stable} (${session.shortname}).\n`);
+    });
+}

@@ -1,0 +1,35 @@
+import { Command } from 'commander';
+import type { LogOptions } from '../../src/logbook.js';
+import { eventLine } from '../format.js';
+import type { Io } from '../io.js';
+import { collect, openLogbook, printJson, textValue } from '../io.js';
+
+export function logCommand(io: Io): Command {
+  return new Command('log')
+    .description('add entries to the session log (several flags at once are fine; - reads stdin)')
+    .option('--progress <text>', 'progress on the current step')
+    .option('--step <name>', 'name of the step --progress/--done refers to')
+    .option('--done <text>', 'a step that is complete')
+    .option('--decision <text>', 'a decision')
+    .option('--rationale <text>', 'why (with --decision)')
+    .option('--option <text>', 'an option that was considered (with --decision, repeatable)', collect, [])
+    .option('--supersedes <decision>', 'number or id of the decision this one replaces')
+    .option('--discovery <text>', 'something found out')
+    .option('--evidence <text>', 'evidence for the discovery')
+    .option('--blocker <text>', 'something that blocks progress')
+    .option('--resolve <blocker>', 'resolve an open blocker (number, id or text)')
+    .option('--note <text>', 'note for --resolve')
+    .option('--next <text>', 'a next step')
+    .option('--session <S>', 'session (default: current)')
+    .option('--json', 'print the written events as JSON')
+    .action(async (opts: Record<string, unknown> & { option: string[]; session?: string; json?: boolean }) => {
+      const entries: LogOptions = {};
+      for (const key of ['progress', 'step', 'done', 'decision', 'rationale', 'supersedes', 'discovery', 'evidence', 'blocker', 'resolve', 'note', 'next'] as const) {
+        if (typeof opts[key] === 'string') entries[key] = await textValue(io, opts[key] as string);
+      }
+      if (opts.option.length) entries.options = opts.option;
+      const events = await openLogbook(io, { session: opts.session }).log(entries);
+      if (opts.json) return printJson(io, events);
+      for (const e of events) io.stdout(`${eventLine(e)}\n`);
+    });
+}

@@ -1,0 +1,43 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { DEFAULT_BUDGET, renderResume, unreadMessagesFor } from '../../projections/resume.js';
+import { openItemsFor } from '../../projections/items.js';
+import { isOpen } from '../../projections/sessions.js';
+import { sessionLine } from '../format.js';
+import type { Io } from '../io.js';
+import { openLogbook, printJson } from '../io.js';
+
+export function parseBudget(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 200) throw new InvalidArgumentError('expected a whole number of characters, at least 200');
+  return n;
+}
+
+export function resumeCommand(io: Io): Command {
+  return new Command('resume')
+    .description('print the resume context of a session (and reopen it if paused)')
+    .argument('[S]', 'session (default: current, else the newest paused one)')
+    .option('--budget <chars>', `character budget (default ${DEFAULT_BUDGET})`, parseBudget)
+    .option('--list', 'list sessions that can be resumed')
+    .option('--session <S>', 'session (same as the argument)')
+    .option('--json', 'print the resume input as JSON')
+    .action(async (ref: string | undefined, opts: { budget?: number; list?: boolean; session?: string; json?: boolean }) => {
+      const logbook = openLogbook(io, { session: opts.session });
+      if (opts.list) {
+        const snap = await logbook.load();
+        const open = snap.sessions.order.map((id) => snap.sessions.sessions.get(id)!).filter(isOpen);
+        if (opts.json) return printJson(io, open);
+        io.stdout(open.length ? `${open.map((s) => sessionLine(s)).join('\n')}\n` : 'No open sessions. Start one with: logbook start --goal "…"\n');
+        return;
+      }
+      const session = await logbook.resume(ref ?? opts.session);
+      const snap = await logbook.load();
+      const input = {
+        session,
+        messages: unreadMessagesFor(snap.sessions.messages, session, logbook.journal.actor),
+        items: openItemsFor(snap.events, session.id),
+        ...(opts.budget ? { budget: opts.budget } : {}),
+      };
+      if (opts.json) return printJson(io, { ...input, context: renderResume(input) });
+      io.stdout(renderResume(input));
+    });
+}

@@ -1,0 +1,14 @@
+/** Pure formatters for terminal output. */
+import type { JournalEvent } from '../src/events.js';
+import { eventSubject } from '../src/events.js';
+import type { Session } from '../projections/sessions.js';
+
+const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+
+export function sessionLine(s: Session, extra = ''): string {
+  return `${s.stable}  ${s.status.padEnd(9)}  ${minute(s.updatedAt)}  ${s.shortname}${s.title !== s.shortname ? ` — ${s.title}` : ''}${extra}`;
+}
+
+export function eventLine(e: JournalEvent): string {
+  return `${minute(e.at)}  ${e.actor.name}${e.actor.agent ? `/${e.actor.agent}` : ''}  ${eventSubject(e)}`;
+}

@@ -1,0 +1,40 @@
+/**
+ * What a command needs from its process, injected so that commands run the
+ * same in tests, in the CLI and in hook processes.
+ */
+import { LogbookError } from '../src/errors.js';
+import { Journal } from '../src/journal.js';
+import { Logbook } from '../src/logbook.js';
+
+export interface Io {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Reads all of stdin (once); used for `-` values and hook input. */
+  readStdin: () => Promise<string>;
+  isTTY: boolean;
+}
+
+export function openJournal(io: Io): Journal {
+  return Journal.open({ cwd: io.cwd, env: io.env });
+}
+
+export function openLogbook(io: Io, options: { session?: string | undefined } = {}): Logbook {
+  return new Logbook(openJournal(io), { session: options.session });
+}
+
+/** Resolve `-` to stdin (read once per process). */
+export async function textValue<T extends string | undefined>(io: Io, value: T): Promise<T> {
+  if (value !== '-') return value;
+  const text = (await io.readStdin()).replace(/\r?\n$/, '');
+  if (!text.trim()) throw new LogbookError('INVALID_INPUT', 'expected text on stdin for a value of "-", got nothing', { hint: 'pipe the text in, e.g. echo "…" | logbook log --progress -' });
+  return text as T;
+}
+
+export function printJson(io: Io, value: unknown): void {
+  io.stdout(`${JSON.stringify(value, (_k, v) => (v instanceof Map ? Object.fromEntries(v) : v), 2)}\n`);
+}
+
+/** Repeatable option collector for commander. */
+export const collect = (value: string, previous: string[] = []) => [...previous, value];

@@ -1,0 +1,48 @@
+/**
+ * The only place that turns errors into exit codes. Commands throw
+ * LogbookError; commander's own parse errors become exit code 2.
+ */
+import { Command, CommanderError } from 'commander';
+import { LogbookError } from '../src/errors.js';
+import { commands } from './commands/index.js';
+import type { Io } from './io.js';
+
+export const VERSION = '0.1.0';
+
+export function buildProgram(io: Io): Command {
+  const program = new Command('logbook')
+    .description('Event-sourced work-session journal for AI coding agents, stored on git refs under refs/logbook/')
+    .version(VERSION)
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+  for (const make of commands) {
+    const cmd = make(io);
+    cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    for (const sub of cmd.commands) sub.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    program.addCommand(cmd);
+  }
+  return program;
+}
+
+/** Run the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) return 0; // --help, --version
+      io.stderr(`hint: run \`logbook ${argv.find((a) => !a.startsWith('-')) ?? ''} --help\`\n`.replace('  ', ' '));
+      return 2;
+    }
+    if (e instanceof LogbookError) {
+      io.stderr(`logbook: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
+      return 1;
+    }
+    const err = e as Error;
+    io.stderr(`logbook: internal error: ${err?.stack ?? String(e)}\nhint: please report this with the command you ran\n`);
+    return 70;
+  }
+}

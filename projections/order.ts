@@ -1,0 +1,44 @@
+/**
+ * The total order every replica agrees on, and redaction applied before any
+ * view sees the events. Pure: no I/O.
+ */
+import { compareEvents, type JournalEvent } from '../src/events.js';
+
+export const REDACTED = '[redacted]';
+
+/** Sort by (clock, id) and drop duplicates (the same event reached through two refs). */
+export function orderEvents(events: readonly JournalEvent[]): JournalEvent[] {
+  const seen = new Set<string>();
+  const out: JournalEvent[] = [];
+  for (const e of [...events].sort(compareEvents)) {
+    if (seen.has(e.id)) continue;
+    seen.add(e.id);
+    out.push(e);
+  }
+  return out;
+}
+
+function hideText(value: unknown): unknown {
+  if (typeof value === 'string') return REDACTED;
+  if (Array.isArray(value)) return value.map(hideText);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hideText(v)]));
+  return value;
+}
+
+const KEEP = new Set(['status', 'outcome', 'trigger', 'action', 'source', 'sub', 'blocker', 'supersedes', 'key', 'keys', 'from', 'to', 'parentSession', 'agentId', 'success', 'durationMs', 'messages', 'event']);
+
+/** Events named by a `redaction` event keep their place but lose their free text. */
+export function applyRedactions(events: readonly JournalEvent[]): JournalEvent[] {
+  const hidden = new Set(events.filter((e) => e.type === 'redaction').map((e) => (e.data as { event: string }).event));
+  if (hidden.size === 0) return events as JournalEvent[];
+  return events.map((e) => {
+    if (!hidden.has(e.id)) return e;
+    const data = Object.fromEntries(Object.entries(e.data).map(([k, v]) => [k, KEEP.has(k) ? v : hideText(v)]));
+    return { ...e, data } as JournalEvent;
+  });
+}
+
+/** The ordered, redacted event list every projection starts from. */
+export function prepare(events: readonly JournalEvent[]): JournalEvent[] {
+  return applyRedactions(orderEvents(events));
+}

@@ -1,0 +1,110 @@
+/**
+ * The session file of seed 002: YAML frontmatter plus the sections TL;DR,
+ * Context, Progress, Decisions, Discoveries, Blockers, Next Steps — rendered
+ * from the session model. Pure and deterministic: same session, same bytes.
+ */
+import { stringify as yamlStringify } from 'yaml';
+import { tldr } from './resume.js';
+import type { Session } from './sessions.js';
+
+const minute = (iso: string) => iso.slice(0, 16);
+
+export function frontmatter(s: Session): Record<string, unknown> {
+  return {
+    id: s.id,
+    stable_id: s.stable,
+    shortname: s.shortname,
+    title: s.title,
+    status: s.status,
+    task_ids: s.taskIds,
+    created_at: s.createdAt,
+    updated_at: s.updatedAt,
+    compaction_count: s.compactionCount,
+    git_branch: s.gitBranch ?? null,
+    git_last_commit: s.gitCommit ?? null,
+    ...(s.parent ? { parent: s.parent } : {}),
+    ...(s.group ? { group: s.group } : {}),
+    ...(Object.keys(s.meta).length ? { meta: s.meta } : {}),
+  };
+}
+
+export function contextSection(s: Session): string[] {
+  const lines = [`**Objective**: ${s.context.objective ?? s.goal ?? s.title}`];
+  if (s.context.keyFiles.length) lines.push('', '**Key Files**:', ...s.context.keyFiles.map((f) => `- \`${f}\``));
+  if (s.context.keyFacts.length) lines.push('', '**Key Context** (survives compaction):', ...s.context.keyFacts.map((f) => `- ${f}`));
+  return lines;
+}
+
+export function progressSection(s: Session): string[] {
+  const done = s.steps.filter((st) => st.status === 'done');
+  const current = s.steps.filter((st) => st.status === 'current');
+  const remaining = [
+    ...s.steps.filter((st) => st.status === 'todo').map((st) => st.text),
+    ...s.next.filter((n) => !n.done && !s.steps.some((st) => st.key === n.text.trim().toLowerCase().replace(/\s+/g, ' '))).map((n) => n.text),
+  ];
+  return [
+    '### Completed',
+    ...(done.length ? done.map((st) => `- [x] ${st.text} (${minute(st.doneAt ?? st.at)})`) : ['- None yet']),
+    '',
+    '### In Progress',
+    ...(current.length ? current.map((st) => `- [ ] ${st.text} (${minute(st.at)})${st.key === s.currentStep ? '          <- CURRENT' : ''}`) : ['- None']),
+    '',
+    '### Remaining',
+    ...(remaining.length ? remaining.map((t) => `- [ ] ${t}`) : ['- None']),
+  ];
+}
+
+export function decisionsSection(s: Session): string[] {
+  if (!s.decisions.length) return ['- None yet'];
+  const lines: string[] = [];
+  s.decisions.forEach((d, i) => {
+    const superseded = d.supersededBy ? ` — superseded by #${s.decisions.findIndex((x) => x.id === d.supersededBy) + 1}` : '';
+    lines.push(`### ${i + 1}. ${d.text} (${minute(d.at)})${superseded}`);
+    if (d.options?.length) lines.push(`**Options**: ${d.options.map((o, j) => `(${j + 1}) ${o}`).join(', ')}`);
+    lines.push(`**Choice**: ${d.text}`);
+    lines.push(`**Rationale**: ${d.rationale ?? 'not recorded'}`);
+    if (d.supersedes) lines.push(`**Supersedes**: #${s.decisions.findIndex((x) => x.id === d.supersedes) + 1}`);
+    lines.push('');
+  });
+  return lines.slice(0, -1);
+}
+
+export function discoveriesSection(s: Session): string[] {
+  if (!s.discoveries.length) return ['- None yet'];
+  return s.discoveries.map((d, i) => `${i + 1}. ${d.text} (${minute(d.at)})${d.evidence ? `. Evidence: ${d.evidence}` : ''}`);
+}
+
+export function blockersSection(s: Session): string[] {
+  if (!s.blockers.length) return ['- None currently'];
+  return s.blockers.map((b) =>
+    b.resolvedAt ? `- [x] ~~${b.text}~~ (resolved ${minute(b.resolvedAt)}${b.resolution ? `: ${b.resolution}` : ''})` : `- [ ] ${b.text} (since ${minute(b.at)})`,
+  );
+}
+
+export function nextStepsSection(s: Session): string[] {
+  const open = s.next.filter((n) => !n.done);
+  return open.length ? open.map((n, i) => `${i + 1}. ${n.text}`) : ['- None recorded'];
+}
+
+export function renderSessionFile(s: Session): string {
+  const parts = [
+    `---\n${yamlStringify(frontmatter(s), { lineWidth: 0 })}---`,
+    `# Session: ${s.title}`,
+    `## TL;DR (Read This First)\n${tldr(s)}`,
+    `## Context\n${contextSection(s).join('\n')}`,
+    `## Progress\n${progressSection(s).join('\n')}`,
+    `## Decisions\n${decisionsSection(s).join('\n')}`,
+    `## Discoveries\n${discoveriesSection(s).join('\n')}`,
+    `## Blockers\n${blockersSection(s).join('\n')}`,
+    `## Next Steps\n${nextStepsSection(s).join('\n')}`,
+  ];
+  if (s.closed) {
+    const c = s.closed;
+    const lines = [`**Outcome**: ${c.outcome} (${minute(c.at)})`];
+    if (c.reason) lines.push(`**Reason**: ${c.reason}`);
+    if (c.summary) lines.push(`**Summary**: ${c.summary}`);
+    if (c.learnings.length) lines.push('**Learnings**:', ...c.learnings.map((l) => `- ${l}`));
+    parts.push(`## Outcome\n${lines.join('\n')}`);
+  }
+  return `${parts.join('\n\n')}\n`;
+}

@@ -1,0 +1,186 @@
+/**
+ * The journal: a store plus the envelope every appended event gets (id, time,
+ * actor, Lamport clock, replica), with compare-and-swap retries, and the one
+ * read path that yields the ordered events and the session model.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { resolveActor } from './actor.js';
+import { LogbookError, describeIssues, isLogbookError } from './errors.js';
+import { journalEventSchema, type Actor, type Draft, type JournalEvent, type UnreadableRecord } from './events.js';
+import { eventIdFactory, newReplicaId, type Random } from './ids.js';
+import { findRepo, readGitConfig, readReplicaId, type Repo } from './repo.js';
+import { redactDraft, type RedactionOptions } from './redact.js';
+import { GitStore } from './store/git.js';
+import type { EventStore } from './store/types.js';
+import { prepare } from '../projections/order.js';
+import { projectSessions, type SessionsState } from '../projections/sessions.js';
+
+export interface Snapshot {
+  /** Ordered (clock, id), deduplicated, redactions applied. */
+  events: JournalEvent[];
+  unreadable: UnreadableRecord[];
+  sessions: SessionsState;
+  tips: Record<string, string>;
+}
+
+export interface JournalDeps {
+  store: EventStore;
+  replica: string;
+  actor: Actor;
+  now?: () => Date;
+  random?: Random;
+  redaction?: RedactionOptions;
+  repo?: Repo;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface OpenOptions {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  now?: () => Date;
+  random?: Random;
+  agent?: { agent?: string; agentSession?: string };
+  redaction?: RedactionOptions;
+}
+
+const MAX_ATTEMPTS = 50;
+
+export class Journal {
+  readonly store: EventStore;
+  readonly replica: string;
+  readonly actor: Actor;
+  readonly repo: Repo | undefined;
+  readonly env: NodeJS.ProcessEnv;
+  readonly now: () => Date;
+  readonly random: Random;
+  private readonly nextId: (now: number) => string;
+  private readonly redaction: RedactionOptions;
+
+  constructor(deps: JournalDeps) {
+    this.store = deps.store;
+    this.replica = deps.replica;
+    this.actor = deps.actor;
+    this.repo = deps.repo;
+    this.env = deps.env ?? {};
+    this.now = deps.now ?? (() => new Date());
+    this.random = deps.random ?? Math.random;
+    this.nextId = eventIdFactory(deps.random);
+    this.redaction = deps.redaction ?? {};
+  }
+
+  /** Open the journal of the repository containing `cwd`; it must have been initialised. */
+  static open(options: OpenOptions): Journal {
+    const env = options.env ?? {};
+    const repo = findRepo(options.cwd);
+    const replica = readReplicaId(repo.gitdir);
+    if (!replica) {
+      throw new LogbookError('NOT_INITIALISED', `no Logbook journal in ${repo.workTree ?? repo.gitdir}`, { hint: 'run `logbook init` first' });
+    }
+    const config = readGitConfig(repo.gitdir, env);
+    const allow = config['logbook.allowsecret'];
+    return new Journal({
+      store: new GitStore(repo.gitdir),
+      replica,
+      actor: resolveActor(env, config, options.agent),
+      repo,
+      env,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.random ? { random: options.random } : {}),
+      redaction: { ...(allow ? { allow: allow.split(',').map((s) => s.trim()).filter(Boolean) } : {}), ...options.redaction },
+    });
+  }
+
+  async load(): Promise<Snapshot> {
+    const { events, unreadable, tips } = await this.store.read();
+    const ordered = prepare(events);
+    return { events: ordered, unreadable, sessions: projectSessions(ordered), tips };
+  }
+
+  /**
+   * Append drafts as one atomic batch on this replica's ref. Text is redacted
+   * first; each event is validated; a moved tip is retried with a fresh clock.
+   */
+  async append(drafts: Draft[]): Promise<JournalEvent[]> {
+    if (drafts.length === 0) return [];
+    const redacted = drafts.map((d) => redactDraft(d, this.redaction));
+    for (let attempt = 1; ; attempt++) {
+      const head = await this.store.head();
+      const expectedTip = head.tips[this.replica] ?? null;
+      const now = this.now();
+      const at = now.toISOString();
+      const events = redacted.map((d, i) => {
+        const candidate = {
+          id: this.nextId(now.getTime()),
+          type: d.type,
+          v: 1,
+          at,
+          ...(d.session ? { session: d.session } : {}),
+          actor: this.actor,
+          clock: head.maxClock + 1 + i,
+          replica: this.replica,
+          data: d.data,
+        };
+        const parsed = journalEventSchema.safeParse(candidate);
+        if (!parsed.success) {
+          throw new LogbookError('INVALID_INPUT', `invalid ${d.type} event: ${describeIssues(parsed.error.issues)}`, {
+            hint: 'check the values you passed',
+          });
+        }
+        return parsed.data;
+      });
+      try {
+        await this.store.append({ replica: this.replica, events, expectedTip });
+        return events;
+      } catch (e) {
+        if (!isLogbookError(e, 'CONFLICT') || attempt >= MAX_ATTEMPTS) throw e;
+      }
+    }
+  }
+
+  /** Append one line to `.git/logbook/<name>` (error logs); never throws. */
+  logLine(name: string, line: string): void {
+    if (!this.repo) return;
+    try {
+      const dir = path.join(this.repo.gitdir, 'logbook');
+      mkdirSync(dir, { recursive: true });
+      appendFileSync(path.join(dir, name), `${line}\n`);
+    } catch {
+      /* logging must never fail the caller */
+    }
+  }
+}
+
+export interface InitResult {
+  replica: string;
+  created: boolean;
+  gitdir: string;
+  workTree: string | undefined;
+}
+
+/**
+ * Create this clone's replica id (stored as `logbook.replica` in .git/config)
+ * and exclude the default projection folder `.logbook/` from git status.
+ * Idempotent: a second init reports the existing replica.
+ */
+export function initJournal({ cwd, random = Math.random }: { cwd: string; random?: Random }): InitResult {
+  const repo = findRepo(cwd);
+  const existing = readReplicaId(repo.gitdir);
+  if (repo.workTree) {
+    const exclude = path.join(repo.gitdir, 'info', 'exclude');
+    const current = existsSync(exclude) ? readFileSync(exclude, 'utf8') : '';
+    if (!current.split('\n').includes('/.logbook/')) {
+      mkdirSync(path.dirname(exclude), { recursive: true });
+      writeFileSync(exclude, `${current}${current && !current.endsWith('\n') ? '\n' : ''}/.logbook/\n`);
+    }
+  }
+  if (existing) return { replica: existing, created: false, gitdir: repo.gitdir, workTree: repo.workTree };
+  const replica = newReplicaId(random);
+  // Appended by hand rather than through a config writer, so the user's file keeps its layout.
+  const configPath = path.join(repo.gitdir, 'config');
+  const config = existsSync(configPath) ? readFileSync(configPath, 'utf8') : '';
+  const tmp = `${configPath}.logbook-${process.pid}`;
+  writeFileSync(tmp, `${config}${config && !config.endsWith('\n') ? '\n' : ''}[logbook]\n\treplica = ${replica}\n`);
+  renameSync(tmp, configPath);
+  return { replica, created: true, gitdir: repo.gitdir, workTree: repo.workTree };
+}

@@ -1,0 +1,257 @@
+/**
+ * The operations every channel shares (CLI, hooks, MCP, and later HTTP): each
+ * reads the journal, decides which events follow from the request, and appends
+ * them. No terminal or process assumptions here.
+ */
+import { LogbookError } from './errors.js';
+import { itemKeyPattern, type Draft, type EventData, type JournalEvent } from './events.js';
+import { newSessionId, shortnameFrom } from './ids.js';
+import { Journal, type Snapshot } from './journal.js';
+import { gitPosition } from './repo.js';
+import { currentSession, findCurrentSession, resolveSession } from './sessions.js';
+import { isOpen, openBlockers, type Session } from '../projections/sessions.js';
+
+export interface StartOptions {
+  title?: string;
+  goal?: string;
+  name?: string;
+  tasks?: string[];
+  parent?: string;
+  group?: string;
+  meta?: Record<string, string>;
+}
+
+export interface LogOptions {
+  progress?: string;
+  step?: string;
+  done?: string;
+  decision?: string;
+  rationale?: string;
+  options?: string[];
+  supersedes?: string;
+  discovery?: string;
+  evidence?: string;
+  blocker?: string;
+  resolve?: string;
+  note?: string;
+  next?: string;
+}
+
+export interface CloseOptions {
+  outcome: 'completed' | 'abandoned';
+  reason?: string;
+  summary?: string;
+  learnings?: string[];
+}
+
+function nonEmpty(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!value.trim()) throw new LogbookError('INVALID_INPUT', `${flag} needs a non-empty value`, { hint: `pass text after ${flag}, or - to read it from stdin` });
+  return value;
+}
+
+export class Logbook {
+  readonly journal: Journal;
+  /** `--session` given on this call */
+  private readonly explicit: string | undefined;
+  /** The agent's client session id (hooks, MCP), bound at SessionStart. */
+  readonly clientSession: string | undefined;
+
+  constructor(journal: Journal, options: { session?: string | undefined; clientSession?: string | undefined } = {}) {
+    this.journal = journal;
+    this.explicit = options.session;
+    this.clientSession = options.clientSession;
+  }
+
+  load(): Promise<Snapshot> {
+    return this.journal.load();
+  }
+
+  private input() {
+    return { explicit: this.explicit, envSession: this.journal.env.LOGBOOK_SESSION, clientSession: this.clientSession, replica: this.journal.replica };
+  }
+
+  /** The session meant by `ref`, or the current one (SPEC 4) when `ref` is undefined. */
+  session(snap: Snapshot, ref?: string): Session {
+    return ref ? resolveSession(snap.sessions, ref) : currentSession(snap.sessions, this.input());
+  }
+
+  findSession(snap: Snapshot): Session | undefined {
+    return findCurrentSession(snap.sessions, this.input());
+  }
+
+  private open(snap: Snapshot, ref?: string): Session {
+    const s = this.session(snap, ref);
+    if (!isOpen(s)) {
+      throw new LogbookError('SESSION_STATE', `session ${s.stable} (${s.shortname}) is ${s.status}`, {
+        hint: 'start a new session with `logbook start`, or pass --session for an open one',
+      });
+    }
+    return s;
+  }
+
+  async start(options: StartOptions): Promise<{ session: Session; events: JournalEvent[] }> {
+    const snap = await this.load();
+    const now = this.journal.now();
+    const taken = new Set([...snap.sessions.sessions.values()].map((s) => s.suffix));
+    const id = newSessionId(now, this.journal.random, taken);
+    const title = (options.title ?? options.goal ?? options.name ?? '').trim() || `Session ${now.toISOString().slice(0, 16).replace('T', ' ')}`;
+    const shortname = options.name ? nonEmpty(options.name, '--name')!.trim().toLowerCase() : shortnameFrom(title);
+    const data: EventData<'session.started'> = {
+      title,
+      shortname,
+      taskIds: (options.tasks ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean),
+      meta: options.meta ?? {},
+      ...(this.journal.repo ? gitPosition(this.journal.repo) : {}),
+    };
+    if (options.goal !== undefined) data.goal = nonEmpty(options.goal, '--goal');
+    if (options.parent) data.parent = resolveSession(snap.sessions, options.parent).id;
+    if (options.group !== undefined) data.group = nonEmpty(options.group, '--group');
+    const drafts: Draft[] = [{ type: 'session.started', session: id, data }];
+    for (const task of data.taskIds) drafts.push({ type: 'item.linked', session: id, data: { key: task.includes(':') ? task : `task:${task}`, action: 'created' } });
+    const events = await this.journal.append(drafts);
+    const after = await this.load();
+    return { session: after.sessions.sessions.get(id)!, events };
+  }
+
+  async log(options: LogOptions, ref?: string): Promise<JournalEvent[]> {
+    const snap = await this.load();
+    const s = this.open(snap, ref);
+    const drafts: Draft[] = [];
+    const session = s.id;
+    const progress = nonEmpty(options.progress, '--progress');
+    const done = nonEmpty(options.done, '--done');
+    const decision = nonEmpty(options.decision, '--decision');
+    const discovery = nonEmpty(options.discovery, '--discovery');
+    const blocker = nonEmpty(options.blocker, '--blocker');
+    const next = nonEmpty(options.next, '--next');
+    const step = nonEmpty(options.step, '--step');
+    if (progress) drafts.push({ type: 'progress', session, data: { text: progress, status: 'current', ...(step ? { step } : {}) } });
+    if (done) drafts.push({ type: 'progress', session, data: { text: done, status: 'done', ...(step && !progress ? { step } : {}) } });
+    if (decision) {
+      const data: EventData<'decision'> = { text: decision };
+      if (options.rationale !== undefined) data.rationale = nonEmpty(options.rationale, '--rationale');
+      if (options.options?.length) data.options = options.options;
+      if (options.supersedes) data.supersedes = this.findDecision(s, options.supersedes);
+      drafts.push({ type: 'decision', session, data });
+    } else if (options.rationale !== undefined || options.supersedes !== undefined) {
+      throw new LogbookError('INVALID_INPUT', '--rationale and --supersedes belong to a --decision', { hint: 'add --decision "what was decided"' });
+    }
+    if (discovery) drafts.push({ type: 'discovery', session, data: { text: discovery, ...(options.evidence ? { evidence: options.evidence } : {}) } });
+    else if (options.evidence !== undefined) throw new LogbookError('INVALID_INPUT', '--evidence belongs to a --discovery', { hint: 'add --discovery "what was found"' });
+    if (blocker) drafts.push({ type: 'blocker', session, data: { text: blocker } });
+    if (options.resolve !== undefined) {
+      drafts.push({ type: 'blocker.resolved', session, data: { blocker: this.findBlocker(s, options.resolve), ...(options.note ? { note: options.note } : {}) } });
+    }
+    if (next) drafts.push({ type: 'next', session, data: { text: next } });
+    if (drafts.length === 0) {
+      throw new LogbookError('INVALID_INPUT', 'nothing to log', {
+        hint: 'pass at least one of --progress, --done, --decision, --discovery, --blocker, --resolve, --next',
+      });
+    }
+    return this.journal.append(drafts);
+  }
+
+  private findDecision(s: Session, ref: string): string {
+    const hits = s.decisions.filter((d) => d.id === ref || d.id.startsWith(ref.toUpperCase()));
+    const byNumber = /^\d+$/.test(ref) ? s.decisions[Number(ref) - 1] : undefined;
+    const found = byNumber ?? (hits.length === 1 ? hits[0] : undefined);
+    if (!found) throw new LogbookError('UNKNOWN_EVENT', `no single decision of ${s.stable} matches "${ref}"`, { hint: 'use the decision number or id shown by `logbook view --decisions`' });
+    return found.id;
+  }
+
+  private findBlocker(s: Session, ref: string): string {
+    const open = openBlockers(s);
+    const r = ref.trim();
+    let found = /^\d+$/.test(r) ? open[Number(r) - 1] : undefined;
+    if (!found && r) {
+      const hits = open.filter((b) => b.id === r.toUpperCase() || (r.length >= 4 && b.id.startsWith(r.toUpperCase())) || b.text.toLowerCase().includes(r.toLowerCase()));
+      if (hits.length > 1) {
+        throw new LogbookError('AMBIGUOUS_SESSION', `"${r}" matches ${hits.length} open blockers: ${hits.map((b) => `${b.id} ${b.text}`).join('; ')}`, { hint: 'use the blocker number or id' });
+      }
+      found = hits[0];
+    }
+    if (!found && !r && open.length === 1) found = open[0];
+    if (!found) {
+      throw new LogbookError('UNKNOWN_EVENT', open.length ? `no open blocker of ${s.stable} matches "${r}"` : `session ${s.stable} has no open blocker`, {
+        hint: open.length ? `open blockers: ${open.map((b, i) => `${i + 1}. ${b.text}`).join('; ')}` : 'nothing to resolve',
+      });
+    }
+    return found.id;
+  }
+
+  async append(type: 'session.checkpointed' | 'session.paused', data: { note?: string }, ref?: string): Promise<{ session: Session; events: JournalEvent[] }> {
+    const snap = await this.load();
+    const s = this.open(snap, ref);
+    if (type === 'session.paused' && s.status === 'paused') {
+      throw new LogbookError('SESSION_STATE', `session ${s.stable} is already paused`, { hint: 'resume it with `logbook resume`' });
+    }
+    const note = data.note === undefined ? undefined : nonEmpty(data.note, '--note');
+    const position = type === 'session.checkpointed' && this.journal.repo ? gitPosition(this.journal.repo) : {};
+    const events = await this.journal.append([{ type, session: s.id, data: { ...(note ? { note } : {}), ...position } } as Draft]);
+    return { session: s, events };
+  }
+
+  checkpoint(note?: string, ref?: string) {
+    return this.append('session.checkpointed', note === undefined ? {} : { note }, ref);
+  }
+
+  pause(note?: string, ref?: string) {
+    return this.append('session.paused', note === undefined ? {} : { note }, ref);
+  }
+
+  /** Reopen a paused session (a `session.resumed` event); an active one is left as is. */
+  async resume(ref?: string): Promise<Session> {
+    const snap = await this.load();
+    let s: Session;
+    if (ref) s = this.session(snap, ref);
+    else {
+      s = this.findSession(snap) ?? this.newestPaused(snap) ?? currentSession(snap.sessions, this.input());
+    }
+    if (s.status === 'paused') {
+      await this.journal.append([{ type: 'session.resumed', session: s.id, data: {} }]);
+      return (await this.load()).sessions.sessions.get(s.id)!;
+    }
+    return s;
+  }
+
+  private newestPaused(snap: Snapshot): Session | undefined {
+    for (let i = snap.sessions.order.length - 1; i >= 0; i--) {
+      const s = snap.sessions.sessions.get(snap.sessions.order[i]!)!;
+      if (s.status === 'paused' && s.replica === this.journal.replica) return s;
+    }
+    return undefined;
+  }
+
+  async close(options: CloseOptions, ref?: string): Promise<{ session: Session; events: JournalEvent[] }> {
+    if (options.outcome === 'abandoned' && !options.reason?.trim()) {
+      throw new LogbookError('INVALID_INPUT', '--abandon needs --reason', { hint: 'say why: --reason "requirements changed"' });
+    }
+    const snap = await this.load();
+    const s = this.open(snap, ref);
+    const tasksCompleted = options.outcome === 'completed' ? s.taskIds : [];
+    const data: EventData<'session.closed'> = { outcome: options.outcome, learnings: (options.learnings ?? []).filter((l) => l.trim()), tasksCompleted };
+    if (options.reason) data.reason = options.reason;
+    if (options.summary) data.summary = options.summary;
+    const drafts: Draft[] = [{ type: 'session.closed', session: s.id, data }];
+    for (const t of tasksCompleted) drafts.push({ type: 'item.linked', session: s.id, data: { key: t.includes(':') ? t : `task:${t}`, action: 'completed' } });
+    const events = await this.journal.append(drafts);
+    return { session: (await this.load()).sessions.sessions.get(s.id)!, events };
+  }
+
+  async link(key: string, action: EventData<'item.linked'>['action'] = 'referenced', note?: string, ref?: string): Promise<JournalEvent[]> {
+    if (!itemKeyPattern.test(key)) {
+      throw new LogbookError('INVALID_INPUT', `item key "${key}" is not of the form type:key`, { hint: 'for example task:42, kb:node:abc, track:project:c3c5, file:src/a.ts' });
+    }
+    const snap = await this.load();
+    const s = this.open(snap, ref);
+    return this.journal.append([{ type: 'item.linked', session: s.id, data: { key, action, ...(note ? { note } : {}) } }]);
+  }
+
+  /** Append arbitrary drafts to the current (or given) open session. */
+  async record(build: (s: Session, snap: Snapshot) => Draft[], ref?: string): Promise<{ session: Session; events: JournalEvent[] }> {
+    const snap = await this.load();
+    const s = this.open(snap, ref);
+    return { session: s, events: await this.journal.append(build(s, snap)) };
+  }
+}
