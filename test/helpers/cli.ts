@@ -1,0 +1,55 @@
+/** Run the built CLI (`bin/logbook.cjs`) as a real child process. */
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = path.join(ROOT, 'bin', 'logbook.cjs');
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  input?: string;
+  env?: Record<string, string | undefined>;
+}
+
+function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', LOGBOOK_SESSION: undefined, LOGBOOK_ACTOR: undefined, LOGBOOK_AGENT: undefined };
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  return env;
+}
+
+/** Synchronous run: simplest for sequential scenarios. */
+export function run(cwd: string, args: string[], options: RunOptions = {}): RunResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, input: options.input ?? '', encoding: 'utf8', env: childEnv(options.env) });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Run and expect success; returns stdout. */
+export function ok(cwd: string, args: string[], options: RunOptions = {}): string {
+  const r = run(cwd, args, options);
+  if (r.code !== 0) throw new Error(`logbook ${args.join(' ')} exited ${r.code}\n${r.stderr}\n${r.stdout}`);
+  return r.stdout;
+}
+
+/** Asynchronous run, for concurrency tests. */
+export function runAsync(cwd: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: childEnv(options.env) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
