@@ -20,9 +20,12 @@ export function openJournal(io: Io): Journal {
   return Journal.open({ cwd: io.cwd, env: io.env });
 }
 
-export function openLogbook(io: Io, options: { session?: string | undefined } = {}): Logbook {
-  return new Logbook(openJournal(io), { session: options.session });
+export function openLogbook(io: Io, options: { session?: string | undefined; allowSecret?: boolean | undefined } = {}): Logbook {
+  return new Logbook(openJournal(io), { session: options.session, allowSecret: options.allowSecret });
 }
+
+/** The `--allow-secret` flag of every command that takes free text. */
+export const ALLOW_SECRET_FLAG = ['--allow-secret', 'keep text that looks like a secret as typed (no redaction) for this call'] as const;
 
 /** Resolve `-` to stdin (read once per process). */
 export async function textValue<T extends string | undefined>(io: Io, value: T): Promise<T> {

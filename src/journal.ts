@@ -10,6 +10,7 @@ import { LogbookError, describeIssues, isLogbookError } from './errors.js';
 import { journalEventSchema, type Actor, type Draft, type JournalEvent, type UnreadableRecord } from './events.js';
 import { eventIdFactory, newReplicaId, type Random } from './ids.js';
 import { findRepo, readGitConfig, readReplicaId, type Repo } from './repo.js';
+import { checkDraftText } from './limits.js';
 import { redactDraft, type RedactionOptions } from './redact.js';
 import { GitStore } from './store/git.js';
 import type { EventStore } from './store/types.js';
@@ -42,6 +43,12 @@ export interface OpenOptions {
   random?: Random;
   agent?: { agent?: string; agentSession?: string };
   redaction?: RedactionOptions;
+}
+
+/** Per-call options of `Journal.append`. */
+export interface AppendOptions {
+  /** Keep text that looks like a secret as given, for this call only (`--allow-secret`). */
+  allowSecret?: boolean;
 }
 
 const MAX_ATTEMPTS = 50;
@@ -98,12 +105,14 @@ export class Journal {
   }
 
   /**
-   * Append drafts as one atomic batch on this replica's ref. Text is redacted
-   * first; each event is validated; a moved tip is retried with a fresh clock.
+   * Append drafts as one atomic batch on this replica's ref. Text is checked
+   * against the size limit and redacted first (unless `allowSecret`); each
+   * event is validated; a moved tip is retried with a fresh clock.
    */
-  async append(drafts: Draft[]): Promise<JournalEvent[]> {
+  async append(drafts: Draft[], options: AppendOptions = {}): Promise<JournalEvent[]> {
     if (drafts.length === 0) return [];
-    const redacted = drafts.map((d) => redactDraft(d, this.redaction));
+    const redaction = options.allowSecret ? { ...this.redaction, disabled: true } : this.redaction;
+    const redacted = drafts.map((d) => redactDraft(checkDraftText(d), redaction));
     for (let attempt = 1; ; attempt++) {
       const head = await this.store.head();
       const expectedTip = head.tips[this.replica] ?? null;

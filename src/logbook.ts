@@ -57,10 +57,19 @@ export class Logbook {
   /** The agent's client session id (hooks, MCP), bound at SessionStart. */
   readonly clientSession: string | undefined;
 
-  constructor(journal: Journal, options: { session?: string | undefined; clientSession?: string | undefined } = {}) {
+  /** Text that looks like a secret is kept as given by this Logbook's writes (`--allow-secret`). */
+  private readonly allowSecret: boolean;
+
+  constructor(journal: Journal, options: { session?: string | undefined; clientSession?: string | undefined; allowSecret?: boolean | undefined } = {}) {
     this.journal = journal;
     this.explicit = options.session;
     this.clientSession = options.clientSession;
+    this.allowSecret = options.allowSecret ?? false;
+  }
+
+  /** Every append of the facade goes through here, so per-call options apply to all of them. */
+  private write(drafts: Draft[]): Promise<JournalEvent[]> {
+    return this.journal.append(drafts, { allowSecret: this.allowSecret });
   }
 
   load(): Promise<Snapshot> {
@@ -109,7 +118,7 @@ export class Logbook {
     if (options.group !== undefined) data.group = nonEmpty(options.group, '--group');
     const drafts: Draft[] = [{ type: 'session.started', session: id, data }];
     for (const task of data.taskIds) drafts.push({ type: 'item.linked', session: id, data: { key: task.includes(':') ? task : `task:${task}`, action: 'created' } });
-    const events = await this.journal.append(drafts);
+    const events = await this.write(drafts);
     const after = await this.load();
     return { session: after.sessions.sessions.get(id)!, events };
   }
@@ -149,7 +158,7 @@ export class Logbook {
         hint: 'pass at least one of --progress, --done, --decision, --discovery, --blocker, --resolve, --next',
       });
     }
-    return this.journal.append(drafts);
+    return this.write(drafts);
   }
 
   private findDecision(s: Session, ref: string): string {
@@ -188,7 +197,7 @@ export class Logbook {
     }
     const note = data.note === undefined ? undefined : nonEmpty(data.note, '--note');
     const position = type === 'session.checkpointed' && this.journal.repo ? gitPosition(this.journal.repo) : {};
-    const events = await this.journal.append([{ type, session: s.id, data: { ...(note ? { note } : {}), ...position } } as Draft]);
+    const events = await this.write([{ type, session: s.id, data: { ...(note ? { note } : {}), ...position } } as Draft]);
     return { session: s, events };
   }
 
@@ -209,7 +218,7 @@ export class Logbook {
       s = this.findSession(snap) ?? this.newestPaused(snap) ?? currentSession(snap.sessions, this.input());
     }
     if (s.status === 'paused') {
-      await this.journal.append([{ type: 'session.resumed', session: s.id, data: {} }]);
+      await this.write([{ type: 'session.resumed', session: s.id, data: {} }]);
       return (await this.load()).sessions.sessions.get(s.id)!;
     }
     return s;
@@ -235,7 +244,7 @@ export class Logbook {
     if (options.summary) data.summary = options.summary;
     const drafts: Draft[] = [{ type: 'session.closed', session: s.id, data }];
     for (const t of tasksCompleted) drafts.push({ type: 'item.linked', session: s.id, data: { key: t.includes(':') ? t : `task:${t}`, action: 'completed' } });
-    const events = await this.journal.append(drafts);
+    const events = await this.write(drafts);
     return { session: (await this.load()).sessions.sessions.get(s.id)!, events };
   }
 
@@ -245,13 +254,13 @@ export class Logbook {
     }
     const snap = await this.load();
     const s = this.open(snap, ref);
-    return this.journal.append([{ type: 'item.linked', session: s.id, data: { key, action, ...(note ? { note } : {}) } }]);
+    return this.write([{ type: 'item.linked', session: s.id, data: { key, action, ...(note ? { note } : {}) } }]);
   }
 
   /** Append arbitrary drafts to the current (or given) open session. */
   async record(build: (s: Session, snap: Snapshot) => Draft[], ref?: string): Promise<{ session: Session; events: JournalEvent[] }> {
     const snap = await this.load();
     const s = this.open(snap, ref);
-    return { session: s, events: await this.journal.append(build(s, snap)) };
+    return { session: s, events: await this.write(build(s, snap)) };
   }
 }

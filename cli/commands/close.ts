@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { LogbookError } from '../../src/errors.js';
 import type { Io } from '../io.js';
-import { collect, openLogbook, printJson, textValue } from '../io.js';
+import { ALLOW_SECRET_FLAG, collect, openLogbook, printJson, textValue } from '../io.js';
 
 export function closeCommand(io: Io): Command {
   return new Command('close')
@@ -12,12 +12,13 @@ export function closeCommand(io: Io): Command {
     .option('--summary <text>', 'summary of the outcome')
     .option('--learning <text>', 'a learning to keep (repeatable)', collect, [])
     .option('--session <S>', 'session (default: current)')
+    .option(...ALLOW_SECRET_FLAG)
     .option('--json', 'print the closed session as JSON')
-    .action(async (opts: { complete?: boolean; abandon?: boolean; reason?: string; summary?: string; learning: string[]; session?: string; json?: boolean }) => {
+    .action(async (opts: { complete?: boolean; abandon?: boolean; reason?: string; summary?: string; learning: string[]; session?: string; json?: boolean; allowSecret?: boolean }) => {
       if (Boolean(opts.complete) === Boolean(opts.abandon)) {
         throw new LogbookError('INVALID_INPUT', 'close needs exactly one of --complete or --abandon', { hint: 'logbook close --complete, or logbook close --abandon --reason "…"' });
       }
-      const { session } = await openLogbook(io, { session: opts.session }).close({
+      const { session } = await openLogbook(io, { session: opts.session, allowSecret: opts.allowSecret }).close({
         outcome: opts.complete ? 'completed' : 'abandoned',
         ...(opts.reason !== undefined ? { reason: await textValue(io, opts.reason) } : {}),
         ...(opts.summary !== undefined ? { summary: await textValue(io, opts.summary) } : {}),

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { LogOptions } from '../../src/logbook.js';
 import { eventLine } from '../format.js';
 import type { Io } from '../io.js';
-import { collect, openLogbook, printJson, textValue } from '../io.js';
+import { ALLOW_SECRET_FLAG, collect, openLogbook, printJson, textValue } from '../io.js';
 
 export function logCommand(io: Io): Command {
   return new Command('log')
@@ -21,14 +21,15 @@ export function logCommand(io: Io): Command {
     .option('--note <text>', 'note for --resolve')
     .option('--next <text>', 'a next step')
     .option('--session <S>', 'session (default: current)')
+    .option(...ALLOW_SECRET_FLAG)
     .option('--json', 'print the written events as JSON')
-    .action(async (opts: Record<string, unknown> & { option: string[]; session?: string; json?: boolean }) => {
+    .action(async (opts: Record<string, unknown> & { option: string[]; session?: string; json?: boolean; allowSecret?: boolean }) => {
       const entries: LogOptions = {};
       for (const key of ['progress', 'step', 'done', 'decision', 'rationale', 'supersedes', 'discovery', 'evidence', 'blocker', 'resolve', 'note', 'next'] as const) {
         if (typeof opts[key] === 'string') entries[key] = await textValue(io, opts[key] as string);
       }
       if (opts.option.length) entries.options = opts.option;
-      const events = await openLogbook(io, { session: opts.session }).log(entries);
+      const events = await openLogbook(io, { session: opts.session, allowSecret: opts.allowSecret }).log(entries);
       if (opts.json) return printJson(io, events);
       for (const e of events) io.stdout(`${eventLine(e)}\n`);
     });

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { LogbookError } from '../../src/errors.js';
 import type { Io } from '../io.js';
-import { collect, openLogbook, printJson, textValue } from '../io.js';
+import { ALLOW_SECRET_FLAG, collect, openLogbook, printJson, textValue } from '../io.js';
 
 function parseMeta(pairs: string[]): Record<string, string> {
   const meta: Record<string, string> = {};
@@ -24,9 +24,10 @@ export function startCommand(io: Io): Command {
     .option('--parent <S>', 'parent session (nested sessions)')
     .option('--group <G>', 'group name for related sessions')
     .option('--meta <key=value>', 'metadata (repeatable)', collect, [])
+    .option(...ALLOW_SECRET_FLAG)
     .option('--json', 'print the new session as JSON')
-    .action(async (opts: { task: string[]; tasks?: string; name?: string; goal?: string; title?: string; parent?: string; group?: string; meta: string[]; json?: boolean }) => {
-      const { session } = await openLogbook(io).start({
+    .action(async (opts: { task: string[]; tasks?: string; name?: string; goal?: string; title?: string; parent?: string; group?: string; meta: string[]; json?: boolean; allowSecret?: boolean }) => {
+      const { session } = await openLogbook(io, { allowSecret: opts.allowSecret }).start({
         tasks: [...opts.task, ...(opts.tasks ? [opts.tasks] : [])],
         ...(opts.name !== undefined ? { name: opts.name } : {}),
         ...(opts.goal !== undefined ? { goal: await textValue(io, opts.goal) } : {}),
