@@ -1,13 +1,23 @@
 /**
  * Item chains (seed 000): every linked item with its origin session, the
  * sessions it passed through in order, when and from where it was last
- * migrated, and its current status. Pure.
+ * migrated, and its current status. A fold `{ initial, evolve }` plus pure
+ * renderers for `items.json` and `items.md`. Pure: no I/O.
  */
 import { stableId, type JournalEvent } from '../src/events.js';
+
+export interface ItemEntry {
+  at: string;
+  /** Stable id of the session the entry happened in. */
+  session: string;
+  action: string;
+  note?: string;
+}
 
 export interface ItemChain {
   key: string;
   type: string;
+  /** The latest action: created, updated, completed, referenced or blocked. */
   status: string;
   origin_session: string;
   /** Stable ids, in the order the item reached them. */
@@ -15,10 +25,11 @@ export interface ItemChain {
   /** The full id of the session the item lives in now. */
   current_session: string;
   migrated_at: string | null;
+  /** Full id of the session it was last migrated from (as seed 000 records it). */
   migrated_from: string | null;
   created_at: string;
   updated_at: string;
-  history: Array<{ at: string; session: string; action: string; note?: string }>;
+  history: ItemEntry[];
 }
 
 export interface ItemsState {
@@ -31,59 +42,174 @@ export function isOpenItem(i: ItemChain): boolean {
   return i.status !== 'completed';
 }
 
-export function evolveItems(state: ItemsState, e: JournalEvent): ItemsState {
-  if (e.type === 'item.linked' && e.session) {
-    const stable = stableId(e.session);
-    let item = state.items.get(e.data.key);
-    if (!item) {
-      item = {
-        key: e.data.key,
-        type: e.data.key.slice(0, e.data.key.indexOf(':')),
-        status: e.data.action,
-        origin_session: stable,
-        session_ids: [stable],
-        current_session: e.session,
-        migrated_at: null,
-        migrated_from: null,
-        created_at: e.at,
-        updated_at: e.at,
-        history: [],
-      };
-      state.items.set(item.key, item);
+export const itemsProjection = {
+  initial: initialItemsState,
+
+  /** Apply one event (mutates and returns `state`: a fold step). */
+  evolve(state: ItemsState, e: JournalEvent): ItemsState {
+    switch (e.type) {
+      case 'item.linked': {
+        if (!e.session) break;
+        const stable = stableId(e.session);
+        let item = state.items.get(e.data.key);
+        if (!item) {
+          item = {
+            key: e.data.key,
+            type: e.data.key.slice(0, e.data.key.indexOf(':')),
+            status: e.data.action,
+            origin_session: stable,
+            session_ids: [],
+            current_session: e.session,
+            migrated_at: null,
+            migrated_from: null,
+            created_at: e.at,
+            updated_at: e.at,
+            history: [],
+          };
+          state.items.set(item.key, item);
+        }
+        if (!item.session_ids.includes(stable)) item.session_ids.push(stable);
+        item.current_session = e.session;
+        item.status = e.data.action;
+        if (e.at > item.updated_at) item.updated_at = e.at;
+        item.history.push({ at: e.at, session: stable, action: e.data.action, ...(e.data.note ? { note: e.data.note } : {}) });
+        break;
+      }
+      case 'items.migrated': {
+        const to = stableId(e.data.to);
+        for (const key of e.data.keys) {
+          const item = state.items.get(key);
+          if (!item) continue;
+          if (!item.session_ids.includes(to)) item.session_ids.push(to);
+          item.current_session = e.data.to;
+          item.migrated_at = e.at;
+          item.migrated_from = e.data.from;
+          if (e.at > item.updated_at) item.updated_at = e.at;
+          item.history.push({ at: e.at, session: to, action: 'migrated', note: `from ${stableId(e.data.from)}` });
+        }
+        break;
+      }
+      case 'session.started':
+      case 'session.paused':
+      case 'session.resumed':
+      case 'session.checkpointed':
+      case 'session.compacted':
+      case 'session.closed':
+      case 'subsession.started':
+      case 'subsession.ended':
+      case 'progress':
+      case 'decision':
+      case 'discovery':
+      case 'blocker':
+      case 'blocker.resolved':
+      case 'next':
+      case 'context':
+      case 'agent.started':
+      case 'agent.finished':
+      case 'tool.used':
+      case 'transcript.linked':
+      case 'message.sent':
+      case 'message.read':
+      case 'state.set':
+      case 'redaction':
+        break;
+      default: {
+        const never: never = e;
+        return never;
+      }
     }
-    if (!item.session_ids.includes(stable)) item.session_ids.push(stable);
-    item.current_session = e.session;
-    item.status = e.data.action;
-    item.updated_at = e.at;
-    item.history.push({ at: e.at, session: stable, action: e.data.action, ...(e.data.note ? { note: e.data.note } : {}) });
-  } else if (e.type === 'items.migrated') {
-    for (const key of e.data.keys) {
-      const item = state.items.get(key);
-      if (!item) continue;
-      const to = stableId(e.data.to);
-      if (item.session_ids.at(-1) !== to) item.session_ids.push(to);
-      item.current_session = e.data.to;
-      item.migrated_at = e.at;
-      item.migrated_from = e.data.from;
-      item.updated_at = e.at;
-      item.history.push({ at: e.at, session: to, action: 'migrated', note: `from ${stableId(e.data.from)}` });
-    }
-  }
-  return state;
-}
+    return state;
+  },
+};
+
+/** @deprecated name kept for callers of the first version; use `itemsProjection.evolve`. */
+export const evolveItems = itemsProjection.evolve;
 
 export function projectItems(events: readonly JournalEvent[]): ItemsState {
-  const state = initialItemsState();
-  for (const e of events) evolveItems(state, e);
+  const state = itemsProjection.initial();
+  for (const e of events) itemsProjection.evolve(state, e);
   return state;
 }
 
-/** Open items whose chain currently ends in `sessionId`. */
-export function openItemsFor(events: readonly JournalEvent[], sessionId: string): Array<{ key: string; status: string; note?: string }> {
-  return [...projectItems(events).items.values()]
-    .filter((i) => i.current_session === sessionId && isOpenItem(i))
+/** Every item, sorted by key (a stable order for views and files). */
+export function sortedItems(state: ItemsState): ItemChain[] {
+  return [...state.items.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** Items whose chain currently ends in `sessionId`. */
+export function itemsIn(state: ItemsState, sessionId: string, options: { openOnly?: boolean } = {}): ItemChain[] {
+  return sortedItems(state).filter((i) => i.current_session === sessionId && (!options.openOnly || isOpenItem(i)));
+}
+
+/** Open items whose chain currently ends in `sessionId`: key, latest action and latest note. */
+export function openItemsFor(events: readonly JournalEvent[] | ItemsState, sessionId: string): Array<{ key: string; status: string; note?: string }> {
+  const state = 'items' in events ? events : projectItems(events);
+  return itemsIn(state, sessionId, { openOnly: true }).map((i) => {
+    const note = [...i.history].reverse().find((h) => h.action !== 'migrated')?.note;
+    return { key: i.key, status: i.status, ...(note ? { note } : {}) };
+  });
+}
+
+/** The JSON view of one chain (the shape of `items.json` entries and `logbook item --json`). */
+export function itemView(i: ItemChain) {
+  return {
+    key: i.key,
+    type: i.type,
+    status: i.status,
+    open: isOpenItem(i),
+    origin_session: i.origin_session,
+    session_ids: [...i.session_ids],
+    current_session: i.current_session,
+    migrated_at: i.migrated_at,
+    migrated_from: i.migrated_from,
+    created_at: i.created_at,
+    updated_at: i.updated_at,
+    history: i.history.map((h) => ({ ...h })),
+  };
+}
+
+export type ItemView = ReturnType<typeof itemView>;
+
+export function renderItemsJson(state: ItemsState): string {
+  return `${JSON.stringify({ items: sortedItems(state).map(itemView) }, null, 2)}\n`;
+}
+
+const minute = (iso: string) => iso.slice(0, 16);
+
+/** One item and its chain as markdown (a `##` section). */
+export function renderItemSection(i: ItemChain): string {
+  const lines = [
+    `## ${i.key} · ${i.status}${isOpenItem(i) ? '' : ' ✓'}`,
+    `- **Origin**: ${i.origin_session} (${minute(i.created_at)})`,
+    `- **Sessions**: ${i.session_ids.join(' → ')}`,
+  ];
+  if (i.migrated_at) lines.push(`- **Migrated**: ${minute(i.migrated_at)} from ${i.migrated_from}`);
+  lines.push('- **History**:', ...i.history.map((h) => `  - ${minute(h.at)} ${h.session} ${h.action}${h.note ? `: ${h.note}` : ''}`));
+  return lines.join('\n');
+}
+
+/** `items.md`: open items first, then completed ones, each sorted by key. */
+export function renderItemsMarkdown(state: ItemsState): string {
+  const all = sortedItems(state);
+  const open = all.filter(isOpenItem);
+  const done = all.filter((i) => !isOpenItem(i));
+  const parts = ['# Items', `${open.length} open, ${done.length} completed.`];
+  parts.push(...open.map(renderItemSection));
+  if (done.length) parts.push('# Completed items', ...done.map(renderItemSection));
+  return `${parts.join('\n\n')}\n`;
+}
+
+/**
+ * Items a session touched, for its session file: those still in it with their
+ * status, and those migrated on with where they went.
+ */
+export function sessionItems(state: ItemsState, sessionId: string): Array<{ key: string; status: string; note?: string }> {
+  const stable = stableId(sessionId);
+  return sortedItems(state)
+    .filter((i) => i.session_ids.includes(stable))
     .map((i) => {
-      const note = i.history.at(-1)?.note;
+      if (i.current_session !== sessionId) return { key: i.key, status: `migrated to ${stableId(i.current_session)}` };
+      const note = [...i.history].reverse().find((h) => h.action !== 'migrated')?.note;
       return { key: i.key, status: i.status, ...(note ? { note } : {}) };
     });
 }

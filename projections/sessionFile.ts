@@ -4,6 +4,7 @@
  * from the session model. Pure and deterministic: same session, same bytes.
  */
 import { stringify as yamlStringify } from 'yaml';
+import { eventSummary, type JournalEvent } from '../src/events.js';
 import { tldr } from './resume.js';
 import type { Session } from './sessions.js';
 
@@ -28,9 +29,15 @@ export function frontmatter(s: Session): Record<string, unknown> {
   };
 }
 
+/** `path - what it is` keeps the description outside the code span, as seed 002 writes it. */
+function keyFileLine(f: string): string {
+  const m = /^(\S+)\s+[-—]\s+(.+)$/.exec(f);
+  return m ? `- \`${m[1]}\` - ${m[2]}` : `- \`${f}\``;
+}
+
 export function contextSection(s: Session): string[] {
   const lines = [`**Objective**: ${s.context.objective ?? s.goal ?? s.title}`];
-  if (s.context.keyFiles.length) lines.push('', '**Key Files**:', ...s.context.keyFiles.map((f) => `- \`${f}\``));
+  if (s.context.keyFiles.length) lines.push('', '**Key Files**:', ...s.context.keyFiles.map(keyFileLine));
   if (s.context.keyFacts.length) lines.push('', '**Key Context** (survives compaction):', ...s.context.keyFacts.map((f) => `- ${f}`));
   return lines;
 }
@@ -86,7 +93,22 @@ export function nextStepsSection(s: Session): string[] {
   return open.length ? open.map((n, i) => `${i + 1}. ${n.text}`) : ['- None recorded'];
 }
 
-export function renderSessionFile(s: Session): string {
+export function subsessionsSection(s: Session): string[] {
+  return s.subsessions.map(
+    (b) => `- ${b.sub}: ${b.name} (${minute(b.startedAt)}${b.endedAt ? ` – ${minute(b.endedAt)}` : ', open'})${b.summary ? ` — ${b.summary}` : ''}`,
+  );
+}
+
+export function itemsSection(items: ReadonlyArray<{ key: string; status: string; note?: string }>): string[] {
+  return items.map((i) => `- ${i.key} (${i.status})${i.note ? `: ${i.note}` : ''}`);
+}
+
+export interface SessionFileOptions {
+  /** Items whose chain currently ends in this session; rendered as a Linked Items section when given and not empty. */
+  items?: ReadonlyArray<{ key: string; status: string; note?: string }>;
+}
+
+export function renderSessionFile(s: Session, options: SessionFileOptions = {}): string {
   const parts = [
     `---\n${yamlStringify(frontmatter(s), { lineWidth: 0 })}---`,
     `# Session: ${s.title}`,
@@ -98,6 +120,8 @@ export function renderSessionFile(s: Session): string {
     `## Blockers\n${blockersSection(s).join('\n')}`,
     `## Next Steps\n${nextStepsSection(s).join('\n')}`,
   ];
+  if (s.subsessions.length) parts.push(`## Work Blocks\n${subsessionsSection(s).join('\n')}`);
+  if (options.items?.length) parts.push(`## Linked Items\n${itemsSection(options.items).join('\n')}`);
   if (s.closed) {
     const c = s.closed;
     const lines = [`**Outcome**: ${c.outcome} (${minute(c.at)})`];
@@ -107,4 +131,27 @@ export function renderSessionFile(s: Session): string {
     parts.push(`## Outcome\n${lines.join('\n')}`);
   }
   return `${parts.join('\n\n')}\n`;
+}
+
+/** Event kinds that are bookkeeping rather than work, left out of the progress log. */
+const QUIET = new Set<JournalEvent['type']>(['tool.used', 'message.read', 'redaction']);
+
+/**
+ * `sessions/journal/<suffix>/progress.md`, the quick context file: the TL;DR,
+ * the open next steps and the session's log, one timestamped line per event.
+ * `events` are the ordered events of this session.
+ */
+export function renderProgressFile(s: Session, events: readonly JournalEvent[]): string {
+  const log = events.filter((e) => !QUIET.has(e.type)).map((e) => {
+    const text = eventSummary(e).replace(/\s+/g, ' ').trim();
+    return `- ${minute(e.at)} ${e.type}${text ? `: ${text}` : ''}`;
+  });
+  const tools = s.tools.calls ? [`_${s.tools.calls} tool call(s), ${s.tools.failures} failed._`] : [];
+  return `${[
+    `# Progress: ${s.title}`,
+    `${s.id} (${s.stable}, ${s.shortname}) · ${s.status} · started ${minute(s.createdAt)} · updated ${minute(s.updatedAt)}`,
+    `## TL;DR\n${tldr(s)}`,
+    `## Next Steps\n${nextStepsSection(s).join('\n')}`,
+    `## Log\n${[...(log.length ? log : ['- Nothing logged yet']), ...(tools.length ? ['', ...tools] : [])].join('\n')}`,
+  ].join('\n\n')}\n`;
 }
