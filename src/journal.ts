@@ -11,7 +11,7 @@ import { journalEventSchema, type Actor, type Draft, type JournalEvent, type Unr
 import { eventIdFactory, newReplicaId, type Random } from './ids.js';
 import { findRepo, readGitConfig, readReplicaId, type Repo } from './repo.js';
 import { checkDraftText } from './limits.js';
-import { redactDraft, type RedactionOptions } from './redact.js';
+import { redactDraft, redactText, type RedactionOptions } from './redact.js';
 import { GitStore } from './store/git.js';
 import type { EventStore } from './store/types.js';
 import { prepare } from '../projections/order.js';
@@ -145,6 +145,11 @@ export class Journal {
         if (!isLogbookError(e, 'CONFLICT') || attempt >= MAX_ATTEMPTS) throw e;
       }
     }
+  }
+
+  /** `text` as this journal would store it: redacted unless `allowSecret` (e.g. before deriving a file name from it). */
+  redact(text: string, options: AppendOptions = {}): string {
+    return options.allowSecret ? text : redactText(text, this.redaction).text;
   }
 
   /** Append one line to `.git/logbook/<name>` (error logs); never throws. */
