@@ -107,9 +107,11 @@ export class Journal {
   /**
    * Append drafts as one atomic batch on this replica's ref. Text is checked
    * against the size limit and redacted first (unless `allowSecret`); each
-   * event is validated; a moved tip is retried with a fresh clock.
+   * event is validated; a moved tip is retried with a fresh clock. A draft
+   * may carry its own `at` (ISO-8601 UTC): importers keep the time history
+   * happened at, while the clock still orders it after what this replica has seen.
    */
-  async append(drafts: Draft[], options: AppendOptions = {}): Promise<JournalEvent[]> {
+  async append(drafts: Array<Draft & { at?: string }>, options: AppendOptions = {}): Promise<JournalEvent[]> {
     if (drafts.length === 0) return [];
     const redaction = options.allowSecret ? { ...this.redaction, disabled: true } : this.redaction;
     const redacted = drafts.map((d) => redactDraft(checkDraftText(d), redaction));
@@ -123,7 +125,7 @@ export class Journal {
           id: this.nextId(now.getTime()),
           type: d.type,
           v: 1,
-          at,
+          at: d.at ?? at,
           ...(d.session ? { session: d.session } : {}),
           actor: this.actor,
           clock: head.maxClock + 1 + i,
