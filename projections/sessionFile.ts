@@ -6,7 +6,7 @@
 import { stringify as yamlStringify } from 'yaml';
 import { eventSummary, type JournalEvent } from '../src/events.js';
 import { tldr } from './resume.js';
-import type { Session } from './sessions.js';
+import { pendingNext, type Session } from './sessions.js';
 
 const minute = (iso: string) => iso.slice(0, 16);
 
@@ -47,7 +47,7 @@ export function progressSection(s: Session): string[] {
   const current = s.steps.filter((st) => st.status === 'current');
   const remaining = [
     ...s.steps.filter((st) => st.status === 'todo').map((st) => st.text),
-    ...s.next.filter((n) => !n.done && !s.steps.some((st) => st.key === n.text.trim().toLowerCase().replace(/\s+/g, ' '))).map((n) => n.text),
+    ...pendingNext(s).map((n) => n.text),
   ];
   return [
     '### Completed',

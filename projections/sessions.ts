@@ -91,23 +91,55 @@ export interface SessionsState {
 
 export const initialSessionsState = (): SessionsState => ({ sessions: new Map(), order: [], clientBindings: new Map(), messages: [] });
 
-const norm = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
+export const norm = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
 
 function touch(s: Session, e: JournalEvent): void {
   if (e.at > s.updatedAt) s.updatedAt = e.at;
   s.eventCount++;
 }
 
+/**
+ * Lookup tables derived from a session's arrays, so the fold stays linear in
+ * the number of events. Kept beside the session (not in it) so the session
+ * stays plain data; rebuilt on demand for a session that arrived without one.
+ */
+interface SessionIndex {
+  steps: Map<string, Step>;
+  /** Open next steps by normalised text. */
+  openNext: Map<string, Session['next'][number]>;
+}
+const indexes = new WeakMap<Session, SessionIndex>();
+
+function indexOf(s: Session): SessionIndex {
+  let ix = indexes.get(s);
+  if (!ix) {
+    ix = { steps: new Map(s.steps.map((st) => [st.key, st])), openNext: new Map(s.next.filter((n) => !n.done).map((n) => [norm(n.text), n])) };
+    indexes.set(s, ix);
+  }
+  return ix;
+}
+
 function upsertStep(s: Session, key: string, text: string, status: Step['status'], at: string): void {
-  const existing = s.steps.find((st) => st.key === key);
+  const ix = indexOf(s);
+  const existing = ix.steps.get(key);
   if (existing) {
     existing.status = status;
     existing.text = text;
     if (status === 'done') existing.doneAt = at;
-  } else s.steps.push({ key, text, status, at, ...(status === 'done' ? { doneAt: at } : {}) });
+  } else {
+    const step: Step = { key, text, status, at, ...(status === 'done' ? { doneAt: at } : {}) };
+    s.steps.push(step);
+    ix.steps.set(key, step);
+  }
   if (status === 'current') s.currentStep = key;
   else if (s.currentStep === key) s.currentStep = [...s.steps].reverse().find((st) => st.status === 'current')?.key;
-  if (status === 'done') for (const n of s.next) if (norm(n.text) === key) n.done = true;
+  if (status === 'done') {
+    const n = ix.openNext.get(key);
+    if (n) {
+      n.done = true;
+      ix.openNext.delete(key);
+    }
+  }
 }
 
 /** Apply one event. Mutates `state` (a fold step); callers own the state object. */
@@ -233,11 +265,16 @@ export function evolveSessions(state: SessionsState, e: JournalEvent): SessionsS
       }
       break;
     }
-    case 'next':
-      if (!s.next.some((n) => !n.done && norm(n.text) === norm(e.data.text))) {
-        s.next.push({ id: e.id, at: e.at, text: e.data.text, done: s.steps.some((st) => st.status === 'done' && st.key === norm(e.data.text)) });
+    case 'next': {
+      const ix = indexOf(s);
+      const key = norm(e.data.text);
+      if (!ix.openNext.has(key)) {
+        const entry = { id: e.id, at: e.at, text: e.data.text, done: ix.steps.get(key)?.status === 'done' };
+        s.next.push(entry);
+        if (!entry.done) ix.openNext.set(key, entry);
       }
       break;
+    }
     case 'context':
       if (e.data.objective) s.context.objective = e.data.objective;
       for (const f of e.data.keyFiles) if (!s.context.keyFiles.includes(f)) s.context.keyFiles.push(f);
@@ -300,11 +337,17 @@ export function activeDecisions(s: Session): Decision[] {
 /** Progress fraction as seed 002 shows it: done steps of all known steps and open next steps. */
 export function progressFraction(s: Session): { done: number; total: number } {
   const done = s.steps.filter((st) => st.status === 'done').length;
-  const open = s.steps.filter((st) => st.status !== 'done').length + s.next.filter((n) => !n.done && !s.steps.some((st) => st.key === norm(n.text))).length;
+  const open = s.steps.length - done + pendingNext(s).length;
   return { done, total: done + open };
 }
 
 /** A session with no event for longer than `timeoutMs` is stale (nothing is deleted). */
 export function isStale(s: Session, now: Date, timeoutMs: number): boolean {
   return isOpen(s) && now.getTime() - Date.parse(s.updatedAt) > timeoutMs;
+}
+
+/** Next steps that are not yet a step of the progress list (shown under Remaining). */
+export function pendingNext(s: Session): Array<Session['next'][number]> {
+  const ix = indexOf(s);
+  return s.next.filter((n) => !n.done && !ix.steps.has(norm(n.text)));
 }

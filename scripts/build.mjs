@@ -6,9 +6,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-await build({
-  entryPoints: [path.join(root, 'cli/bin.ts')],
-  outfile: path.join(root, 'dist/logbook.cjs'),
+const common = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -17,4 +15,9 @@ await build({
   minifySyntax: true,
   legalComments: 'none',
   logLevel: 'warning',
-});
+};
+await Promise.all([
+  build({ ...common, entryPoints: [path.join(root, 'cli/bin.ts')], outfile: path.join(root, 'dist/logbook.cjs') }),
+  // The library, for embedding and for the benchmark's in-process measurements.
+  build({ ...common, entryPoints: [path.join(root, 'src/index.ts')], outfile: path.join(root, 'dist/index.cjs') }),
+]);
