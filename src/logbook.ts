@@ -104,7 +104,9 @@ export class Logbook {
     const now = this.journal.now();
     const taken = new Set([...snap.sessions.sessions.values()].map((s) => s.suffix));
     const id = newSessionId(now, this.journal.random, taken);
-    const title = (options.title ?? options.goal ?? options.name ?? '').trim() || `Session ${now.toISOString().slice(0, 16).replace('T', ' ')}`;
+    const given = (options.title ?? options.goal ?? options.name ?? '').trim() || `Session ${now.toISOString().slice(0, 16).replace('T', ' ')}`;
+    // Redacted before the short name is derived from it, or a secret would survive there, lower-cased.
+    const title = this.journal.redact(given, { allowSecret: this.allowSecret });
     const shortname = options.name ? nonEmpty(options.name, '--name')!.trim().toLowerCase() : shortnameFrom(title);
     const data: EventData<'session.started'> = {
       title,

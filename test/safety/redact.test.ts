@@ -1,0 +1,229 @@
+/**
+ * Secret redaction: every rule with a realistic token, the text around it kept,
+ * negatives that must survive untouched, the allow list, and end to end: a
+ * logged secret is in no git object while its marker shows in `logbook view`.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Journal } from '../../src/journal.js';
+import { redactDraft, redactText, redactionKinds } from '../../src/redact.js';
+import { MemoryStore } from '../../src/store/memory.js';
+import { ok, run } from '../helpers/cli.js';
+import { git, makeRepo } from '../helpers/repo.js';
+
+// Tokens are assembled at run time so that this file does not itself look like a leak to scanners.
+const j = (...parts: string[]) => parts.join('');
+const alnum = 'aB3dE5gH7jK9mN1pQ2rS4tU6vW8xY0zA1bC2dE3fG4hJ5kL6mN7pQ8rS9tU0vW';
+const hex = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
+
+/** kind -> [text containing the secret, the secret itself] */
+const positives: Array<[string, string, string]> = [
+  ['private-key', j('key:\n-----BEGIN RSA ', 'PRIVATE KEY-----\nMIIEowIBAAKCAQEA', alnum, '\n-----END RSA PRIVATE KEY-----\nafter'), j('MIIEowIBAAKCAQEA', alnum)],
+  ['private-key', j('-----BEGIN OPENSSH ', 'PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----'), 'b3BlbnNzaC1rZXktdjEAAAAA'],
+  ['private-key', j('pasted half a key: -----BEGIN EC ', 'PRIVATE KEY-----\nMHcCAQEEIBx', alnum), j('MHcCAQEEIBx', alnum)],
+  ['private-key', j('-----BEGIN PGP ', 'PRIVATE KEY BLOCK-----\nlQOYBF', alnum, '\n-----END PGP PRIVATE KEY BLOCK-----'), j('lQOYBF', alnum)],
+  ['age-secret-key', j('AGE-SECRET-KEY-1', 'QYZ8H3KFL2JX0N4R7W9C5T6V8D2M3P4Q5S6U7A8Z9C0D2E2F3G4H5J6KQQ'), 'QYZ8H3KFL2JX0N4R7W9C5T6V8D2M3P4Q5S6U7A8Z9C0D2E2F3G4H5J6KQQ'],
+  ['aws-access-key', j('use AKIA', 'IOSFODNN7EXAMPLE for s3'), j('AKIA', 'IOSFODNN7EXAMPLE')],
+  ['aws-access-key', j('temp creds ASIA', 'Y34FZKBOKMUTVV7A'), j('ASIA', 'Y34FZKBOKMUTVV7A')],
+  ['aws-secret-key', j('AWS_SECRET_ACCESS_KEY=', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'), 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
+  ['aws-secret-key', j('"SecretAccessKey": "', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"'), 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
+  ['github-token', j('token ghp_', alnum.slice(0, 36), ' works'), j('ghp_', alnum.slice(0, 36))],
+  ['github-token', j('gho_', alnum.slice(2, 38)), j('gho_', alnum.slice(2, 38))],
+  ['github-token', j('github_pat_', '11ABCDEFG0', alnum.slice(0, 40)), j('github_pat_', '11ABCDEFG0', alnum.slice(0, 40))],
+  ['gitlab-token', j('glpat-', 'xYz12AbC3dEf4GhI5jKl'), j('glpat-', 'xYz12AbC3dEf4GhI5jKl')],
+  ['gitlab-token', j('runner glrt-', 't1_AbC3dEf4GhI5jKl6mNo'), j('glrt-', 't1_AbC3dEf4GhI5jKl6mNo')],
+  ['slack-token', j('xoxb-', '1234567890-1234567890123-', alnum.slice(0, 24)), j('xoxb-', '1234567890-1234567890123-', alnum.slice(0, 24))],
+  ['slack-webhook', j('https://hooks.slack.com/', 'services/T00000000/B00000000/', alnum.slice(0, 24)), j('https://hooks.slack.com/', 'services/T00000000/B00000000/', alnum.slice(0, 24))],
+  ['anthropic-key', j('ANTHROPIC_API_KEY is sk-ant-', 'api03-', alnum, '-', alnum.slice(0, 20), 'AA'), j('sk-ant-', 'api03-', alnum, '-', alnum.slice(0, 20), 'AA')],
+  ['openai-key', j('sk-', 'proj-', alnum, alnum.slice(0, 20)), j('sk-', 'proj-', alnum, alnum.slice(0, 20))],
+  ['openai-key', j('old key sk-', alnum.slice(0, 48), '.'), j('sk-', alnum.slice(0, 48))],
+  ['google-api-key', j('AIza', 'SyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY'), j('AIza', 'SyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY')],
+  ['stripe-key', j('sk_', 'live_', alnum.slice(0, 24)), j('sk_', 'live_', alnum.slice(0, 24))],
+  ['npm-token', j('//registry.npmjs.org/:_authToken=npm_', alnum.slice(0, 36)), j('npm_', alnum.slice(0, 36))],
+  ['pypi-token', j('pypi-', 'AgEIcHlwaS5vcmc', alnum), j('pypi-', 'AgEIcHlwaS5vcmc', alnum)],
+  ['huggingface-token', j('hf_', alnum.slice(0, 34)), j('hf_', alnum.slice(0, 34))],
+  ['sendgrid-key', j('SG.', alnum.slice(0, 22), '.', alnum.slice(0, 43)), j('SG.', alnum.slice(0, 22), '.', alnum.slice(0, 43))],
+  ['digitalocean-token', j('dop_v1_', hex), j('dop_v1_', hex)],
+  ['shopify-token', j('shpat_', hex.slice(0, 32)), j('shpat_', hex.slice(0, 32))],
+  [
+    'jwt',
+    j('Cookie: session=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9', '.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c'),
+    j('eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9', '.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c'),
+  ],
+  ['url-password', 'connect to postgres://app:S3cr3t!pw@db.internal:5432/app', 'S3cr3t!pw'],
+  ['url-password', 'git remote https://x-access-token:abc123def456@github.com/o/r.git', 'abc123def456'],
+  ['bearer-token', j('curl -H "Authorization: Bearer ', alnum.slice(0, 30), '"'), alnum.slice(0, 30)],
+  ['bearer-token', j('Authorization: token ', hex.slice(0, 40)), hex.slice(0, 40)],
+  ['basic-auth', 'Authorization: Basic dXNlcjpodW50ZXIy', 'dXNlcjpodW50ZXIy'],
+  ['password', 'password=hunter22', 'hunter22'],
+  ['password', 'set DB_PASSWORD="correct horse" later', 'correct'],
+  ['password', "export POSTGRES_PASSWORD='sw0rdfish!'", 'sw0rdfish!'],
+  ['password', 'config: {"api_key": "k-1a2b3c4d"}', 'k-1a2b3c4d'],
+  ['password', 'client_secret: 9f8e7d6c5b4a', '9f8e7d6c5b4a'],
+  ['password', 'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq', 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq'],
+];
+
+const negatives = [
+  'fixed in commit 9fceb02d0ae598e95dc970b74767f19372d61af8 and 9fceb02',
+  `sha256 ${hex}`,
+  'sha512 cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e',
+  'event 01HZX3J8K9M2N4P6Q8R0S2T4V6 follows 01ARZ3NDEKTSV4RRFFQ69G5FAV',
+  'session 20250101_0930_ab12 (s_ab12) and 20261122_0142_41r9',
+  'request id 123e4567-e89b-12d3-a456-426614174000',
+  'worked on the password reset flow and the secret santa page',
+  'the password field must not be empty; passwords are hashed with argon2',
+  'password=null until configured; password: ${DB_PASSWORD}; api_key=process.env.API_KEY',
+  'const secret = getSecret(vault); password = hashPassword(input)',
+  'the token is read from the keychain; Bearer tokens expire after an hour',
+  'disk-usage-report-for-the-big-cluster and risk-assessment-of-the-migration',
+  'sk-learn-models-and-all-their-friends-here',
+  'AKIA is the prefix of AWS access keys',
+  'https://github.com/org/repo/commit/9fceb02d0ae598e95dc970b74767f19372d61af8',
+  'http://localhost:8080/path@v2 and git@github.com:org/repo.git',
+  'base64 aGVsbG8gd29ybGQgdGhpcyBpcyBub3QgYSBzZWNyZXQ=',
+  'BEGIN PUBLIC KEY is fine: -----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----',
+  'version v1.2.3-rc.1+build.45, node_modules/.bin, ghp_ too short',
+  'Unicode: naïve café — 日本語テキスト 🚀',
+];
+
+describe('redactText', () => {
+  it.each(positives)('redacts %s in %j', (kind, text, secret) => {
+    const r = redactText(text);
+    expect(r.text).toContain(`[redacted:${kind}]`);
+    expect(r.text).not.toContain(secret);
+    expect(r.kinds).toContain(kind);
+  });
+
+  it('has a positive case for every rule', () => {
+    expect(new Set(positives.map((p) => p[0]))).toEqual(new Set(redactionKinds));
+  });
+
+  it('keeps the text around the secret, and the label of an assignment', () => {
+    expect(redactText(j('use AKIA', 'IOSFODNN7EXAMPLE for s3')).text).toBe('use [redacted:aws-access-key] for s3');
+    expect(redactText('password=hunter22 ok').text).toBe('password=[redacted:password] ok');
+    // the secret is replaced where it stands, even when the same letters occur in the label
+    expect(redactText('passwd=sswd').text).toBe('passwd=[redacted:password]');
+    expect(redactText('postgres://app:S3cr3t@db/x').text).toBe('postgres://app:[redacted:url-password]@db/x');
+  });
+
+  it.each(negatives)('leaves %j alone', (text) => {
+    expect(redactText(text)).toEqual({ text, kinds: [] });
+  });
+
+  it('is idempotent: a marker is never redacted again', () => {
+    for (const [, text] of positives) {
+      const once = redactText(text).text;
+      expect(redactText(once).text).toBe(once);
+    }
+  });
+
+  it('keeps what the allow list names, as exact strings or /regex/', () => {
+    const key = j('AKIA', 'IOSFODNN7EXAMPLE');
+    expect(redactText(`k ${key}`, { allow: [key] }).text).toBe(`k ${key}`);
+    expect(redactText(`k ${key}`, { allow: ['/EXAMPLE$/'] }).text).toBe(`k ${key}`);
+    expect(redactText(`k ${key}`, { allow: ['/[/', 'other'] }).text).toBe('k [redacted:aws-access-key]');
+    expect(redactText(`k ${key}`, { disabled: true }).text).toBe(`k ${key}`);
+  });
+
+  it('redacts inside every string of a draft, keys of free-form records included', () => {
+    const token = j('ghp_', alnum.slice(0, 36));
+    const d = redactDraft({
+      type: 'session.started',
+      session: '20250101_0930_ab12',
+      data: { title: `t ${token}`, shortname: 'x', taskIds: [token], meta: { [token]: token } },
+    });
+    expect(JSON.stringify(d)).not.toContain(token);
+  });
+
+  it('stays fast on hostile input (no catastrophic backtracking)', () => {
+    const nasty = [
+      `${'-----BEGIN RSA PRIVATE KEY-----'.repeat(200)}${'a'.repeat(20000)}`,
+      `${'a://b:'.repeat(5000)}`,
+      `password=${'a'.repeat(60000)}`,
+      `${'eyJaaaaaaaaaa.'.repeat(4000)}`,
+      `${'sk-'.repeat(20000)}`,
+    ];
+    const t0 = performance.now();
+    for (const text of nasty) redactText(text);
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+});
+
+describe('Journal.append', () => {
+  const actor = { name: 'Ada', email: 'ada@example.com' };
+  const token = j('ghp_', alnum.slice(0, 36));
+  it('redacts by default, keeps the text with allowSecret for that call only', async () => {
+    const journal = new Journal({ store: new MemoryStore(), replica: 'aaaaaaaaaaaa', actor });
+    const [a] = await journal.append([{ type: 'next', data: { text: `a ${token}` } }]);
+    const [b] = await journal.append([{ type: 'next', data: { text: `b ${token}` } }], { allowSecret: true });
+    const [c] = await journal.append([{ type: 'next', data: { text: `c ${token}` } }]);
+    expect(a!.data).toEqual({ text: 'a [redacted:github-token]' });
+    expect(b!.data).toEqual({ text: `b ${token}` });
+    expect(c!.data).toEqual({ text: 'c [redacted:github-token]' });
+  });
+});
+
+describe('end to end', () => {
+  let dir: string;
+  const secrets = {
+    github: j('ghp_', alnum.slice(5, 41)),
+    aws: j('AKIA', 'Z7QWERTYUIOPASDF'),
+    url: 'Pa55w0rdXYZ',
+    key: j('MIIEpQIBAAKCAQEAz', alnum),
+    goal: j('glpat-', 'Qq9Ww8Ee7Rr6Tt5Yy4Uu'),
+  };
+  beforeAll(() => {
+    dir = makeRepo();
+    ok(dir, ['init']);
+    ok(dir, ['start', '--goal', `rotate ${secrets.goal} today`]);
+    ok(dir, ['log', '--progress', `pushed with ${secrets.github}`, '--decision', `use ${secrets.aws}`, '--rationale', `db at mysql://root:${secrets.url}@10.0.0.5/app`]);
+    ok(dir, ['log', '--discovery', '-'], { input: j('found -----BEGIN RSA ', 'PRIVATE KEY-----\n', secrets.key, '\n-----END RSA PRIVATE KEY-----\n') });
+    ok(dir, ['checkpoint', '--note', `note ${secrets.github}`]);
+  });
+
+  function allObjects(): string {
+    return execFileSync('git', ['cat-file', '--batch-all-objects', '--batch'], { cwd: dir, encoding: 'latin1', maxBuffer: 1 << 28 });
+  }
+
+  function cacheFiles(): string {
+    const cache = path.join(dir, '.git', 'logbook', 'cache');
+    return readdirSync(cache).map((f) => readFileSync(path.join(cache, f), 'utf8')).join('\n');
+  }
+
+  it('writes no secret into any git object or the cache', () => {
+    const objects = allObjects();
+    expect(objects).toContain('[redacted:github-token]'); // the scan does see journal objects
+    for (const secret of Object.values(secrets)) {
+      expect(objects).not.toContain(secret);
+      expect(objects.toLowerCase()).not.toContain(secret.toLowerCase()); // not even in a lower-cased short name
+      expect(cacheFiles()).not.toContain(secret);
+    }
+  });
+
+  it('shows the markers in `logbook view` and the commit subjects', () => {
+    const view = ok(dir, ['view']);
+    for (const kind of ['github-token', 'aws-access-key', 'url-password', 'private-key', 'gitlab-token']) expect(view).toContain(`[redacted:${kind}]`);
+    expect(view).toContain('mysql://root:[redacted:url-password]@10.0.0.5/app');
+    expect(git(dir, 'log', '--format=%s', 'refs/logbook/replicas/' + git(dir, 'config', 'logbook.replica').trim())).toContain('[redacted:github-token]');
+  });
+
+  it('--allow-secret keeps a deliberate false positive (and the scan would catch it)', () => {
+    const notSecret = j('AKIA', 'FALSEPOSITIVE0001');
+    ok(dir, ['log', '--next', `document ${notSecret}`, '--allow-secret']);
+    expect(ok(dir, ['view'])).toContain(notSecret);
+    expect(allObjects()).toContain(notSecret);
+    for (const args of [['start', '--goal'], ['close', '--complete', '--summary'], ['checkpoint', '--note'], ['pause', '--note']]) {
+      expect(run(dir, [...args, 'x', '--allow-secret', '--help']).stdout).toContain('--allow-secret');
+    }
+  });
+
+  it('honours logbook.allowSecret from git config', () => {
+    const fake = j('AKIA', 'CONFIGALLOWED0001');
+    git(dir, 'config', 'logbook.allowSecret', `other, ${fake}`);
+    ok(dir, ['log', '--next', `x ${fake} y ${secrets.aws}`]);
+    const view = ok(dir, ['view']);
+    expect(view).toContain(`x ${fake} y [redacted:aws-access-key]`);
+  });
+});
