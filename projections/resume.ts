@@ -104,6 +104,15 @@ function render(sections: Section[]): string {
 
 /** Render the resume context within `budget` characters. */
 export function renderResume(input: ResumeInput): string {
+  return fitResume(input).text;
+}
+
+/**
+ * The resume context within `budget` characters, and the titles of the
+ * sections left out (lower-cased; `older …` when only old lines were dropped),
+ * so a caller knows what the reader actually saw (e.g. which messages to mark read).
+ */
+export function fitResume(input: ResumeInput): { text: string; omitted: string[] } {
   const budget = Math.max(200, input.budget ?? DEFAULT_BUDGET);
   let sections = resumeSections(input).map((s) => ({ ...s, lines: s.lines.map((l) => (l.length > budget / 4 ? `${l.slice(0, Math.floor(budget / 4) - 1)}…` : l)) }));
   const omitted: string[] = [];
@@ -134,7 +143,7 @@ export function renderResume(input: ResumeInput): string {
     }
     out = lines.join('\n');
   }
-  return out;
+  return { text: out, omitted };
 }
 
 /** Unread messages for a session: addressed to it, or to the given actor (name or email). */

@@ -3,13 +3,18 @@
  * reads the journal, decides which events follow from the request, and appends
  * them. No terminal or process assumptions here.
  */
-import { LogbookError } from './errors.js';
+import { LogbookError, isLogbookError } from './errors.js';
 import { itemKeyPattern, type Draft, type EventData, type JournalEvent } from './events.js';
+import { importDrafts, importedSessionId, readSessionsTree, type ParsedSession } from './importSessions.js';
 import { newSessionId, shortnameFrom } from './ids.js';
 import { Journal, type Snapshot } from './journal.js';
 import { gitPosition } from './repo.js';
 import { currentSession, findCurrentSession, resolveSession } from './sessions.js';
-import { isOpen, openBlockers, type Session } from '../projections/sessions.js';
+import { rebuild, type WriteResult } from './rebuild.js';
+import { isOpen, openBlockers, type Message, type Session } from '../projections/sessions.js';
+import { isOpenItem, projectItems } from '../projections/items.js';
+import { fitResume, unreadMessagesFor, type ResumeInput } from '../projections/resume.js';
+import { projectState, type ProjectState } from '../projections/state.js';
 
 export interface StartOptions {
   title?: string;
@@ -35,6 +40,24 @@ export interface LogOptions {
   resolve?: string;
   note?: string;
   next?: string;
+}
+
+export interface StateOptions {
+  todo?: string[];
+  focus?: string;
+  next?: string[];
+}
+
+export interface ContextOptions {
+  objective?: string;
+  files?: string[];
+  facts?: string[];
+}
+
+export interface ImportReport {
+  imported: Array<{ file: string; session: string; events: number }>;
+  /** Files whose original id was imported before. */
+  skipped: Array<{ file: string; session: string }>;
 }
 
 export interface CloseOptions {
@@ -264,5 +287,176 @@ export class Logbook {
     const snap = await this.load();
     const s = this.open(snap, ref);
     return { session: s, events: await this.write(build(s, snap)) };
+  }
+
+  /**
+   * Move every open item of `from` to `to` (one `items.migrated` event): each
+   * chain gains `to`, and records migrated_at and migrated_from.
+   */
+  async migrate(from: string, to: string): Promise<{ from: Session; to: Session; keys: string[]; events: JournalEvent[] }> {
+    const snap = await this.load();
+    const source = this.session(snap, from);
+    const target = this.open(snap, to);
+    if (source.id === target.id) {
+      throw new LogbookError('INVALID_INPUT', `cannot migrate ${source.stable} to itself`, { hint: 'pass two different sessions: logbook migrate FROM TO' });
+    }
+    const keys = [...projectItems(snap.events).items.values()].filter((i) => i.current_session === source.id && isOpenItem(i)).map((i) => i.key).sort();
+    if (!keys.length) return { from: source, to: target, keys, events: [] };
+    const events = await this.write([{ type: 'items.migrated', session: target.id, data: { from: source.id, to: target.id, keys } }]);
+    return { from: source, to: target, keys, events };
+  }
+
+  /** Start a named work block `sub_NNN`; an open one is ended first (work blocks follow each other). */
+  async subsessionStart(name: string, ref?: string): Promise<{ session: Session; sub: string; ended?: string; events: JournalEvent[] }> {
+    const title = nonEmpty(name, 'NAME')!.trim();
+    const snap = await this.load();
+    const s = this.open(snap, ref);
+    const numbers = s.subsessions.map((b) => Number(b.sub.slice(4)));
+    const sub = `sub_${String(Math.max(0, ...numbers) + 1).padStart(3, '0')}`;
+    const open = s.subsessions.filter((b) => !b.endedAt);
+    const drafts: Draft[] = open.map((b) => ({ type: 'subsession.ended', session: s.id, data: { sub: b.sub } }));
+    drafts.push({ type: 'subsession.started', session: s.id, data: { sub, name: title } });
+    const events = await this.write(drafts);
+    return { session: s, sub, ...(open.length ? { ended: open.map((b) => b.sub).join(', ') } : {}), events };
+  }
+
+  /** End the open work block (or the one named `sub`). */
+  async subsessionEnd(options: { summary?: string; sub?: string } = {}, ref?: string): Promise<{ session: Session; sub: string; events: JournalEvent[] }> {
+    const snap = await this.load();
+    const s = this.open(snap, ref);
+    const open = s.subsessions.filter((b) => !b.endedAt && (!options.sub || b.sub === options.sub));
+    const block = open.at(-1);
+    if (!block) {
+      throw new LogbookError('SESSION_STATE', options.sub ? `${s.stable} has no open work block ${options.sub}` : `${s.stable} has no open work block`, {
+        hint: 'start one with `logbook subsession start NAME`',
+      });
+    }
+    const summary = options.summary === undefined ? undefined : nonEmpty(options.summary, '--summary');
+    const events = await this.write([{ type: 'subsession.ended', session: s.id, data: { sub: block.sub, ...(summary ? { summary } : {}) } }]);
+    return { session: s, sub: block.sub, events };
+  }
+
+  /** Set the project state (todo list, focus, next steps); fields not given keep their value. Project-wide: no session needed. */
+  async setState(options: StateOptions): Promise<{ state: ProjectState; events: JournalEvent[] }> {
+    const data: EventData<'state.set'> = {};
+    if (options.todo?.length) data.todo = options.todo.map((t) => nonEmpty(t, '--todo')!);
+    if (options.focus !== undefined) data.focus = options.focus.trim();
+    if (options.next?.length) data.next = options.next.map((t) => nonEmpty(t, '--next')!);
+    if (!Object.keys(data).length) {
+      throw new LogbookError('INVALID_INPUT', 'nothing to set', { hint: 'pass --todo, --focus or --next (repeat --todo/--next for a list; --focus "" clears the focus)' });
+    }
+    const snap = await this.load();
+    const from = this.findSession(snap);
+    const events = await this.write([{ type: 'state.set', ...(from && isOpen(from) ? { session: from.id } : {}), data }]);
+    return { state: projectState([...snap.events, ...events]), events };
+  }
+
+  /**
+   * Send a message to a session (any reference form) or to an actor (a name
+   * or email; `actor:NAME` or `session:S` when a name could be both): resume
+   * shows it to the recipient once, as unread.
+   */
+  async sendMessage(to: string, text: string): Promise<{ to: { session?: string; actor?: string }; events: JournalEvent[] }> {
+    const body = nonEmpty(text, 'TEXT')!;
+    const target = nonEmpty(to, '--to')!.trim();
+    const snap = await this.load();
+    let recipient: { session?: string; actor?: string };
+    if (/^actor:/i.test(target)) recipient = { actor: nonEmpty(target.slice(6).trim(), '--to actor:')! };
+    else if (/^session:/i.test(target)) recipient = { session: resolveSession(snap.sessions, target.slice(8)).id };
+    else try {
+      recipient = { session: resolveSession(snap.sessions, target).id };
+    } catch (e) {
+      if (!isLogbookError(e, 'UNKNOWN_SESSION')) throw e;
+      recipient = { actor: target };
+    }
+    const from = this.findSession(snap);
+    const events = await this.write([{ type: 'message.sent', ...(from ? { session: from.id } : {}), data: { to: recipient, text: body } }]);
+    return { to: recipient, events };
+  }
+
+  /** Add to the key context that must survive compaction: objective, key files, key facts. */
+  async addContext(options: ContextOptions, ref?: string): Promise<{ session: Session; events: JournalEvent[] }> {
+    const objective = options.objective === undefined ? undefined : nonEmpty(options.objective, '--objective');
+    const keyFiles = (options.files ?? []).map((f) => nonEmpty(f, '--file')!.trim());
+    const keyFacts = (options.facts ?? []).map((f) => nonEmpty(f, '--fact')!.trim());
+    if (!objective && !keyFiles.length && !keyFacts.length) {
+      throw new LogbookError('INVALID_INPUT', 'no context given', { hint: 'pass --objective, --file or --fact' });
+    }
+    const snap = await this.load();
+    const s = this.open(snap, ref);
+    const events = await this.write([{ type: 'context', session: s.id, data: { ...(objective ? { objective } : {}), keyFiles, keyFacts } }]);
+    return { session: (await this.load()).sessions.sessions.get(s.id)!, events };
+  }
+
+  /**
+   * The resume context of a session (reopening it if paused), fitted to
+   * `budget`. Unread messages that made it into the text are marked read
+   * (a `message.read` event) unless `markRead` is false.
+   */
+  async resumeContext(ref?: string, options: { budget?: number; markRead?: boolean } = {}): Promise<{ session: Session; text: string; omitted: string[]; input: ResumeInput; read: Message[] }> {
+    const session = await this.resume(ref);
+    const snap = await this.load();
+    const messages = unreadMessagesFor(snap.sessions.messages, session, this.journal.actor);
+    const items = [...projectItems(snap.events).items.values()]
+      .filter((i) => i.current_session === session.id && isOpenItem(i))
+      .sort((a, b) => (a.key < b.key ? -1 : 1))
+      .map((i) => {
+        const note = [...i.history].reverse().find((h) => h.action !== 'migrated')?.note;
+        return { key: i.key, status: i.status, ...(note ? { note } : {}) };
+      });
+    const input: ResumeInput = { session, messages, items, ...(options.budget ? { budget: options.budget } : {}) };
+    const { text, omitted } = fitResume(input);
+    const read = omitted.includes('unread messages') ? [] : messages;
+    if (read.length && options.markRead !== false) {
+      await this.write([{ type: 'message.read', session: session.id, data: { messages: read.map((m) => m.id) } }]);
+    }
+    return { session, text, omitted, input, read };
+  }
+
+  /**
+   * Import a `.sessions/` tree (seed 002 format) as events. Sessions imported
+   * before (same original id) are skipped, so importing twice adds nothing.
+   */
+  async importSessions(dir: string): Promise<ImportReport> {
+    return this.importParsed(readSessionsTree(dir));
+  }
+
+  async importParsed(parsed: readonly ParsedSession[]): Promise<ImportReport> {
+    const snap = await this.load();
+    const done = new Map<string, string>();
+    for (const s of snap.sessions.sessions.values()) if (s.meta.imported_from) done.set(s.meta.imported_from, s.id);
+    const taken = new Set([...snap.sessions.sessions.values()].map((s) => s.suffix));
+    const report: ImportReport = { imported: [], skipped: [] };
+    const batches: Array<{ file: string; id: string; drafts: Array<Draft & { at: string }>; resolutions: Array<{ index: number; at: string; note?: string }> }> = [];
+    for (const p of parsed) {
+      const existing = done.get(p.originalId);
+      if (existing) {
+        report.skipped.push({ file: p.file, session: existing });
+        continue;
+      }
+      const id = importedSessionId(p, taken);
+      taken.add(id.slice(-4));
+      done.set(p.originalId, id);
+      batches.push({ file: p.file, id, ...importDrafts(p, id) });
+    }
+    if (!batches.length) return report;
+    const written = await this.write(batches.flatMap((b) => b.drafts));
+    const resolutions: Array<Draft & { at: string }> = [];
+    let offset = 0;
+    for (const b of batches) {
+      for (const r of b.resolutions) {
+        const blocker = written[offset + r.index];
+        if (blocker?.type === 'blocker') resolutions.push({ type: 'blocker.resolved', session: b.id, at: r.at, data: { blocker: blocker.id, ...(r.note ? { note: r.note } : {}) } });
+      }
+      report.imported.push({ file: b.file, session: b.id, events: b.drafts.length + b.resolutions.length });
+      offset += b.drafts.length;
+    }
+    await this.write(resolutions);
+    return report;
+  }
+
+  /** Write every projection file to `out` (default `.logbook/` in the work tree). */
+  rebuild(out?: string): Promise<WriteResult & { events: number }> {
+    return rebuild(this.journal, out === undefined ? {} : { out });
   }
 }
