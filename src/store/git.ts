@@ -14,7 +14,7 @@ import stringify from 'fast-json-stable-stringify';
 import { readCommit, writeCommit, writeTree } from 'isomorphic-git';
 import { LogbookError } from '../errors.js';
 import { eventSubject, parseStoredEvent, type JournalEvent, type UnreadableRecord } from '../events.js';
-import { REPLICA_PREFIX, compareAndSwapRef, listReplicaRefs } from './refs.js';
+import { REPLICA_PREFIX, compareAndSwapRef, listReplicaRefs, stealIfStale } from './refs.js';
 import type { EventStore, ReadResult, StoreHead } from './types.js';
 
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
@@ -47,9 +47,18 @@ export function commitMessage(event: JournalEvent): string {
   return `${eventSubject(event)}\n\n${stringify(event)}\n`;
 }
 
-interface CacheMeta {
+/** A replica ref found not to contain the tip an earlier read cached: rewritten, reset or deleted by hand. */
+export interface RewriteRecord {
+  replica: string;
+  from: string;
+  to: string | null;
+}
+
+export interface CacheMeta {
   version: number;
   replicas: Record<string, { tip: string; bytes: number }>;
+  /** Kept across reads until `logbook doctor --repair` has dealt with them, so the evidence survives the cache reset. */
+  rewrites?: RewriteRecord[];
 }
 
 /** One cached line: a commit and either its event or why it is unreadable. */
@@ -97,7 +106,10 @@ export class GitStore implements EventStore {
     const meta = await this.readMeta();
     const events: JournalEvent[] = [];
     const unreadable: UnreadableRecord[] = [];
-    const nextMeta: CacheMeta = { version: CACHE_VERSION, replicas: {} };
+    const nextMeta: CacheMeta = { version: CACHE_VERSION, replicas: {}, ...(meta?.rewrites?.length ? { rewrites: meta.rewrites } : {}) };
+    const noteRewrite = (r: RewriteRecord) => {
+      if (!nextMeta.rewrites?.some((x) => x.replica === r.replica && x.from === r.from && x.to === r.to)) nextMeta.rewrites = [...(nextMeta.rewrites ?? []), r].slice(-100);
+    };
     const appends: Array<{ replica: string; text: string; reset: boolean }> = [];
     for (const [replica, tip] of Object.entries(tips).sort()) {
       const cached = meta?.replicas[replica];
@@ -108,7 +120,8 @@ export class GitStore implements EventStore {
         const walked = await this.walk(tip, cached!.tip);
         if (walked.reachedStop) fresh = walked.lines;
         else {
-          // The ref no longer contains what we cached (rewritten by hand): reread it all.
+          // The ref no longer contains what we cached (rewritten by hand): reread it all, and remember it for `doctor`.
+          noteRewrite({ replica, from: cached!.tip, to: tip });
           lines = undefined;
           reset = true;
         }
@@ -124,6 +137,9 @@ export class GitStore implements EventStore {
         if ('e' in line) events.push(line.e);
         else unreadable.push({ commit: line.c, replica, ...line.u });
       }
+    }
+    for (const [replica, cached] of Object.entries(meta?.replicas ?? {})) {
+      if (!(replica in tips)) noteRewrite({ replica, from: cached.tip, to: null });
     }
     await this.writeCache(nextMeta, appends);
     return { events, unreadable, tips };
@@ -165,7 +181,8 @@ export class GitStore implements EventStore {
     return { lines, reachedStop: stop === null || oid === stop };
   }
 
-  private async readMeta(): Promise<CacheMeta | undefined> {
+  /** The cache's record of tips (undefined when missing, corrupt or from another version). */
+  async readMeta(): Promise<CacheMeta | undefined> {
     try {
       const meta = JSON.parse(await fsp.readFile(path.join(this.cacheDir, 'meta.json'), 'utf8')) as CacheMeta;
       return meta.version === CACHE_VERSION && typeof meta.replicas === 'object' ? meta : undefined;
@@ -194,7 +211,11 @@ export class GitStore implements EventStore {
     const lock = path.join(this.cacheDir, 'cache.lock');
     try {
       await fsp.mkdir(this.cacheDir, { recursive: true });
-      const handle = await fsp.open(lock, 'wx');
+      const handle = await fsp.open(lock, 'wx').catch(async (e: NodeJS.ErrnoException) => {
+        // A lock left by a killed reader would stop the cache from ever being written again.
+        if (e.code !== 'EEXIST' || !(await stealIfStale(lock))) throw e;
+        return fsp.open(lock, 'wx');
+      });
       await handle.close();
     } catch {
       return;

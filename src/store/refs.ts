@@ -11,7 +11,7 @@ import { LogbookError } from '../errors.js';
 export const REPLICA_PREFIX = 'refs/logbook/replicas/';
 
 /** A lock older than this is considered left behind by a dead process. */
-const STALE_LOCK_MS = 3000;
+export const STALE_LOCK_MS = 3000;
 /** How long an append waits for a busy lock before giving up. */
 const LOCK_WAIT_MS = 5000;
 
@@ -68,14 +68,19 @@ export async function listReplicaRefs(gitdir: string): Promise<Record<string, st
   return tips;
 }
 
-async function stealIfStale(lock: string): Promise<boolean> {
+/**
+ * Remove `lock` if it is older than `staleMs` (left by a dead process), safely
+ * against a racing process that replaces it with a fresh lock meanwhile.
+ * True when the lock is gone (try to take it again), false when it is live.
+ */
+export async function stealIfStale(lock: string, staleMs = STALE_LOCK_MS): Promise<boolean> {
   let before;
   try {
     before = await fsp.stat(lock);
   } catch {
     return true; // gone already: try again
   }
-  if (Date.now() - before.mtimeMs < STALE_LOCK_MS) return false;
+  if (Date.now() - before.mtimeMs < staleMs) return false;
   const aside = `${lock}.stale-${process.pid}-${Math.random().toString(36).slice(2)}`;
   try {
     await fsp.rename(lock, aside);
