@@ -66,9 +66,11 @@ export function findCurrentSession(state: SessionsState, input: CurrentSessionIn
     const bound = state.clientBindings.get(input.clientSession);
     if (bound) return state.sessions.get(bound);
   }
-  for (let i = state.order.length - 1; i >= 0; i--) {
-    const s = state.sessions.get(state.order[i]!)!;
-    if (s.status === 'active' && s.replica === input.replica) return s;
+  // Newest by creation time, not by journal order: an imported session (old history, appended late) must not become current.
+  let newest: Session | undefined;
+  for (const id of state.order) {
+    const s = state.sessions.get(id)!;
+    if (s.status === 'active' && s.replica === input.replica && (!newest || s.createdAt >= newest.createdAt)) newest = s;
   }
-  return undefined;
+  return newest;
 }

@@ -1,14 +1,27 @@
 /** Every command of the CLI, in the order `logbook --help` lists them. One file per command. */
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
+import { agendaCommand } from './agenda.js';
 import { checkpointCommand } from './checkpoint.js';
 import { closeCommand } from './close.js';
+import { contextCommand } from './context.js';
+import { importSessionsCommand } from './importSessions.js';
 import { initCommand } from './init.js';
+import { itemCommand } from './item.js';
+import { itemsCommand } from './items.js';
+import { linkCommand } from './link.js';
 import { listCommand } from './list.js';
 import { logCommand } from './log.js';
+import { messageCommand } from './message.js';
+import { migrateCommand } from './migrate.js';
 import { pauseCommand } from './pause.js';
+import { rebuildCommand } from './rebuild.js';
 import { resumeCommand } from './resume.js';
 import { startCommand } from './start.js';
+import { stateCommand } from './state.js';
+import { statsCommand } from './stats.js';
+import { subsessionCommand } from './subsession.js';
+import { tailCommand } from './tail.js';
 import { viewCommand } from './view.js';
 
 export const commands: Array<(io: Io) => Command> = [
@@ -21,4 +34,17 @@ export const commands: Array<(io: Io) => Command> = [
   closeCommand,
   viewCommand,
   listCommand,
+  contextCommand,
+  subsessionCommand,
+  linkCommand,
+  migrateCommand,
+  agendaCommand,
+  itemCommand,
+  itemsCommand,
+  stateCommand,
+  messageCommand,
+  statsCommand,
+  tailCommand,
+  rebuildCommand,
+  importSessionsCommand,
 ];

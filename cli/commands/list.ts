@@ -16,7 +16,11 @@ export function listCommand(io: Io): Command {
       const snap = await logbook.load();
       const now = logbook.journal.now();
       const timeout = staleTimeoutMs(logbook.journal);
-      let sessions = snap.sessions.order.map((id) => snap.sessions.sessions.get(id)!).reverse();
+      // Newest first by creation time (imported history is appended late but is old).
+      let sessions = snap.sessions.order
+        .map((id, i) => ({ s: snap.sessions.sessions.get(id)!, i }))
+        .sort((a, b) => (a.s.createdAt === b.s.createdAt ? b.i - a.i : a.s.createdAt < b.s.createdAt ? 1 : -1))
+        .map((x) => x.s);
       if (opts.group !== undefined) sessions = sessions.filter((s) => s.group === opts.group);
       if (opts.status === 'open') sessions = sessions.filter((s) => s.status === 'active' || s.status === 'paused');
       else if (opts.status === 'stale') sessions = sessions.filter((s) => isStale(s, now, timeout));

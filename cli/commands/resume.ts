@@ -1,6 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { DEFAULT_BUDGET, renderResume, unreadMessagesFor } from '../../projections/resume.js';
-import { openItemsFor } from '../../projections/items.js';
+import { DEFAULT_BUDGET } from '../../projections/resume.js';
 import { isOpen } from '../../projections/sessions.js';
 import { sessionLine } from '../format.js';
 import type { Io } from '../io.js';
@@ -29,15 +28,8 @@ export function resumeCommand(io: Io): Command {
         io.stdout(open.length ? `${open.map((s) => sessionLine(s)).join('\n')}\n` : 'No open sessions. Start one with: logbook start --goal "…"\n');
         return;
       }
-      const session = await logbook.resume(ref ?? opts.session);
-      const snap = await logbook.load();
-      const input = {
-        session,
-        messages: unreadMessagesFor(snap.sessions.messages, session, logbook.journal.actor),
-        items: openItemsFor(snap.events, session.id),
-        ...(opts.budget ? { budget: opts.budget } : {}),
-      };
-      if (opts.json) return printJson(io, { ...input, context: renderResume(input) });
-      io.stdout(renderResume(input));
+      const r = await logbook.resumeContext(ref ?? opts.session, opts.budget ? { budget: opts.budget } : {});
+      if (opts.json) return printJson(io, { ...r.input, context: r.text, omitted: r.omitted, marked_read: r.read.map((m) => m.id) });
+      io.stdout(r.text);
     });
 }

@@ -1,0 +1,26 @@
+import { Command } from 'commander';
+import { contextSection } from '../../projections/sessionFile.js';
+import type { Io } from '../io.js';
+import { collect, openLogbook, printJson, textValue } from '../io.js';
+
+export function contextCommand(io: Io): Command {
+  return new Command('context')
+    .description('key context that must survive compaction (objective, key files, key facts); with no flags, show it')
+    .option('--objective <text>', 'the objective (replaces the old one; - reads stdin)')
+    .option('--file <path>', 'a key file, optionally "path - what it is" (repeatable)', collect, [])
+    .option('--fact <text>', 'a key fact (repeatable)', collect, [])
+    .option('--session <S>', 'session (default: current)')
+    .option('--json', 'the context as JSON')
+    .action(async (opts: { objective?: string; file: string[]; fact: string[]; session?: string; json?: boolean }) => {
+      const logbook = openLogbook(io, { session: opts.session });
+      let session;
+      if (opts.objective === undefined && !opts.file.length && !opts.fact.length) {
+        session = logbook.session(await logbook.load(), opts.session);
+      } else {
+        const objective = await textValue(io, opts.objective);
+        ({ session } = await logbook.addContext({ ...(objective !== undefined ? { objective } : {}), files: opts.file, facts: opts.fact }));
+      }
+      if (opts.json) return printJson(io, { session: session.id, ...session.context });
+      io.stdout(`## Context of ${session.stable} (${session.shortname})\n${contextSection(session).join('\n')}\n`);
+    });
+}

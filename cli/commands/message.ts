@@ -1,0 +1,42 @@
+import { Command } from 'commander';
+import { unreadMessagesFor } from '../../projections/resume.js';
+import type { Io } from '../io.js';
+import { openLogbook, printJson, textValue } from '../io.js';
+
+const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+
+export function messageCommand(io: Io): Command {
+  const cmd = new Command('message').description('messages between people, agents and sessions (shown by `logbook resume`)');
+  cmd
+    .command('send')
+    .description('send a message; the recipient sees it as unread when it next resumes')
+    .requiredOption('--to <S|ACTOR>', 'a session (id, s_xxxx, suffix, shortname) or a person/agent name or email (actor:NAME, session:S to be explicit)')
+    .argument('<TEXT>', 'the message (- reads stdin)')
+    .option('--json', 'print the written event as JSON')
+    .action(async (text: string, opts: { to: string; json?: boolean }) => {
+      const r = await openLogbook(io).sendMessage(opts.to, await textValue(io, text));
+      if (opts.json) return printJson(io, r.events);
+      io.stdout(`Sent to ${r.to.session ? `session ${r.to.session}` : r.to.actor}.\n`);
+    });
+  cmd
+    .command('list')
+    .description('messages for a session and for you (unread first)')
+    .argument('[S]', 'session (default: current)')
+    .option('--all', 'every message in the journal')
+    .option('--json', 'the messages as JSON')
+    .action(async (ref: string | undefined, opts: { all?: boolean; json?: boolean }) => {
+      const logbook = openLogbook(io);
+      const snap = await logbook.load();
+      let messages = snap.sessions.messages;
+      if (!opts.all) {
+        const s = logbook.session(snap, ref);
+        const mine = new Set(unreadMessagesFor(messages.map((m) => ({ ...m, read: false })), s, logbook.journal.actor).map((m) => m.id));
+        messages = messages.filter((m) => mine.has(m.id));
+      }
+      if (opts.json) return printJson(io, messages);
+      if (!messages.length) return io.stdout('No messages.\n');
+      const ordered = [...messages.filter((m) => !m.read), ...messages.filter((m) => m.read)];
+      io.stdout(`${ordered.map((m) => `${m.read ? ' ' : '*'} ${minute(m.at)}  ${m.from.name}${m.from.agent ? `/${m.from.agent}` : ''} → ${m.to.session ?? m.to.actor}: ${m.text}`).join('\n')}\n`);
+    });
+  return cmd;
+}

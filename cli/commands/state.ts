@@ -1,0 +1,32 @@
+import { Command } from 'commander';
+import { projectState, renderStateMarkdown } from '../../projections/state.js';
+import type { Io } from '../io.js';
+import { collect, openLogbook, printJson, textValue } from '../io.js';
+
+export function stateCommand(io: Io): Command {
+  const cmd = new Command('state')
+    .description('the project state: todo list, current focus, next steps')
+    .option('--json', 'the state as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const state = projectState((await openLogbook(io).load()).events);
+      if (opts.json) return printJson(io, state);
+      io.stdout(renderStateMarkdown(state));
+    });
+  cmd
+    .command('set')
+    .description('set the project state; each given field replaces its old value, the others stay')
+    .option('--todo <text>', 'a todo item (repeatable; the list replaces the old one)', collect, [])
+    .option('--focus <text>', 'the current focus ("" clears it)')
+    .option('--next <text>', 'a next step (repeatable; the list replaces the old one)', collect, [])
+    .option('--json', 'print the new state as JSON')
+    .action(async (opts: { todo: string[]; focus?: string; next: string[]; json?: boolean }) => {
+      const { state } = await openLogbook(io).setState({
+        todo: opts.todo,
+        next: opts.next,
+        ...(opts.focus !== undefined ? { focus: await textValue(io, opts.focus) } : {}),
+      });
+      if (opts.json) return printJson(io, state);
+      io.stdout(renderStateMarkdown(state));
+    });
+  return cmd;
+}

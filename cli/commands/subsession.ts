@@ -1,0 +1,46 @@
+import { Command } from 'commander';
+import { subsessionsSection } from '../../projections/sessionFile.js';
+import { eventLine } from '../format.js';
+import type { Io } from '../io.js';
+import { openLogbook, printJson, textValue } from '../io.js';
+
+export function subsessionCommand(io: Io): Command {
+  const cmd = new Command('subsession').description('named work blocks inside a session (sub_001, sub_002, …)');
+  cmd
+    .command('start')
+    .description('start a work block (an open one is ended first)')
+    .argument('<NAME>', 'what this block is about')
+    .option('--session <S>', 'session (default: current)')
+    .option('--json', 'print the written events as JSON')
+    .action(async (name: string, opts: { session?: string; json?: boolean }) => {
+      const r = await openLogbook(io, { session: opts.session }).subsessionStart(await textValue(io, name));
+      if (opts.json) return printJson(io, r.events);
+      for (const e of r.events) io.stdout(`${eventLine(e)}\n`);
+    });
+  cmd
+    .command('end')
+    .description('end the open work block')
+    .option('--summary <text>', 'what the block achieved (- reads stdin)')
+    .option('--sub <id>', 'which block (default: the open one)')
+    .option('--session <S>', 'session (default: current)')
+    .option('--json', 'print the written events as JSON')
+    .action(async (opts: { summary?: string; sub?: string; session?: string; json?: boolean }) => {
+      const summary = await textValue(io, opts.summary);
+      const r = await openLogbook(io, { session: opts.session }).subsessionEnd({ ...(summary !== undefined ? { summary } : {}), ...(opts.sub ? { sub: opts.sub } : {}) });
+      if (opts.json) return printJson(io, r.events);
+      for (const e of r.events) io.stdout(`${eventLine(e)}\n`);
+    });
+  cmd
+    .command('list')
+    .description('the work blocks of a session')
+    .argument('[S]', 'session (default: current)')
+    .option('--json', 'the work blocks as JSON')
+    .action(async (ref: string | undefined, opts: { json?: boolean }) => {
+      const logbook = openLogbook(io);
+      const snap = await logbook.load();
+      const s = logbook.session(snap, ref);
+      if (opts.json) return printJson(io, s.subsessions);
+      io.stdout(s.subsessions.length ? `${subsessionsSection(s).join('\n')}\n` : `No work blocks in ${s.stable}. Start one with: logbook subsession start NAME\n`);
+    });
+  return cmd;
+}
