@@ -1,3 +1,37 @@
 #!/usr/bin/env node
 'use strict';
-require('../dist/logbook.cjs');
+// Loads the bundled CLI through a V8 code cache: compiling the bundle is the
+// largest fixed cost of a process that agent hooks start on every tool call.
+// The cache sits next to the bundle, is written after the first run (temp file
+// + rename, so parallel first runs are harmless), and is ignored by V8 when it
+// does not match this node binary — then it is simply written again.
+const fs = require('node:fs');
+const path = require('node:path');
+const bundle = path.join(__dirname, '..', 'dist', 'logbook.cjs');
+
+function load() {
+  if (process.env.LOGBOOK_NO_CODE_CACHE) return require(bundle);
+  const vm = require('node:vm');
+  const Module = require('node:module');
+  const cacheFile = `${bundle}.${process.version}.v8cache`;
+  const source = fs.readFileSync(bundle, 'utf8');
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {}
+  const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData, importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+  if (!cachedData || script.cachedDataRejected) {
+    process.once('exit', () => {
+      try {
+        const tmp = `${cacheFile}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, script.createCachedData());
+        fs.renameSync(tmp, cacheFile);
+      } catch {}
+    });
+  }
+  const mod = new Module(bundle, module);
+  mod.filename = bundle;
+  mod.paths = Module._nodeModulePaths(path.dirname(bundle));
+  script.runInThisContext().call(mod.exports, mod.exports, (id) => mod.require(id), mod, bundle, path.dirname(bundle));
+}
+load();

@@ -351,3 +351,19 @@ export function pendingNext(s: Session): Array<Session['next'][number]> {
   const ix = indexOf(s);
   return s.next.filter((n) => !n.done && !ix.steps.has(norm(n.text)));
 }
+
+/** The session model as plain JSON, for the projection cache. */
+export interface SerializedSessions {
+  sessions: Session[];
+  order: string[];
+  clientBindings: Array<[string, string]>;
+  messages: Message[];
+}
+
+export function serializeSessions(state: SessionsState): SerializedSessions {
+  return { sessions: [...state.sessions.values()], order: state.order, clientBindings: [...state.clientBindings], messages: state.messages };
+}
+
+export function deserializeSessions(data: SerializedSessions): SessionsState {
+  return { sessions: new Map(data.sessions.map((s) => [s.id, s])), order: data.order, clientBindings: new Map(data.clientBindings), messages: data.messages };
+}

@@ -4,6 +4,7 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const common = {
@@ -16,6 +17,9 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
 };
+// V8 code caches of an older bundle would be rejected anyway; remove them so they do not pile up.
+const dist = path.join(root, 'dist');
+if (existsSync(dist)) for (const name of readdirSync(dist)) if (name.endsWith('.v8cache')) rmSync(path.join(dist, name));
 await Promise.all([
   build({ ...common, entryPoints: [path.join(root, 'cli/bin.ts')], outfile: path.join(root, 'dist/logbook.cjs') }),
   // The library, for embedding and for the benchmark's in-process measurements.

@@ -7,15 +7,15 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeF
 import path from 'node:path';
 import { resolveActor } from './actor.js';
 import { LogbookError, describeIssues, isLogbookError } from './errors.js';
-import { journalEventSchema, type Actor, type Draft, type JournalEvent, type UnreadableRecord } from './events.js';
+import { compareEvents, journalEventSchema, type Actor, type Draft, type JournalEvent, type UnreadableRecord } from './events.js';
 import { eventIdFactory, newReplicaId, type Random } from './ids.js';
 import { findRepo, readGitConfig, readReplicaId, type Repo } from './repo.js';
 import { checkDraftText } from './limits.js';
 import { redactDraft, redactText, type RedactionOptions } from './redact.js';
 import { GitStore } from './store/git.js';
-import type { EventStore } from './store/types.js';
-import { prepare } from '../projections/order.js';
-import { projectSessions, type SessionsState } from '../projections/sessions.js';
+import { isCachingStore, type EventStore } from './store/types.js';
+import { orderEvents, prepare } from '../projections/order.js';
+import { deserializeSessions, evolveSessions, projectSessions, serializeSessions, type SerializedSessions, type SessionsState } from '../projections/sessions.js';
 
 export interface Snapshot {
   /** Ordered (clock, id), deduplicated, redactions applied. */
@@ -23,6 +23,36 @@ export interface Snapshot {
   unreadable: UnreadableRecord[];
   sessions: SessionsState;
   tips: Record<string, string>;
+}
+
+const SESSIONS_CACHE = 'sessions';
+
+interface SessionsCache {
+  sessions: SerializedSessions;
+  unreadable: UnreadableRecord[];
+  /** Order key of the last event folded in. */
+  last: { clock: number; id: string } | undefined;
+}
+
+function cacheData(sessions: SessionsState, unreadable: UnreadableRecord[], last: JournalEvent | { clock: number; id: string } | undefined): SessionsCache {
+  return { sessions: serializeSessions(sessions), unreadable, last: last ? { clock: last.clock, id: last.id } : undefined };
+}
+
+function lazySnapshot(
+  sessions: SessionsState,
+  unreadable: UnreadableRecord[],
+  tips: Record<string, string>,
+  readAll: () => { events: JournalEvent[] },
+): Snapshot {
+  let events: JournalEvent[] | undefined;
+  return {
+    sessions,
+    unreadable,
+    tips,
+    get events() {
+      return (events ??= prepare(readAll().events));
+    },
+  };
 }
 
 export interface JournalDeps {
@@ -98,10 +128,40 @@ export class Journal {
     });
   }
 
+  /**
+   * Read the journal. With the git store, the session model is cached by ref
+   * tips and only events that are new since then are folded in (when they all
+   * sort after what was cached; anything else, e.g. an older event arriving
+   * by fetch, refolds from the start). The full event list is read lazily,
+   * on first use of `snapshot.events`.
+   */
   async load(): Promise<Snapshot> {
-    const { events, unreadable, tips } = await this.store.read();
+    const store = this.store;
+    if (!isCachingStore(store)) {
+      const { events, unreadable, tips } = await store.read();
+      const ordered = prepare(events);
+      return { events: ordered, unreadable, sessions: projectSessions(ordered), tips };
+    }
+    const cached = store.loadState<SessionsCache>(SESSIONS_CACHE);
+    if (cached) {
+      const delta = await store.readNew(cached.tips);
+      const fresh = orderEvents(delta.events);
+      const last = cached.data.last;
+      if (delta.complete && (!last || fresh.every((e) => compareEvents(e, last) > 0)) && !fresh.some((e) => e.type === 'redaction')) {
+        const sessions = deserializeSessions(cached.data.sessions);
+        for (const e of fresh) evolveSessions(sessions, e);
+        const unreadable = [...cached.data.unreadable, ...delta.unreadable];
+        if (fresh.length || delta.unreadable.length) {
+          await store.saveState(SESSIONS_CACHE, delta.tips, cacheData(sessions, unreadable, fresh.at(-1) ?? last));
+        }
+        return lazySnapshot(sessions, unreadable, delta.tips, store.eventsReader());
+      }
+    }
+    const { events, unreadable, tips } = await store.read();
     const ordered = prepare(events);
-    return { events: ordered, unreadable, sessions: projectSessions(ordered), tips };
+    const sessions = projectSessions(ordered);
+    await store.saveState(SESSIONS_CACHE, tips, cacheData(sessions, unreadable, ordered.at(-1)));
+    return { events: ordered, unreadable, sessions, tips };
   }
 
   /**

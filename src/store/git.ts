@@ -8,14 +8,13 @@
  * last read are parsed.
  */
 import * as fs from 'node:fs';
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import stringify from 'fast-json-stable-stringify';
-import { readCommit, writeCommit, writeTree } from 'isomorphic-git';
 import { LogbookError } from '../errors.js';
 import { eventSubject, parseStoredEvent, type JournalEvent, type UnreadableRecord } from '../events.js';
 import { REPLICA_PREFIX, compareAndSwapRef, listReplicaRefs, stealIfStale } from './refs.js';
-import type { EventStore, ReadResult, StoreHead } from './types.js';
+import type { CachingStore, NewEvents, ReadResult, StoreHead } from './types.js';
 
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 const CACHE_VERSION = 1;
@@ -56,18 +55,32 @@ export interface RewriteRecord {
 
 export interface CacheMeta {
   version: number;
-  replicas: Record<string, { tip: string; bytes: number }>;
-  /** Kept across reads until `logbook doctor --repair` has dealt with them, so the evidence survives the cache reset. */
-  rewrites?: RewriteRecord[];
+  /** Per replica: the tip the cache file vouches for, its length, and the Lamport clock of the tip event. */
+  replicas: Record<string, { tip: string; bytes: number; clock?: number }>;
 }
 
 /** One cached line: a commit and either its event or why it is unreadable. */
 type CacheLine = { c: string; e: JournalEvent } | { c: string; u: Omit<UnreadableRecord, 'commit' | 'replica'> };
 
-export class GitStore implements EventStore {
+interface ReplicaUpdate {
+  replica: string;
+  tip: string;
+  /** Bytes of the cache file that were valid before this update (0 after a reset). */
+  keptBytes: number;
+  /** Commits new since the cache, oldest first. */
+  fresh: CacheLine[];
+  /** The cached prefix was unusable (missing, corrupt, or the ref was rewritten). */
+  reset: boolean;
+}
+
+const lazyGit = () => import('isomorphic-git');
+
+export class GitStore implements CachingStore {
   readonly gitdir: string;
   private readonly cacheDir: string;
   private readonly objectCache = {};
+  /** The last update, so synchronous readers see it even if another process held the cache lock. */
+  private last: ReplicaUpdate[] | undefined;
 
   constructor(gitdir: string) {
     this.gitdir = gitdir;
@@ -76,8 +89,14 @@ export class GitStore implements EventStore {
 
   async head(): Promise<StoreHead> {
     const tips = await listReplicaRefs(this.gitdir);
+    const meta = await this.readMeta();
     let maxClock = 0;
     for (const [replica, tip] of Object.entries(tips)) {
+      const known = meta?.replicas[replica];
+      if (known?.tip === tip && known.clock !== undefined) {
+        maxClock = Math.max(maxClock, known.clock);
+        continue;
+      }
       const line = await this.readLine(replica, tip);
       if ('e' in line) maxClock = Math.max(maxClock, line.e.clock);
     }
@@ -86,6 +105,7 @@ export class GitStore implements EventStore {
 
   async append({ replica, events, expectedTip }: { replica: string; events: JournalEvent[]; expectedTip: string | null }) {
     if (events.length === 0) return { tip: expectedTip ?? '' };
+    const { writeCommit, writeTree } = await lazyGit();
     await writeTree({ fs: durableFs, gitdir: this.gitdir, tree: [] });
     let parent = expectedTip;
     for (const event of events) {
@@ -101,54 +121,103 @@ export class GitStore implements EventStore {
     return { tip: parent! };
   }
 
-  async read(): Promise<ReadResult> {
-    const tips = await listReplicaRefs(this.gitdir);
-    const meta = await this.readMeta();
+  async readNew(since: Record<string, string>): Promise<NewEvents> {
+    const { tips, before } = await this.update();
     const events: JournalEvent[] = [];
     const unreadable: UnreadableRecord[] = [];
-    const nextMeta: CacheMeta = { version: CACHE_VERSION, replicas: {}, ...(meta?.rewrites?.length ? { rewrites: meta.rewrites } : {}) };
-    const noteRewrite = (r: RewriteRecord) => {
-      if (!nextMeta.rewrites?.some((x) => x.replica === r.replica && x.from === r.from && x.to === r.to)) nextMeta.rewrites = [...(nextMeta.rewrites ?? []), r].slice(-100);
-    };
-    const appends: Array<{ replica: string; text: string; reset: boolean }> = [];
+    let complete = Object.keys(since).every((r) => r in tips);
+    for (const u of this.last!) {
+      if ((u.reset && u.replica in since) || before[u.replica] !== since[u.replica]) complete = false;
+      for (const line of u.fresh) {
+        if ('e' in line) events.push(line.e);
+        else unreadable.push({ commit: line.c, replica: u.replica, ...line.u });
+      }
+    }
+    return { events, unreadable, tips, complete };
+  }
+
+  async read(): Promise<ReadResult> {
+    const { tips } = await this.update();
+    return { ...this.eventsReader()(), tips };
+  }
+
+  /** Every event as of the latest update, from the cache file plus what that update found. */
+  eventsReader(): () => { events: JournalEvent[]; unreadable: UnreadableRecord[] } {
+    const updates = this.last ?? [];
+    return () => this.readAll(updates);
+  }
+
+  private readAll(updates: ReplicaUpdate[]): { events: JournalEvent[]; unreadable: UnreadableRecord[] } {
+    const events: JournalEvent[] = [];
+    const unreadable: UnreadableRecord[] = [];
+    for (const u of updates) {
+      const kept = u.keptBytes ? this.readCachedLines(u.replica, u.keptBytes) : [];
+      if (!kept) throw new LogbookError('CORRUPT_OBJECT', `the Logbook cache of replica ${u.replica} changed while it was read`, { hint: 'run the command again' });
+      for (const line of [...kept, ...u.fresh]) {
+        if ('e' in line) events.push(line.e);
+        else unreadable.push({ commit: line.c, replica: u.replica, ...line.u });
+      }
+    }
+    return { events, unreadable };
+  }
+
+  /** An opaque projection state saved beside the event cache, valid for exactly these tips. */
+  loadState<T>(name: string): { tips: Record<string, string>; data: T } | undefined {
+    try {
+      const parsed = JSON.parse(readFileSync(path.join(this.cacheDir, `${name}.json`), 'utf8')) as { version: number; tips: Record<string, string>; data: T };
+      return parsed.version === CACHE_VERSION ? { tips: parsed.tips, data: parsed.data } : undefined;
+    } catch {
+      return undefined; // missing or corrupt: the caller recomputes
+    }
+  }
+
+  async saveState(name: string, tips: Record<string, string>, data: unknown): Promise<void> {
+    try {
+      await fsp.mkdir(this.cacheDir, { recursive: true });
+      const file = path.join(this.cacheDir, `${name}.json`);
+      const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+      await fsp.writeFile(tmp, JSON.stringify({ version: CACHE_VERSION, tips, data }));
+      await fsp.rename(tmp, file);
+    } catch {
+      /* a cache that cannot be written is only slower */
+    }
+  }
+
+  /** Bring the event cache up to the current tips, reading only commits that are new. */
+  private async update(): Promise<{ tips: Record<string, string>; before: Record<string, string> }> {
+    const tips = await listReplicaRefs(this.gitdir);
+    const meta = await this.readMeta();
+    const before: Record<string, string> = {};
+    const nextMeta: CacheMeta = { version: CACHE_VERSION, replicas: {} };
+    const updates: ReplicaUpdate[] = [];
     for (const [replica, tip] of Object.entries(tips).sort()) {
       const cached = meta?.replicas[replica];
-      let lines = cached ? await this.readCachedLines(replica, cached.bytes) : undefined;
-      let fresh: CacheLine[] = [];
-      let reset = !lines;
-      if (lines && cached!.tip !== tip) {
-        const walked = await this.walk(tip, cached!.tip);
-        if (walked.reachedStop) fresh = walked.lines;
+      if (cached) before[replica] = cached.tip;
+      let update: ReplicaUpdate | undefined;
+      if (cached && this.cacheFileHolds(replica, cached.bytes)) {
+        if (cached.tip === tip) update = { replica, tip, keptBytes: cached.bytes, fresh: [], reset: false };
         else {
-          // The ref no longer contains what we cached (rewritten by hand): reread it all, and remember it for `doctor`.
-          noteRewrite({ replica, from: cached!.tip, to: tip });
-          lines = undefined;
-          reset = true;
+          const walked = await this.walk(replica, tip, cached.tip);
+          // Not reaching the cached tip means the ref was rewritten by hand: reread it all.
+          if (walked.reachedStop) update = { replica, tip, keptBytes: cached.bytes, fresh: walked.lines, reset: false };
         }
       }
-      if (!lines) {
-        lines = [];
-        fresh = (await this.walk(tip, null)).lines;
-      }
-      const text = fresh.map((l) => `${JSON.stringify(l)}\n`).join('');
-      appends.push({ replica, text, reset });
-      nextMeta.replicas[replica] = { tip, bytes: (reset ? 0 : cached!.bytes) + Buffer.byteLength(text) };
-      for (const line of [...lines, ...fresh]) {
-        if ('e' in line) events.push(line.e);
-        else unreadable.push({ commit: line.c, replica, ...line.u });
-      }
+      update ??= { replica, tip, keptBytes: 0, fresh: (await this.walk(replica, tip, null)).lines, reset: true };
+      updates.push(update);
+      const lastEvent = [...update.fresh].reverse().find((l): l is { c: string; e: JournalEvent } => 'e' in l);
+      const clock = update.fresh.length ? (lastEvent ? Math.max(lastEvent.e.clock, cached?.clock ?? 0) : cached?.clock) : cached?.clock;
+      nextMeta.replicas[replica] = { tip, bytes: update.keptBytes + Buffer.byteLength(linesText(update.fresh)), ...(clock !== undefined ? { clock } : {}) };
     }
-    for (const [replica, cached] of Object.entries(meta?.replicas ?? {})) {
-      if (!(replica in tips)) noteRewrite({ replica, from: cached.tip, to: null });
-    }
-    await this.writeCache(nextMeta, appends);
-    return { events, unreadable, tips };
+    this.last = updates;
+    await this.writeCache(meta, nextMeta, updates);
+    return { tips, before };
   }
 
   /** Parse one commit into a cache line. */
   private async readLine(replica: string, oid: string): Promise<CacheLine & { parent?: string }> {
     let commit;
     try {
+      const { readCommit } = await lazyGit();
       ({ commit } = await readCommit({ fs: durableFs, gitdir: this.gitdir, oid, cache: this.objectCache }));
     } catch (cause) {
       throw new LogbookError('CORRUPT_OBJECT', `cannot read commit ${oid} of replica ${replica}: ${(cause as Error).message}`, {
@@ -165,15 +234,15 @@ export class GitStore implements EventStore {
     }
     const parsed = parseStoredEvent(raw);
     if (parsed.ok) return { c: oid, e: parsed.event, parent };
-    return { c: oid, u: { reason: parsed.reason, type: parsed.type, v: parsed.v }, parent };
+    return { c: oid, u: { reason: parsed.reason, ...(parsed.type !== undefined ? { type: parsed.type } : {}), ...(parsed.v !== undefined ? { v: parsed.v } : {}) }, parent };
   }
 
   /** Commits from `tip` back to (excluding) `stop`, oldest first. */
-  private async walk(tip: string, stop: string | null): Promise<{ lines: CacheLine[]; reachedStop: boolean }> {
+  private async walk(replica: string, tip: string, stop: string | null): Promise<{ lines: CacheLine[]; reachedStop: boolean }> {
     const lines: CacheLine[] = [];
     let oid: string | undefined = tip;
     while (oid && oid !== stop) {
-      const { parent, ...line } = await this.readLine('', oid);
+      const { parent, ...line } = await this.readLine(replica, oid);
       lines.push(line as CacheLine);
       oid = parent;
     }
@@ -181,61 +250,79 @@ export class GitStore implements EventStore {
     return { lines, reachedStop: stop === null || oid === stop };
   }
 
-  /** The cache's record of tips (undefined when missing, corrupt or from another version). */
-  async readMeta(): Promise<CacheMeta | undefined> {
+  private async readMeta(): Promise<CacheMeta | undefined> {
     try {
       const meta = JSON.parse(await fsp.readFile(path.join(this.cacheDir, 'meta.json'), 'utf8')) as CacheMeta;
-      return meta.version === CACHE_VERSION && typeof meta.replicas === 'object' ? meta : undefined;
+      return meta.version === CACHE_VERSION && typeof meta.replicas === 'object' && meta.replicas !== null ? meta : undefined;
     } catch {
       return undefined;
     }
   }
 
-  private async readCachedLines(replica: string, bytes: number): Promise<CacheLine[] | undefined> {
+  private cacheFileHolds(replica: string, bytes: number): boolean {
     try {
-      const buf = await fsp.readFile(path.join(this.cacheDir, `${replica}.ndjson`));
+      return statSync(path.join(this.cacheDir, `${replica}.ndjson`)).size >= bytes;
+    } catch {
+      return false;
+    }
+  }
+
+  private readCachedLines(replica: string, bytes: number): CacheLine[] | undefined {
+    try {
+      const buf = readFileSync(path.join(this.cacheDir, `${replica}.ndjson`));
       if (buf.length < bytes) return undefined;
       const text = buf.subarray(0, bytes).toString('utf8');
       return text ? text.trimEnd().split('\n').map((l) => JSON.parse(l) as CacheLine) : [];
     } catch {
-      return undefined; // missing or corrupt: rebuilt from git
+      return undefined; // missing or corrupt
     }
   }
 
   /** Best effort: a reader that loses the race for the cache lock just skips writing it. */
-  private async writeCache(meta: CacheMeta, appends: Array<{ replica: string; text: string; reset: boolean }>): Promise<void> {
-    if (appends.every((a) => !a.text && !a.reset)) {
-      const old = await this.readMeta();
-      if (old && stringify(old) === stringify(meta)) return;
-    }
+  private async writeCache(old: CacheMeta | undefined, meta: CacheMeta, updates: ReplicaUpdate[]): Promise<void> {
+    if (old && stringify(old) === stringify(meta) && updates.every((u) => !u.reset && !u.fresh.length)) return;
     const lock = path.join(this.cacheDir, 'cache.lock');
     try {
       await fsp.mkdir(this.cacheDir, { recursive: true });
-      const handle = await fsp.open(lock, 'wx').catch(async (e: NodeJS.ErrnoException) => {
-        // A lock left by a killed reader would stop the cache from ever being written again.
-        if (e.code !== 'EEXIST' || !(await stealIfStale(lock))) throw e;
-        return fsp.open(lock, 'wx');
-      });
+      await releaseStaleLock(lock);
+      const handle = await fsp.open(lock, 'wx');
       await handle.close();
     } catch {
       return;
     }
     try {
-      for (const { replica, text, reset } of appends) {
-        const file = path.join(this.cacheDir, `${replica}.ndjson`);
-        if (reset) await fsp.writeFile(file, text);
+      for (const u of updates) {
+        const file = path.join(this.cacheDir, `${u.replica}.ndjson`);
+        const text = linesText(u.fresh);
+        if (u.reset) await fsp.writeFile(file, text);
         else if (text) {
           // Drop any tail a crashed writer left beyond what meta.json vouches for.
-          const vouched = meta.replicas[replica]!.bytes - Buffer.byteLength(text);
-          await fsp.truncate(file, vouched).catch(() => undefined);
+          await fsp.truncate(file, u.keptBytes);
           await fsp.appendFile(file, text);
         }
       }
       const tmp = path.join(this.cacheDir, `meta.json.tmp-${process.pid}`);
       await fsp.writeFile(tmp, JSON.stringify(meta));
       await fsp.rename(tmp, path.join(this.cacheDir, 'meta.json'));
+    } catch {
+      /* the cache is disposable; meta.json only ever vouches for what was fully written */
     } finally {
       await fsp.unlink(lock).catch(() => undefined);
     }
+  }
+}
+
+function linesText(lines: CacheLine[]): string {
+  return lines.map((l) => `${JSON.stringify(l)}\n`).join('');
+}
+
+/** A cache lock older than this was left by a killed process. */
+const STALE_CACHE_LOCK_MS = 10_000;
+
+async function releaseStaleLock(lock: string): Promise<void> {
+  try {
+    if (Date.now() - (await fsp.stat(lock)).mtimeMs > STALE_CACHE_LOCK_MS) await fsp.unlink(lock);
+  } catch {
+    /* no lock */
   }
 }

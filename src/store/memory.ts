@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import stringify from 'fast-json-stable-stringify';
 import { LogbookError } from '../errors.js';
 import type { JournalEvent } from '../events.js';
-import type { EventStore, ReadResult, StoreHead } from './types.js';
+import type { EventStore, NewEvents, ReadResult, StoreHead } from './types.js';
 
 interface Entry {
   id: string;
@@ -46,6 +46,12 @@ export class MemoryStore implements EventStore {
       }
     }
     return { events, unreadable: [], tips: Object.fromEntries(this.refs) };
+  }
+
+  async readNew(): Promise<NewEvents> {
+    // No incremental path in memory: callers fall back to a full read.
+    const { events, unreadable, tips } = await this.read();
+    return { events, unreadable, tips, complete: false };
   }
 
   /** Copy another store's refs and entries in (a fetch, for convergence tests). */

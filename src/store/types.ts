@@ -24,4 +24,31 @@ export interface EventStore {
   head(): Promise<StoreHead>;
   append(options: { replica: string; events: JournalEvent[]; expectedTip: string | null }): Promise<{ tip: string }>;
   read(): Promise<ReadResult>;
+  /** Only what is new since the given tips (see NewEvents.complete). */
+  readNew(since: Record<string, string>): Promise<NewEvents>;
+}
+
+export interface NewEvents {
+  /** Events on the refs that are not reachable from `since`, in no particular order. */
+  events: JournalEvent[];
+  unreadable: UnreadableRecord[];
+  tips: Record<string, string>;
+  /**
+   * False when the result is not exactly "everything after `since`" (a ref
+   * was rewritten, the cache was reset, or a replica disappeared): the caller
+   * must read everything again.
+   */
+  complete: boolean;
+}
+
+/** A store that can also keep projection state beside its event cache (the git store). */
+export interface CachingStore extends EventStore {
+  loadState<T>(name: string): { tips: Record<string, string>; data: T } | undefined;
+  saveState(name: string, tips: Record<string, string>, data: unknown): Promise<void>;
+  /** A reader of every event as of the latest read, for snapshots that need the full list later. */
+  eventsReader(): () => { events: JournalEvent[]; unreadable: UnreadableRecord[] };
+}
+
+export function isCachingStore(store: EventStore): store is CachingStore {
+  return 'loadState' in store && 'eventsReader' in store;
 }
