@@ -21,6 +21,7 @@ export const errorCodes = {
   SYNC_FAILED: 'sync failed',
   SETTINGS_INVALID: 'settings file is not valid JSON',
   SECRET_DETECTED: 'secret detected',
+  UNHEALTHY: 'doctor found problems',
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -143,6 +143,10 @@ export class Logbook {
     if (options.group !== undefined) data.group = nonEmpty(options.group, '--group');
     const drafts: Draft[] = [{ type: 'session.started', session: id, data }];
     for (const task of data.taskIds) drafts.push({ type: 'item.linked', session: id, data: { key: task.includes(':') ? task : `task:${task}`, action: 'created' } });
+    // Started from an agent's conversation (hooks export LOGBOOK_CLIENT_SESSION): its later commands follow the new session.
+    if (this.clientSession) {
+      drafts.push({ type: 'transcript.linked', session: id, data: { client: this.journal.actor.agent ?? 'unknown', clientSession: this.clientSession, source: 'startup' } });
+    }
     const events = await this.write(drafts);
     const after = await this.load();
     return { session: after.sessions.sessions.get(id)!, events };
@@ -453,6 +457,32 @@ export class Logbook {
     }
     await this.write(resolutions);
     return report;
+  }
+
+  /**
+   * The "forget" path: append a `redaction` event that hides the text of the
+   * event `eventRef` (its id, or a unique prefix or 6+ character suffix of it)
+   * from every projection. Nothing is rewritten: the original commit stays in
+   * git history until the ref is rewritten by hand (see docs/safety.md).
+   * Redacting an event twice is a no-op that returns the earlier redaction.
+   */
+  async redact(eventRef: string, reason?: string): Promise<{ target: JournalEvent; events: JournalEvent[]; earlier?: JournalEvent }> {
+    const ref = nonEmpty(eventRef, 'EVENT')!.trim().toUpperCase();
+    const snap = await this.load();
+    const exact = snap.events.filter((e) => e.id === ref);
+    const hits = exact.length ? exact : snap.events.filter((e) => e.id.startsWith(ref) || (ref.length >= 6 && e.id.endsWith(ref)));
+    if (hits.length !== 1) {
+      throw new LogbookError(hits.length ? 'INVALID_INPUT' : 'UNKNOWN_EVENT', hits.length ? `"${eventRef}" matches ${hits.length} events: ${hits.slice(0, 5).map((e) => `${e.id} ${e.type}`).join(', ')}${hits.length > 5 ? ', …' : ''}` : `no event has the id "${eventRef}"`, {
+        hint: 'pass the full event id; `logbook view --json` and `logbook log --json` show them',
+      });
+    }
+    const target = hits[0]!;
+    if (target.type === 'redaction') throw new LogbookError('INVALID_INPUT', `${target.id} is itself a redaction; a redaction cannot be undone or redacted`, { hint: 'pass the id of the event whose text should be hidden' });
+    const earlier = snap.events.find((e) => e.type === 'redaction' && e.data.event === target.id);
+    if (earlier) return { target, events: [], earlier };
+    const note = reason === undefined ? undefined : nonEmpty(reason, '--reason');
+    const events = await this.write([{ type: 'redaction', ...(target.session ? { session: target.session } : {}), data: { event: target.id, ...(note ? { reason: note } : {}) } }]);
+    return { target, events };
   }
 
   /** Write every projection file to `out` (default `.logbook/` in the work tree). */

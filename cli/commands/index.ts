@@ -5,6 +5,9 @@ import { agendaCommand } from './agenda.js';
 import { checkpointCommand } from './checkpoint.js';
 import { closeCommand } from './close.js';
 import { contextCommand } from './context.js';
+import { doctorCommand } from './doctor.js';
+import { hookCommand } from './hook.js';
+import { hooksCommand } from './hooks.js';
 import { importSessionsCommand } from './importSessions.js';
 import { initCommand } from './init.js';
 import { itemCommand } from './item.js';
@@ -12,10 +15,12 @@ import { itemsCommand } from './items.js';
 import { linkCommand } from './link.js';
 import { listCommand } from './list.js';
 import { logCommand } from './log.js';
+import { mcpCommand } from './mcp.js';
 import { messageCommand } from './message.js';
 import { migrateCommand } from './migrate.js';
 import { pauseCommand } from './pause.js';
 import { rebuildCommand } from './rebuild.js';
+import { redactCommand } from './redact.js';
 import { resumeCommand } from './resume.js';
 import { startCommand } from './start.js';
 import { stateCommand } from './state.js';
@@ -46,5 +51,10 @@ export const commands: Array<(io: Io) => Command> = [
   statsCommand,
   tailCommand,
   rebuildCommand,
+  redactCommand,
+  doctorCommand,
   importSessionsCommand,
+  hooksCommand,
+  hookCommand,
+  mcpCommand,
 ];
