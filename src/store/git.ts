@@ -57,6 +57,8 @@ export interface CacheMeta {
   version: number;
   /** Per replica: the tip the cache file vouches for, its length, and the Lamport clock of the tip event. */
   replicas: Record<string, { tip: string; bytes: number; clock?: number }>;
+  /** Refs found rewritten or deleted by an earlier read, kept until `logbook doctor --repair` deals with them. */
+  rewrites?: RewriteRecord[];
 }
 
 /** One cached line: a commit and either its event or why it is unreadable. */
@@ -188,7 +190,11 @@ export class GitStore implements CachingStore {
     const tips = await listReplicaRefs(this.gitdir);
     const meta = await this.readMeta();
     const before: Record<string, string> = {};
-    const nextMeta: CacheMeta = { version: CACHE_VERSION, replicas: {} };
+    const nextMeta: CacheMeta = { version: CACHE_VERSION, replicas: {}, ...(meta?.rewrites?.length ? { rewrites: meta.rewrites } : {}) };
+    const noteRewrite = (r: RewriteRecord) => {
+      if (!nextMeta.rewrites?.some((x) => x.replica === r.replica && x.from === r.from)) nextMeta.rewrites = [...(nextMeta.rewrites ?? []), r].slice(-100);
+    };
+    for (const [replica, cached] of Object.entries(meta?.replicas ?? {})) if (!(replica in tips)) noteRewrite({ replica, from: cached.tip, to: null });
     const updates: ReplicaUpdate[] = [];
     for (const [replica, tip] of Object.entries(tips).sort()) {
       const cached = meta?.replicas[replica];
@@ -200,6 +206,7 @@ export class GitStore implements CachingStore {
           const walked = await this.walk(replica, tip, cached.tip);
           // Not reaching the cached tip means the ref was rewritten by hand: reread it all.
           if (walked.reachedStop) update = { replica, tip, keptBytes: cached.bytes, fresh: walked.lines, reset: false };
+          else noteRewrite({ replica, from: cached.tip, to: tip }); // evidence for `logbook doctor`
         }
       }
       update ??= { replica, tip, keptBytes: 0, fresh: (await this.walk(replica, tip, null)).lines, reset: true };
