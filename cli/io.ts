@@ -16,12 +16,16 @@ export interface Io {
   isTTY: boolean;
 }
 
+/** Set by the SessionStart hook in the agent's shell: the agent's conversation, so its commands find its session. */
+const clientSessionOf = (io: Io) => io.env.LOGBOOK_CLIENT_SESSION?.trim() || undefined;
+
 export function openJournal(io: Io): Journal {
-  return Journal.open({ cwd: io.cwd, env: io.env });
+  const agentSession = clientSessionOf(io);
+  return Journal.open({ cwd: io.cwd, env: io.env, ...(agentSession ? { agent: { agentSession } } : {}) });
 }
 
 export function openLogbook(io: Io, options: { session?: string | undefined; allowSecret?: boolean | undefined } = {}): Logbook {
-  return new Logbook(openJournal(io), { session: options.session, allowSecret: options.allowSecret });
+  return new Logbook(openJournal(io), { session: options.session, clientSession: clientSessionOf(io), allowSecret: options.allowSecret });
 }
 
 /** The `--allow-secret` flag of every command that takes free text. */

@@ -1,0 +1,88 @@
+import { realpathSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { findRepo } from '../../src/repo.js';
+import { codexTrustSteps, installHooks, selfCommand, settingsPath, uninstallHooks, type HookClient, type SettingsChange } from '../../src/integrations/hooksInstall.js';
+import type { Io } from '../io.js';
+import { printJson } from '../io.js';
+
+/** This installation: the node binary running us and our bin script, both absolute. */
+export function installation(): { node: string; bin: string } {
+  const script = process.argv[1] ? path.resolve(process.argv[1]) : path.resolve('bin/logbook.cjs');
+  let bin = script;
+  try {
+    bin = realpathSync(script);
+  } catch {
+    /* keep the path as given */
+  }
+  return { node: process.execPath, bin };
+}
+
+interface Opts {
+  claude?: boolean;
+  codex?: boolean;
+  user?: boolean;
+  json?: boolean;
+}
+
+function locations(io: Io, opts: Opts) {
+  const clients: HookClient[] = [];
+  if (opts.claude || !opts.codex) clients.push('claude');
+  if (opts.codex) clients.push('codex');
+  const home = io.env.HOME || io.env.USERPROFILE || os.homedir();
+  // Project files go to the repository root, so hooks work from any subdirectory.
+  let root = io.cwd;
+  if (!opts.user) {
+    try {
+      root = findRepo(io.cwd).workTree ?? io.cwd;
+    } catch {
+      /* not a repository: the current directory */
+    }
+  }
+  return clients.map((client) => ({ client, user: Boolean(opts.user), root, home }));
+}
+
+function describe(change: SettingsChange, verb: 'install' | 'uninstall'): string {
+  if (verb === 'install') {
+    return change.changed
+      ? `Installed Logbook hooks (${change.events.join(', ')}) in ${change.file}\n`
+      : `Logbook hooks already installed in ${change.file}; nothing changed\n`;
+  }
+  return change.changed ? `Removed ${change.removed} Logbook hook(s) (${change.events.join(', ')}) from ${change.file}\n` : `No Logbook hooks in ${change.file}; nothing changed\n`;
+}
+
+export function hooksCommand(io: Io): Command {
+  const cmd = new Command('hooks').description('install or remove the Claude Code / Codex hooks that keep the journal without anyone typing');
+  const common = (c: Command) =>
+    c
+      .option('--claude', 'Claude Code: .claude/settings.json (the default)')
+      .option('--codex', 'Codex: .codex/hooks.json')
+      .option('--user', 'the user-wide file in your home directory instead of this project\'s')
+      .option('--json', 'print what changed as JSON');
+  cmd.addCommand(
+    common(new Command('install').description('add the hooks (idempotent; keeps every other hook and setting)')).action((opts: Opts) => {
+      const { node, bin } = installation();
+      const base = selfCommand(node, bin);
+      const changes: SettingsChange[] = [];
+      for (const loc of locations(io, opts)) changes.push(installHooks(loc, base));
+      if (opts.json) return printJson(io, changes);
+      for (const change of changes) {
+        io.stdout(describe(change, 'install'));
+        if (change.client === 'codex') {
+          const loc = locations(io, opts).find((l) => l.client === 'codex')!;
+          io.stdout(codexTrustSteps(settingsPath(loc), loc.root, loc.user));
+        }
+      }
+      io.stdout(`Hooks run: ${base} hook <Event>. Errors never reach the agent; they go to .git/logbook/hook-errors.log.\n`);
+    }),
+  );
+  cmd.addCommand(
+    common(new Command('uninstall').description('remove only the Logbook hooks')).action((opts: Opts) => {
+      const changes = locations(io, opts).map((loc) => uninstallHooks(loc));
+      if (opts.json) return printJson(io, changes);
+      for (const change of changes) io.stdout(describe(change, 'uninstall'));
+    }),
+  );
+  return cmd;
+}

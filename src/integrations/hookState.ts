@@ -1,0 +1,279 @@
+/**
+ * What hooks keep on this clone between two hook processes, under
+ * `.git/logbook/` (never in the journal, never pushed, safe to delete):
+ *
+ * - `spool/<client>.ndjson`: tool uses written by PostToolUse as one appended
+ *   line each, so a burst of tool calls costs a file append, not a git commit.
+ *   The next other hook of that client session (or a spool that grew past
+ *   SPOOL_FLUSH_BYTES) turns the lines into `tool.used` events in one batch.
+ * - `hooks/clients/<client>.json`: per client session: which Logbook session it
+ *   is bound to, when its current turn started, whether it ended. Used to keep
+ *   concurrent agents out of each other's sessions and for the Stop nudge.
+ * - `hooks/compact-<client>.json`: a compaction that PreCompact saw and that is
+ *   not yet counted (see hooks.ts for why counting is deferred).
+ *
+ * Claims are renames or unlinks, which succeed for exactly one process.
+ */
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** A PostToolUse that finds a spool at least this large flushes it itself. */
+export const SPOOL_FLUSH_BYTES = 64 * 1024;
+/** Spools (and claimed spools) untouched this long belong to a client that is gone. */
+export const ORPHAN_SPOOL_MS = 10 * 60 * 1000;
+
+export interface SpoolLine {
+  /** ISO time of the tool use */
+  t: string;
+  /** client session id */
+  cs: string;
+  /** agent (client) name */
+  a: string;
+  tool: string;
+  ok: boolean;
+  ms?: number;
+}
+
+export interface ClientState {
+  clientSession: string;
+  client: string;
+  /** Logbook session this client session is bound to (mirror of the journal's binding). */
+  session?: string;
+  /** ISO time the current turn started (UserPromptSubmit, SessionStart). */
+  turnStart?: string;
+  /** Turn start of the turn already nudged by Stop. */
+  nudged?: string;
+  /** ISO time of the last hook of this client session. */
+  lastSeen: string;
+  /** Set by SessionEnd: the client session no longer holds its Logbook session. */
+  ended?: string;
+}
+
+export interface PendingCompaction {
+  session: string;
+  trigger: 'manual' | 'auto' | 'unknown';
+  at: string;
+}
+
+/** A file-name-safe, collision-free name for a client session id. */
+export function clientKey(clientSession: string): string {
+  const readable = clientSession.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 48);
+  const hash = createHash('sha1').update(clientSession).digest('hex').slice(0, 8);
+  return `${readable}-${hash}`;
+}
+
+export class HookState {
+  readonly dir: string;
+
+  constructor(gitdir: string) {
+    this.dir = path.join(gitdir, 'logbook');
+  }
+
+  private spoolDir(): string {
+    return path.join(this.dir, 'spool');
+  }
+
+  spoolFile(clientSession: string): string {
+    return path.join(this.spoolDir(), `${clientKey(clientSession)}.ndjson`);
+  }
+
+  /** Append one tool use; returns the spool's size afterwards. Cheap: one open/append/stat. */
+  spoolToolUse(line: SpoolLine): number {
+    const file = this.spoolFile(line.cs);
+    const text = `${JSON.stringify(line)}\n`;
+    try {
+      appendFileSync(file, text);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      mkdirSync(path.dirname(file), { recursive: true });
+      appendFileSync(file, text);
+    }
+    return statSync(file).size;
+  }
+
+  /**
+   * Take the spool of a client session for flushing: renamed aside so that
+   * new tool uses start a fresh spool and no line is flushed twice. Call
+   * `done()` after the events are in the journal, `restore()` when the append failed.
+   */
+  claimSpool(clientSession: string): ClaimedSpool | undefined {
+    return this.claimFile(this.spoolFile(clientSession));
+  }
+
+  private claimFile(file: string): ClaimedSpool | undefined {
+    const claimed = `${file.replace(/\.ndjson$|\.claimed-.*$/, '')}.claimed-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    try {
+      renameSync(file, claimed);
+    } catch {
+      return undefined; // none, or another process took it
+    }
+    let text = '';
+    try {
+      text = readFileSync(claimed, 'utf8');
+    } catch {
+      /* vanished: nothing to flush */
+    }
+    const lines: SpoolLine[] = [];
+    for (const raw of text.split('\n')) {
+      if (!raw.trim()) continue;
+      try {
+        const l = JSON.parse(raw) as SpoolLine;
+        if (typeof l.tool === 'string' && l.tool && typeof l.cs === 'string' && typeof l.ok === 'boolean') lines.push(l);
+      } catch {
+        /* a torn line from a killed writer: skipped */
+      }
+    }
+    const original = file.endsWith('.ndjson') ? file : `${file.replace(/\.claimed-.*$/, '')}.ndjson`;
+    return {
+      lines,
+      done: () => {
+        try {
+          unlinkSync(claimed);
+        } catch {
+          /* already gone */
+        }
+      },
+      restore: () => {
+        try {
+          if (text) appendFileSync(original, text);
+          unlinkSync(claimed);
+        } catch {
+          /* best effort: an orphan sweep picks the claimed file up later */
+        }
+      },
+    };
+  }
+
+  /** Spools (fresh or claimed and abandoned) of other client sessions, untouched for `olderThanMs`. */
+  claimOrphanSpools(exceptClient: string | undefined, now: number, olderThanMs = ORPHAN_SPOOL_MS): ClaimedSpool[] {
+    let names: string[] = [];
+    try {
+      names = readdirSync(this.spoolDir());
+    } catch {
+      return [];
+    }
+    const mine = exceptClient ? clientKey(exceptClient) : undefined;
+    const out: ClaimedSpool[] = [];
+    for (const name of names) {
+      if (mine && name.startsWith(`${mine}.`)) continue;
+      const file = path.join(this.spoolDir(), name);
+      try {
+        if (now - statSync(file).mtimeMs < olderThanMs) continue;
+      } catch {
+        continue;
+      }
+      const claimed = this.claimFile(file);
+      if (claimed) out.push(claimed);
+    }
+    return out;
+  }
+
+  /** When this client session last did anything: its state or its spool, whichever is newer. */
+  lastActivity(state: ClientState): number {
+    let t = Date.parse(state.lastSeen) || 0;
+    try {
+      t = Math.max(t, statSync(this.spoolFile(state.clientSession)).mtimeMs);
+    } catch {
+      /* no spool */
+    }
+    return t;
+  }
+
+  private clientsDir(): string {
+    return path.join(this.dir, 'hooks', 'clients');
+  }
+
+  readClient(clientSession: string): ClientState | undefined {
+    try {
+      const s = JSON.parse(readFileSync(path.join(this.clientsDir(), `${clientKey(clientSession)}.json`), 'utf8')) as ClientState;
+      return s && s.clientSession === clientSession ? s : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  writeClient(state: ClientState): void {
+    const file = path.join(this.clientsDir(), `${clientKey(state.clientSession)}.json`);
+    mkdirSync(this.clientsDir(), { recursive: true });
+    const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    writeFileSync(tmp, JSON.stringify(state));
+    renameSync(tmp, file);
+  }
+
+  /** Every known client session of this clone. */
+  allClients(): ClientState[] {
+    let names: string[] = [];
+    try {
+      names = readdirSync(this.clientsDir());
+    } catch {
+      return [];
+    }
+    const out: ClientState[] = [];
+    for (const name of names) {
+      if (!name.endsWith('.json')) continue;
+      try {
+        const s = JSON.parse(readFileSync(path.join(this.clientsDir(), name), 'utf8')) as ClientState;
+        if (s && typeof s.clientSession === 'string') out.push(s);
+      } catch {
+        /* half-written by a killed process: ignored */
+      }
+    }
+    return out;
+  }
+
+  /** Forget client sessions not seen for `olderThanMs` (their bindings stay in the journal). */
+  pruneClients(now: number, olderThanMs: number): void {
+    for (const c of this.allClients()) {
+      if (now - this.lastActivity(c) > olderThanMs) {
+        try {
+          unlinkSync(path.join(this.clientsDir(), `${clientKey(c.clientSession)}.json`));
+        } catch {
+          /* raced with another pruner */
+        }
+      }
+    }
+  }
+
+  private compactFile(clientSession: string): string {
+    return path.join(this.dir, 'hooks', `compact-${clientKey(clientSession)}.json`);
+  }
+
+  markCompaction(clientSession: string, pending: PendingCompaction): void {
+    const file = this.compactFile(clientSession);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(pending));
+  }
+
+  hasPendingCompaction(clientSession: string): boolean {
+    return existsSync(this.compactFile(clientSession));
+  }
+
+  /** Take the pending compaction of a client session; exactly one caller gets it. */
+  claimCompaction(clientSession: string): PendingCompaction | undefined {
+    const file = this.compactFile(clientSession);
+    const claimed = `${file}.claimed-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    try {
+      renameSync(file, claimed);
+    } catch {
+      return undefined;
+    }
+    try {
+      return JSON.parse(readFileSync(claimed, 'utf8')) as PendingCompaction;
+    } catch {
+      return undefined;
+    } finally {
+      try {
+        unlinkSync(claimed);
+      } catch {
+        /* gone */
+      }
+    }
+  }
+}
+
+export interface ClaimedSpool {
+  lines: SpoolLine[];
+  done: () => void;
+  restore: () => void;
+}

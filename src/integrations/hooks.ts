@@ -1,0 +1,663 @@
+/**
+ * The agent hooks (Claude Code, Codex): `logbook hook <EventName>` with the
+ * hook's JSON on stdin. Every hook is best effort and must never break or slow
+ * the agent: any failure ends with no output, and one line in
+ * `.git/logbook/hook-errors.log` when there is a repository to write it to.
+ *
+ * Which Logbook session a client (agent) session writes to:
+ * - `LOGBOOK_SESSION` when set and open; else the session the client session is
+ *   bound to (a `transcript.linked` event) when it is open;
+ * - else it adopts the newest active session of this clone that no other live
+ *   client session holds (one whose latest binding is another client session
+ *   that has not ended and was active in the last HOLD_MS);
+ * - else, on SessionStart only, a new session is started (git config
+ *   `logbook.autoStart`, default true).
+ * So two agents started side by side get a session each, a session started
+ * with `logbook start` is picked up by the next agent, and a new conversation
+ * the next day continues the session the last one left.
+ *
+ * Compactions are counted exactly once: PreCompact writes a checkpoint and
+ * leaves a marker; PostCompact takes the marker and writes the one
+ * `session.compacted` (with `compact_summary` when the client sends it). When
+ * no PostCompact comes (an older client, a failed hook) the next
+ * UserPromptSubmit, Stop, SubagentStop, SessionEnd or PreCompact of that client
+ * session takes the marker and writes the `session.compacted` without a
+ * summary. Taking the marker is a rename, which exactly one process wins.
+ *
+ * Tool uses are spooled (see hookState.ts) and written as one batch by the next
+ * other hook of the same client session, each with the time it happened.
+ */
+import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { LogbookError, isLogbookError } from '../errors.js';
+import type { Draft, EventType, JournalEvent } from '../events.js';
+import { Journal, type Snapshot } from '../journal.js';
+import { Logbook } from '../logbook.js';
+import { findRepo, gitPosition, readGitConfig, type Repo } from '../repo.js';
+import { resolveSession } from '../sessions.js';
+import { DEFAULT_BUDGET } from '../../projections/resume.js';
+import { evolveSessions, isOpen, type Session } from '../../projections/sessions.js';
+import { HookState, SPOOL_FLUSH_BYTES, type ClaimedSpool, type ClientState, type SpoolLine } from './hookState.js';
+import { isContinuationIntent } from './intent.js';
+
+export const hookEventNames = [
+  'SessionStart',
+  'UserPromptSubmit',
+  'PreToolUse',
+  'PostToolUse',
+  'PostToolUseFailure',
+  'PreCompact',
+  'PostCompact',
+  'SubagentStart',
+  'SubagentStop',
+  'Stop',
+  'SessionEnd',
+] as const;
+export type HookEventName = (typeof hookEventNames)[number];
+
+export function isHookEventName(name: string): name is HookEventName {
+  return (hookEventNames as readonly string[]).includes(name);
+}
+
+/** A client session that showed no sign of life for this long no longer holds its Logbook session. */
+export const HOLD_MS = 2 * 60 * 60 * 1000;
+/** Client-session state files not touched for this long are deleted. */
+const PRUNE_CLIENTS_MS = 30 * 24 * 60 * 60 * 1000;
+/** Claude Code gives SessionEnd hooks 1.5 s in all; leave room for process start-up. */
+const SESSION_END_BUDGET_MS = 1200;
+const DEFAULT_BUDGET_MS = 8000;
+const MAX_RESULT_CHARS = 4000;
+const MAX_SUMMARY_CHARS = 32_000;
+
+export interface HookOptions {
+  /** Where the hook runs (the agent's project directory). */
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  now?: () => Date;
+  /** The agent name given to `logbook hook --agent` by the installed command; detected when absent. */
+  agent?: string;
+  /** How the agent can run this Logbook (shown in the context it is given); default `logbook`. */
+  command?: string;
+  /** Give up (and log) after this long; defaults per event. */
+  timeoutMs?: number;
+}
+
+export interface HookResult {
+  /** What to print on stdout (JSON for the client), if anything. */
+  stdout?: string;
+}
+
+const optString = z.string().nullish().catch(undefined);
+const optBool = z.boolean().nullish().catch(undefined);
+
+/** The hook input both clients send; every field but session_id may be absent, null or of a surprising type. */
+export const hookInputSchema = z.looseObject({
+  session_id: z.string().min(1, 'must be the client session id'),
+  transcript_path: optString,
+  cwd: optString,
+  hook_event_name: optString,
+  source: optString,
+  prompt: optString,
+  tool_name: optString,
+  tool_response: z.unknown().optional(),
+  duration_ms: z.number().nonnegative().nullish().catch(undefined),
+  error: z.unknown().optional(),
+  trigger: optString,
+  compact_summary: optString,
+  agent_id: optString,
+  agent_type: optString,
+  last_assistant_message: optString,
+  stop_hook_active: optBool,
+  reason: optString,
+  turn_id: optString,
+});
+export type HookInput = z.infer<typeof hookInputSchema>;
+
+export function parseHookInput(text: string): HookInput {
+  if (!text.trim()) throw new LogbookError('INVALID_INPUT', 'hook input is empty', { hint: 'the client sends the hook JSON on stdin' });
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new LogbookError('INVALID_INPUT', `hook input is not JSON: ${(e as Error).message}`, { hint: 'the client sends the hook JSON on stdin' });
+  }
+  const parsed = hookInputSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new LogbookError('INVALID_INPUT', `hook input: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`, {
+      hint: 'expected the JSON object Claude Code or Codex sends',
+    });
+  }
+  return parsed.data;
+}
+
+/** claude-code or codex: the installed command says so; else the payload or the environment tells. */
+export function detectAgent(input: { turn_id?: string | null | undefined } | undefined, env: NodeJS.ProcessEnv, flag?: string): string {
+  if (flag?.trim()) return flag.trim();
+  if (input?.turn_id || env.CODEX_ENV_FILE || env.CODEX_THREAD_ID) return 'codex';
+  if (env.CLAUDECODE || env.CLAUDE_PROJECT_DIR || env.CLAUDE_ENV_FILE) return 'claude-code';
+  return env.LOGBOOK_AGENT?.trim() || 'claude-code';
+}
+
+/** The directory a hook works in: the project the client names, else the process's own. */
+export function hookProjectDir(options: { cwd: string; env: NodeJS.ProcessEnv }): string {
+  const fromClient = options.env.CLAUDE_PROJECT_DIR;
+  if (fromClient) {
+    try {
+      if (statSync(fromClient).isDirectory()) return fromClient;
+    } catch {
+      /* gone: fall back */
+    }
+  }
+  return options.cwd;
+}
+
+function gitBool(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  const v = value.trim().toLowerCase();
+  if (['true', 'yes', 'on', '1', ''].includes(v)) return true;
+  if (['false', 'no', 'off', '0'].includes(v)) return false;
+  return fallback;
+}
+
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** Append one line to `.git/logbook/hook-errors.log`, rotating it at 1 MiB. Never throws. */
+export function logHookError(gitdir: string, event: string, error: unknown, now: Date): void {
+  try {
+    const dir = path.join(gitdir, 'logbook');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'hook-errors.log');
+    try {
+      if (statSync(file).size > 1024 * 1024) renameSync(file, `${file}.1`);
+    } catch {
+      /* no log yet */
+    }
+    const what = isLogbookError(error) ? `${error.code}: ${error.message}${error.hint ? ` (hint: ${error.hint})` : ''}` : `internal: ${(error as Error)?.stack ?? String(error)}`;
+    appendFileSync(file, `${now.toISOString()} ${event} ${oneLine(what).slice(0, 2000)}\n`);
+  } catch {
+    /* the error log must never become an error */
+  }
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number, event: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${event} hook did not finish within ${ms} ms; gave up so the agent is not held up`)), ms);
+    timer.unref?.();
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Handle one hook. Never throws and never rejects: failures are logged and
+ * give an empty result, so the agent carries on as if no hook were installed.
+ *
+ * @example await handleHook('SessionStart', '{"session_id":"abc","source":"startup"}', { cwd, env })
+ */
+export async function handleHook(eventName: string, stdinText: string, options: HookOptions): Promise<HookResult> {
+  const now = options.now ?? (() => new Date());
+  let repo: Repo | undefined;
+  try {
+    repo = findRepo(hookProjectDir(options));
+  } catch {
+    return {}; // not in a repository: nothing to write to, not even the error log
+  }
+  try {
+    if (!isHookEventName(eventName)) {
+      throw new LogbookError('INVALID_INPUT', `unknown hook event "${eventName}"`, { hint: `one of ${hookEventNames.join(', ')}` });
+    }
+    const input = parseHookInput(stdinText);
+    const budget = options.timeoutMs ?? (eventName === 'SessionEnd' ? SESSION_END_BUDGET_MS : DEFAULT_BUDGET_MS);
+    return await withDeadline(runHook(eventName, input, repo, { ...options, now }), budget, eventName);
+  } catch (e) {
+    // An uninitialised repository is normal for a user-wide install: say so once per conversation, not per tool call.
+    if (!isLogbookError(e, 'NOT_INITIALISED') || eventName === 'SessionStart') logHookError(repo.gitdir, eventName, e, now());
+    return {};
+  }
+}
+
+interface Ctx {
+  event: HookEventName;
+  input: HookInput;
+  cs: string;
+  agent: string;
+  journal: Journal;
+  logbook: Logbook;
+  state: HookState;
+  repo: Repo;
+  now: () => Date;
+  options: HookOptions;
+  config: Record<string, string>;
+}
+
+async function runHook(event: HookEventName, input: HookInput, repo: Repo, options: HookOptions & { now: () => Date }): Promise<HookResult> {
+  const agent = detectAgent(input, options.env, options.agent);
+  const journal = Journal.open({ cwd: repo.workTree ?? repo.gitdir, env: options.env, now: options.now, agent: { agent, agentSession: input.session_id } });
+  const ctx: Ctx = {
+    event,
+    input,
+    cs: input.session_id,
+    agent,
+    journal,
+    logbook: new Logbook(journal, { clientSession: input.session_id }),
+    state: new HookState(repo.gitdir),
+    repo,
+    now: options.now,
+    options,
+    config: readGitConfig(repo.gitdir, options.env),
+  };
+  switch (event) {
+    case 'SessionStart':
+      return sessionStart(ctx);
+    case 'UserPromptSubmit':
+      return userPromptSubmit(ctx);
+    case 'PreToolUse':
+      return {}; // not installed: PostToolUse has what we record
+    case 'PostToolUse':
+    case 'PostToolUseFailure':
+      return postToolUse(ctx);
+    case 'PreCompact':
+      return preCompact(ctx);
+    case 'PostCompact':
+      return postCompact(ctx);
+    case 'SubagentStart':
+    case 'SubagentStop':
+      return subagent(ctx);
+    case 'Stop':
+      return stop(ctx);
+    case 'SessionEnd':
+      return sessionEnd(ctx);
+    default: {
+      const never: never = event;
+      return never;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- sessions
+
+function transcriptSource(source: string | null | undefined, fallback: 'startup' | 'resume'): 'startup' | 'resume' | 'clear' | 'compact' | 'fork' {
+  return source === 'startup' || source === 'resume' || source === 'clear' || source === 'compact' || source === 'fork' ? source : fallback;
+}
+
+/** The open session this client session writes to without adopting or starting one. */
+function boundSession(ctx: Ctx, snap: Snapshot): Session | undefined {
+  const fromEnv = ctx.options.env.LOGBOOK_SESSION?.trim();
+  if (fromEnv) {
+    const s = resolveSession(snap.sessions, fromEnv);
+    if (isOpen(s)) return s;
+  }
+  const id = snap.sessions.clientBindings.get(ctx.cs);
+  const s = id ? snap.sessions.sessions.get(id) : undefined;
+  return s && isOpen(s) ? s : undefined;
+}
+
+/** Is `s` held by a client session other than ours that is still alive? */
+function heldByOther(ctx: Ctx, snap: Snapshot, s: Session, clients: ClientState[]): boolean {
+  const holder = s.transcripts.at(-1);
+  if (!holder || holder.clientSession === ctx.cs) return false;
+  if (snap.sessions.clientBindings.get(holder.clientSession) !== s.id) return false; // it moved on to another session
+  const now = ctx.now().getTime();
+  const c = clients.find((x) => x.clientSession === holder.clientSession);
+  if (!c) return now - Date.parse(s.updatedAt) < HOLD_MS; // bound elsewhere (state deleted): judge by the session's activity
+  if (c.ended) return false;
+  return now - ctx.state.lastActivity(c) < HOLD_MS;
+}
+
+/** The newest (by creation) active session of this clone that no other live client session holds. */
+function adoptable(ctx: Ctx, snap: Snapshot): Session | undefined {
+  const clients = ctx.state.allClients();
+  let best: Session | undefined;
+  for (const s of snap.sessions.sessions.values()) {
+    if (s.status !== 'active' || s.replica !== ctx.journal.replica || (best && s.createdAt < best.createdAt)) continue;
+    if (!heldByOther(ctx, snap, s, clients)) best = s;
+  }
+  return best;
+}
+
+interface Target {
+  /** Open, except when the client session's own session was closed and `start` was not allowed. */
+  session: Session;
+  /** transcript.linked drafts to write with the hook's other events */
+  drafts: Draft[];
+  started: boolean;
+  snap: Snapshot;
+}
+
+/**
+ * The session this client session writes to, binding it when needed.
+ * - `start` (SessionStart): a closed binding is replaced by adopting or
+ *   starting a session (per logbook.autoStart); `relink` records the source
+ *   even when the binding is unchanged.
+ * - otherwise a client session whose session was closed keeps writing its
+ *   records (tool uses, agents) there rather than adopting someone else's;
+ *   an unbound one adopts a free active session, if there is one.
+ */
+async function target(ctx: Ctx, snap: Snapshot, mode: { source?: string | null | undefined; start: boolean; relink?: boolean }): Promise<Target | undefined> {
+  const link = (s: Session): Draft => ({
+    type: 'transcript.linked',
+    session: s.id,
+    data: {
+      client: ctx.agent,
+      clientSession: ctx.cs,
+      ...(ctx.input.transcript_path ? { path: ctx.input.transcript_path } : {}),
+      source: transcriptSource(mode.source, mode.start ? 'startup' : 'resume'),
+    },
+  });
+  const bound = boundSession(ctx, snap);
+  if (bound) {
+    const already = snap.sessions.clientBindings.get(ctx.cs) === bound.id;
+    return { session: bound, drafts: already && !mode.relink ? [] : [link(bound)], started: false, snap };
+  }
+  const closedId = snap.sessions.clientBindings.get(ctx.cs);
+  const closed = closedId ? snap.sessions.sessions.get(closedId) : undefined;
+  if (closed && !mode.start) return { session: closed, drafts: [], started: false, snap };
+  const adopted = adoptable(ctx, snap);
+  if (adopted) return { session: adopted, drafts: [link(adopted)], started: false, snap };
+  if (!mode.start || !gitBool(ctx.config['logbook.autostart'], true)) return undefined;
+  const stamp = ctx.now().toISOString().slice(0, 16).replace('T', ' ');
+  const { session } = await ctx.logbook.start({ title: `${ctx.agent} session ${stamp}`, meta: { client: ctx.agent, clientSession: ctx.cs } });
+  const fresh = await ctx.logbook.load();
+  // Logbook.start binds the client session itself when it knows it; link only if it did not.
+  return { session, drafts: fresh.sessions.clientBindings.get(ctx.cs) === session.id ? [] : [link(session)], started: true, snap: fresh };
+}
+
+/** Fold freshly appended events into a snapshot we already hold, instead of reading the journal again. */
+function absorb(snap: Snapshot, events: JournalEvent[]): void {
+  for (const e of events) {
+    snap.events.push(e);
+    evolveSessions(snap.sessions, e);
+  }
+}
+
+// ---------------------------------------------------------------- spool and compaction
+
+function toolSucceeded(ctx: Ctx): boolean {
+  if (ctx.event === 'PostToolUseFailure') return false;
+  const r = ctx.input.tool_response;
+  if (r && typeof r === 'object' && !Array.isArray(r)) {
+    const o = r as Record<string, unknown>;
+    if (o.success === false || o.is_error === true || o.isError === true || o.interrupted === true) return false;
+    const code = o.exit_code ?? o.exitCode;
+    if (typeof code === 'number' && code !== 0) return false;
+  }
+  return true;
+}
+
+/** The spooled tool uses of this client session as drafts for `session`. */
+function claimTools(ctx: Ctx): ClaimedSpool | undefined {
+  const claimed = ctx.state.claimSpool(ctx.cs);
+  return claimed && claimed.lines.length ? claimed : (claimed?.done(), undefined);
+}
+
+function toolDrafts(lines: SpoolLine[], session: string): Array<Draft & { at?: string }> {
+  return lines.map((l) => ({
+    type: 'tool.used',
+    session,
+    ...(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(l.t) ? { at: l.t } : {}),
+    data: { tool: l.tool.slice(0, 200), success: l.ok, ...(typeof l.ms === 'number' && l.ms >= 0 ? { durationMs: l.ms } : {}) },
+  }));
+}
+
+/**
+ * Append `drafts` plus whatever this client session has pending (spooled tool
+ * uses, an uncounted compaction) in one batch. Spooled lines go back to the
+ * spool when the append fails.
+ */
+async function commit(ctx: Ctx, snap: Snapshot, session: Session | undefined, drafts: Draft[], pending: { tools?: ClaimedSpool | undefined; compaction?: boolean } = {}): Promise<JournalEvent[]> {
+  const all: Array<Draft & { at?: string }> = [];
+  if (session) {
+    if (pending.compaction) {
+      const c = ctx.state.claimCompaction(ctx.cs);
+      if (c) all.push({ type: 'session.compacted', session: snap.sessions.sessions.has(c.session) ? c.session : session.id, data: { trigger: c.trigger } });
+    }
+    const toolSession = snap.sessions.clientBindings.get(ctx.cs) ?? session.id;
+    if (pending.tools) all.push(...toolDrafts(pending.tools.lines, toolSession));
+  }
+  all.push(...drafts);
+  if (!all.length) {
+    pending.tools?.done(); // no session to tie them to: dropped, as agreed for unbound clients
+    return [];
+  }
+  try {
+    const events = await ctx.journal.append(all);
+    pending.tools?.done();
+    absorb(snap, events);
+    return events;
+  } catch (e) {
+    pending.tools?.restore();
+    throw e;
+  }
+}
+
+function touchClient(ctx: Ctx, update: Partial<ClientState> = {}): ClientState {
+  const prev = ctx.state.readClient(ctx.cs);
+  const next: ClientState = { ...prev, clientSession: ctx.cs, client: ctx.agent, lastSeen: ctx.now().toISOString(), ...update };
+  for (const k of Object.keys(next) as Array<keyof ClientState>) if (next[k] === undefined) delete next[k];
+  ctx.state.writeClient(next);
+  return next;
+}
+
+// ---------------------------------------------------------------- context
+
+/**
+ * The context given to the agent: how to log, then the resume context of its
+ * session (Logbook.resumeContext: fitted to the budget, shown messages marked read).
+ */
+async function contextFor(ctx: Ctx, t: Target): Promise<string> {
+  const s = t.session;
+  const cmd = ctx.options.command ?? 'logbook';
+  const header = [
+    `Logbook: this ${ctx.agent} conversation writes to session ${s.id} (${s.stable}, ${s.shortname})${t.started ? ', started just now' : ''}.`,
+    `Record work as you go: ${cmd} log --progress "…" (also --done, --decision "…" --rationale "…", --discovery, --blocker, --resolve N, --next); ${cmd} checkpoint --note "…"; add --session ${s.stable} if a command picks another session.`,
+    '',
+  ].join('\n');
+  const { text } = await ctx.logbook.resumeContext(s.id, { budget: DEFAULT_BUDGET - header.length });
+  return `${header}${text}`.slice(0, DEFAULT_BUDGET);
+}
+
+function output(event: 'SessionStart' | 'UserPromptSubmit', additionalContext: string): HookResult {
+  return { stdout: `${JSON.stringify({ hookSpecificOutput: { hookEventName: event, additionalContext } })}\n` };
+}
+
+/** Let the agent's shell commands find this conversation's session (Claude Code and Codex source this file). */
+function writeEnvFile(ctx: Ctx): void {
+  const file = ctx.options.env.CLAUDE_ENV_FILE || ctx.options.env.CODEX_ENV_FILE;
+  if (!file) return;
+  const q = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+  appendFileSync(file, `export LOGBOOK_CLIENT_SESSION=${q(ctx.cs)}\nexport LOGBOOK_AGENT=${q(ctx.agent)}\n`);
+}
+
+// ---------------------------------------------------------------- the hooks
+
+async function sessionStart(ctx: Ctx): Promise<HookResult> {
+  const nowMs = ctx.now().getTime();
+  await flushOrphans(ctx, nowMs);
+  let snap = await ctx.logbook.load();
+  const t = await target(ctx, snap, { source: ctx.input.source, start: true, relink: true });
+  writeEnvFile(ctx);
+  if (!t) {
+    touchClient(ctx, { turnStart: ctx.now().toISOString() });
+    const cmd = ctx.options.command ?? 'logbook';
+    return output('SessionStart', `Logbook: no active session in this repository. Start one with: ${cmd} start --goal "what this work is for"`);
+  }
+  snap = t.snap;
+  await commit(ctx, snap, t.session, t.drafts, { tools: claimTools(ctx) });
+  touchClient(ctx, { session: t.session.id, turnStart: ctx.now().toISOString(), ended: undefined });
+  if (Math.random() < 0.05) ctx.state.pruneClients(nowMs, PRUNE_CLIENTS_MS);
+  // resumeContext reopens a paused session: a new conversation on it means work goes on.
+  return output('SessionStart', await contextFor(ctx, t));
+}
+
+/** Spools left by client sessions that ended without another hook: written with their own identity. */
+async function flushOrphans(ctx: Ctx, nowMs: number): Promise<void> {
+  const orphans = ctx.state.claimOrphanSpools(ctx.cs, nowMs);
+  if (!orphans.length) return;
+  const snap = await ctx.logbook.load();
+  for (const spool of orphans) {
+    const first = spool.lines[0];
+    const session = first ? snap.sessions.clientBindings.get(first.cs) : undefined;
+    if (!first || !session) {
+      spool.done();
+      continue;
+    }
+    try {
+      const journal = Journal.open({ cwd: ctx.repo.workTree ?? ctx.repo.gitdir, env: ctx.options.env, now: ctx.now, agent: { agent: first.a, agentSession: first.cs } });
+      await journal.append(toolDrafts(spool.lines, session));
+      spool.done();
+    } catch (e) {
+      spool.restore();
+      throw e;
+    }
+  }
+}
+
+async function userPromptSubmit(ctx: Ctx): Promise<HookResult> {
+  const turnStart = ctx.now().toISOString();
+  touchClient(ctx, { turnStart });
+  const intent = isContinuationIntent(ctx.input.prompt);
+  const tools = claimTools(ctx);
+  if (!intent && !tools && !ctx.state.hasPendingCompaction(ctx.cs)) {
+    // Nothing to write and nothing to say: do not even read the journal.
+    return {};
+  }
+  const snap = await ctx.logbook.load();
+  const t = await target(ctx, snap, { start: false });
+  if (!t) {
+    tools?.done();
+    return {};
+  }
+  await commit(ctx, snap, t.session, t.drafts, { tools, compaction: true });
+  touchClient(ctx, { session: t.session.id });
+  return intent ? output('UserPromptSubmit', await contextFor(ctx, t)) : {};
+}
+
+async function postToolUse(ctx: Ctx): Promise<HookResult> {
+  const size = ctx.state.spoolToolUse(spoolLineFor(ctx.input, ctx.agent, ctx.now(), ctx.event === 'PostToolUseFailure' ? false : toolSucceeded(ctx)));
+  if (size < SPOOL_FLUSH_BYTES) return {};
+  const snap = await ctx.logbook.load();
+  const t = await target(ctx, snap, { start: false });
+  await commit(ctx, snap, t?.session, t?.drafts ?? [], { tools: claimTools(ctx) });
+  return {};
+}
+
+/** The spool line of one tool use (shared with the fast path of the CLI). */
+export function spoolLineFor(input: Pick<HookInput, 'session_id' | 'tool_name' | 'duration_ms'>, agent: string, now: Date, ok: boolean): SpoolLine {
+  const line: SpoolLine = { t: now.toISOString(), cs: input.session_id, a: agent, tool: input.tool_name?.trim() || 'unknown', ok };
+  if (typeof input.duration_ms === 'number' && Number.isFinite(input.duration_ms) && input.duration_ms >= 0) line.ms = Math.round(input.duration_ms);
+  return line;
+}
+
+function compactTrigger(value: string | null | undefined): 'manual' | 'auto' | 'unknown' {
+  return value === 'manual' || value === 'auto' ? value : 'unknown';
+}
+
+async function preCompact(ctx: Ctx): Promise<HookResult> {
+  touchClient(ctx);
+  const snap = await ctx.logbook.load();
+  const t = await target(ctx, snap, { start: false });
+  if (!t) return {};
+  const trigger = compactTrigger(ctx.input.trigger);
+  const position = gitPosition(ctx.repo);
+  const drafts: Draft[] = [...t.drafts];
+  if (isOpen(t.session)) drafts.push({ type: 'session.checkpointed', session: t.session.id, data: { note: `before ${trigger === 'unknown' ? '' : `${trigger} `}compaction`, ...position } });
+  // A marker left by an earlier compaction that no PostCompact counted is counted now.
+  await commit(ctx, snap, t.session, drafts, { tools: claimTools(ctx), compaction: true });
+  ctx.state.markCompaction(ctx.cs, { session: t.session.id, trigger, at: ctx.now().toISOString() });
+  return {};
+}
+
+async function postCompact(ctx: Ctx): Promise<HookResult> {
+  touchClient(ctx);
+  const pending = ctx.state.claimCompaction(ctx.cs);
+  const snap = await ctx.logbook.load();
+  const t = await target(ctx, snap, { start: false });
+  if (!t) return {};
+  const trigger = ctx.input.trigger ? compactTrigger(ctx.input.trigger) : (pending?.trigger ?? 'unknown');
+  let summary = ctx.input.compact_summary?.trim();
+  if (summary && summary.length > MAX_SUMMARY_CHARS) summary = `${summary.slice(0, MAX_SUMMARY_CHARS - 1)}…`;
+  const session = pending && snap.sessions.sessions.has(pending.session) ? pending.session : t.session.id;
+  await commit(ctx, snap, t.session, [...t.drafts, { type: 'session.compacted', session, data: { trigger, ...(summary ? { summary } : {}) } }], { tools: claimTools(ctx) });
+  return {};
+}
+
+async function subagent(ctx: Ctx): Promise<HookResult> {
+  touchClient(ctx);
+  const snap = await ctx.logbook.load();
+  const t = await target(ctx, snap, { start: false });
+  if (!t) return {}; // no session: an agent record without a parent would be an orphan
+  const agentId = ctx.input.agent_id?.trim() || `${ctx.cs}:${ctx.now().getTime()}`;
+  const agentType = ctx.input.agent_type?.trim() || 'subagent';
+  const drafts: Draft[] = [...t.drafts];
+  if (ctx.event === 'SubagentStart') drafts.push({ type: 'agent.started', session: t.session.id, data: { agentId, agentType, parentSession: t.session.id } });
+  else {
+    let result = ctx.input.last_assistant_message?.trim();
+    if (result && result.length > MAX_RESULT_CHARS) result = `${result.slice(0, MAX_RESULT_CHARS - 1)}…`;
+    drafts.push({ type: 'agent.finished', session: t.session.id, data: { agentId, agentType, parentSession: t.session.id, ...(result ? { result } : {}) } });
+  }
+  await commit(ctx, snap, t.session, drafts, { tools: claimTools(ctx), compaction: true });
+  return {};
+}
+
+/** What counts as "the turn logged something" for the Stop nudge. */
+const LOGGED: ReadonlySet<EventType> = new Set<EventType>([
+  'progress',
+  'decision',
+  'discovery',
+  'blocker',
+  'blocker.resolved',
+  'next',
+  'context',
+  'item.linked',
+  'items.migrated',
+  'session.started',
+  'session.checkpointed',
+  'session.paused',
+  'session.closed',
+  'subsession.started',
+  'subsession.ended',
+  'state.set',
+  'message.sent',
+]);
+
+async function stop(ctx: Ctx): Promise<HookResult> {
+  const client = ctx.state.readClient(ctx.cs);
+  touchClient(ctx);
+  const tools = claimTools(ctx);
+  const nudgeOn = gitBool(ctx.config['logbook.stopnudge'], false) && ctx.input.stop_hook_active !== true;
+  const snap = await ctx.logbook.load();
+  const t = await target(ctx, snap, { start: false });
+  if (!t) {
+    tools?.done();
+    return {};
+  }
+  await commit(ctx, snap, t.session, t.drafts, { tools, compaction: true });
+  const turnStart = client?.turnStart;
+  if (!nudgeOn || !turnStart || client?.nudged === turnStart || !isOpen(t.session)) return {};
+  const inTurn = snap.events.filter((e) => e.session === t.session.id && e.at >= turnStart);
+  const logged = inTurn.some((e) => LOGGED.has(e.type));
+  const toolUses = inTurn.filter((e) => e.type === 'tool.used').length;
+  if (logged || toolUses === 0) return {};
+  touchClient(ctx, { nudged: turnStart });
+  const cmd = ctx.options.command ?? 'logbook';
+  const reason =
+    `Logbook: this turn used ${toolUses} tool(s) but logged nothing to session ${t.session.stable}. ` +
+    `Before stopping, record what changed, e.g. ${cmd} log --session ${t.session.stable} --done "…" --next "…" ` +
+    `(or --progress, --decision "…" --rationale "…", --discovery, --blocker). If there is truly nothing worth recording, just stop.`;
+  return { stdout: `${JSON.stringify({ decision: 'block', reason })}\n` };
+}
+
+async function sessionEnd(ctx: Ctx): Promise<HookResult> {
+  const tools = claimTools(ctx);
+  const snap = await ctx.logbook.load();
+  const t = await target(ctx, snap, { start: false });
+  if (t) {
+    const reason = ctx.input.reason?.trim();
+    const note = `${ctx.agent} conversation ended${reason ? ` (${reason})` : ''}`;
+    const end: Draft[] = isOpen(t.session) ? [{ type: 'session.checkpointed', session: t.session.id, data: { note } }] : [];
+    await commit(ctx, snap, t.session, [...t.drafts, ...end], { tools, compaction: true });
+  } else tools?.done();
+  touchClient(ctx, { ended: ctx.now().toISOString() });
+  return {};
+}

@@ -1,0 +1,321 @@
+/**
+ * `logbook mcp`: a stdio MCP server (official TypeScript SDK) over the same
+ * journal and session ids as the CLI. Tools: start, log, link, checkpoint,
+ * pause, resume, view, list, close. Resources: `logbook://resume` (the resume
+ * context of the current session) and `logbook://sessions/{id}` (each session file).
+ *
+ * Which session a tool acts on: its `session` argument, else the session this
+ * server started or resumed last, else the CLI's rule (LOGBOOK_SESSION, then
+ * the newest active session of this clone). So two agents, each with its own
+ * server, keep to their own sessions once they start or resume one.
+ *
+ * Nothing but protocol goes to stdout; the journal is opened per call, so a
+ * server started before `logbook init` works once the repository is initialised.
+ */
+import type { Readable, Writable } from 'node:stream';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { z } from 'zod';
+import { isLogbookError } from '../errors.js';
+import { eventSubject, itemActions, type JournalEvent } from '../events.js';
+import { Journal } from '../journal.js';
+import { Logbook, type LogOptions } from '../logbook.js';
+import { openItemsFor } from '../../projections/items.js';
+import { DEFAULT_BUDGET, renderResume, unreadMessagesFor } from '../../projections/resume.js';
+import { decisionsSection, progressSection, renderSessionFile } from '../../projections/sessionFile.js';
+import { isOpen, type Session } from '../../projections/sessions.js';
+
+export interface McpOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  now?: () => Date;
+  version?: string;
+}
+
+type ToolResult = { content: Array<{ type: 'text'; text: string }>; isError?: boolean; structuredContent?: Record<string, unknown> };
+
+const text = (t: string, structured?: Record<string, unknown>): ToolResult => ({
+  content: [{ type: 'text', text: t }],
+  ...(structured ? { structuredContent: JSON.parse(JSON.stringify(structured, (_k, v) => (v instanceof Map ? Object.fromEntries(v) : v))) } : {}),
+});
+
+function failure(e: unknown): ToolResult {
+  const message = isLogbookError(e) ? `${e.message}${e.hint ? `\nhint: ${e.hint}` : ''}` : `internal error: ${(e as Error)?.message ?? String(e)}`;
+  return { content: [{ type: 'text', text: message }], isError: true };
+}
+
+const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+const sessionLine = (s: Session) => `${s.stable}  ${s.status.padEnd(9)}  ${minute(s.updatedAt)}  ${s.shortname}${s.title !== s.shortname ? ` — ${s.title}` : ''}  (${s.id})`;
+const eventLines = (events: JournalEvent[]) => events.map((e) => `- ${eventSubject(e)}`).join('\n');
+
+const sessionArg = z.string().optional().describe('session: full id, s_xxxx, suffix, shortname or unique prefix (default: current)');
+
+/** Build the server (not yet connected). */
+export function createMcpServer(options: McpOptions): McpServer {
+  const server = new McpServer({ name: 'logbook', version: options.version ?? '0.1.0' }, { capabilities: { tools: {}, resources: {} } });
+  /** The session this server started or resumed last: its "current" session. */
+  let current: string | undefined;
+
+  const open = (session?: string): Logbook => {
+    const client = server.server.getClientVersion()?.name;
+    const agent = options.env.LOGBOOK_AGENT?.trim() || client || 'mcp';
+    const journal = Journal.open({ cwd: options.cwd, env: options.env, ...(options.now ? { now: options.now } : {}), agent: { agent } });
+    return new Logbook(journal, { session: session ?? current });
+  };
+  const run = (fn: () => Promise<ToolResult>) => async (): Promise<ToolResult> => {
+    try {
+      return await fn();
+    } catch (e) {
+      return failure(e);
+    }
+  };
+  const resumeText = async (lb: Logbook, s: Session, budget?: number) => {
+    const snap = await lb.load();
+    const fresh = snap.sessions.sessions.get(s.id) ?? s;
+    return renderResume({
+      session: fresh,
+      messages: unreadMessagesFor(snap.sessions.messages, fresh, lb.journal.actor),
+      items: openItemsFor(snap.events, fresh.id),
+      budget: budget ?? DEFAULT_BUDGET,
+    });
+  };
+
+  server.registerTool(
+    'start',
+    {
+      title: 'Start a Logbook session',
+      description: 'Start a new work session; later calls of this server act on it. Returns its id.',
+      inputSchema: {
+        goal: z.string().optional().describe('what this session is for'),
+        title: z.string().optional(),
+        name: z.string().optional().describe('short name (lowercase, dashes), used in file names'),
+        tasks: z.array(z.string()).optional().describe('task ids to link'),
+        parent: z.string().optional().describe('parent session'),
+        group: z.string().optional(),
+      },
+    },
+    (args) =>
+      run(async () => {
+        const lb = open();
+        const { session } = await lb.start({
+          ...(args.goal !== undefined ? { goal: args.goal } : {}),
+          ...(args.title !== undefined ? { title: args.title } : {}),
+          ...(args.name !== undefined ? { name: args.name } : {}),
+          ...(args.tasks ? { tasks: args.tasks } : {}),
+          ...(args.parent ? { parent: args.parent } : {}),
+          ...(args.group !== undefined ? { group: args.group } : {}),
+          meta: { channel: 'mcp' },
+        });
+        current = session.id;
+        return text(`Started session ${session.id} (${session.stable}, ${session.shortname})`, { session: { id: session.id, stable: session.stable, shortname: session.shortname, title: session.title } });
+      })(),
+  );
+
+  server.registerTool(
+    'log',
+    {
+      title: 'Log to the session',
+      description:
+        'Add entries to the session log. Pass at least one kind: progress (current step), done (a finished step), decision (+ rationale, options), discovery (+ evidence), blocker, resolve (an open blocker: number, id or text; + note), next (a next step).',
+      inputSchema: {
+        progress: z.string().optional(),
+        step: z.string().optional().describe('name of the step progress/done refers to'),
+        done: z.string().optional(),
+        decision: z.string().optional(),
+        rationale: z.string().optional(),
+        options: z.array(z.string()).optional(),
+        discovery: z.string().optional(),
+        evidence: z.string().optional(),
+        blocker: z.string().optional(),
+        resolve: z.string().optional(),
+        note: z.string().optional(),
+        next: z.string().optional(),
+        session: sessionArg,
+      },
+    },
+    (args) =>
+      run(async () => {
+        const { session, ...rest } = args;
+        const entries: LogOptions = {};
+        for (const [k, v] of Object.entries(rest)) if (v !== undefined) (entries as Record<string, unknown>)[k] = v;
+        const events = await open(session).log(entries);
+        return text(`Logged ${events.length} entr${events.length === 1 ? 'y' : 'ies'}:\n${eventLines(events)}`, { events });
+      })(),
+  );
+
+  server.registerTool(
+    'link',
+    {
+      title: 'Link an item',
+      description: 'Link an item (task:42, kb:node:abc, track:project:x, file:src/a.ts, any type:key) to the session.',
+      inputSchema: {
+        key: z.string().describe('type:key'),
+        action: z.enum(itemActions).optional().describe('default referenced'),
+        note: z.string().optional(),
+        session: sessionArg,
+      },
+    },
+    (args) =>
+      run(async () => {
+        const events = await open(args.session).link(args.key, args.action ?? 'referenced', args.note);
+        return text(`Linked:\n${eventLines(events)}`, { events });
+      })(),
+  );
+
+  server.registerTool(
+    'checkpoint',
+    { title: 'Checkpoint', description: 'Record a checkpoint (with the git position) in the session.', inputSchema: { note: z.string().optional(), session: sessionArg } },
+    (args) =>
+      run(async () => {
+        const { session, events } = await open(args.session).checkpoint(args.note);
+        return text(`Checkpoint in ${session.stable}:\n${eventLines(events)}`, { events });
+      })(),
+  );
+
+  server.registerTool(
+    'pause',
+    { title: 'Pause', description: 'Pause the session (resume it later with resume).', inputSchema: { note: z.string().optional(), session: sessionArg } },
+    (args) =>
+      run(async () => {
+        const { session } = await open(args.session).pause(args.note);
+        return text(`Paused ${session.stable} (${session.shortname})`);
+      })(),
+  );
+
+  server.registerTool(
+    'resume',
+    {
+      title: 'Resume context',
+      description: 'Print the resume context of a session (reopening it if paused) and make it this server\'s current session.',
+      inputSchema: { session: sessionArg, budget: z.number().int().min(200).optional().describe(`character budget, default ${DEFAULT_BUDGET}`) },
+    },
+    (args) =>
+      run(async () => {
+        const lb = open(args.session);
+        const s = await lb.resume(args.session);
+        current = s.id;
+        return text(await resumeText(lb, s, args.budget));
+      })(),
+  );
+
+  server.registerTool(
+    'view',
+    {
+      title: 'View a session',
+      description: 'The session file (markdown), or only its progress or decisions; json gives the session and its events.',
+      inputSchema: { session: sessionArg, section: z.enum(['all', 'progress', 'decisions']).optional(), json: z.boolean().optional() },
+    },
+    (args) =>
+      run(async () => {
+        const lb = open(args.session);
+        const snap = await lb.load();
+        const s = lb.session(snap, args.session);
+        if (args.json) {
+          const value = { session: s, events: snap.events.filter((e) => e.session === s.id) };
+          return text(JSON.stringify(value, (_k, v) => (v instanceof Map ? Object.fromEntries(v) : v), 2), value as unknown as Record<string, unknown>);
+        }
+        if (args.section === 'progress') return text(`## Progress\n${progressSection(s).join('\n')}\n`);
+        if (args.section === 'decisions') return text(`## Decisions\n${decisionsSection(s).join('\n')}\n`);
+        return text(renderSessionFile(s));
+      })(),
+  );
+
+  server.registerTool(
+    'list',
+    {
+      title: 'List sessions',
+      description: 'Every session with its id and status, newest last.',
+      inputSchema: { status: z.enum(['active', 'paused', 'completed', 'abandoned', 'open']).optional() },
+    },
+    (args) =>
+      run(async () => {
+        const snap = await open().load();
+        const all = snap.sessions.order.map((id) => snap.sessions.sessions.get(id)!);
+        const shown = all.filter((s) => !args.status || (args.status === 'open' ? isOpen(s) : s.status === args.status));
+        const rows = shown.map((s) => ({ id: s.id, stable: s.stable, shortname: s.shortname, title: s.title, status: s.status, updatedAt: s.updatedAt, current: s.id === current }));
+        return text(shown.length ? shown.map(sessionLine).join('\n') : 'No sessions.', { sessions: rows });
+      })(),
+  );
+
+  server.registerTool(
+    'close',
+    {
+      title: 'Close the session',
+      description: 'Close the session as completed (summary, learnings) or abandoned (reason required).',
+      inputSchema: {
+        outcome: z.enum(['completed', 'abandoned']),
+        summary: z.string().optional(),
+        reason: z.string().optional(),
+        learnings: z.array(z.string()).optional(),
+        session: sessionArg,
+      },
+    },
+    (args) =>
+      run(async () => {
+        const { session } = await open(args.session).close({
+          outcome: args.outcome,
+          ...(args.reason !== undefined ? { reason: args.reason } : {}),
+          ...(args.summary !== undefined ? { summary: args.summary } : {}),
+          ...(args.learnings ? { learnings: args.learnings } : {}),
+        });
+        if (current === session.id) current = undefined;
+        return text(`Closed ${session.stable} (${session.shortname}) as ${session.status}`);
+      })(),
+  );
+
+  server.registerResource(
+    'resume',
+    'logbook://resume',
+    { title: 'Resume context', description: 'The resume context of the current session', mimeType: 'text/markdown' },
+    async (uri) => {
+      const lb = open();
+      const snap = await lb.load();
+      const s = lb.findSession(snap);
+      const body = s ? await resumeText(lb, s) : 'No active session. Start one with the `start` tool.\n';
+      return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: body }] };
+    },
+  );
+
+  server.registerResource(
+    'session',
+    new ResourceTemplate('logbook://sessions/{id}', {
+      list: async () => {
+        const snap = await open().load();
+        return {
+          resources: snap.sessions.order.map((id) => {
+            const s = snap.sessions.sessions.get(id)!;
+            return { uri: `logbook://sessions/${s.id}`, name: `${s.stable} ${s.shortname}`, description: `${s.status}: ${s.title}`, mimeType: 'text/markdown' };
+          }),
+        };
+      },
+    }),
+    { title: 'Session file', description: 'A session as its markdown session file', mimeType: 'text/markdown' },
+    async (uri, vars) => {
+      const ref = decodeURIComponent(String(Array.isArray(vars.id) ? vars.id[0] : vars.id));
+      const lb = open();
+      const snap = await lb.load();
+      const s = lb.session(snap, ref);
+      return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: renderSessionFile(s) }] };
+    },
+  );
+
+  return server;
+}
+
+/**
+ * Serve MCP over the given streams until the client disconnects.
+ *
+ * @example await runMcpServer({ cwd: process.cwd(), env: process.env, stdin: process.stdin, stdout: process.stdout })
+ */
+export async function runMcpServer(options: McpOptions & { stdin: Readable; stdout: Writable }): Promise<void> {
+  const server = createMcpServer(options);
+  const transport = new StdioServerTransport(options.stdin, options.stdout);
+  const closed = new Promise<void>((resolve) => {
+    transport.onclose = () => resolve();
+    options.stdin.once('end', () => resolve());
+    options.stdin.once('close', () => resolve());
+  });
+  await server.connect(transport);
+  await closed;
+  await server.close().catch(() => undefined);
+}
