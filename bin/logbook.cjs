@@ -34,4 +34,10 @@ function load() {
   mod.paths = Module._nodeModulePaths(path.dirname(bundle));
   script.runInThisContext().call(mod.exports, mod.exports, (id) => mod.require(id), mod, bundle, path.dirname(bundle));
 }
-load();
+
+// `logbook hook PostToolUse` (after every tool call of an agent) only appends a
+// line to a spool file: its own tiny bundle does that without loading the CLI.
+const args = process.argv.slice(2);
+if (args[0] === 'hook' && (args[1] === 'PostToolUse' || args[1] === 'PostToolUseFailure') && args.length <= 4 && !process.env.LOGBOOK_NO_FAST_HOOK) {
+  require(path.join(__dirname, '..', 'dist', 'hook.cjs'));
+} else load();

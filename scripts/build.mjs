@@ -24,4 +24,6 @@ await Promise.all([
   build({ ...common, entryPoints: [path.join(root, 'cli/bin.ts')], outfile: path.join(root, 'dist/logbook.cjs') }),
   // The library, for embedding and for the benchmark's in-process measurements.
   build({ ...common, entryPoints: [path.join(root, 'src/index.ts')], outfile: path.join(root, 'dist/index.cjs') }),
+  // `logbook hook PostToolUse` runs after every tool call of an agent: a bundle of a few KB (bin/logbook.cjs picks it).
+  build({ ...common, entryPoints: [path.join(root, 'cli/hookBin.ts')], outfile: path.join(root, 'dist/hook.cjs') }),
 ]);

@@ -4,8 +4,8 @@
  *
  * - `spool/<client>.ndjson`: tool uses written by PostToolUse as one appended
  *   line each, so a burst of tool calls costs a file append, not a git commit.
- *   The next other hook of that client session (or a spool that grew past
- *   SPOOL_FLUSH_BYTES) turns the lines into `tool.used` events in one batch.
+ *   The next other hook of that client session turns the lines into
+ *   `tool.used` events in one batch (bounded; the rest stays for the next one).
  * - `hooks/clients/<client>.json`: per client session: which Logbook session it
  *   is bound to, when its current turn started, whether it ended. Used to keep
  *   concurrent agents out of each other's sessions and for the Stop nudge.
@@ -18,8 +18,6 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** A PostToolUse that finds a spool at least this large flushes it itself. */
-export const SPOOL_FLUSH_BYTES = 64 * 1024;
 /** Spools (and claimed spools) untouched this long belong to a client that is gone. */
 export const ORPHAN_SPOOL_MS = 10 * 60 * 1000;
 
@@ -97,12 +95,13 @@ export class HookState {
    * new tool uses start a fresh spool and no line is flushed twice. Call
    * `done()` after the events are in the journal, `restore()` when the append failed.
    */
-  claimSpool(clientSession: string): ClaimedSpool | undefined {
-    return this.claimFile(this.spoolFile(clientSession));
+  claimSpool(clientSession: string, limit = Infinity): ClaimedSpool | undefined {
+    return this.claimFile(this.spoolFile(clientSession), limit);
   }
 
-  private claimFile(file: string): ClaimedSpool | undefined {
-    const claimed = `${file.replace(/\.ndjson$|\.claimed-.*$/, '')}.claimed-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  private claimFile(file: string, limit = Infinity): ClaimedSpool | undefined {
+    const original = `${file.replace(/\.ndjson$|\.claimed-.*$/, '')}.ndjson`;
+    const claimed = `${original.slice(0, -'.ndjson'.length)}.claimed-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     try {
       renameSync(file, claimed);
     } catch {
@@ -115,8 +114,13 @@ export class HookState {
       /* vanished: nothing to flush */
     }
     const lines: SpoolLine[] = [];
+    const rest: string[] = [];
     for (const raw of text.split('\n')) {
       if (!raw.trim()) continue;
+      if (lines.length >= limit) {
+        rest.push(raw);
+        continue;
+      }
       try {
         const l = JSON.parse(raw) as SpoolLine;
         if (typeof l.tool === 'string' && l.tool && typeof l.cs === 'string' && typeof l.ok === 'boolean') lines.push(l);
@@ -124,29 +128,32 @@ export class HookState {
         /* a torn line from a killed writer: skipped */
       }
     }
-    const original = file.endsWith('.ndjson') ? file : `${file.replace(/\.claimed-.*$/, '')}.ndjson`;
+    const putBack = (chunk: string) => {
+      if (chunk) appendFileSync(original, chunk);
+    };
     return {
       lines,
       done: () => {
         try {
+          putBack(rest.length ? `${rest.join('\n')}\n` : '');
           unlinkSync(claimed);
         } catch {
-          /* already gone */
+          /* best effort: an orphan sweep picks the claimed file up later */
         }
       },
       restore: () => {
         try {
-          if (text) appendFileSync(original, text);
+          putBack(text);
           unlinkSync(claimed);
         } catch {
-          /* best effort: an orphan sweep picks the claimed file up later */
+          /* best effort, as above */
         }
       },
     };
   }
 
   /** Spools (fresh or claimed and abandoned) of other client sessions, untouched for `olderThanMs`. */
-  claimOrphanSpools(exceptClient: string | undefined, now: number, olderThanMs = ORPHAN_SPOOL_MS): ClaimedSpool[] {
+  claimOrphanSpools(exceptClient: string | undefined, now: number, limit = Infinity, olderThanMs = ORPHAN_SPOOL_MS): ClaimedSpool[] {
     let names: string[] = [];
     try {
       names = readdirSync(this.spoolDir());
@@ -155,6 +162,7 @@ export class HookState {
     }
     const mine = exceptClient ? clientKey(exceptClient) : undefined;
     const out: ClaimedSpool[] = [];
+    let taken = 0;
     for (const name of names) {
       if (mine && name.startsWith(`${mine}.`)) continue;
       const file = path.join(this.spoolDir(), name);
@@ -163,8 +171,11 @@ export class HookState {
       } catch {
         continue;
       }
-      const claimed = this.claimFile(file);
-      if (claimed) out.push(claimed);
+      const claimed = this.claimFile(file, limit - taken);
+      if (!claimed) continue;
+      out.push(claimed);
+      taken += claimed.lines.length;
+      if (taken >= limit) break;
     }
     return out;
   }

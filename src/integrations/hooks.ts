@@ -27,8 +27,7 @@
  * Tool uses are spooled (see hookState.ts) and written as one batch by the next
  * other hook of the same client session, each with the time it happened.
  */
-import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { appendFileSync } from 'node:fs';
 import { z } from 'zod';
 import { LogbookError, isLogbookError } from '../errors.js';
 import type { Draft, EventType, JournalEvent } from '../events.js';
@@ -38,7 +37,10 @@ import { findRepo, gitPosition, readGitConfig, type Repo } from '../repo.js';
 import { resolveSession } from '../sessions.js';
 import { DEFAULT_BUDGET } from '../../projections/resume.js';
 import { evolveSessions, isOpen, type Session } from '../../projections/sessions.js';
-import { HookState, SPOOL_FLUSH_BYTES, type ClaimedSpool, type ClientState, type SpoolLine } from './hookState.js';
+import { detectAgent, gitBool, hookProjectDir, logHookError, spoolLineFor, toolSucceeded } from './hookCommon.js';
+import { HookState, type ClaimedSpool, type ClientState, type SpoolLine } from './hookState.js';
+
+export { detectAgent, hookProjectDir, logHookError } from './hookCommon.js';
 import { isContinuationIntent } from './intent.js';
 
 export const hookEventNames = [
@@ -129,55 +131,6 @@ export function parseHookInput(text: string): HookInput {
     });
   }
   return parsed.data;
-}
-
-/** claude-code or codex: the installed command says so; else the payload or the environment tells. */
-export function detectAgent(input: { turn_id?: string | null | undefined } | undefined, env: NodeJS.ProcessEnv, flag?: string): string {
-  if (flag?.trim()) return flag.trim();
-  if (input?.turn_id || env.CODEX_ENV_FILE || env.CODEX_THREAD_ID) return 'codex';
-  if (env.CLAUDECODE || env.CLAUDE_PROJECT_DIR || env.CLAUDE_ENV_FILE) return 'claude-code';
-  return env.LOGBOOK_AGENT?.trim() || 'claude-code';
-}
-
-/** The directory a hook works in: the project the client names, else the process's own. */
-export function hookProjectDir(options: { cwd: string; env: NodeJS.ProcessEnv }): string {
-  const fromClient = options.env.CLAUDE_PROJECT_DIR;
-  if (fromClient) {
-    try {
-      if (statSync(fromClient).isDirectory()) return fromClient;
-    } catch {
-      /* gone: fall back */
-    }
-  }
-  return options.cwd;
-}
-
-function gitBool(value: string | undefined, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  const v = value.trim().toLowerCase();
-  if (['true', 'yes', 'on', '1', ''].includes(v)) return true;
-  if (['false', 'no', 'off', '0'].includes(v)) return false;
-  return fallback;
-}
-
-const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
-
-/** Append one line to `.git/logbook/hook-errors.log`, rotating it at 1 MiB. Never throws. */
-export function logHookError(gitdir: string, event: string, error: unknown, now: Date): void {
-  try {
-    const dir = path.join(gitdir, 'logbook');
-    mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, 'hook-errors.log');
-    try {
-      if (statSync(file).size > 1024 * 1024) renameSync(file, `${file}.1`);
-    } catch {
-      /* no log yet */
-    }
-    const what = isLogbookError(error) ? `${error.code}: ${error.message}${error.hint ? ` (hint: ${error.hint})` : ''}` : `internal: ${(error as Error)?.stack ?? String(error)}`;
-    appendFileSync(file, `${now.toISOString()} ${event} ${oneLine(what).slice(0, 2000)}\n`);
-  } catch {
-    /* the error log must never become an error */
-  }
 }
 
 function withDeadline<T>(work: Promise<T>, ms: number, event: string): Promise<T> {
@@ -373,21 +326,17 @@ function absorb(snap: Snapshot, events: JournalEvent[]): void {
 
 // ---------------------------------------------------------------- spool and compaction
 
-function toolSucceeded(ctx: Ctx): boolean {
-  if (ctx.event === 'PostToolUseFailure') return false;
-  const r = ctx.input.tool_response;
-  if (r && typeof r === 'object' && !Array.isArray(r)) {
-    const o = r as Record<string, unknown>;
-    if (o.success === false || o.is_error === true || o.isError === true || o.interrupted === true) return false;
-    const code = o.exit_code ?? o.exitCode;
-    if (typeof code === 'number' && code !== 0) return false;
-  }
-  return true;
-}
+/**
+ * Spooled tool uses written by one hook at most: each is a commit (a few ms),
+ * so an enormous spool is written over several hooks rather than stalling one.
+ */
+export const FLUSH_LIMIT = 300;
+/** SessionEnd has 1.5 s in all; the rest waits for the next hook or the orphan sweep. */
+const SESSION_END_FLUSH_LIMIT = 80;
 
-/** The spooled tool uses of this client session as drafts for `session`. */
-function claimTools(ctx: Ctx): ClaimedSpool | undefined {
-  const claimed = ctx.state.claimSpool(ctx.cs);
+/** Take this client session's spooled tool uses (at most `limit`). */
+function claimTools(ctx: Ctx, limit = FLUSH_LIMIT): ClaimedSpool | undefined {
+  const claimed = ctx.state.claimSpool(ctx.cs, limit);
   return claimed && claimed.lines.length ? claimed : (claimed?.done(), undefined);
 }
 
@@ -492,7 +441,7 @@ async function sessionStart(ctx: Ctx): Promise<HookResult> {
 
 /** Spools left by client sessions that ended without another hook: written with their own identity. */
 async function flushOrphans(ctx: Ctx, nowMs: number): Promise<void> {
-  const orphans = ctx.state.claimOrphanSpools(ctx.cs, nowMs);
+  const orphans = ctx.state.claimOrphanSpools(ctx.cs, nowMs, FLUSH_LIMIT);
   if (!orphans.length) return;
   const snap = await ctx.logbook.load();
   for (const spool of orphans) {
@@ -533,20 +482,13 @@ async function userPromptSubmit(ctx: Ctx): Promise<HookResult> {
   return intent ? output('UserPromptSubmit', await contextFor(ctx, t)) : {};
 }
 
+/**
+ * Normally run by the fast path (hookFast.ts) without loading this module; this
+ * is the same thing for a client that runs the CLI bundle directly.
+ */
 async function postToolUse(ctx: Ctx): Promise<HookResult> {
-  const size = ctx.state.spoolToolUse(spoolLineFor(ctx.input, ctx.agent, ctx.now(), ctx.event === 'PostToolUseFailure' ? false : toolSucceeded(ctx)));
-  if (size < SPOOL_FLUSH_BYTES) return {};
-  const snap = await ctx.logbook.load();
-  const t = await target(ctx, snap, { start: false });
-  await commit(ctx, snap, t?.session, t?.drafts ?? [], { tools: claimTools(ctx) });
+  ctx.state.spoolToolUse(spoolLineFor(ctx.input, ctx.agent, ctx.now(), toolSucceeded(ctx.event, ctx.input.tool_response)));
   return {};
-}
-
-/** The spool line of one tool use (shared with the fast path of the CLI). */
-export function spoolLineFor(input: Pick<HookInput, 'session_id' | 'tool_name' | 'duration_ms'>, agent: string, now: Date, ok: boolean): SpoolLine {
-  const line: SpoolLine = { t: now.toISOString(), cs: input.session_id, a: agent, tool: input.tool_name?.trim() || 'unknown', ok };
-  if (typeof input.duration_ms === 'number' && Number.isFinite(input.duration_ms) && input.duration_ms >= 0) line.ms = Math.round(input.duration_ms);
-  return line;
 }
 
 function compactTrigger(value: string | null | undefined): 'manual' | 'auto' | 'unknown' {
@@ -649,7 +591,7 @@ async function stop(ctx: Ctx): Promise<HookResult> {
 }
 
 async function sessionEnd(ctx: Ctx): Promise<HookResult> {
-  const tools = claimTools(ctx);
+  const tools = claimTools(ctx, SESSION_END_FLUSH_LIMIT);
   const snap = await ctx.logbook.load();
   const t = await target(ctx, snap, { start: false });
   if (t) {
