@@ -498,7 +498,9 @@ class Doctor {
       }
     }
     for (const r of Array.isArray(meta?.rewrites) ? meta!.rewrites! : []) {
-      if (r && typeof r.from === 'string' && OID.test(r.from) && !suspects.some((s) => s.replica === r.replica && s.from === r.from)) suspects.push(r);
+      if (!r || typeof r.from !== 'string' || !OID.test(r.from) || suspects.some((s) => s.replica === r.replica && s.from === r.from)) continue;
+      if (pass.walked.get(r.replica)?.some((c) => c.oid === r.from)) continue; // the ref holds the old tip again (restored)
+      suspects.push(r);
     }
     for (const { replica, from, to } of suspects) {
       const old = await this.firstParentChain(from);

@@ -219,6 +219,33 @@ describe('end to end', () => {
     }
   });
 
+  it('`logbook redact` hides an event from every view without rewriting history', () => {
+    const leaked = j('AKIA', 'LEAKEDBYMISTAKE01');
+    const [event] = JSON.parse(ok(dir, ['log', '--decision', `rotate ${leaked}`, '--rationale', 'it leaked', '--allow-secret', '--json'])) as Array<{ id: string }>;
+    const ref = `refs/logbook/replicas/${git(dir, 'config', 'logbook.replica').trim()}`;
+    const tipBefore = git(dir, 'rev-parse', ref).trim();
+    const out = ok(dir, ['redact', event!.id.slice(-8).toLowerCase(), '--reason', 'pasted a key']);
+    expect(out).toContain(`Redacted ${event!.id} (decision in s_`);
+    expect(out).toContain('still in git history');
+    expect(ok(dir, ['view'])).not.toContain(leaked);
+    expect(ok(dir, ['view', '--decisions'])).toContain('[redacted]');
+    const json = JSON.parse(ok(dir, ['view', '--json'])) as { events: Array<{ id: string; type: string; data: Record<string, unknown> }> };
+    expect(JSON.stringify(json)).not.toContain(leaked);
+    expect(json.events.find((e) => e.id === event!.id)!.data).toEqual({ text: '[redacted]', rationale: '[redacted]' });
+    expect(json.events.at(-1)).toMatchObject({ type: 'redaction', data: { event: event!.id, reason: 'pasted a key' } });
+    // Append-only: the ref moved forward by one commit, and the old object is still there (docs/safety.md says so).
+    expect(git(dir, 'rev-parse', `${ref}~1`).trim()).toBe(tipBefore);
+    expect(allObjects()).toContain(leaked);
+    // Twice is a no-op; unknown and ambiguous references are clear errors.
+    expect(ok(dir, ['redact', event!.id])).toContain('already hidden');
+    const unknown = run(dir, ['redact', '01ZZZZZZZZZZZZZZZZZZZZZZZZ']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no event has the id');
+    const ambiguous = run(dir, ['redact', '0']);
+    expect(ambiguous.code).toBe(1);
+    expect(ambiguous.stderr).toMatch(/matches \d+ events/);
+  });
+
   it('honours logbook.allowSecret from git config', () => {
     const fake = j('AKIA', 'CONFIGALLOWED0001');
     git(dir, 'config', 'logbook.allowSecret', `other, ${fake}`);
