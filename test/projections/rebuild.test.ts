@@ -192,9 +192,9 @@ const draftArb: fc.Arbitrary<Draft> = fc.oneof(
   fc.tuple(session, session).map(([from, to]): Draft => ({ type: 'items.migrated', session: to, data: { from, to, keys: [...keys] } })),
   fc.record({ type: fc.constant('session.paused' as const), session, data: fc.constant({}) }),
   fc.record({ type: fc.constant('session.resumed' as const), session, data: fc.constant({}) }),
-  fc.record({ type: fc.constant('session.closed' as const), session, data: fc.record({ outcome: fc.constantFrom('completed' as const, 'abandoned' as const), learnings: fc.constant([]), tasksCompleted: fc.constant([]) }) }),
+  fc.record({ type: fc.constant('session.closed' as const), session, data: fc.record({ outcome: fc.constantFrom('completed' as const, 'abandoned' as const), learnings: fc.constant([] as string[]), tasksCompleted: fc.constant([] as string[]) }) }),
   fc.record({ type: fc.constant('state.set' as const), data: fc.record({ focus: fc.constantFrom('f', 'g') }) }),
-  fc.record({ type: fc.constant('context' as const), session, data: fc.record({ keyFiles: fc.constantFrom([], ['a.ts']), keyFacts: fc.constantFrom([], ['fact']) }) }),
+  fc.record({ type: fc.constant('context' as const), session, data: fc.record({ keyFiles: fc.constantFrom<string[]>([], ['a.ts']), keyFacts: fc.constantFrom<string[]>([], ['fact']) }) }),
   fc.record({ type: fc.constant('subsession.started' as const), session, data: fc.record({ sub: fc.constantFrom('sub_001', 'sub_002'), name: fc.constantFrom('one', 'two') }) }),
 );
 

@@ -5,74 +5,8 @@ import { rebuildPlan } from '../../projections/rebuild.js';
 import { projectSessions } from '../../projections/sessions.js';
 import { ev } from '../helpers/events.js';
 import { Story } from '../helpers/story.js';
+import { SEED_002_FILE } from '../fixtures/seed002.js';
 
-/** The session file example of seed 002, verbatim. */
-export const SEED_002_FILE = `---
-id: 019abc12-3456-7def-8901-234567890abc
-shortname: fix-sweep-bug
-status: active
-task_ids:
-  - 019def45-6789-7abc-0123-456789abcdef
-created_at: 2025-01-15T10:00:00Z
-updated_at: 2025-01-15T14:30:00Z
-compaction_count: 2
-git_branch: fix/sweep-trigger
-git_last_commit: abc123f
----
-
-# Session: Fix Sweep Trigger Bug
-
-## TL;DR (Read This First)
-Fixing race condition in sweep trigger. Found root cause in sweeper.go:245.
-Currently implementing mutex fix. Next: complete mutex, add tests.
-
-**Progress**: 3/5 steps complete
-**Current**: Implement fix (step 4)
-**Blocker**: None
-
-## Context
-**Objective**: Fix race condition causing intermittent sweep failures
-
-**Key Files**:
-- \`sweep/sweeper.go\` - Main sweeper logic
-- \`contractcourt/chain_watcher.go\` - Triggers sweeps
-
-**Key Context** (survives compaction):
-- Race condition: state check before lock acquisition
-- Lock ordering: chain_watcher -> sweeper (not reverse!)
-- Test command: \`go test -v -run TestSweepTrigger ./itest\`
-
-## Progress
-### Completed
-- [x] Reproduce bug in test (2025-01-15T10:30)
-- [x] Identify root cause (2025-01-15T11:00)
-- [x] Draft fix approach (2025-01-15T12:00)
-
-### In Progress
-- [ ] Implement fix          <- CURRENT
-
-### Remaining
-- [ ] Add regression test
-
-## Decisions
-### 1. Lock-first approach (2025-01-15T12:15)
-**Context**: Need to fix race without major refactor
-**Options**: (1) Lock before check, (2) Atomic state, (3) Separate mutex
-**Choice**: Lock before check
-**Rationale**: Simplest fix, performance impact minimal
-
-## Discoveries
-1. **Lock ordering** (2025-01-15T13:00): chain_watcher must acquire
-   lock before sweeper to avoid deadlock. Document this!
-
-## Blockers
-- None currently
-
-## Next Steps
-1. Complete mutex implementation in sweeper.go
-2. Add regression test
-3. Document lock ordering in CONTRIBUTING.md
-`;
 
 /** Drafts to events the way the journal would append them (clock order = draft order; resolutions second). */
 function toEvents(drafts: ReturnType<typeof importDrafts>, clock0 = 100): JournalEvent[] {
