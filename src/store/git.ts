@@ -13,27 +13,51 @@ import path from 'node:path';
 import stringify from 'fast-json-stable-stringify';
 import { LogbookError } from '../errors.js';
 import { eventSubject, parseStoredEvent, type JournalEvent, type UnreadableRecord } from '../events.js';
+import { EMPTY_TREE, writeCommitObject, writeLooseObject } from './objects.js';
+export { EMPTY_TREE };
 import { REPLICA_PREFIX, compareAndSwapRef, listReplicaRefs, stealIfStale } from './refs.js';
 import type { CachingStore, NewEvents, ReadResult, StoreHead } from './types.js';
 
-export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 const CACHE_VERSION = 1;
 
-async function atomicWriteFile(file: string, data: string | Uint8Array, options?: unknown): Promise<void> {
-  if (!file.includes(`${path.sep}objects${path.sep}`)) return fsp.writeFile(file, data, options as fs.WriteFileOptions);
+function atomicWriteFile(file: string, data: string | Uint8Array, options?: fs.WriteFileOptions): void {
+  if (!file.includes(`${path.sep}objects${path.sep}`)) return fs.writeFileSync(file, data, options);
   const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const handle = await fsp.open(tmp, 'wx', 0o444);
+  const fd = fs.openSync(tmp, 'wx', 0o444);
   try {
-    await handle.writeFile(data);
-    await handle.sync();
+    fs.writeFileSync(fd, data);
+    fs.fsyncSync(fd);
   } finally {
-    await handle.close();
+    fs.closeSync(fd);
   }
-  await fsp.rename(tmp, file);
+  fs.renameSync(tmp, file);
 }
 
-/** The filesystem handed to isomorphic-git: node's, with durable object writes. */
-export const durableFs = { promises: { ...fsp, writeFile: atomicWriteFile } };
+/**
+ * The filesystem handed to isomorphic-git: node's synchronous calls behind
+ * its promise interface (a journal append is a handful of tiny files, where
+ * the thread-pool round trips of async fs cost more than the work), with
+ * object writes that are atomic and durable: temp file, fsync, rename.
+ */
+const sync =
+  <A extends unknown[], R>(fn: (...args: A) => R) =>
+  async (...args: A): Promise<R> =>
+    fn(...args);
+export const durableFs = {
+  promises: {
+    readFile: sync(fs.readFileSync as (...a: unknown[]) => unknown),
+    writeFile: sync(atomicWriteFile),
+    mkdir: sync(fs.mkdirSync as (...a: unknown[]) => unknown),
+    rmdir: sync(fs.rmdirSync),
+    unlink: sync(fs.unlinkSync),
+    stat: sync(fs.statSync as (...a: unknown[]) => unknown),
+    lstat: sync(fs.lstatSync as (...a: unknown[]) => unknown),
+    readdir: sync(fs.readdirSync as (...a: unknown[]) => unknown),
+    readlink: sync(fs.readlinkSync as (...a: unknown[]) => unknown),
+    symlink: sync(fs.symlinkSync),
+    chmod: sync(fs.chmodSync),
+  },
+};
 
 /** Split a journal commit message into its canonical JSON payload. */
 export function payloadOf(message: string): unknown {
@@ -107,16 +131,16 @@ export class GitStore implements CachingStore {
 
   async append({ replica, events, expectedTip }: { replica: string; events: JournalEvent[]; expectedTip: string | null }) {
     if (events.length === 0) return { tip: expectedTip ?? '' };
-    const { writeCommit, writeTree } = await lazyGit();
-    await writeTree({ fs: durableFs, gitdir: this.gitdir, tree: [] });
+    writeLooseObject(this.gitdir, 'tree', Buffer.alloc(0));
     let parent = expectedTip;
     for (const event of events) {
-      const seconds = Math.floor(Date.parse(event.at) / 1000);
-      const person = { name: event.actor.name, email: event.actor.email, timestamp: seconds, timezoneOffset: 0 };
-      parent = await writeCommit({
-        fs: durableFs,
-        gitdir: this.gitdir,
-        commit: { message: commitMessage(event), tree: EMPTY_TREE, parent: parent ? [parent] : [], author: person, committer: person },
+      parent = writeCommitObject(this.gitdir, {
+        tree: EMPTY_TREE,
+        parent,
+        name: event.actor.name,
+        email: event.actor.email,
+        seconds: Math.floor(Date.parse(event.at) / 1000),
+        message: commitMessage(event),
       });
     }
     await compareAndSwapRef(this.gitdir, REPLICA_PREFIX + replica, expectedTip, parent!);

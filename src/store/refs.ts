@@ -4,7 +4,8 @@
  * renamed over the ref. isomorphic-git's writeRef has no lock and loses
  * updates under concurrency, so journal refs are only ever moved through here.
  */
-import { promises as fsp, constants as fsc } from 'node:fs';
+import * as fs from 'node:fs';
+import { constants as fsc } from 'node:fs';
 import path from 'node:path';
 import { LogbookError } from '../errors.js';
 
@@ -29,7 +30,7 @@ function parsePackedRefs(text: string): Map<string, string> {
 
 async function readPackedRefs(gitdir: string): Promise<Map<string, string>> {
   try {
-    return parsePackedRefs(await fsp.readFile(path.join(gitdir, 'packed-refs'), 'utf8'));
+    return parsePackedRefs(fs.readFileSync(path.join(gitdir, 'packed-refs'), 'utf8'));
   } catch {
     return new Map();
   }
@@ -37,7 +38,7 @@ async function readPackedRefs(gitdir: string): Promise<Map<string, string>> {
 
 async function readLooseRef(gitdir: string, ref: string): Promise<string | null> {
   try {
-    const v = (await fsp.readFile(path.join(gitdir, ref), 'utf8')).trim();
+    const v = fs.readFileSync(path.join(gitdir, ref), 'utf8').trim();
     return /^[0-9a-f]{40}$/.test(v) ? v : null;
   } catch {
     return null;
@@ -56,7 +57,7 @@ export async function listReplicaRefs(gitdir: string): Promise<Record<string, st
   }
   let names: string[] = [];
   try {
-    names = await fsp.readdir(path.join(gitdir, REPLICA_PREFIX));
+    names = fs.readdirSync(path.join(gitdir, REPLICA_PREFIX));
   } catch {
     /* no loose replica refs yet */
   }
@@ -76,23 +77,27 @@ export async function listReplicaRefs(gitdir: string): Promise<Record<string, st
 export async function stealIfStale(lock: string, staleMs = STALE_LOCK_MS): Promise<boolean> {
   let before;
   try {
-    before = await fsp.stat(lock);
+    before = fs.statSync(lock);
   } catch {
     return true; // gone already: try again
   }
   if (Date.now() - before.mtimeMs < staleMs) return false;
   const aside = `${lock}.stale-${process.pid}-${Math.random().toString(36).slice(2)}`;
   try {
-    await fsp.rename(lock, aside);
+    fs.renameSync(lock, aside);
   } catch {
     return true;
   }
-  const moved = await fsp.stat(aside);
+  const moved = fs.statSync(aside);
   if (moved.ino !== before.ino) {
     // Someone replaced the stale lock with a fresh one in between: put it back.
-    await fsp.link(aside, lock).catch(() => undefined);
+    try {
+      fs.linkSync(aside, lock);
+    } catch {
+      /* a newer lock took its place */
+    }
   }
-  await fsp.unlink(aside).catch(() => undefined);
+  fs.rmSync(aside, { force: true });
   return true;
 }
 
@@ -110,12 +115,12 @@ export async function compareAndSwapRef(
 ): Promise<void> {
   const refPath = path.join(gitdir, ref);
   const lock = `${refPath}.lock`;
-  await fsp.mkdir(path.dirname(refPath), { recursive: true });
+  fs.mkdirSync(path.dirname(refPath), { recursive: true });
   const deadline = Date.now() + (options.waitMs ?? LOCK_WAIT_MS);
-  let handle: fsp.FileHandle | undefined;
-  for (let attempt = 0; !handle; attempt++) {
+  let fd: number | undefined;
+  for (let attempt = 0; fd === undefined; attempt++) {
     try {
-      handle = await fsp.open(lock, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o644);
+      fd = fs.openSync(lock, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o644);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       if (await stealIfStale(lock)) continue;
@@ -136,14 +141,14 @@ export async function compareAndSwapRef(
         data: { current },
       });
     }
-    await handle.writeFile(`${next}\n`);
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    await fsp.rename(lock, refPath);
+    fs.writeSync(fd, `${next}\n`);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    fs.renameSync(lock, refPath);
     renamed = true;
   } finally {
-    if (handle) await handle.close().catch(() => undefined);
-    if (!renamed) await fsp.unlink(lock).catch(() => undefined);
+    if (fd !== undefined) fs.closeSync(fd);
+    if (!renamed) fs.rmSync(lock, { force: true });
   }
 }

@@ -1,0 +1,54 @@
+/**
+ * Writing loose git objects: zlib-deflated `<type> <size>\0<body>`, named by
+ * its SHA-1, written to a temp file, fsynced and renamed into place, so a
+ * crash can never leave a truncated object and a reader never sees a partial
+ * one. Appends use this instead of isomorphic-git's writeCommit, which takes
+ * ~3.6 ms per object here (async deflate, several stats) and writes in place
+ * without a rename; reading stays with isomorphic-git or the git binary.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { deflateSync } from 'node:zlib';
+
+export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+export function writeLooseObject(gitdir: string, type: 'commit' | 'tree' | 'blob', body: Buffer): string {
+  const raw = Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body]);
+  const oid = createHash('sha1').update(raw).digest('hex');
+  const dir = path.join(gitdir, 'objects', oid.slice(0, 2));
+  const file = path.join(dir, oid.slice(2));
+  if (existsSync(file)) return oid;
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const fd = openSync(tmp, 'wx', 0o444);
+  try {
+    writeSync(fd, deflateSync(raw, { level: 1 }));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+  return oid;
+}
+
+/** A person line git fsck --strict accepts: no angle brackets or newlines in name or email. */
+function person(name: string, email: string, seconds: number): string {
+  const clean = (s: string) => s.replace(/[<>\n\r\0]/g, '').trim();
+  return `${clean(name) || 'unknown'} <${clean(email)}> ${seconds} +0000`;
+}
+
+export interface CommitSpec {
+  tree: string;
+  parent: string | null;
+  name: string;
+  email: string;
+  seconds: number;
+  message: string;
+}
+
+export function writeCommitObject(gitdir: string, c: CommitSpec): string {
+  const who = person(c.name, c.email, c.seconds);
+  const header = `tree ${c.tree}\n${c.parent ? `parent ${c.parent}\n` : ''}author ${who}\ncommitter ${who}\n\n`;
+  return writeLooseObject(gitdir, 'commit', Buffer.from(header + c.message, 'utf8'));
+}
