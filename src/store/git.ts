@@ -13,6 +13,7 @@ import path from 'node:path';
 import stringify from 'fast-json-stable-stringify';
 import { LogbookError } from '../errors.js';
 import { eventSubject, parseStoredEvent, type JournalEvent, type UnreadableRecord } from '../events.js';
+import { runGit } from './gitBinary.js';
 import { EMPTY_TREE, writeCommitObject, writeLooseObject } from './objects.js';
 export { EMPTY_TREE };
 import { REPLICA_PREFIX, compareAndSwapRef, listReplicaRefs, stealIfStale } from './refs.js';
@@ -22,7 +23,7 @@ const CACHE_VERSION = 1;
 
 function atomicWriteFile(file: string, data: string | Uint8Array, options?: fs.WriteFileOptions): void {
   if (!file.includes(`${path.sep}objects${path.sep}`)) return fs.writeFileSync(file, data, options);
-  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const tmp = path.join(path.dirname(file), `tmp_obj_${process.pid}_${Math.random().toString(36).slice(2)}`);
   const fd = fs.openSync(tmp, 'wx', 0o444);
   try {
     fs.writeFileSync(fd, data);
@@ -108,8 +109,11 @@ export class GitStore implements CachingStore {
   /** The last update, so synchronous readers see it even if another process held the cache lock. */
   private last: ReplicaUpdate[] | undefined;
 
-  constructor(gitdir: string) {
+  private readonly gitBinary: string | null;
+
+  constructor(gitdir: string, options: { gitBinary?: string | null } = {}) {
     this.gitdir = gitdir;
+    this.gitBinary = options.gitBinary === undefined ? 'git' : options.gitBinary;
     this.cacheDir = path.join(gitdir, 'logbook', 'cache');
   }
 
@@ -257,28 +261,47 @@ export class GitStore implements CachingStore {
       });
     }
     const parent = commit.parent[0];
-    let raw: unknown;
-    try {
-      raw = payloadOf(commit.message);
-    } catch {
-      return { c: oid, u: { reason: 'commit message is not a Logbook event (no JSON body)' }, parent };
-    }
-    const parsed = parseStoredEvent(raw);
-    if (parsed.ok) return { c: oid, e: parsed.event, parent };
-    return { c: oid, u: { reason: parsed.reason, ...(parsed.type !== undefined ? { type: parsed.type } : {}), ...(parsed.v !== undefined ? { v: parsed.v } : {}) }, parent };
+    return { ...lineOf(oid, commit.message), ...(parent ? { parent } : {}) };
   }
 
-  /** Commits from `tip` back to (excluding) `stop`, oldest first. */
+  /**
+   * Commits from `tip` back to (excluding) `stop`, oldest first. A few are
+   * read object by object; a longer walk (a first read, a fetch of many
+   * events) goes to one `git log` where a git binary exists.
+   */
   private async walk(replica: string, tip: string, stop: string | null): Promise<{ lines: CacheLine[]; reachedStop: boolean }> {
     const lines: CacheLine[] = [];
     let oid: string | undefined = tip;
     while (oid && oid !== stop) {
+      if (lines.length === BULK_AFTER && this.gitBinary) {
+        const bulk = await this.walkWithGit(replica, oid, stop);
+        if (bulk) {
+          lines.push(...bulk.lines);
+          oid = bulk.end;
+          break;
+        }
+      }
       const { parent, ...line } = await this.readLine(replica, oid);
       lines.push(line as CacheLine);
       oid = parent;
     }
     lines.reverse();
-    return { lines, reachedStop: stop === null || oid === stop };
+    return { lines, reachedStop: stop === null ? !oid : oid === stop };
+  }
+
+  /** Newest first, and where the walk ended (the parent of the oldest commit read). */
+  private async walkWithGit(replica: string, from: string, stop: string | null): Promise<{ lines: CacheLine[]; end: string | undefined } | undefined> {
+    const run = await runGit(this.gitBinary!, this.gitdir, ['log', '--first-parent', '--format=%x1e%H%x1f%P%x1f%B', from, ...(stop ? [`^${stop}`] : []), '--']);
+    if (!run || run.code !== 0) return undefined; // no binary, or it could not read: fall back to isomorphic-git
+    const lines: CacheLine[] = [];
+    let end: string | undefined;
+    for (const record of run.stdout.split('\x1e')) {
+      if (!record) continue;
+      const [oid, parents, message] = record.split('\x1f') as [string, string, string];
+      end = parents.split(' ')[0] || undefined;
+      lines.push(lineOf(oid, message.replace(/\n$/, '')));
+    }
+    return { lines, end };
   }
 
   private async readMeta(): Promise<CacheMeta | undefined> {
@@ -342,6 +365,22 @@ export class GitStore implements CachingStore {
     }
   }
 }
+
+/** Parse a journal commit's message into a cache line: its event, or why it is not one. */
+function lineOf(oid: string, message: string): CacheLine {
+  let raw: unknown;
+  try {
+    raw = payloadOf(message);
+  } catch {
+    return { c: oid, u: { reason: 'commit message is not a Logbook event (no JSON body)' } };
+  }
+  const parsed = parseStoredEvent(raw);
+  if (parsed.ok) return { c: oid, e: parsed.event };
+  return { c: oid, u: { reason: parsed.reason, ...(parsed.type !== undefined ? { type: parsed.type } : {}), ...(parsed.v !== undefined ? { v: parsed.v } : {}) } };
+}
+
+/** Walks longer than this many commits switch to one `git log` where git is installed. */
+const BULK_AFTER = 16;
 
 function linesText(lines: CacheLine[]): string {
   return lines.map((l) => `${JSON.stringify(l)}\n`).join('');

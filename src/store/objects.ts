@@ -20,7 +20,8 @@ export function writeLooseObject(gitdir: string, type: 'commit' | 'tree' | 'blob
   const file = path.join(dir, oid.slice(2));
   if (existsSync(file)) return oid;
   mkdirSync(dir, { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  // git's own temp-file name: one left by a killed process is ignored by `git fsck` and removed by `git gc`.
+  const tmp = path.join(dir, `tmp_obj_${process.pid}_${Math.random().toString(36).slice(2)}`);
   const fd = openSync(tmp, 'wx', 0o444);
   try {
     writeSync(fd, deflateSync(raw, { level: 1 }));
@@ -33,7 +34,7 @@ export function writeLooseObject(gitdir: string, type: 'commit' | 'tree' | 'blob
 }
 
 /** A person line git fsck --strict accepts: no angle brackets or newlines in name or email. */
-function person(name: string, email: string, seconds: number): string {
+export function person(name: string, email: string, seconds: number): string {
   const clean = (s: string) => s.replace(/[<>\n\r\0]/g, '').trim();
   return `${clean(name) || 'unknown'} <${clean(email)}> ${seconds} +0000`;
 }
