@@ -34,24 +34,47 @@ function ulid(ms, n) {
   return t + r;
 }
 
+const SESSION_LENGTH = 500;
+const b36 = (n) => n.toString(36).padStart(4, '0').slice(-4);
+
+/** The id of the session that event number `i` (0-based) belongs to. */
+export function sessionOf(i, replica = 'benchreplica') {
+  const n = Math.floor(i / SESSION_LENGTH);
+  return `20260101_${String(9 + Math.floor(n / 60) % 15).padStart(2, '0')}${String(n % 60).padStart(2, '0')}_${b36(n + (replica === 'benchreplica' ? 0 : 40000))}`;
+}
+
 /**
- * Valid journal events for one session (a start, then progress, decisions,
- * discoveries and next steps), in the exact commit format Logbook writes.
+ * Valid journal events shaped like a hook-fed journal: sessions of 500 events,
+ * most of them `tool.used` (PostToolUse fires on every tool call), with
+ * progress, decisions, discoveries, next steps, links and checkpoints between,
+ * each session closed before the next starts (the last stays open). In the
+ * exact commit format Logbook writes.
  */
-export function* generateEvents(count, { replica = 'benchreplica', session = '20260101_0900_bnch', startClock = 1 } = {}) {
+export function* generateEvents(count, { replica = 'benchreplica', startClock = 1 } = {}) {
   const actor = { name: 'Bench', email: 'bench@example.com', agent: 'claude-code' };
   const t0 = Date.UTC(2026, 0, 1, 9, 0, 0);
-  for (let i = 0; i < count; i++) {
-    const clock = startClock + i;
+  const tools = ['Bash', 'Read', 'Edit', 'Grep', 'Write', 'Glob'];
+  for (let i = startClock - 1; i < startClock - 1 + count; i++) {
+    const clock = i + 1;
     const at = new Date(t0 + clock * 1000).toISOString();
+    const session = sessionOf(i, replica);
+    const k = i % SESSION_LENGTH;
     const base = { id: ulid(t0 + clock * 1000, clock), v: 1, at, session, actor, clock, replica };
-    if (clock === 1) yield { ...base, type: 'session.started', data: { title: 'Benchmark session', shortname: 'bench', taskIds: [], meta: {} } };
-    else if (i % 10 === 3) yield { ...base, type: 'decision', data: { text: `Decision ${clock}: use approach ${clock % 7}`, rationale: 'measured faster in the prototype' } };
-    else if (i % 10 === 7) yield { ...base, type: 'discovery', data: { text: `Discovery ${clock}: the cache misses on cold start` } };
-    else if (i % 10 === 9) yield { ...base, type: 'next', data: { text: `Next ${clock}: write the regression test` } };
-    else yield { ...base, type: 'progress', data: { text: `Step ${clock} of the migration`, status: i % 3 ? 'done' : 'current' } };
+    const r = (clock * 7919) % 100;
+    if (k === 0) yield { ...base, type: 'session.started', data: { title: `Benchmark session ${session}`, shortname: `bench-${session.slice(-4)}`, taskIds: [], meta: {} } };
+    else if (k === SESSION_LENGTH - 1 && i + SESSION_LENGTH < startClock - 1 + count) yield { ...base, type: 'session.closed', data: { outcome: 'completed', learnings: [], tasksCompleted: [] } };
+    else if (r < 72) yield { ...base, type: 'tool.used', data: { tool: tools[clock % tools.length], success: r !== 3, durationMs: (clock * 31) % 900 } };
+    else if (r < 82) yield { ...base, type: 'progress', data: { text: `Step ${k % 40} of the migration`, status: r % 2 ? 'done' : 'current' } };
+    else if (r < 85) yield { ...base, type: 'decision', data: { text: `Decision ${clock}: use approach ${clock % 7}`, rationale: 'measured faster in the prototype' } };
+    else if (r < 88) yield { ...base, type: 'discovery', data: { text: `Discovery ${clock}: the cache misses on cold start` } };
+    else if (r < 92) yield { ...base, type: 'next', data: { text: `Next ${k % 30}: write the regression test` } };
+    else if (r < 96) yield { ...base, type: 'item.linked', data: { key: `task:T-${clock % 97}`, action: r % 2 ? 'created' : 'updated' } };
+    else yield { ...base, type: 'session.checkpointed', data: { note: `checkpoint ${clock}` } };
   }
 }
+
+/** The session left open at the end of a generated journal of `count` events. */
+export const lastSession = (count) => sessionOf(count - 1);
 
 /** Write `count` events onto refs/logbook/replicas/<replica> with git fast-import (seconds for 100k). */
 export function fastImport(dir, count, options = {}) {

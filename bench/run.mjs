@@ -5,7 +5,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BIN, ROOT, WORK, fastImport, git, lib, logbook, makeJournalRepo, nodeNoop, proc, scratch, time } from './lib.mjs';
+import { ROOT, WORK, fastImport, git, lastSession, lib, logbook, makeJournalRepo, nodeNoop, proc, scratch, time } from './lib.mjs';
 
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 7);
@@ -44,7 +44,7 @@ async function appendSuite() {
   const journal = new Journal({ store: new GitStore(path.join(dir, '.git')), replica: 'benchreplica', actor: { name: 'Bench', email: 'bench@example.com' } });
   const n = 300;
   const t = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) await journal.append([{ type: 'progress', session: '20260101_0900_bnch', data: { text: `in-process ${i}`, status: 'current' } }]);
+  for (let i = 0; i < n; i++) await journal.append([{ type: 'progress', session: lastSession(1), data: { text: `in-process ${i}`, status: 'current' } }]);
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   const eps = (n / ms) * 1000;
   const fi = scratch('fast-import');
@@ -81,7 +81,7 @@ async function readSuite() {
     const warm = await time(() => logbook(dir, 'rebuild', '--out', path.join(dir, '.logbook')), { runs, warmup: 1 });
     row({ name: `warm \`rebuild\`, ${n} events`, ms: warm, baselineMs: gitLog, baseline: 'vs git log --format=%B + JSON.parse' });
     const noop = await time(() => nodeNoop(), { runs });
-    const resume = await time(() => logbook(dir, 'resume', '20260101_0900_bnch'), { runs, warmup: 1 });
+    const resume = await time(() => logbook(dir, 'resume', lastSession(n)), { runs, warmup: 1 });
     row({ name: `\`resume\` with a warm cache, ${n} events`, ms: resume, baselineMs: noop, baseline: "vs `node -e ''`", target: n >= 100_000 ? '≤ 1.5×' : undefined });
     const tip = git(dir, 'rev-parse', ref).trim();
     fastImport(dir, 1000, { startClock: n + 1, parent: tip });

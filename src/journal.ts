@@ -13,6 +13,7 @@ import { findRepo, readGitConfig, readReplicaId, type Repo } from './repo.js';
 import { checkDraftText } from './limits.js';
 import { redactDraft, redactText, type RedactionOptions } from './redact.js';
 import { GitStore } from './store/git.js';
+import { gitBinary } from './store/gitBinary.js';
 import { isCachingStore, type EventStore } from './store/types.js';
 import { orderEvents, prepare } from '../projections/order.js';
 import { deserializeSessions, evolveSessions, projectSessions, serializeSessions, type SerializedSessions, type SessionsState } from '../projections/sessions.js';
@@ -117,7 +118,7 @@ export class Journal {
     const config = readGitConfig(repo.gitdir, env);
     const allow = config['logbook.allowsecret'];
     return new Journal({
-      store: new GitStore(repo.gitdir),
+      store: new GitStore(repo.gitdir, { gitBinary: gitBinary(env) }),
       replica,
       actor: resolveActor(env, config, options.agent),
       repo,

@@ -1,0 +1,31 @@
+/**
+ * The system git binary, where there is one: used for bulk reads of many
+ * commits (one `git log` instead of one object lookup per commit) and for
+ * transport. Everything it does has an isomorphic-git fallback, so logging
+ * never needs it. `LOGBOOK_GIT_BINARY` names another binary, or `none` to
+ * force the fallbacks (tests use that).
+ */
+import { execFile } from 'node:child_process';
+
+export function gitBinary(env: NodeJS.ProcessEnv): string | null {
+  const v = env.LOGBOOK_GIT_BINARY?.trim();
+  if (v === 'none') return null;
+  return v || 'git';
+}
+
+export interface GitRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run git in `gitdir`; resolves `null` when the binary is not installed. */
+export function runGit(binary: string, gitdir: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<GitRun | null> {
+  return new Promise((resolve) => {
+    execFile(binary, [`--git-dir=${gitdir}`, ...args], { env: { ...env, GIT_TERMINAL_PROMPT: '0' }, maxBuffer: 1 << 30, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return resolve(null);
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
