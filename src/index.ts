@@ -14,12 +14,20 @@ export {
   type UnreadableRecord,
 } from './events.js';
 export { Journal, initJournal, type Snapshot, type OpenOptions } from './journal.js';
-export { Logbook, type StartOptions, type LogOptions, type CloseOptions } from './logbook.js';
+export { Logbook, type StartOptions, type LogOptions, type CloseOptions, type StateOptions, type ContextOptions, type ImportReport } from './logbook.js';
+export { rebuild, writePlan, type WriteResult } from './rebuild.js';
+export { parseSessionFile, readSessionsTree, type ParsedSession } from './importSessions.js';
+export { followEvents } from './tail.js';
 export { resolveSession, currentSession } from './sessions.js';
 export { GitStore, commitMessage } from './store/git.js';
 export { MemoryStore } from './store/memory.js';
 export type { EventStore, ReadResult, StoreHead } from './store/types.js';
 export { redactText } from './redact.js';
-export { renderResume } from '../projections/resume.js';
-export { renderSessionFile } from '../projections/sessionFile.js';
+export { renderResume, fitResume } from '../projections/resume.js';
+export { renderSessionFile, renderProgressFile } from '../projections/sessionFile.js';
+export { rebuildPlan } from '../projections/rebuild.js';
+export { agendaProjection, projectAgenda, agendaViews } from '../projections/agenda.js';
+export { itemsProjection, projectItems, itemView } from '../projections/items.js';
+export { stateProjection, projectState } from '../projections/state.js';
+export { statsProjection, projectStats, renderStats } from '../projections/stats.js';
 export { projectSessions } from '../projections/sessions.js';
