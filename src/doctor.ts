@@ -24,6 +24,7 @@ import stringify from 'fast-json-stable-stringify';
 import { parseStoredEvent, type JournalEvent } from './events.js';
 import { readReplicaId } from './repo.js';
 import { EMPTY_TREE, GitStore, commitMessage, durableFs, payloadOf } from './store/git.js';
+import { person } from './store/objects.js';
 import { REPLICA_PREFIX, STALE_LOCK_MS, compareAndSwapRef, readRef, stealIfStale } from './store/refs.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -212,10 +213,8 @@ async function inPack(gitdir: string, oid: string): Promise<boolean> {
 
 /** The commit object Logbook writes for `event` on top of `parent`, as git would hash it. */
 function commitObject(event: JournalEvent, parent: string | undefined): Buffer {
-  const seconds = Math.floor(Date.parse(event.at) / 1000);
-  const person = `${event.actor.name} <${event.actor.email}> ${seconds} +0000`;
-  const message = commitMessage(event).replace(/\r/g, '').replace(/^\n+/, '').replace(/\n+$/, '') + '\n';
-  const text = `tree ${EMPTY_TREE}\n${parent ? `parent ${parent}\n` : ''}author ${person}\ncommitter ${person}\n\n${message}`;
+  const who = person(event.actor.name, event.actor.email, Math.floor(Date.parse(event.at) / 1000));
+  const text = `tree ${EMPTY_TREE}\n${parent ? `parent ${parent}\n` : ''}author ${who}\ncommitter ${who}\n\n${commitMessage(event)}`;
   const content = Buffer.from(text, 'utf8');
   return Buffer.concat([Buffer.from(`commit ${content.length}\0`, 'latin1'), content]);
 }
@@ -224,7 +223,7 @@ async function writeLooseObject(gitdir: string, oid: string, wrapped: Buffer): P
   const { deflateSync } = await import('node:zlib');
   const file = path.join(gitdir, 'objects', oid.slice(0, 2), oid.slice(2));
   await fsp.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const tmp = path.join(path.dirname(file), `tmp_obj_${process.pid}_${Math.random().toString(36).slice(2)}`);
   const handle = await fsp.open(tmp, 'wx', 0o444);
   try {
     await handle.writeFile(deflateSync(wrapped));
@@ -559,17 +558,23 @@ class Doctor {
     for (const dir of await fsp.readdir(path.join(this.gitdir, 'objects')).catch(() => [] as string[])) {
       if (!/^[0-9a-f]{2}$/.test(dir)) continue;
       for (const name of await fsp.readdir(path.join(this.gitdir, 'objects', dir)).catch(() => [] as string[])) {
-        if (name.includes('.tmp-')) candidates.push(path.join(this.gitdir, 'objects', dir, name));
+        if (name.includes('.tmp-') || name.startsWith('tmp_obj_')) candidates.push(path.join(this.gitdir, 'objects', dir, name));
       }
     }
     for (const file of candidates) {
       const name = path.basename(file);
       const lock = name.endsWith('.lock');
-      if (!lock && !name.includes('.stale-') && !name.includes('.tmp-')) continue;
+      const gitTemp = name.startsWith('tmp_obj_');
+      if (!lock && !gitTemp && !name.includes('.stale-') && !name.includes('.tmp-')) continue;
       const stat = await fsp.stat(file).catch(() => undefined);
       if (!stat) continue;
       const age = this.now() - stat.mtimeMs;
       const rel = path.relative(this.gitdir, file);
+      if (gitTemp) {
+        // git's own temp-file name (Logbook uses it too): harmless, ignored by fsck, removed by `git gc`.
+        if (age >= this.staleMs) add({ check: 'locks', code: 'temp-object', severity: 'info', path: rel, message: `${rel} is an unfinished object write (${Math.round(age / 1000)} s old)`, hint: '`git gc` removes it' });
+        continue;
+      }
       if (age < this.staleMs) {
         add({ check: 'locks', code: 'busy-lock', severity: 'info', path: rel, message: `${rel} is in use (${Math.round(age)} ms old): a Logbook or git process is writing` });
         continue;
