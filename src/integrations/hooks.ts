@@ -310,10 +310,9 @@ async function target(ctx: Ctx, snap: Snapshot, mode: { source?: string | null |
   if (adopted) return { session: adopted, drafts: [link(adopted)], started: false, snap };
   if (!mode.start || !gitBool(ctx.config['logbook.autostart'], true)) return undefined;
   const stamp = ctx.now().toISOString().slice(0, 16).replace('T', ' ');
-  const { session } = await ctx.logbook.start({ title: `${ctx.agent} session ${stamp}`, meta: { client: ctx.agent, clientSession: ctx.cs } });
-  const fresh = await ctx.logbook.load();
-  // Logbook.start binds the client session itself when it knows it; link only if it did not.
-  return { session, drafts: fresh.sessions.clientBindings.get(ctx.cs) === session.id ? [] : [link(session)], started: true, snap: fresh };
+  // Started without the client session (which would bind it with less detail): the link below carries path and source.
+  const { session } = await new Logbook(ctx.journal).start({ title: `${ctx.agent} session ${stamp}`, meta: { client: ctx.agent, clientSession: ctx.cs } });
+  return { session, drafts: [link(session)], started: true, snap: await ctx.logbook.load() };
 }
 
 /** Fold freshly appended events into a snapshot we already hold, instead of reading the journal again. */

@@ -1,0 +1,350 @@
+/**
+ * `logbook hook <Event>` as Claude Code and Codex run it: a child process with
+ * the client's JSON on stdin (field names from their hooks references), checked
+ * by its stdout and by the events it wrote (`logbook view --json`).
+ */
+import { existsSync, readFileSync, readdirSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ok, run, runAsync, type RunResult } from '../helpers/cli.js';
+import { git, makeRepo, tempDir } from '../helpers/repo.js';
+
+/** The agent's environment must not leak in (tests may themselves run inside Claude Code). */
+const CLEAN = {
+  CLAUDE_PROJECT_DIR: undefined,
+  CLAUDE_ENV_FILE: undefined,
+  CLAUDECODE: undefined,
+  CODEX_ENV_FILE: undefined,
+  CODEX_THREAD_ID: undefined,
+  LOGBOOK_CLIENT_SESSION: undefined,
+  LOGBOOK_NO_FAST_HOOK: undefined,
+};
+
+type Payload = Record<string, unknown>;
+
+/** What Claude Code sends: common fields plus the event's own. */
+function claude(dir: string, event: string, sessionId: string, fields: Payload = {}): Payload {
+  return {
+    session_id: sessionId,
+    transcript_path: `/home/u/.claude/projects/p/${sessionId}.jsonl`,
+    cwd: dir,
+    permission_mode: 'default',
+    hook_event_name: event,
+    ...fields,
+  };
+}
+
+/** What Codex sends: the same fields, transcript_path may be null, plus model and turn_id. */
+function codex(dir: string, event: string, sessionId: string, fields: Payload = {}): Payload {
+  return { session_id: sessionId, transcript_path: null, cwd: dir, hook_event_name: event, model: 'gpt-5-codex', turn_id: 'turn-1', ...fields };
+}
+
+function hook(dir: string, event: string, payload: Payload | string, env: Record<string, string | undefined> = {}, extra: string[] = []): RunResult {
+  return run(dir, ['hook', event, ...extra], { input: typeof payload === 'string' ? payload : JSON.stringify(payload), env: { ...CLEAN, ...env } });
+}
+
+function lb(dir: string, args: string[], env: Record<string, string | undefined> = {}): string {
+  return ok(dir, args, { env: { ...CLEAN, ...env } });
+}
+
+interface View {
+  session: { id: string; stable: string; status: string; compactionCount: number; compactions: Array<{ trigger: string; summary?: string }> };
+  events: Array<{ type: string; at: string; actor: { name: string; agent?: string; agentSession?: string }; data: Record<string, unknown> }>;
+}
+
+const view = (dir: string, session?: string): View => JSON.parse(lb(dir, ['view', ...(session ? [session] : []), '--json']));
+/** Oldest first (`list` shows the newest first). */
+const sessions = (dir: string): Array<{ id: string; status: string }> => (JSON.parse(lb(dir, ['list', '--json'])) as Array<{ id: string; status: string }>).reverse();
+const ofType = (v: View, type: string) => v.events.filter((e) => e.type === type);
+
+function initRepo(): string {
+  const dir = makeRepo();
+  lb(dir, ['init']);
+  return dir;
+}
+
+function additionalContext(r: RunResult, event = 'SessionStart'): string {
+  expect(r.code).toBe(0);
+  const out = JSON.parse(r.stdout) as { hookSpecificOutput: { hookEventName: string; additionalContext: string } };
+  expect(out.hookSpecificOutput.hookEventName).toBe(event);
+  return out.hookSpecificOutput.additionalContext;
+}
+
+function errorLog(dir: string): string {
+  const file = path.join(dir, '.git', 'logbook', 'hook-errors.log');
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
+
+describe('SessionStart', () => {
+  it('starts and binds a session on startup when none is active, and injects its context', () => {
+    const dir = initRepo();
+    const ctx = additionalContext(hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'cc-1', { source: 'startup', model: 'claude-sonnet-4-5' })));
+    const [s] = sessions(dir);
+    expect(s).toBeDefined();
+    expect(ctx).toContain(s!.id);
+    expect(ctx).toContain('log --progress');
+    const v = view(dir, s!.id);
+    const link = ofType(v, 'transcript.linked')[0]!;
+    expect(link.data).toEqual({ client: 'claude-code', clientSession: 'cc-1', path: '/home/u/.claude/projects/p/cc-1.jsonl', source: 'startup' });
+    expect(link.actor).toMatchObject({ name: 'Ada Lovelace', agent: 'claude-code', agentSession: 'cc-1' });
+  });
+
+  it('adopts a session started on the command line, with its log and unread messages (marked read once shown)', () => {
+    const dir = initRepo();
+    lb(dir, ['start', '--goal', 'Port the parser to Rust', '--name', 'parser']);
+    lb(dir, ['log', '--done', 'Lexer ported', '--progress', 'Porting the grammar', '--decision', 'Use nom', '--rationale', 'zero-copy', '--next', 'Benchmarks']);
+    lb(dir, ['message', 'send', '--to', 'parser', 'Remember the unicode tests']);
+    const ctx = additionalContext(hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'cc-2', { source: 'startup' })));
+    expect(sessions(dir)).toHaveLength(1);
+    for (const text of ['Port the parser to Rust', 'Lexer ported', 'Porting the grammar', 'Use nom', 'Benchmarks', 'Remember the unicode tests']) expect(ctx).toContain(text);
+    const v = view(dir, 'parser');
+    expect(ofType(v, 'transcript.linked')).toHaveLength(1);
+    expect(ofType(v, 'message.read')).toHaveLength(1);
+    // Shown once: the next start does not show it as unread again.
+    const again = additionalContext(hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'cc-2', { source: 'resume' })));
+    expect(again).not.toContain('Remember the unicode tests');
+    expect(ofType(view(dir, 'parser'), 'transcript.linked').map((e) => e.data.source)).toEqual(['startup', 'resume']);
+  });
+
+  it('keeps the injected context within 10,000 characters', () => {
+    const dir = initRepo();
+    lb(dir, ['start', '--goal', 'Big session']);
+    const long = 'x'.repeat(1500);
+    for (let i = 0; i < 12; i++) lb(dir, ['log', '--decision', `Decision ${i} ${long}`, '--rationale', long, '--discovery', `Found ${i} ${long}`]);
+    const ctx = additionalContext(hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'cc-3', { source: 'compact' })));
+    expect(ctx.length).toBeLessThanOrEqual(10_000);
+    expect(ctx).toContain('Big session');
+  });
+
+  it('leaves autoStart=false repositories without a session, and says how to start one', () => {
+    const dir = initRepo();
+    git(dir, 'config', 'logbook.autoStart', 'false');
+    const ctx = additionalContext(hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'cc-4', { source: 'startup' })));
+    expect(ctx).toContain('start --goal');
+    expect(sessions(dir)).toHaveLength(0);
+  });
+
+  it('exports the client session for the agent\'s shell, so its own logbook commands reach its session', () => {
+    const dir = initRepo();
+    const envFile = path.join(tempDir(), 'claude-env.sh');
+    writeFileSync(envFile, '');
+    hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'cc-A', { source: 'startup' }), { CLAUDE_ENV_FILE: envFile });
+    hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'cc-B', { source: 'startup' }));
+    const [a, b] = sessions(dir);
+    expect(a!.id).not.toBe(b!.id);
+    const exported = readFileSync(envFile, 'utf8');
+    expect(exported).toContain("export LOGBOOK_CLIENT_SESSION='cc-A'");
+    expect(exported).toContain("export LOGBOOK_AGENT='claude-code'");
+    // Without the variable the newest session (b) would be meant; with it, a's own session is.
+    const agentEnv = { LOGBOOK_CLIENT_SESSION: 'cc-A', LOGBOOK_AGENT: 'claude-code' };
+    lb(dir, ['log', '--progress', 'written by agent A'], agentEnv);
+    expect(ofType(view(dir, a!.id), 'progress')[0]!.actor).toMatchObject({ agent: 'claude-code', agentSession: 'cc-A' });
+    // A session the agent starts itself becomes its session.
+    lb(dir, ['start', '--goal', 'A second task'], agentEnv);
+    lb(dir, ['log', '--progress', 'on the second task'], agentEnv);
+    const third = sessions(dir).find((s) => s.id !== a!.id && s.id !== b!.id)!;
+    expect(ofType(view(dir, third.id), 'progress').map((e) => e.data.text)).toEqual(['on the second task']);
+  });
+});
+
+describe('concurrent client sessions', () => {
+  it('never bleed into each other', async () => {
+    const dir = initRepo();
+    lb(dir, ['start', '--goal', 'Started by hand']);
+    hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'one', { source: 'startup' }));
+    hook(dir, 'SessionStart', codex(dir, 'SessionStart', 'two', { source: 'startup' }), {}, ['--agent', 'codex']);
+    const all = sessions(dir);
+    expect(all).toHaveLength(2); // "one" adopted the hand-started session, "two" got its own
+    const burst: Array<Promise<RunResult>> = [];
+    for (let i = 0; i < 6; i++) {
+      burst.push(runAsync(dir, ['hook', 'PostToolUse'], { input: JSON.stringify(claude(dir, 'PostToolUse', 'one', { tool_name: 'Edit', tool_input: {}, tool_response: { success: true }, tool_use_id: `t${i}` })), env: CLEAN }));
+      if (i < 4) burst.push(runAsync(dir, ['hook', 'PostToolUse', '--agent', 'codex'], { input: JSON.stringify(codex(dir, 'PostToolUse', 'two', { tool_name: 'Bash', tool_input: {}, tool_response: 'ok', tool_use_id: `c${i}` })), env: CLEAN }));
+    }
+    for (const r of await Promise.all(burst)) expect(r).toMatchObject({ code: 0, stdout: '' });
+    await Promise.all([
+      runAsync(dir, ['hook', 'Stop'], { input: JSON.stringify(claude(dir, 'Stop', 'one', { stop_hook_active: false })), env: CLEAN }),
+      runAsync(dir, ['hook', 'Stop', '--agent', 'codex'], { input: JSON.stringify(codex(dir, 'Stop', 'two', { stop_hook_active: false, last_assistant_message: null })), env: CLEAN }),
+    ]);
+    const [first, second] = all.map((s) => view(dir, s.id));
+    const tools = (v: View) => ofType(v, 'tool.used');
+    expect(tools(first!)).toHaveLength(6);
+    expect(tools(first!).every((e) => e.actor.agentSession === 'one' && e.data.tool === 'Edit')).toBe(true);
+    expect(tools(second!)).toHaveLength(4);
+    expect(tools(second!).every((e) => e.actor.agentSession === 'two' && e.actor.agent === 'codex' && e.data.tool === 'Bash')).toBe(true);
+    expect(errorLog(dir)).toBe('');
+  });
+
+  it('a new conversation continues the session the last one left (SessionEnd releases it)', () => {
+    const dir = initRepo();
+    hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'monday', { source: 'startup' }));
+    const t0 = Date.now();
+    const end = hook(dir, 'SessionEnd', claude(dir, 'SessionEnd', 'monday', { reason: 'prompt_input_exit' }));
+    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(end).toMatchObject({ code: 0, stdout: '' });
+    hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'tuesday', { source: 'startup' }));
+    const all = sessions(dir);
+    expect(all).toHaveLength(1);
+    const v = view(dir, all[0]!.id);
+    expect(ofType(v, 'transcript.linked').map((e) => e.data.clientSession)).toEqual(['monday', 'tuesday']);
+    expect(ofType(v, 'session.checkpointed').map((e) => e.data.note)).toEqual(['claude-code conversation ended (prompt_input_exit)']);
+  });
+});
+
+describe('compaction', () => {
+  const start = (dir: string, cs: string) => hook(dir, 'SessionStart', claude(dir, 'SessionStart', cs, { source: 'startup' }));
+
+  it('PreCompact then PostCompact: a checkpoint, compaction_count + 1 once, the summary kept', () => {
+    const dir = initRepo();
+    start(dir, 'c1');
+    expect(hook(dir, 'PreCompact', claude(dir, 'PreCompact', 'c1', { trigger: 'auto', custom_instructions: '' }))).toMatchObject({ code: 0, stdout: '' });
+    expect(hook(dir, 'PostCompact', claude(dir, 'PostCompact', 'c1', { trigger: 'auto', compact_summary: 'We ported the lexer; grammar next.' }))).toMatchObject({ code: 0, stdout: '' });
+    hook(dir, 'Stop', claude(dir, 'Stop', 'c1', { stop_hook_active: false }));
+    hook(dir, 'UserPromptSubmit', claude(dir, 'UserPromptSubmit', 'c1', { prompt: 'ok' }));
+    const v = view(dir);
+    expect(v.session.compactionCount).toBe(1);
+    expect(v.session.compactions).toEqual([expect.objectContaining({ trigger: 'auto', summary: 'We ported the lexer; grammar next.' })]);
+    expect(ofType(v, 'session.checkpointed').map((e) => e.data.note)).toEqual(['before auto compaction']);
+    // The resume context after compaction (SessionStart source=compact) shows the count.
+    expect(additionalContext(hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'c1', { source: 'compact' })))).toContain('1 compaction(s)');
+  });
+
+  it('counts a compaction whose PostCompact never came at the next hook, and one with only PostCompact (Codex: no summary)', () => {
+    const dir = initRepo();
+    start(dir, 'c2');
+    hook(dir, 'PreCompact', claude(dir, 'PreCompact', 'c2', { trigger: 'manual' }));
+    hook(dir, 'Stop', claude(dir, 'Stop', 'c2', { stop_hook_active: false }));
+    hook(dir, 'Stop', claude(dir, 'Stop', 'c2', { stop_hook_active: false }));
+    expect(view(dir).session.compactionCount).toBe(1);
+    hook(dir, 'PostCompact', codex(dir, 'PostCompact', 'c2', { trigger: 'auto' }), {}, ['--agent', 'codex']);
+    const v = view(dir);
+    expect(v.session.compactionCount).toBe(2);
+    expect(v.session.compactions.map((c) => c.trigger)).toEqual(['manual', 'auto']);
+  });
+});
+
+describe('UserPromptSubmit', () => {
+  it('injects the resume context on a continuation intent only', () => {
+    const dir = initRepo();
+    lb(dir, ['start', '--goal', 'Fix the flaky upload test']);
+    lb(dir, ['log', '--progress', 'Bisecting the retry logic']);
+    hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'u1', { source: 'startup' }));
+    for (const prompt of ['continue', 'OK, where were we?', "Let's pick up where we left off", 'resume please']) {
+      const ctx = additionalContext(hook(dir, 'UserPromptSubmit', claude(dir, 'UserPromptSubmit', 'u1', { prompt })), 'UserPromptSubmit');
+      expect(ctx).toContain('Bisecting the retry logic');
+    }
+    for (const prompt of ['continue the for loop at line 5', 'Add a retry to the upload client', '', null]) {
+      expect(hook(dir, 'UserPromptSubmit', claude(dir, 'UserPromptSubmit', 'u1', { prompt }))).toEqual({ code: 0, stdout: '', stderr: '' });
+    }
+  });
+});
+
+describe('tool use, subagents, Stop', () => {
+  it('PostToolUse only spools; the next hook writes tool.used with success and duration, tied to the session', () => {
+    const dir = initRepo();
+    hook(dir, 'SessionStart', claude(dir, 'SessionStart', 't1', { source: 'startup' }));
+    hook(dir, 'PostToolUse', claude(dir, 'PostToolUse', 't1', { tool_name: 'Bash', tool_input: { command: 'ls' }, tool_response: { stdout: '', stderr: '', interrupted: false }, tool_use_id: 'a', duration_ms: 42 }));
+    hook(dir, 'PostToolUseFailure', claude(dir, 'PostToolUseFailure', 't1', { tool_name: 'Bash', tool_input: {}, tool_use_id: 'b', error: 'exit 1', is_interrupt: false }));
+    hook(dir, 'PostToolUse', codex(dir, 'PostToolUse', 't1', { tool_name: 'shell', tool_input: {}, tool_response: { exit_code: 2 }, tool_use_id: 'c' }));
+    expect(ofType(view(dir), 'tool.used')).toHaveLength(0); // still in the spool
+    hook(dir, 'Stop', claude(dir, 'Stop', 't1', { stop_hook_active: false, last_assistant_message: 'done' }));
+    const tools = ofType(view(dir), 'tool.used').map((e) => e.data);
+    expect(tools).toEqual([
+      { tool: 'Bash', success: true, durationMs: 42 },
+      { tool: 'Bash', success: false },
+      { tool: 'shell', success: false },
+    ]);
+    expect(readdirSync(path.join(dir, '.git', 'logbook', 'spool'))).toEqual([]);
+  });
+
+  it('records subagents with their parent session', () => {
+    const dir = initRepo();
+    hook(dir, 'SessionStart', claude(dir, 'SessionStart', 's1', { source: 'startup' }));
+    const [s] = sessions(dir);
+    hook(dir, 'SubagentStart', claude(dir, 'SubagentStart', 's1', { agent_id: 'ag-1', agent_type: 'Explore' }));
+    hook(dir, 'SubagentStop', claude(dir, 'SubagentStop', 's1', { agent_id: 'ag-1', agent_type: 'Explore', agent_transcript_path: '/t/ag-1.jsonl', last_assistant_message: 'Found 3 call sites', stop_hook_active: false }));
+    hook(dir, 'SubagentStop', codex(dir, 'SubagentStop', 's1', { agent_id: null, agent_type: null, agent_transcript_path: null, last_assistant_message: null, stop_hook_active: false }));
+    const v = view(dir);
+    expect(ofType(v, 'agent.started').map((e) => e.data)).toEqual([{ agentId: 'ag-1', agentType: 'Explore', parentSession: s!.id }]);
+    const finished = ofType(v, 'agent.finished').map((e) => e.data);
+    expect(finished[0]).toEqual({ agentId: 'ag-1', agentType: 'Explore', parentSession: s!.id, result: 'Found 3 call sites' });
+    expect(finished[1]).toMatchObject({ agentType: 'subagent', parentSession: s!.id });
+  });
+
+  it('Stop nudges once when configured and the turn used tools but logged nothing; never when stop_hook_active', () => {
+    const dir = initRepo();
+    hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'n1', { source: 'startup' }));
+    const turn = (prompt: string) => hook(dir, 'UserPromptSubmit', claude(dir, 'UserPromptSubmit', 'n1', { prompt }));
+    const tool = () => hook(dir, 'PostToolUse', claude(dir, 'PostToolUse', 'n1', { tool_name: 'Edit', tool_input: {}, tool_response: {}, tool_use_id: 'x' }));
+    const stop = (active: boolean) => hook(dir, 'Stop', claude(dir, 'Stop', 'n1', { stop_hook_active: active }));
+
+    turn('Rename the config loader');
+    tool();
+    expect(stop(false).stdout).toBe(''); // off by default
+
+    git(dir, 'config', 'logbook.stopNudge', 'true');
+    turn('Now add the tests');
+    tool();
+    const nudge = JSON.parse(stop(false).stdout) as { decision: string; reason: string };
+    expect(nudge.decision).toBe('block');
+    expect(nudge.reason).toContain('log');
+    expect(stop(true).stdout).toBe(''); // the agent is continuing because of us
+    expect(stop(false).stdout).toBe(''); // once per turn
+
+    turn('And the docs');
+    tool();
+    lb(dir, ['log', '--done', 'Docs updated'], { LOGBOOK_CLIENT_SESSION: 'n1' });
+    expect(stop(false).stdout).toBe(''); // logged something
+
+    turn('What does this function do?');
+    expect(stop(false).stdout).toBe(''); // no tools, nothing to log
+  });
+});
+
+describe('a hook never breaks the agent', () => {
+  const quiet = { code: 0, stdout: '' };
+
+  it('garbage, empty and incomplete stdin, unknown events: exit 0, no output, one line in hook-errors.log', () => {
+    const dir = initRepo();
+    expect(hook(dir, 'SessionStart', '{not json')).toMatchObject(quiet);
+    expect(hook(dir, 'PostToolUse', 'garbage')).toMatchObject(quiet);
+    expect(hook(dir, 'Stop', '')).toMatchObject(quiet);
+    expect(hook(dir, 'SessionStart', { source: 'startup' })).toMatchObject(quiet);
+    expect(hook(dir, 'NoSuchEvent', claude(dir, 'NoSuchEvent', 'x'))).toMatchObject(quiet);
+    const lines = errorLog(dir).trim().split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatch(/^\S+Z SessionStart INVALID_INPUT: hook input is not JSON/);
+    expect(lines[1]).toMatch(/ PostToolUse INVALID_INPUT/);
+    expect(lines[3]).toContain('session_id');
+    expect(lines[4]).toContain('unknown hook event "NoSuchEvent"');
+    expect(sessions(dir)).toHaveLength(0);
+  });
+
+  it('outside a repository and in an uninitialised one: exit 0, no output', () => {
+    const outside = tempDir();
+    for (const event of ['SessionStart', 'PostToolUse', 'Stop', 'SessionEnd']) expect(hook(outside, event, claude(outside, event, 'x', { source: 'startup' }))).toMatchObject(quiet);
+    const bare = makeRepo();
+    for (const event of ['SessionStart', 'PostToolUse', 'UserPromptSubmit', 'Stop']) expect(hook(bare, event, claude(bare, event, 'x', { prompt: 'continue' }))).toMatchObject(quiet);
+    expect(errorLog(bare)).toMatch(/SessionStart NOT_INITIALISED/);
+    expect(errorLog(bare).trim().split('\n')).toHaveLength(1); // said once, not on every tool call
+  });
+
+  it('a locked journal ref: exit 0, no output, the error logged and the spooled tool uses kept', async () => {
+    const dir = initRepo();
+    hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'l1', { source: 'startup' }));
+    hook(dir, 'PostToolUse', claude(dir, 'PostToolUse', 'l1', { tool_name: 'Read', tool_input: {}, tool_response: {}, tool_use_id: 'r' }));
+    const replica = git(dir, 'config', 'logbook.replica').trim();
+    const lock = path.join(dir, '.git', 'refs', 'logbook', 'replicas', `${replica}.lock`);
+    writeFileSync(lock, '');
+    const fresh = setInterval(() => utimesSync(lock, new Date(), new Date()), 300); // a live writer, never stale
+    try {
+      const r = await runAsync(dir, ['hook', 'Stop'], { input: JSON.stringify(claude(dir, 'Stop', 'l1', { stop_hook_active: false })), env: CLEAN });
+      expect(r).toMatchObject(quiet);
+    } finally {
+      clearInterval(fresh);
+    }
+    expect(errorLog(dir)).toMatch(/Stop LOCKED/);
+    unlinkSync(lock);
+    hook(dir, 'Stop', claude(dir, 'Stop', 'l1', { stop_hook_active: false }));
+    expect(ofType(view(dir), 'tool.used').map((e) => e.data.tool)).toEqual(['Read']);
+  }, 20_000);
+});
