@@ -200,7 +200,8 @@ export function isEmptyAgenda(a: Agenda): boolean {
 
 /** One session's agenda as markdown (a `##` section). */
 export function renderAgendaSection(v: AgendaView): string {
-  const lines = [`## ${v.shortname} (${v.stable_id}) · ${v.status}`, v.title];
+  const lines = [`## ${v.shortname} (${v.stable_id}) · ${v.status}`];
+  if (v.title !== v.shortname) lines.push(v.title);
   for (const [key, label] of LISTS) {
     const list = v[key];
     if (!list.length) continue;

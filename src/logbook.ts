@@ -433,7 +433,8 @@ export class Logbook {
     const report: ImportReport = { imported: [], skipped: [] };
     const batches: Array<{ file: string; id: string; drafts: Array<Draft & { at: string }>; resolutions: Array<{ index: number; at: string; note?: string }> }> = [];
     for (const p of parsed) {
-      const existing = done.get(p.originalId);
+      // A Logbook session file of this very journal (e.g. .logbook/sessions) names a session we already hold.
+      const existing = done.get(p.originalId) ?? (snap.sessions.sessions.has(p.originalId) ? p.originalId : undefined);
       if (existing) {
         report.skipped.push({ file: p.file, session: existing });
         continue;

@@ -177,6 +177,12 @@ describe('two sessions, end to end', () => {
     expect(tree(out)).toEqual(mine);
   });
 
+  it('importing the rebuilt tree back into the same journal adds nothing', () => {
+    const r = json<{ imported: unknown[]; skipped: Array<{ session: string }> }>(repo, ['import-sessions', '.logbook/sessions']);
+    expect(r.imported).toEqual([]);
+    expect(r.skipped.map((x) => x.session).sort()).toEqual([A.id, B.id].sort());
+  });
+
   it('errors are clear and change nothing', () => {
     const before = ok(repo, ['tail', '-n', '0', '--json']);
     expect(before).toBe('');
