@@ -56,9 +56,9 @@ export function isOurCommand(command: unknown): boolean {
   return typeof command === 'string' && OURS.test(command);
 }
 
-/** Quote a path for the POSIX shell both clients run hook commands with. */
+/** Double-quote a path for the shell the clients run hook commands with (sh, and cmd on Windows, both take double quotes). */
 export function shellQuote(value: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+  return `"${value.replace(/(["\\$`])/g, '\\$1')}"`;
 }
 
 /**

@@ -1,0 +1,149 @@
+/** `logbook hooks install / uninstall` against settings files that already hold the user's own hooks and keys. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, ok, run } from '../helpers/cli.js';
+import { makeRepo, tempDir } from '../helpers/repo.js';
+
+const userSettings = {
+  $schema: 'https://json.schemastore.org/claude-code-settings.json',
+  permissions: { allow: ['Bash(npm test:*)'], deny: [] },
+  env: { FOO: 'bar' },
+  hooks: {
+    PostToolUse: [{ matcher: 'Edit|Write', hooks: [{ type: 'command', command: 'npx prettier --write "$CLAUDE_FILE_PATHS"' }] }],
+    Stop: [{ hooks: [{ type: 'command', command: 'say done', timeout: 5 }] }],
+    Notification: [{ matcher: '', hooks: [{ type: 'command', command: 'notify-send claude' }] }],
+  },
+};
+
+type Settings = { hooks: Record<string, Array<{ matcher?: string; hooks: Array<{ type: string; command: string; timeout?: number }> }>> } & Record<string, unknown>;
+
+const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Settings;
+const ours = (s: Settings, event: string) => (s.hooks[event] ?? []).flatMap((g) => g.hooks).filter((h) => / hook \w+ --agent /.test(h.command));
+
+function projectWithSettings(content?: string): { dir: string; file: string } {
+  const dir = makeRepo();
+  const file = path.join(dir, '.claude', 'settings.json');
+  if (content !== undefined) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  }
+  return { dir, file };
+}
+
+describe('hooks install --claude', () => {
+  it('adds every hook, keeps the user\'s keys and hooks, twice is once, uninstall leaves only the user\'s', () => {
+    const { dir, file } = projectWithSettings(`${JSON.stringify(userSettings, null, 2)}\n`);
+    const out = ok(dir, ['hooks', 'install']);
+    expect(out).toContain(`Installed Logbook hooks`);
+    const s = read(file);
+    expect(s.permissions).toEqual(userSettings.permissions);
+    expect(s.env).toEqual(userSettings.env);
+    expect(s.$schema).toBe(userSettings.$schema);
+    expect(s.hooks.Notification).toEqual(userSettings.hooks.Notification);
+    expect(s.hooks.PostToolUse![0]).toEqual(userSettings.hooks.PostToolUse[0]);
+    expect(s.hooks.Stop![0]).toEqual(userSettings.hooks.Stop[0]);
+    for (const event of ['SessionStart', 'UserPromptSubmit', 'PostToolUse', 'PostToolUseFailure', 'PreCompact', 'PostCompact', 'SubagentStart', 'SubagentStop', 'Stop', 'SessionEnd']) {
+      const [h, ...more] = ours(s, event);
+      expect(more).toHaveLength(0);
+      expect(h!.type).toBe('command');
+      expect(h!.timeout).toBeGreaterThan(0);
+      // Absolute node and bin paths: works from the agent's environment, no PATH needed.
+      expect(h!.command).toBe(`"${process.execPath}" "${BIN}" hook ${event} --agent claude-code`);
+    }
+    expect(s.hooks.SessionEnd!.at(-1)!.hooks[0]!.timeout).toBeLessThanOrEqual(2);
+
+    const before = readFileSync(file, 'utf8');
+    expect(ok(dir, ['hooks', 'install', '--claude'])).toContain('already installed');
+    expect(readFileSync(file, 'utf8')).toBe(before);
+
+    expect(ok(dir, ['hooks', 'uninstall'])).toContain('Removed 10 Logbook hook(s)');
+    expect(read(file)).toEqual(userSettings);
+    expect(ok(dir, ['hooks', 'uninstall'])).toContain('nothing changed');
+  });
+
+  it('replaces hooks installed from another path instead of adding a second set', () => {
+    const stale = { hooks: { Stop: [{ matcher: '*', hooks: [{ type: 'command', command: '/old/node /old/logbook/bin/logbook.cjs hook Stop --agent claude-code', timeout: 10 }] }] } };
+    const { dir, file } = projectWithSettings(JSON.stringify(stale));
+    ok(dir, ['hooks', 'install']);
+    const stops = ours(read(file), 'Stop');
+    expect(stops).toHaveLength(1);
+    expect(stops[0]!.command).toContain(BIN);
+  });
+
+  it('reports a settings file that is not JSON and leaves it untouched', () => {
+    const broken = '{ "hooks": { "Stop": [ }\n';
+    const { dir, file } = projectWithSettings(broken);
+    for (const args of [['hooks', 'install'], ['hooks', 'uninstall']]) {
+      const r = run(dir, args);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`${file} is not valid JSON`);
+      expect(r.stderr).toContain('left untouched');
+      expect(r.stderr).toMatch(/hint: /);
+      expect(readFileSync(file, 'utf8')).toBe(broken);
+    }
+    const wrongShape = '{"hooks": []}';
+    writeFileSync(file, wrongShape);
+    expect(run(dir, ['hooks', 'install']).code).toBe(1);
+    expect(readFileSync(file, 'utf8')).toBe(wrongShape);
+  });
+
+  it('installs at the repository root from a subdirectory, and the installed command runs with an empty PATH', () => {
+    const dir = makeRepo();
+    ok(dir, ['init']);
+    const sub = path.join(dir, 'packages', 'app');
+    mkdirSync(sub, { recursive: true });
+    ok(sub, ['hooks', 'install']);
+    const file = path.join(dir, '.claude', 'settings.json');
+    const command = ours(read(file), 'SessionStart')[0]!.command;
+    const r = spawnSync('/bin/sh', ['-c', command], {
+      cwd: sub,
+      input: JSON.stringify({ session_id: 'sh-1', transcript_path: null, cwd: sub, hook_event_name: 'SessionStart', source: 'startup' }),
+      encoding: 'utf8',
+      env: { PATH: '/nonexistent', HOME: dir, GIT_CONFIG_NOSYSTEM: '1' },
+    });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).hookSpecificOutput.additionalContext).toContain('Logbook: this claude-code conversation writes to session');
+  });
+
+  it('--user writes ~/.claude/settings.json', () => {
+    const dir = makeRepo();
+    const home = tempDir();
+    ok(dir, ['hooks', 'install', '--user'], { env: { HOME: home } });
+    expect(ours(read(path.join(home, '.claude', 'settings.json')), 'SessionStart')).toHaveLength(1);
+    expect(existsSync(path.join(dir, '.claude'))).toBe(false);
+  });
+});
+
+describe('hooks install --codex', () => {
+  it('writes .codex/hooks.json with only a "hooks" key and says how to trust the hooks', () => {
+    const dir = makeRepo();
+    const out = ok(dir, ['hooks', 'install', '--codex']);
+    const file = path.join(dir, '.codex', 'hooks.json');
+    const s = read(file);
+    expect(Object.keys(s)).toEqual(['hooks']);
+    expect(Object.keys(s.hooks).sort()).toEqual(['PostCompact', 'PostToolUse', 'PreCompact', 'SessionEnd', 'SessionStart', 'Stop', 'SubagentStart', 'SubagentStop', 'UserPromptSubmit']);
+    expect(ours(s, 'SessionStart')[0]!.command).toContain('hook SessionStart --agent codex');
+    expect(s.hooks.SessionEnd![0]!.hooks[0]!.timeout).toBeLessThanOrEqual(3);
+    expect(out).toContain('trust_level = "trusted"');
+    expect(out).toContain('/hooks');
+    expect(out).toContain('codex exec --dangerously-bypass-hook-trust');
+    expect(existsSync(path.join(dir, '.claude'))).toBe(false);
+    // Both at once.
+    ok(dir, ['hooks', 'install', '--claude', '--codex']);
+    expect(existsSync(path.join(dir, '.claude', 'settings.json'))).toBe(true);
+  });
+
+  it('refuses a hooks.json with other top-level keys (Codex would ignore it) and leaves it untouched', () => {
+    const dir = makeRepo();
+    const file = path.join(dir, '.codex', 'hooks.json');
+    mkdirSync(path.dirname(file), { recursive: true });
+    const text = JSON.stringify({ version: 1, hooks: {} });
+    writeFileSync(file, text);
+    const r = run(dir, ['hooks', 'install', '--codex']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('other than "hooks" (version)');
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+});
