@@ -6,10 +6,12 @@
  * (full session id, where the event belongs to one), actor, clock (Lamport),
  * replica (the writer's replica id), data (typed per event kind).
  */
-import { z } from 'zod';
+// zod/mini: the same schemas and inferred types as classic zod at a fraction of
+// its start-up cost (~4 ms instead of ~23 ms), which every CLI and hook process pays.
+import * as z from 'zod/mini';
 
-const text = z.string().min(1, 'must not be empty');
-const optText = z.string().optional();
+const text = z.string().check(z.minLength(1, 'must not be empty'));
+const optText = z.optional(z.string());
 const ulidPattern = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 export const sessionIdPattern = /^\d{8}_\d{4}_[0-9a-z]{4}$/;
 
@@ -22,16 +24,19 @@ export const actorSchema = z.object({
 export type Actor = z.infer<typeof actorSchema>;
 
 const envelope = {
-  id: z.string().regex(ulidPattern, 'must be a ULID'),
+  id: z.string().check(z.regex(ulidPattern, 'must be a ULID')),
   v: z.literal(1),
-  at: z.string().datetime({ offset: false }),
-  session: z.string().regex(sessionIdPattern, 'must be a session id YYYYMMDD_HHMM_xxxx').optional(),
+  at: z.iso.datetime({ offset: false }),
+  session: z.optional(z.string().check(z.regex(sessionIdPattern, 'must be a session id YYYYMMDD_HHMM_xxxx'))),
   actor: actorSchema,
-  clock: z.number().int().min(1),
-  replica: z.string().regex(/^[0-9a-z]{8,32}$/, 'must be a replica id'),
+  clock: z.int().check(z.gte(1)),
+  replica: z.string().check(z.regex(/^[0-9a-z]{8,32}$/, 'must be a replica id')),
 };
 
-function kind<T extends string, D extends z.ZodRawShape>(type: T, data: D) {
+const typeNames: string[] = [];
+
+function kind<T extends string, D extends z.core.$ZodLooseShape>(type: T, data: D) {
+  typeNames.push(type);
   return z.object({ ...envelope, type: z.literal(type), data: z.object(data) });
 }
 
@@ -39,7 +44,7 @@ const gitPosition = { gitBranch: optText, gitCommit: optText };
 
 export const sessionStartedSchema = kind('session.started', {
   title: text,
-  shortname: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be lowercase letters, digits and dashes'),
+  shortname: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be lowercase letters, digits and dashes')),
   goal: optText,
   taskIds: z.array(text),
   parent: optText,
@@ -62,11 +67,11 @@ export const sessionClosedSchema = kind('session.closed', {
   tasksCompleted: z.array(text),
 });
 export const subsessionStartedSchema = kind('subsession.started', {
-  sub: z.string().regex(/^sub_\d{3,}$/),
+  sub: z.string().check(z.regex(/^sub_\d{3,}$/)),
   name: text,
 });
 export const subsessionEndedSchema = kind('subsession.ended', {
-  sub: z.string().regex(/^sub_\d{3,}$/),
+  sub: z.string().check(z.regex(/^sub_\d{3,}$/)),
   summary: optText,
 });
 
@@ -78,7 +83,7 @@ export const progressSchema = kind('progress', {
 export const decisionSchema = kind('decision', {
   text,
   rationale: optText,
-  options: z.array(text).optional(),
+  options: z.optional(z.array(text)),
   supersedes: optText,
 });
 export const discoverySchema = kind('discovery', { text, evidence: optText });
@@ -94,7 +99,7 @@ export const contextSchema = kind('context', {
 export const itemActions = ['created', 'updated', 'completed', 'referenced', 'blocked'] as const;
 export const itemKeyPattern = /^[a-z][a-z0-9_-]*:\S+$/;
 export const itemLinkedSchema = kind('item.linked', {
-  key: z.string().regex(itemKeyPattern, 'must look like type:key (task:42, kb:node:abc, file:src/a.ts)'),
+  key: z.string().check(z.regex(itemKeyPattern, 'must look like type:key (task:42, kb:node:abc, file:src/a.ts)')),
   action: z.enum(itemActions),
   note: optText,
 });
@@ -114,12 +119,12 @@ export const agentFinishedSchema = kind('agent.finished', {
   agentType: text,
   parentSession: text,
   result: optText,
-  costUsd: z.number().nonnegative().optional(),
+  costUsd: z.optional(z.number().check(z.gte(0))),
 });
 export const toolUsedSchema = kind('tool.used', {
   tool: text,
   success: z.boolean(),
-  durationMs: z.number().nonnegative().optional(),
+  durationMs: z.optional(z.number().check(z.gte(0))),
 });
 export const transcriptLinkedSchema = kind('transcript.linked', {
   client: text,
@@ -129,14 +134,14 @@ export const transcriptLinkedSchema = kind('transcript.linked', {
 });
 
 export const messageSentSchema = kind('message.sent', {
-  to: z.object({ session: optText, actor: optText }).refine((t) => t.session || t.actor, 'needs a session or an actor'),
+  to: z.object({ session: optText, actor: optText }).check(z.refine((t) => Boolean(t.session || t.actor), 'needs a session or an actor')),
   text,
 });
 export const messageReadSchema = kind('message.read', { messages: z.array(text) });
 export const stateSetSchema = kind('state.set', {
-  todo: z.array(text).optional(),
+  todo: z.optional(z.array(text)),
   focus: optText,
-  next: z.array(text).optional(),
+  next: z.optional(z.array(text)),
 });
 export const redactionSchema = kind('redaction', { event: text, reason: optText });
 
@@ -172,7 +177,7 @@ export type JournalEvent = z.infer<typeof journalEventSchema>;
 export type EventType = JournalEvent['type'];
 export type EventOf<T extends EventType> = Extract<JournalEvent, { type: T }>;
 export type EventData<T extends EventType> = EventOf<T>['data'];
-export const eventTypes = journalEventSchema.options.map((o) => o.shape.type.value) as EventType[];
+export const eventTypes = [...typeNames] as EventType[];
 
 /** What a caller asks to append; the journal fills in the envelope. */
 export type Draft = { [T in EventType]: { type: T; session?: string; data: EventData<T> } }[EventType];
