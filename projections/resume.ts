@@ -56,6 +56,11 @@ export function resumeSections(input: ResumeInput): Section[] {
     `Session ${s.id} (${s.stable}, ${s.shortname}) · ${s.status} · started ${day(s.createdAt)} · last activity ${day(s.updatedAt)}` +
       (s.compactionCount ? ` · ${s.compactionCount} compaction(s)` : ''),
   ];
+  const block = s.subsessions.filter((b) => !b.endedAt).at(-1);
+  if (block) header.push(`**Work block**: ${block.sub} ${block.name} (since ${day(block.startedAt)})`);
+  // The note of the last pause or checkpoint is where the previous worker said they stopped.
+  const lastNote = [...s.checkpoints].reverse().find((c) => c.note);
+  if (lastNote) header.push(`**Where you left off**: ${lastNote.note!.replace(/\s+/g, ' ')} (${day(lastNote.at)})`);
   sections.push({ title: '', priority: 0, lines: header });
   sections.push({ title: 'TL;DR', priority: 0, lines: tldr(s).split('\n') });
   const blockers = openBlockers(s);
@@ -114,8 +119,18 @@ export function renderResume(input: ResumeInput): string {
  */
 export function fitResume(input: ResumeInput): { text: string; omitted: string[] } {
   const budget = Math.max(200, input.budget ?? DEFAULT_BUDGET);
-  let sections = resumeSections(input).map((s) => ({ ...s, lines: s.lines.map((l) => (l.length > budget / 4 ? `${l.slice(0, Math.floor(budget / 4) - 1)}…` : l)) }));
-  const omitted: string[] = [];
+  // A single line longer than a quarter of the budget (a pasted log) would crowd out everything else: it is shortened, visibly, and said so.
+  const limit = Math.floor(budget / 4);
+  let clipped = false;
+  let sections = resumeSections(input).map((s) => ({
+    ...s,
+    lines: s.lines.map((l) => {
+      if (l.length <= limit) return l;
+      clipped = true;
+      return `${l.slice(0, limit - 1)}…`;
+    }),
+  }));
+  const omitted: string[] = clipped ? ['the end of very long lines'] : [];
   const note = () => (omitted.length ? `\n_Left out to fit ${budget} characters: ${omitted.join(', ')}. Run \`logbook view\` for everything._\n` : '');
   const size = () => render(sections).length + note().length;
   while (size() > budget) {
@@ -127,6 +142,8 @@ export function fitResume(input: ResumeInput): { text: string; omitted: string[]
       if (!omitted.includes(label)) omitted.push(label);
       worst.lines = worst.lines.slice(1);
     } else {
+      const older = omitted.indexOf(`older ${worst.title.toLowerCase()}`);
+      if (older >= 0) omitted.splice(older, 1);
       omitted.push(worst.title.toLowerCase());
       sections = sections.filter((s) => s !== worst);
     }
