@@ -1,0 +1,69 @@
+// Hook latency: what an agent waits for. `logbook hook PostToolUse` runs after
+// every tool call and `logbook hook SessionStart` at every start, resume and
+// compaction; both as real processes on a 10,000-event journal, against bare
+// `node -e ''`. Also Stop (which writes the spooled tool uses of a turn) and
+// SessionEnd, which Claude Code gives 1.5 s in all.
+//
+// Standalone: `node bench/hooks.mjs` (after `npm run build`); `npm run bench` runs it too.
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { BIN, logbook, makeJournalRepo as makeRepo, median } from './lib.mjs';
+
+const cleanEnv = () => {
+  const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1' };
+  for (const k of Object.keys(env)) if (/^(LOGBOOK_|CLAUDE|CODEX_)/.test(k)) delete env[k];
+  return env;
+};
+
+function spawnMs(args, { cwd, input = '' } = {}) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { cwd, input, env: cleanEnv(), encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return { ms, stdout: r.stdout };
+}
+
+function medianOf(n, warmup, fn) {
+  for (let i = 0; i < warmup; i++) fn(i);
+  const samples = [];
+  for (let i = 0; i < n; i++) samples.push(fn(i + warmup));
+  return median(samples);
+}
+
+/** Rows `{name, ms, baselineMs, ratio, baseline}` for the benchmark table. */
+export default async function hooksBench({ runs = 7, makeJournalRepo = makeRepo } = {}) {
+  const n = Math.max(5, runs);
+  const dir = makeJournalRepo('hooks-10k', 10_000);
+  logbook(dir, 'list'); // the cache any earlier command leaves
+  const payload = (event, fields) => JSON.stringify({ session_id: 'bench-client', transcript_path: '/tmp/bench.jsonl', cwd: dir, permission_mode: 'default', hook_event_name: event, ...fields });
+  const hook = (event, fields) => spawnMs([BIN, 'hook', event, '--agent', 'claude-code'], { cwd: dir, input: payload(event, fields) });
+
+  const noop = medianOf(n, 2, () => spawnMs(['-e', '']).ms);
+  const start = medianOf(n, 2, () => {
+    const r = hook('SessionStart', { source: 'startup' });
+    if (!r.stdout.includes('additionalContext')) throw new Error('SessionStart gave no context');
+    return r.ms;
+  });
+  const tool = medianOf(n, 2, (i) => hook('PostToolUse', { tool_name: 'Bash', tool_input: { command: 'ls' }, tool_response: { stdout: '' }, tool_use_id: `t${i}`, duration_ms: 12 }).ms);
+  // A turn of 20 tool calls, then Stop writes them.
+  const stop = medianOf(n, 1, () => {
+    for (let i = 0; i < 20; i++) hook('PostToolUse', { tool_name: 'Edit', tool_input: {}, tool_response: {}, tool_use_id: `s${i}` });
+    return hook('Stop', { stop_hook_active: false, last_assistant_message: 'done' }).ms;
+  });
+  const end = medianOf(n, 1, () => hook('SessionEnd', { reason: 'prompt_input_exit' }).ms);
+
+  const vs = "vs `node -e ''`";
+  const rows = [
+    { name: '`logbook hook PostToolUse` process, 10k-event journal', ms: tool, baselineMs: noop, baseline: vs, target: '≤ 1.3×' },
+    { name: '`logbook hook SessionStart` process (bind + context), 10k-event journal', ms: start, baselineMs: noop, baseline: vs },
+    { name: '`logbook hook Stop` writing 20 spooled tool uses, 10k-event journal', ms: stop, baselineMs: noop, baseline: vs },
+    { name: '`logbook hook SessionEnd` process, 10k-event journal', ms: end, baselineMs: 1500, baseline: "vs Claude Code's 1.5 s SessionEnd budget", target: '< 1×' },
+  ];
+  return rows.map((r) => ({ ...r, ratio: Math.round((r.ms / r.baselineMs) * 100) / 100 }));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  for (const r of await hooksBench({ runs: Number(process.env.BENCH_RUNS ?? 7) })) {
+    console.log(`${r.name.padEnd(72)} ${r.ms.toFixed(1).padStart(8)} ms  ${r.ratio}× ${r.baseline}${r.target ? `  (target ${r.target})` : ''}`);
+  }
+}
