@@ -18,7 +18,7 @@ export interface RunOptions {
 }
 
 function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', LOGBOOK_SESSION: undefined, LOGBOOK_ACTOR: undefined, LOGBOOK_AGENT: undefined };
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', LOGBOOK_SESSION: undefined, LOGBOOK_ACTOR: undefined, LOGBOOK_AGENT: undefined, LOGBOOK_CLIENT_SESSION: undefined };
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;
