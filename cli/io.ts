@@ -5,6 +5,7 @@
 import { LogbookError } from '../src/errors.js';
 import { Journal } from '../src/journal.js';
 import { Logbook } from '../src/logbook.js';
+import { CURRENT_VERSION, type UnreadableRecord } from '../src/events.js';
 
 export interface Io {
   cwd: string;
@@ -25,7 +26,15 @@ export function openJournal(io: Io): Journal {
 }
 
 export function openLogbook(io: Io, options: { session?: string | undefined; allowSecret?: boolean | undefined } = {}): Logbook {
-  return new Logbook(openJournal(io), { session: options.session, clientSession: clientSessionOf(io), allowSecret: options.allowSecret });
+  return new Logbook(openJournal(io), { session: options.session, clientSession: clientSessionOf(io), allowSecret: options.allowSecret, onUnreadable: (r) => noteUnreadable(io, r) });
+}
+
+/** Events from a newer Logbook are kept but not shown: say so (on stderr, so --json output stays clean). Foreign commits are left to `logbook doctor`. */
+function noteUnreadable(io: Io, records: UnreadableRecord[]): void {
+  const newer = records.filter((r) => (r.v !== undefined && r.v > CURRENT_VERSION) || r.reason.startsWith('unknown event type'));
+  if (newer.length) {
+    io.stderr(`logbook: note: ${newer.length} event(s) written by a newer Logbook are kept but not shown here (types: ${[...new Set(newer.map((r) => r.type ?? '?'))].join(', ')})\nhint: upgrade Logbook to see them; \`logbook doctor\` lists them\n`);
+  }
 }
 
 /** The `--allow-secret` flag of every command that takes free text. */

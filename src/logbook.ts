@@ -4,7 +4,7 @@
  * them. No terminal or process assumptions here.
  */
 import { LogbookError, isLogbookError } from './errors.js';
-import { itemKeyPattern, type Draft, type EventData, type JournalEvent } from './events.js';
+import { itemKeyPattern, type Draft, type EventData, type JournalEvent, type UnreadableRecord } from './events.js';
 import { importDrafts, importedSessionId, readSessionsTree, type ParsedSession } from './importSessions.js';
 import { newSessionId, shortnameFrom } from './ids.js';
 import { Journal, type Snapshot } from './journal.js';
@@ -83,11 +83,18 @@ export class Logbook {
   /** Text that looks like a secret is kept as given by this Logbook's writes (`--allow-secret`). */
   private readonly allowSecret: boolean;
 
-  constructor(journal: Journal, options: { session?: string | undefined; clientSession?: string | undefined; allowSecret?: boolean | undefined } = {}) {
+  /** Told once about commits that are kept but cannot be shown (events from a newer Logbook, foreign commits). */
+  private onUnreadable: ((records: UnreadableRecord[]) => void) | undefined;
+
+  constructor(
+    journal: Journal,
+    options: { session?: string | undefined; clientSession?: string | undefined; allowSecret?: boolean | undefined; onUnreadable?: (records: UnreadableRecord[]) => void } = {},
+  ) {
     this.journal = journal;
     this.explicit = options.session;
     this.clientSession = options.clientSession;
     this.allowSecret = options.allowSecret ?? false;
+    this.onUnreadable = options.onUnreadable;
   }
 
   /** Every append of the facade goes through here, so per-call options apply to all of them. */
@@ -95,8 +102,14 @@ export class Logbook {
     return this.journal.append(drafts, { allowSecret: this.allowSecret });
   }
 
-  load(): Promise<Snapshot> {
-    return this.journal.load();
+  async load(): Promise<Snapshot> {
+    const snap = await this.journal.load();
+    if (snap.unreadable.length && this.onUnreadable) {
+      const tell = this.onUnreadable;
+      this.onUnreadable = undefined;
+      tell(snap.unreadable);
+    }
+    return snap;
   }
 
   private input() {

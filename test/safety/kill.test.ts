@@ -27,7 +27,7 @@ interface Outcome {
 function attempt(cwd: string, args: string[], killAfterMs: number): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: '1' };
     delete env.LOGBOOK_SESSION;
     const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
