@@ -345,10 +345,16 @@ export class GitStore implements CachingStore {
       return;
     }
     try {
+      // Another process brought the cache forward since we read meta.json: our view is older, leave theirs.
+      if (stringify(await this.readMeta()) !== stringify(old)) return;
       for (const u of updates) {
         const file = path.join(this.cacheDir, `${u.replica}.ndjson`);
         const text = linesText(u.fresh);
-        if (u.reset) await fsp.writeFile(file, text);
+        if (u.reset) {
+          const tmp = `${file}.tmp-${process.pid}`;
+          await fsp.writeFile(tmp, text);
+          await fsp.rename(tmp, file);
+        }
         else if (text) {
           // Drop any tail a crashed writer left beyond what meta.json vouches for.
           await fsp.truncate(file, u.keptBytes);
