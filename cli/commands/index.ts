@@ -26,6 +26,7 @@ import { startCommand } from './start.js';
 import { stateCommand } from './state.js';
 import { statsCommand } from './stats.js';
 import { subsessionCommand } from './subsession.js';
+import { syncCommand } from './sync.js';
 import { tailCommand } from './tail.js';
 import { viewCommand } from './view.js';
 
@@ -51,6 +52,7 @@ export const commands: Array<(io: Io) => Command> = [
   statsCommand,
   tailCommand,
   rebuildCommand,
+  syncCommand,
   redactCommand,
   doctorCommand,
   importSessionsCommand,

@@ -1,0 +1,82 @@
+import { Command } from 'commander';
+import { LogbookError } from '../../src/errors.js';
+import { fixCollision, sync, type FixCollisionResult, type RefChange, type SyncProgress, type SyncResult } from '../../src/sync.js';
+import type { Io } from '../io.js';
+import { openJournal, printJson } from '../io.js';
+
+const short = (oid: string | null) => (oid ? oid.slice(0, 10) : '(none)');
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const name = (c: { ref: string; replica?: string }) => (c.replica ? `replica ${c.replica}` : c.ref);
+
+function changeLine(c: RefChange, verb: 'fetch' | 'push'): string {
+  const count = c.events === null ? 'new events' : `+${plural(c.events, 'event')}`;
+  const what = c.from === null ? (verb === 'fetch' ? ' (new replica)' : ' (new on the remote)') : '';
+  return `  ${name(c).padEnd(22)} ${count}${what}  ${short(c.from)}..${short(c.to)}`;
+}
+
+/** What a sync did (or would do), for people. Pure. */
+export function formatSync(r: SyncResult): string {
+  const lines: string[] = [];
+  const where = r.url === r.remote ? r.remote : `${r.remote} (${r.url})`;
+  const fetchedEvents = r.fetched.reduce((n, c) => n + (c.events ?? 0), 0);
+  const unknown = r.fetched.some((c) => c.events === null);
+  if (r.dryRun) lines.push(`Dry run against ${where} via ${r.transport === 'git' ? 'git' : 'built-in HTTP'}: nothing was changed.`);
+  const would = r.dryRun ? 'Would fetch' : 'Fetched';
+  if (r.fetched.length) {
+    lines.push(`${would} ${unknown ? 'new events' : plural(fetchedEvents, 'new event')} of ${plural(r.fetched.length, 'replica')}:`);
+    lines.push(...r.fetched.map((c) => changeLine(c, 'fetch')));
+  }
+  for (const c of r.pushed) lines.push(`${r.dryRun ? 'Would push' : 'Pushed'} ${plural(c.events ?? 0, 'event')} of this clone (replica ${r.replica})${c.from === null ? ', new on the remote' : ''}.`);
+  if (!r.fetched.length && !r.pushed.length) lines.push(`${r.dryRun ? 'Nothing to fetch or push:' : 'Already'} up to date with ${where}.`);
+  else if (!r.dryRun) lines.push(`Synced with ${where}.`);
+  if (r.pushSkipped) lines.push('Not pushed (--no-push).');
+  for (const b of r.behind) {
+    lines.push(`note: ${r.remote} has an older copy of ${name(b)} (${plural(b.localOnly ?? 0, 'event')} behind this clone's); kept ours, its own clone pushes it on its next sync.`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** What `--fix-collision` did, for people. Pure. */
+export function formatFix(f: FixCollisionResult): string {
+  return [
+    `This clone is now replica ${f.newReplica} (it was ${f.oldReplica}, which another clone also uses).`,
+    f.moved ? `Re-recorded the ${plural(f.moved, 'event')} only this clone had written under ${f.newReplica} (same ids, times and text).` : 'This clone had written nothing the remote lacks: no event to move.',
+    ...(f.rescued ? [`Its old history of ${f.oldReplica} is kept at ${f.rescued} (not read, not pushed; delete it when you like).`] : []),
+    '',
+  ].join('\n');
+}
+
+export function syncCommand(io: Io): Command {
+  return new Command('sync')
+    .description("fetch every journal ref from a git remote and push this clone's own, fast-forward only")
+    .argument('[REMOTE]', 'a remote name, path, or file://, http(s)://, ssh:// or host:path address', 'origin')
+    .option('--dry-run', 'say what would be fetched and pushed, change nothing')
+    .option('--no-push', 'only fetch (for remotes you cannot write to)')
+    .option('--fix-collision', 'after a REPLICA_COLLISION: give this clone a new replica id, keep its own events under it, then sync')
+    .option('--json', 'print the result as JSON')
+    .action(async (remote: string, opts: { dryRun?: boolean; push: boolean; json?: boolean; fixCollision?: boolean }) => {
+      if (opts.fixCollision && opts.dryRun) throw new LogbookError('INVALID_INPUT', '--fix-collision and --dry-run do not go together', { hint: 'run `logbook sync --dry-run` to see the collision, then `logbook sync --fix-collision`' });
+      // Transfer progress goes to stderr, and only when a person is watching it.
+      const watching = Boolean(process.stderr.isTTY) && !opts.json;
+      const common = {
+        remote,
+        cwd: io.cwd,
+        env: io.env,
+        progress: watching,
+        interactive: watching && Boolean(process.stdin.isTTY),
+        ...(watching ? { onProgress: (p: SyncProgress) => io.stderr(p.kind === 'transfer' ? p.text : `${p.message}…\n`) } : {}),
+      };
+      const fix = opts.fixCollision ? await fixCollision({ journal: openJournal(io), ...common }) : undefined;
+      if (fix && !opts.json) io.stdout(formatFix(fix));
+      const result = await sync({ journal: openJournal(io), ...common, dryRun: Boolean(opts.dryRun), push: opts.push });
+      if (opts.json) printJson(io, fix ? { fix, ...result } : result);
+      else io.stdout(formatSync(result));
+      if (result.refused.length) {
+        const list = result.refused.map((r) => `${name(r)} (${plural(r.localOnly ?? 0, 'event')} only here, ${plural(r.remoteOnly ?? 0, 'event')} only there)`).join('; ');
+        throw new LogbookError('REF_MOVED_BACKWARDS', `refused to move ${plural(result.refused.length, 'ref')} that ${remote} holds as a non-fast-forward of ours: ${list}`, {
+          hint: "this clone's copies are kept and nothing is lost; the remote's copy was rewritten, or two clones share that replica id. The clone that owns it gets a REPLICA_COLLISION from its next `logbook sync`, which says how to fix it",
+          data: { refused: result.refused },
+        });
+      }
+    });
+}

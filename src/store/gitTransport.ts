@@ -1,0 +1,270 @@
+/**
+ * Transport through the system git binary: `git ls-remote`, `git fetch` and
+ * `git push` with explicit refspecs. It brings the user's ssh agent, credential
+ * helpers, proxies and `insteadOf` rules, speaks every protocol git does, and
+ * negotiates with a remote's history in milliseconds where a pure-JS walk
+ * takes seconds.
+ *
+ * A fetch never moves a local journal ref: it lands in a staging namespace
+ * (`refs/logbook-incoming/<run>/…`, outside refs/logbook/ so neither reads nor
+ * a stock `git push 'refs/logbook/*'` see it), `sync` decides what may move,
+ * and the staging refs are deleted afterwards.
+ */
+import { spawn } from 'node:child_process';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { JOURNAL_PREFIX, isJournalRef, syncFailure, type FailureReason, type Fetched, type PushOutcome, type RefTips, type Transport } from './transport.js';
+
+export const STAGING_PREFIX = 'refs/logbook-incoming/';
+/** Staging namespaces older than this were left by a killed sync and are removed. */
+const STALE_STAGING_MS = 60 * 60 * 1000;
+
+export interface GitRunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface GitTransportOptions {
+  binary: string;
+  gitdir: string;
+  /** What to hand git as the remote: a configured remote's name, a URL or an absolute path. */
+  remote: string;
+  /** How to name the remote in messages (credentials masked). */
+  display: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Ask git for progress output (it is forwarded to `onTransfer`). */
+  progress: boolean;
+  onTransfer?: ((text: string) => void) | undefined;
+  /** May git prompt on the terminal for credentials? */
+  interactive: boolean;
+}
+
+/** Variables that point git at another repository: a sync run from inside a git hook must not inherit them. */
+const LOCAL_REPO_ENV = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_NAMESPACE', 'GIT_COMMON_DIR', 'GIT_QUARANTINE_PATH', 'GIT_PREFIX'];
+
+/** Run the git binary; resolves null when it cannot be started (not installed). */
+export function spawnGit(
+  binary: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; input?: string; onStderr?: (text: string) => void },
+): Promise<GitRunResult | null> {
+  return new Promise((resolve) => {
+    const env: NodeJS.ProcessEnv = { ...options.env };
+    for (const k of LOCAL_REPO_ENV) delete env[k];
+    const child = spawn(binary, args, { cwd: options.cwd, env, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => out.push(d));
+    child.stderr!.on('data', (d: Buffer) => {
+      const text = d.toString('utf8');
+      stderr += text;
+      options.onStderr?.(text);
+    });
+    if (options.input !== undefined) {
+      child.stdin!.on('error', () => undefined);
+      child.stdin!.end(options.input);
+    }
+    let failed = false;
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      failed = true;
+      resolve(e.code === 'ENOENT' || e.code === 'EACCES' ? null : { code: -1, stdout: '', stderr: String(e.message) });
+    });
+    child.on('close', (code, signal) => {
+      if (failed) return;
+      resolve({ code: code ?? (signal ? 128 : -1), stdout: Buffer.concat(out).toString('utf8'), stderr });
+    });
+  });
+}
+
+/** `git version 2.39.5` -> [2, 39]; null when the binary cannot run. */
+export async function gitVersion(binary: string, env: NodeJS.ProcessEnv, cwd: string): Promise<[number, number] | null> {
+  const r = await spawnGit(binary, ['--version'], { cwd, env });
+  if (!r || r.code !== 0) return null;
+  const m = /(\d+)\.(\d+)/.exec(r.stdout);
+  return m ? [Number(m[1]), Number(m[2])] : [0, 0];
+}
+
+const PROGRESS_LINE = /^(remote: )?(Enumerating|Counting|Compressing|Writing|Receiving|Resolving|Unpacking|Total|Delta compression|POST git-|To |From )/;
+
+/** The lines of git's stderr that say what went wrong (progress meters left out). */
+export function gitErrorDetail(stderr: string): string {
+  const lines = stderr
+    .split(/[\r\n]+/)
+    .map((l) => l.trim())
+    .filter((l) => l && !PROGRESS_LINE.test(l) && !/^hint:/.test(l));
+  const important = lines.filter((l) => /^(fatal|error|remote: error|ERROR|ssh:|Permission denied)/i.test(l));
+  return (important.length ? important : lines).slice(-3).join(' / ') || 'git failed without a message';
+}
+
+export function classifyGitFailure(stderr: string): FailureReason {
+  if (/Authentication failed|could not read (Username|Password)|terminal prompts disabled|Permission denied \(publickey|returned error: 40[13]|HTTP 40[13]|Invalid username or password|access denied|Host key verification failed/i.test(stderr)) return 'auth';
+  if (/does not appear to be a git repository|Repository not found|returned error: 404|HTTP 404|not a git repository|No such file or directory/i.test(stderr)) return 'not-found';
+  if (/Could not resolve|Connection refused|Failed to connect|timed out|Could not read from remote|unable to access|early EOF|hung up|RPC failed|Connection reset|Empty reply|Network is unreachable|No route to host|transfer closed|SSL/i.test(stderr)) return 'unreachable';
+  if (/remote rejected|pre-receive hook declined|denied/i.test(stderr)) return 'rejected';
+  return 'unreachable';
+}
+
+export class GitTransport implements Transport {
+  readonly kind = 'git' as const;
+  private readonly o: GitTransportOptions;
+  private readonly version: [number, number];
+
+  constructor(options: GitTransportOptions, version: [number, number]) {
+    this.o = options;
+    this.version = version;
+  }
+
+  private env(): NodeJS.ProcessEnv {
+    // Never hang on a credential prompt nobody can see.
+    return this.o.interactive ? this.o.env : { ...this.o.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' };
+  }
+
+  async git(args: string[], options: { input?: string; transfer?: boolean } = {}): Promise<GitRunResult> {
+    const forward = options.transfer && this.o.progress ? this.o.onTransfer : undefined;
+    const r = await spawnGit(this.o.binary, [`--git-dir=${this.o.gitdir}`, ...args], {
+      cwd: this.o.cwd,
+      env: this.env(),
+      ...(options.input !== undefined ? { input: options.input } : {}),
+      ...(forward ? { onStderr: forward } : {}),
+    });
+    if (!r) throw syncFailure('fetch', 'no-transport', this.o.display, `the git binary "${this.o.binary}" cannot be run`);
+    return r;
+  }
+
+  private atLeast(major: number, minor: number): boolean {
+    return this.version[0] > major || (this.version[0] === major && this.version[1] >= minor);
+  }
+
+  async list(): Promise<RefTips> {
+    const r = await this.git(['ls-remote', '--refs', this.o.remote, `${JOURNAL_PREFIX}*`]);
+    if (r.code !== 0) throw syncFailure('list', classifyGitFailure(r.stderr), this.o.display, gitErrorDetail(r.stderr));
+    return parseRefLines(r.stdout, JOURNAL_PREFIX);
+  }
+
+  async fetch(): Promise<Fetched> {
+    await this.removeStaleStaging();
+    const run = `${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    const staging = `${STAGING_PREFIX}${run}/`;
+    const cleanup = () => this.deleteRefs(staging);
+    const args = [
+      // No opportunistic remote-tracking updates: a user's `remote.<name>.fetch = +refs/logbook/*:refs/logbook/*`
+      // would otherwise force-move the journal refs behind our back.
+      'fetch',
+      '--refmap=',
+      '--no-tags',
+      '--no-recurse-submodules',
+      ...(this.atLeast(2, 29) ? ['--no-write-fetch-head'] : []),
+      this.o.progress ? '--progress' : '--quiet',
+      this.o.remote,
+      `+${JOURNAL_PREFIX}*:${staging}*`,
+    ];
+    const r = await this.git(args, { transfer: true });
+    if (r.code !== 0) {
+      await cleanup();
+      throw syncFailure('fetch', classifyGitFailure(r.stderr), this.o.display, gitErrorDetail(r.stderr));
+    }
+    try {
+      const staged = await this.git(['for-each-ref', '--format=%(objectname) %(refname)', staging]);
+      if (staged.code !== 0) throw syncFailure('fetch', 'protocol', this.o.display, gitErrorDetail(staged.stderr));
+      const tips: RefTips = {};
+      for (const [ref, oid] of Object.entries(parseRefLines(staged.stdout, staging))) {
+        const name = JOURNAL_PREFIX + ref.slice(staging.length);
+        if (isJournalRef(name)) tips[name] = oid;
+      }
+      return { tips, cleanup };
+    } catch (e) {
+      await cleanup();
+      throw e;
+    }
+  }
+
+  /** Delete every ref under `prefix` in one `git update-ref --stdin`. Best effort. */
+  private async deleteRefs(prefix: string): Promise<void> {
+    try {
+      const r = await this.git(['for-each-ref', '--format=%(refname)', prefix]);
+      const refs = r.stdout.split('\n').filter(Boolean);
+      if (refs.length) await this.git(['update-ref', '--stdin'], { input: refs.map((ref) => `delete ${ref}\n`).join('') });
+      // Empty directories left behind would make a later ref named like them impossible.
+      await fsp.rm(path.join(this.o.gitdir, prefix), { recursive: true, force: true }).catch(() => undefined);
+    } catch {
+      /* a leftover staging ref is harmless and removed by a later sync */
+    }
+  }
+
+  /** Staging namespaces of syncs that were killed before cleaning up. */
+  private async removeStaleStaging(): Promise<void> {
+    let names: string[];
+    try {
+      names = await fsp.readdir(path.join(this.o.gitdir, STAGING_PREFIX));
+    } catch {
+      return;
+    }
+    const now = Date.now();
+    for (const name of names) {
+      const started = Number(name.split('-')[0]);
+      if (Number.isFinite(started) && now - started > STALE_STAGING_MS) await this.deleteRefs(`${STAGING_PREFIX}${name}/`);
+    }
+  }
+
+  async push(ref: string, oid: string): Promise<PushOutcome> {
+    const args = [
+      'push',
+      '--porcelain',
+      // Pre-push hooks guard code pushes (and often run test suites); this pushes only journal refs.
+      '--no-verify',
+      '--no-follow-tags',
+      '--no-signed',
+      '--recurse-submodules=no',
+      // Not --quiet: it silences the --porcelain report too.
+      ...(this.o.progress ? ['--progress'] : []),
+      this.o.remote,
+      `${oid}:${ref}`,
+    ];
+    const r = await this.git(args, { transfer: true });
+    const line = r.stdout.split('\n').find((l) => l.includes(`\t${oid}:${ref}\t`) || l.includes(`:${ref}\t`));
+    if (r.code === 0 && line && !line.startsWith('!')) return { ok: true };
+    if (line?.startsWith('!')) {
+      const summary = line.split('\t')[2] ?? 'rejected';
+      const detail = `${summary}${gitErrorDetail(r.stderr) !== 'git failed without a message' ? ` (${gitErrorDetail(r.stderr)})` : ''}`;
+      if (/^\[rejected\]/.test(summary) || /non-fast-forward|fetch first|stale info/.test(summary)) return { ok: false, reason: 'non-fast-forward', message: detail };
+      return { ok: false, reason: 'rejected', message: detail };
+    }
+    throw syncFailure('push', classifyGitFailure(r.stderr), this.o.display, gitErrorDetail(r.stderr));
+  }
+
+  async compare(a: string, b: string | null): Promise<{ aOnly: number; bOnly: number }> {
+    if (b === null) {
+      const r = await this.git(['rev-list', '--count', a, '--']);
+      if (r.code !== 0) throw new Error(`git rev-list failed: ${r.stderr}`);
+      return { aOnly: Number(r.stdout.trim()), bOnly: 0 };
+    }
+    if (a === b) return { aOnly: 0, bOnly: 0 };
+    const r = await this.git(['rev-list', '--left-right', '--count', `${a}...${b}`, '--']);
+    if (r.code !== 0) throw new Error(`git rev-list failed: ${r.stderr}`);
+    const [left, right] = r.stdout.trim().split(/\s+/).map(Number);
+    return { aOnly: left ?? 0, bOnly: right ?? 0 };
+  }
+
+  async has(oids: string[]): Promise<Set<string>> {
+    if (!oids.length) return new Set();
+    const r = await this.git(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { input: `${oids.join('\n')}\n` });
+    const found = new Set<string>();
+    for (const line of r.stdout.split('\n')) {
+      const [oid, type] = line.split(' ');
+      if (oid && type && type !== 'missing') found.add(oid);
+    }
+    return found;
+  }
+}
+
+/** `<oid> <ref>` or `<oid>\t<ref>` lines -> ref -> oid, only refs under `prefix`. */
+function parseRefLines(text: string, prefix: string): RefTips {
+  const tips: RefTips = {};
+  for (const line of text.split('\n')) {
+    const m = /^([0-9a-f]{40}|[0-9a-f]{64})\s+(\S+)$/.exec(line.trim());
+    if (m && m[2]!.startsWith(prefix) && (prefix !== JOURNAL_PREFIX || isJournalRef(m[2]!))) tips[m[2]!] = m[1]!;
+  }
+  return tips;
+}
