@@ -246,24 +246,25 @@ function boundSession(ctx: Ctx, snap: Snapshot): Session | undefined {
   return s && isOpen(s) ? s : undefined;
 }
 
-/** Is `s` held by a client session other than ours that is still alive? */
+/** Is `s` held by a client session other than ours that is still bound to it and alive? */
 function heldByOther(ctx: Ctx, snap: Snapshot, s: Session, clients: ClientState[]): boolean {
-  const holder = s.transcripts.at(-1);
-  if (!holder || holder.clientSession === ctx.cs) return false;
-  if (snap.sessions.clientBindings.get(holder.clientSession) !== s.id) return false; // it moved on to another session
   const now = ctx.now().getTime();
-  const c = clients.find((x) => x.clientSession === holder.clientSession);
-  if (!c) return now - Date.parse(s.updatedAt) < HOLD_MS; // bound elsewhere (state deleted): judge by the session's activity
-  if (c.ended) return false;
-  return now - ctx.state.lastActivity(c) < HOLD_MS;
+  const holders = new Set(s.transcripts.map((t) => t.clientSession).filter((cs) => cs !== ctx.cs && snap.sessions.clientBindings.get(cs) === s.id));
+  for (const cs of holders) {
+    const c = clients.find((x) => x.clientSession === cs);
+    if (!c) {
+      if (now - Date.parse(s.updatedAt) < HOLD_MS) return true; // bound elsewhere (state deleted): judge by the session's activity
+    } else if (!c.ended && now - ctx.state.lastActivity(c) < HOLD_MS) return true;
+  }
+  return false;
 }
 
 /** The newest (by creation) active session of this clone that no other live client session holds. */
-function adoptable(ctx: Ctx, snap: Snapshot): Session | undefined {
+function adoptable(ctx: Ctx, snap: Snapshot, exclude?: string): Session | undefined {
   const clients = ctx.state.allClients();
   let best: Session | undefined;
   for (const s of snap.sessions.sessions.values()) {
-    if (s.status !== 'active' || s.replica !== ctx.journal.replica || (best && s.createdAt < best.createdAt)) continue;
+    if (s.status !== 'active' || s.replica !== ctx.journal.replica || s.id === exclude || (best && s.createdAt < best.createdAt)) continue;
     if (!heldByOther(ctx, snap, s, clients)) best = s;
   }
   return best;
@@ -275,6 +276,8 @@ interface Target {
   /** transcript.linked drafts to write with the hook's other events */
   drafts: Draft[];
   started: boolean;
+  /** Adopted (bound now, not before): how many transcript links the session had when we chose it. */
+  adoptedAt?: number;
   snap: Snapshot;
 }
 
@@ -287,7 +290,11 @@ interface Target {
  *   records (tool uses, agents) there rather than adopting someone else's;
  *   an unbound one adopts a free active session, if there is one.
  */
-async function target(ctx: Ctx, snap: Snapshot, mode: { source?: string | null | undefined; start: boolean; relink?: boolean }): Promise<Target | undefined> {
+async function target(
+  ctx: Ctx,
+  snap: Snapshot,
+  mode: { source?: string | null | undefined; start: boolean; relink?: boolean; /** a session lost to another conversation */ exclude?: string },
+): Promise<Target | undefined> {
   const link = (s: Session): Draft => ({
     type: 'transcript.linked',
     session: s.id,
@@ -299,20 +306,33 @@ async function target(ctx: Ctx, snap: Snapshot, mode: { source?: string | null |
     },
   });
   const bound = boundSession(ctx, snap);
-  if (bound) {
+  if (bound && bound.id !== mode.exclude) {
     const already = snap.sessions.clientBindings.get(ctx.cs) === bound.id;
     return { session: bound, drafts: already && !mode.relink ? [] : [link(bound)], started: false, snap };
   }
   const closedId = snap.sessions.clientBindings.get(ctx.cs);
   const closed = closedId ? snap.sessions.sessions.get(closedId) : undefined;
   if (closed && !mode.start) return { session: closed, drafts: [], started: false, snap };
-  const adopted = adoptable(ctx, snap);
-  if (adopted) return { session: adopted, drafts: [link(adopted)], started: false, snap };
+  const adopted = adoptable(ctx, snap, mode.exclude);
+  if (adopted) return { session: adopted, drafts: [link(adopted)], started: false, adoptedAt: adopted.transcripts.length, snap };
   if (!mode.start || !gitBool(ctx.config['logbook.autostart'], true)) return undefined;
   const stamp = ctx.now().toISOString().slice(0, 16).replace('T', ' ');
   // Started without the client session (which would bind it with less detail): the link below carries path and source.
   const { session } = await new Logbook(ctx.journal).start({ title: `${ctx.agent} session ${stamp}`, meta: { client: ctx.agent, clientSession: ctx.cs } });
   return { session, drafts: [link(session)], started: true, snap: await ctx.logbook.load() };
+}
+
+/**
+ * Two conversations starting at the same moment may both adopt the same free
+ * session. Appends on one clone are serialised on its replica ref, so after
+ * writing our link, the first link written since we chose the session decides:
+ * if it is another conversation's, that one keeps the session and we take a new one.
+ */
+async function lostAdoptionRace(ctx: Ctx, t: Target): Promise<boolean> {
+  if (t.adoptedAt === undefined) return false;
+  const after = await ctx.logbook.load();
+  const first = after.sessions.sessions.get(t.session.id)?.transcripts[t.adoptedAt];
+  return first !== undefined && first.clientSession !== ctx.cs;
 }
 
 /** Fold freshly appended events into a snapshot we already hold, instead of reading the journal again. */
@@ -423,7 +443,7 @@ async function sessionStart(ctx: Ctx): Promise<HookResult> {
   const nowMs = ctx.now().getTime();
   await flushOrphans(ctx, nowMs);
   let snap = await ctx.logbook.load();
-  const t = await target(ctx, snap, { source: ctx.input.source, start: true, relink: true });
+  let t = await target(ctx, snap, { source: ctx.input.source, start: true, relink: true });
   writeEnvFile(ctx);
   if (!t) {
     touchClient(ctx, { turnStart: ctx.now().toISOString() });
@@ -432,6 +452,13 @@ async function sessionStart(ctx: Ctx): Promise<HookResult> {
   }
   snap = t.snap;
   await commit(ctx, snap, t.session, t.drafts, { tools: claimTools(ctx) });
+  if (await lostAdoptionRace(ctx, t)) {
+    const retry = await target(ctx, await ctx.logbook.load(), { source: ctx.input.source, start: true, relink: true, exclude: t.session.id });
+    if (retry) {
+      await commit(ctx, retry.snap, retry.session, retry.drafts);
+      t = retry;
+    }
+  }
   touchClient(ctx, { session: t.session.id, turnStart: ctx.now().toISOString(), ended: undefined });
   if (Math.random() < 0.05) ctx.state.pruneClients(nowMs, PRUNE_CLIENTS_MS);
   // resumeContext reopens a paused session: a new conversation on it means work goes on.

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, readdirSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { handleHook } from '../../src/integrations/hooks.js';
 import { ok, run, runAsync, type RunResult } from '../helpers/cli.js';
 import { git, makeRepo, tempDir } from '../helpers/repo.js';
 
@@ -172,6 +173,24 @@ describe('concurrent client sessions', () => {
     expect(tools(second!)).toHaveLength(4);
     expect(tools(second!).every((e) => e.actor.agentSession === 'two' && e.actor.agent === 'codex' && e.data.tool === 'Bash')).toBe(true);
     expect(errorLog(dir)).toBe('');
+  });
+
+  it('two conversations starting at the same moment do not share the free session they both saw', async () => {
+    // In one process, so that both read the journal before either writes: the race, every time.
+    const env: NodeJS.ProcessEnv = { ...process.env, ...CLEAN, GIT_CONFIG_NOSYSTEM: '1' };
+    for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+    const dir = initRepo();
+    lb(dir, ['start', '--goal', 'Free for the taking']);
+    const starts = ['left', 'right'].map((cs) => handleHook('SessionStart', JSON.stringify(claude(dir, 'SessionStart', cs, { source: 'startup' })), { cwd: dir, env }));
+    const ids = (await Promise.all(starts)).map((r) => /writes to session (\S+)/.exec(additionalContext({ code: 0, stdout: r.stdout ?? '', stderr: '' }))![1]!);
+    expect(new Set(ids).size).toBe(2);
+    expect(sessions(dir)).toHaveLength(2);
+    for (const cs of ['left', 'right']) {
+      hook(dir, 'PostToolUse', claude(dir, 'PostToolUse', cs, { tool_name: cs, tool_input: {}, tool_response: {}, tool_use_id: cs }));
+      hook(dir, 'Stop', claude(dir, 'Stop', cs, { stop_hook_active: false }));
+    }
+    expect(ofType(view(dir, ids[0]), 'tool.used').map((e) => e.data.tool)).toEqual(['left']);
+    expect(ofType(view(dir, ids[1]), 'tool.used').map((e) => e.data.tool)).toEqual(['right']);
   });
 
   it('a new conversation continues the session the last one left (SessionEnd releases it)', () => {
