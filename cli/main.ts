@@ -34,11 +34,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return 0; // --help, --version
-      io.stderr(`hint: run \`logbook ${argv.find((a) => !a.startsWith('-')) ?? ''} --help\`\n`.replace('  ', ' '));
+      const named = argv.find((a) => !a.startsWith('-'));
+      const command = named && program.commands.some((c) => c.name() === named) ? `${named} ` : '';
+      io.stderr(`hint: run \`logbook ${command}--help\`\n`);
       return 2;
     }
     if (e instanceof LogbookError) {
       io.stderr(`logbook: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
+      return 1;
+    }
+    if (isSystemError(e)) {
+      // The environment refused (a path too long, no permission, disk full): the user's to fix, not a bug.
+      io.stderr(`logbook: ${clip(e.message)}\nhint: check the path and its permissions (${e.code})\n`);
       return 1;
     }
     const err = e as Error;
@@ -46,3 +53,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return 70;
   }
 }
+
+/** An error from the operating system (fs, spawn), as Node reports it. */
+function isSystemError(e: unknown): e is NodeJS.ErrnoException & { code: string } {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+}
+
+const clip = (text: string, max = 400) => (text.length > max ? `${text.slice(0, max)}…` : text);
