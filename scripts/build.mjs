@@ -20,8 +20,17 @@ const common = {
 // V8 code caches of an older bundle would be rejected anyway; remove them so they do not pile up.
 const dist = path.join(root, 'dist');
 if (existsSync(dist)) for (const name of readdirSync(dist)) if (name.endsWith('.v8cache')) rmSync(path.join(dist, name));
+// The MCP server (the SDK and classic zod, ~600 KB) is its own bundle, loaded only by `logbook mcp`,
+// so the other commands do not read and compile it on every start.
+const mcpApart = {
+  name: 'mcp-apart',
+  setup(b) {
+    b.onResolve({ filter: /integrations\/mcp\.js$/ }, (args) => (args.importer.endsWith(path.join('cli', 'commands', 'mcp.ts')) ? { path: './mcp.cjs', external: true } : undefined));
+  },
+};
 await Promise.all([
-  build({ ...common, entryPoints: [path.join(root, 'cli/bin.ts')], outfile: path.join(root, 'dist/logbook.cjs') }),
+  build({ ...common, entryPoints: [path.join(root, 'cli/bin.ts')], outfile: path.join(root, 'dist/logbook.cjs'), plugins: [mcpApart], supported: { 'dynamic-import': false } }),
+  build({ ...common, entryPoints: [path.join(root, 'src/integrations/mcp.ts')], outfile: path.join(root, 'dist/mcp.cjs') }),
   // The library, for embedding and for the benchmark's in-process measurements.
   build({ ...common, entryPoints: [path.join(root, 'src/index.ts')], outfile: path.join(root, 'dist/index.cjs') }),
   // `logbook hook PostToolUse` runs after every tool call of an agent: a bundle of a few KB (bin/logbook.cjs picks it).

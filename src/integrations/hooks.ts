@@ -28,7 +28,7 @@
  * other hook of the same client session, each with the time it happened.
  */
 import { appendFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { LogbookError, isLogbookError } from '../errors.js';
 import type { Draft, EventType, JournalEvent } from '../events.js';
 import { Journal, type Snapshot } from '../journal.js';
@@ -90,21 +90,21 @@ export interface HookResult {
   stdout?: string;
 }
 
-const optString = z.string().nullish().catch(undefined);
-const optBool = z.boolean().nullish().catch(undefined);
+const optString = z.catch(z.nullish(z.string()), undefined);
+const optBool = z.catch(z.nullish(z.boolean()), undefined);
 
 /** The hook input both clients send; every field but session_id may be absent, null or of a surprising type. */
 export const hookInputSchema = z.looseObject({
-  session_id: z.string().min(1, 'must be the client session id'),
+  session_id: z.string().check(z.minLength(1, 'must be the client session id')),
   transcript_path: optString,
   cwd: optString,
   hook_event_name: optString,
   source: optString,
   prompt: optString,
   tool_name: optString,
-  tool_response: z.unknown().optional(),
-  duration_ms: z.number().nonnegative().nullish().catch(undefined),
-  error: z.unknown().optional(),
+  tool_response: z.optional(z.unknown()),
+  duration_ms: z.catch(z.nullish(z.number().check(z.gte(0))), undefined),
+  error: z.optional(z.unknown()),
   trigger: optString,
   compact_summary: optString,
   agent_id: optString,
