@@ -6,6 +6,8 @@
  * printed success present exactly once.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../src/events.js';
 import type { DoctorReport } from '../../src/doctor.js';
@@ -22,6 +24,20 @@ interface Outcome {
   stdout: string;
   stderr: string;
   ms: number;
+}
+
+/** Every file under `root` with its content. */
+function listing(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const f = path.join(d, e.name);
+      if (e.isDirectory()) walk(f);
+      else out[path.relative(root, f)] = readFileSync(f, 'utf8');
+    }
+  };
+  walk(root);
+  return out;
 }
 
 function attempt(cwd: string, args: string[], killAfterMs: number): Promise<Outcome> {
@@ -59,9 +75,11 @@ describe('SIGKILL at random points', () => {
 
     const worker = async (w: number) => {
       for (let n = 0; kills < KILLS && Date.now() - t0 < BUDGET_MS; n++) {
-        const read = Math.random() < 0.15;
+        const dice = Math.random();
+        const read = dice < 0.25;
         const text = `w${w}-${n}`;
-        const args = read ? ['view', '--json'] : ['log', '--progress', text];
+        // Mostly appends; some reads (which write the cache) and rebuilds (which write projection files).
+        const args = !read ? ['log', '--progress', text] : dice < 0.12 ? ['view', '--json'] : ['rebuild'];
         // One run in five is left alone: it acknowledges appends and measures how long a run takes.
         const killAfter = Math.random() < 0.2 ? 30_000 : 5 + Math.random() * typicalMs * 1.2;
         if (!read) attempted.add(text);
@@ -119,6 +137,11 @@ describe('SIGKILL at random points', () => {
     ok(dir, ['log', '--progress', 'after the storm']);
     expect(Date.now() - started).toBeLessThan(6000);
     expect(ok(dir, ['doctor'])).toContain('Healthy');
+
+    // A rebuild after the storm leaves exactly what a rebuild into an empty folder writes.
+    ok(dir, ['rebuild']);
+    ok(dir, ['rebuild', '--out', 'fresh']);
+    expect(listing(path.join(dir, '.logbook'))).toEqual(listing(path.join(dir, 'fresh')));
     console.log(`kill test: ${kills} kills (${killsDuringWork} after 60 ms, ${dangling} between object write and ref update), ${acked.size} acknowledged appends, ${texts.length} present, ${Math.round((Date.now() - t0) / 1000)} s`);
   }, 90_000);
 });
