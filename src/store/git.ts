@@ -14,7 +14,7 @@ import stringify from 'fast-json-stable-stringify';
 import { LogbookError } from '../errors.js';
 import { eventSubject, parseStoredEvent, type JournalEvent, type UnreadableRecord } from '../events.js';
 import { runGit } from './gitBinary.js';
-import { EMPTY_TREE, writeCommitObject, writeLooseObject } from './objects.js';
+import { EMPTY_TREE, readLooseCommit, writeCommitObject, writeLooseObject } from './objects.js';
 export { EMPTY_TREE };
 import { REPLICA_PREFIX, compareAndSwapRef, listReplicaRefs, stealIfStale } from './refs.js';
 import type { CachingStore, NewEvents, ReadResult, StoreHead } from './types.js';
@@ -250,6 +250,8 @@ export class GitStore implements CachingStore {
 
   /** Parse one commit into a cache line. */
   private async readLine(replica: string, oid: string): Promise<CacheLine & { parent?: string }> {
+    const loose = readLooseCommit(this.gitdir, oid);
+    if (loose) return { ...lineOf(oid, loose.message), ...(loose.parent ? { parent: loose.parent } : {}) };
     let commit;
     try {
       const { readCommit } = await lazyGit();

@@ -7,9 +7,9 @@
  * without a rename; reading stays with isomorphic-git or the git binary.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
@@ -52,4 +52,27 @@ export function writeCommitObject(gitdir: string, c: CommitSpec): string {
   const who = person(c.name, c.email, c.seconds);
   const header = `tree ${c.tree}\n${c.parent ? `parent ${c.parent}\n` : ''}author ${who}\ncommitter ${who}\n\n`;
   return writeLooseObject(gitdir, 'commit', Buffer.from(header + c.message, 'utf8'));
+}
+
+/**
+ * Read a commit that is a loose object (what appends write), or undefined
+ * when it is packed or missing — the caller then asks isomorphic-git or git.
+ * Reading our own recent appends this way keeps isomorphic-git unloaded on
+ * the hot path.
+ */
+export function readLooseCommit(gitdir: string, oid: string): { parent: string | undefined; message: string } | undefined {
+  let raw: Buffer;
+  try {
+    raw = inflateSync(readFileSync(path.join(gitdir, 'objects', oid.slice(0, 2), oid.slice(2))));
+  } catch {
+    return undefined;
+  }
+  if (createHash('sha1').update(raw).digest('hex') !== oid) return undefined; // damaged: let the slow path report it
+  const nul = raw.indexOf(0);
+  if (nul < 0 || raw.subarray(0, 7).toString('latin1') !== 'commit ') return undefined;
+  const text = raw.subarray(nul + 1).toString('utf8');
+  const headerEnd = text.indexOf('\n\n');
+  if (headerEnd < 0) return undefined;
+  const parent = /^parent ([0-9a-f]{40})$/m.exec(text.slice(0, headerEnd))?.[1];
+  return { parent, message: text.slice(headerEnd + 2) };
 }
