@@ -261,6 +261,8 @@ async function setUp(options: SyncOptions) {
   const cwd = options.cwd ?? options.journal?.repo?.workTree ?? gitdir;
   const step = (message: string) => options.onProgress?.({ kind: 'step', message });
   const remote = resolveRemote(options.remote ?? 'origin', gitdir, env, cwd);
+  // From here on the remote is only named with its credentials masked.
+  remote.given = maskUrl(remote.given);
   const own = `${REPLICA_PREFIX}${replica}`;
   const t = await openTransport(remote, { gitdir, env, cwd, progress: options.progress ?? false, interactive: options.interactive ?? false, onProgress: options.onProgress });
   return { gitdir, replica, remote, own, t, step };

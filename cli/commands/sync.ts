@@ -73,7 +73,7 @@ export function syncCommand(io: Io): Command {
       else io.stdout(formatSync(result));
       if (result.refused.length) {
         const list = result.refused.map((r) => `${name(r)} (${plural(r.localOnly ?? 0, 'event')} only here, ${plural(r.remoteOnly ?? 0, 'event')} only there)`).join('; ');
-        throw new LogbookError('REF_MOVED_BACKWARDS', `refused to move ${plural(result.refused.length, 'ref')} that ${remote} holds as a non-fast-forward of ours: ${list}`, {
+        throw new LogbookError('REF_MOVED_BACKWARDS', `refused to move ${plural(result.refused.length, 'ref')} that ${result.remote} holds as a non-fast-forward of ours: ${list}`, {
           hint: "this clone's copies are kept and nothing is lost; the remote's copy was rewritten, or two clones share that replica id. The clone that owns it gets a REPLICA_COLLISION from its next `logbook sync`, which says how to fix it",
           data: { refused: result.refused },
         });

@@ -160,7 +160,9 @@ export class HttpTransport implements Transport {
     } catch (e) {
       throw syncFailure(stage, 'protocol', this.o.display, (e as Error).message, e);
     }
-    return { refs, caps, base: res.url.replace(/\/info\/refs\?.*$/, ''), headers };
+    // After a redirect the RPC goes where the advertisement came from (the node client reports it when it knows it).
+    const redirected = /^https?:\/\//i.test(res.url ?? '') ? res.url.replace(/\/info\/refs\?.*$/, '') : undefined;
+    return { refs, caps, base: redirected ?? base, headers };
   }
 
   private journalTips(refs: Map<string, string>): RefTips {
@@ -282,8 +284,8 @@ export class HttpTransport implements Transport {
     const { readCommit, readTree } = await loadGit();
     const objects = new Set<string>();
     const trees: string[] = [];
-    for (let oid: string | undefined = tip; oid !== old; ) {
-      if (!oid) return undefined;
+    let oid: string | undefined = tip;
+    for (; oid !== undefined && oid !== old; ) {
       const { commit } = await readCommit({ fs: durableFs, gitdir: this.o.gitdir, oid, cache: this.cache });
       objects.add(oid);
       if (!objects.has(commit.tree)) {
@@ -292,6 +294,7 @@ export class HttpTransport implements Transport {
       }
       oid = commit.parent[0];
     }
+    if (old !== null && oid !== old) return undefined;
     while (trees.length) {
       const { tree } = await readTree({ fs: durableFs, gitdir: this.o.gitdir, oid: trees.pop()!, cache: this.cache });
       for (const entry of tree) {

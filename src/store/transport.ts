@@ -49,9 +49,9 @@ export interface Transport {
   has(oids: string[]): Promise<Set<string>>;
 }
 
-/** `https://user:secret@host/x` -> `https://user:***@host/x`: URLs are shown, credentials never. */
-export function maskUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@]*)@/i, (_m, scheme: string, auth: string) => `${scheme}${auth.includes(':') ? `${auth.split(':')[0]}:***` : '***'}@`);
+/** `https://user:secret@host/x` -> `https://user:***@host/x`, in any text: URLs are shown, credentials never. */
+export function maskUrl(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)([^/@\s]*)@/gi, (_m, scheme: string, auth: string) => `${scheme}${auth.includes(':') ? `${auth.split(':')[0]}:***` : '***'}@`);
 }
 
 export type FailureReason = 'unreachable' | 'auth' | 'not-found' | 'protocol' | 'rejected' | 'no-transport';
@@ -68,5 +68,5 @@ export function syncFailure(stage: 'list' | 'fetch' | 'push', reason: FailureRea
     rejected: `the remote refused the update (a server hook or permissions); the journal refs must be writable under refs/logbook/, or run \`logbook sync --no-push\` to only fetch; ${unchanged}`,
     'no-transport': 'install git, or use an http(s):// remote (the only kind Logbook can reach without git)',
   };
-  return new LogbookError('SYNC_FAILED', `cannot ${verb} ${remote}: ${detail}`, { hint: hints[reason], data: { stage, reason }, cause });
+  return new LogbookError('SYNC_FAILED', maskUrl(`cannot ${verb} ${remote}: ${detail}`), { hint: maskUrl(hints[reason]), data: { stage, reason }, cause });
 }

@@ -22,8 +22,13 @@ export interface HttpGitServer {
   port: number;
   /** Every request seen: `METHOD path?query status`. */
   log: string[];
-  /** Break the next request that matches (the socket is destroyed and the CGI killed). */
-  interruptNext(i: Interruption): void;
+  /**
+   * Break every matching request from now on (the socket is destroyed and the
+   * CGI killed) until `heal()`: clients may retry a request whose connection
+   * died (libcurl does, once, on a reused connection), and the retry must fail too.
+   */
+  interrupt(i: Interruption): void;
+  heal(): void;
   /** Stop accepting connections and kill every request in flight. */
   stop(): Promise<void>;
 }
@@ -42,7 +47,16 @@ export function enableHttpPush(bareRepo: string): void {
   execFileSync('git', ['config', 'http.receivepack', 'true'], { cwd: bareRepo, stdio: 'ignore' });
 }
 
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
+}
+
 export async function serveGit(options: ServeOptions): Promise<HttpGitServer> {
+  const backend = path.join(execFileSync('git', ['--exec-path'], { encoding: 'utf8' }).trim(), 'git-http-backend');
   const sockets = new Set<Socket>();
   const children = new Set<ChildProcess>();
   const log: string[] = [];
@@ -61,11 +75,8 @@ export async function serveGit(options: ServeOptions): Promise<HttpGitServer> {
       }
     }
     const service = url.pathname.endsWith('/git-receive-pack') ? 'git-receive-pack' : url.pathname.endsWith('/git-upload-pack') ? 'git-upload-pack' : undefined;
-    let interruption: Interruption | undefined;
-    if (pending && req.method === 'POST' && service === pending.service) {
-      interruption = pending;
-      pending = undefined;
-    }
+    // Small requests that never reach the byte count (protocol-v2 ref listings) go through untouched.
+    const interruption = pending && req.method === 'POST' && service === pending.service ? pending : undefined;
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -84,10 +95,11 @@ export async function serveGit(options: ServeOptions): Promise<HttpGitServer> {
       ...(req.headers['content-encoding'] ? { HTTP_CONTENT_ENCODING: String(req.headers['content-encoding']) } : {}),
       ...(req.headers['git-protocol'] ? { GIT_PROTOCOL: String(req.headers['git-protocol']) } : {}),
     };
-    const cgi = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // The backend itself (not the `git` wrapper, whose death would orphan it), in its own process group.
+    const cgi = spawn(backend, [], { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     children.add(cgi);
     const kill = () => {
-      cgi.kill('SIGKILL');
+      killGroup(cgi);
       req.socket.destroy();
     };
     cgi.on('close', () => children.delete(cgi));
@@ -171,12 +183,15 @@ export async function serveGit(options: ServeOptions): Promise<HttpGitServer> {
     port,
     log,
     url: (name) => `http://127.0.0.1:${port}/${name}`,
-    interruptNext(i) {
+    interrupt(i) {
       pending = i;
+    },
+    heal() {
+      pending = undefined;
     },
     stop: () =>
       new Promise<void>((resolve) => {
-        for (const child of children) child.kill('SIGKILL');
+        for (const child of children) killGroup(child);
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),

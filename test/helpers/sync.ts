@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { Journal } from '../../src/journal.js';
+import { Logbook } from '../../src/logbook.js';
 import { runAsync, type RunOptions, type RunResult } from './cli.js';
 import { git, makeRepo, tempDir } from './repo.js';
 
@@ -61,6 +62,13 @@ export async function eventIds(dir: string, env?: Record<string, string | undefi
 export async function journalIds(dir: string): Promise<string[]> {
   const snap = await Journal.open({ cwd: dir, env: {} }).load();
   return snap.events.map((e) => e.id);
+}
+
+/** Start a session in-process and append `n` progress events to it in one batch (fast, for big transfers). */
+export async function appendMany(dir: string, n: number, label = 'bulk'): Promise<void> {
+  const logbook = new Logbook(Journal.open({ cwd: dir, env: {} }));
+  const { session } = await logbook.start({ goal: `${label} session` });
+  await logbook.journal.append(Array.from({ length: n }, (_, i) => ({ type: 'progress' as const, session: session.id, data: { text: `${label} step ${i} ${'x'.repeat(40)}`, status: 'done' as const } })));
 }
 
 /** Every file under `dir`: relative path -> content. */
