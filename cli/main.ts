@@ -9,15 +9,21 @@ import type { Io } from './io.js';
 
 export const VERSION = '0.1.0';
 
-export function buildProgram(io: Io): Command {
+/**
+ * The program with every command, or only the one `argv` names (the common
+ * case: no other command module is loaded). Help and unknown commands get all.
+ */
+export async function buildProgram(io: Io, argv: string[] = []): Promise<Command> {
+  const named = argv.find((a) => !a.startsWith('-'));
+  const only = named !== undefined && !argv.includes('--help') && !argv.includes('-h') ? commands.filter(([names]) => names.includes(named)) : [];
   const program = new Command('logbook')
     .description('Event-sourced work-session journal for AI coding agents, stored on git refs under refs/logbook/')
     .version(VERSION)
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
-  for (const make of commands) {
-    const cmd = make(io);
+  for (const [, load] of only.length ? only : commands) {
+    const cmd = (await load())(io);
     cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     for (const sub of cmd.commands) sub.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     program.addCommand(cmd);
@@ -27,7 +33,13 @@ export function buildProgram(io: Io): Command {
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
-  const program = buildProgram(io);
+  let program: Command;
+  try {
+    program = await buildProgram(io, argv);
+  } catch (e) {
+    io.stderr(`logbook: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    return 70;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -1,62 +1,41 @@
-/** Every command of the CLI, in the order `logbook --help` lists them. One file per command. */
+/**
+ * Every command of the CLI, in the order `logbook --help` lists them, one file
+ * per command. Each is loaded only when it is run (or for --help), so a
+ * process pays start-up only for the command it executes.
+ */
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
-import { agendaCommand } from './agenda.js';
-import { checkpointCommand } from './checkpoint.js';
-import { closeCommand } from './close.js';
-import { contextCommand } from './context.js';
-import { doctorCommand } from './doctor.js';
-import { hookCommand } from './hook.js';
-import { hooksCommand } from './hooks.js';
-import { importSessionsCommand } from './importSessions.js';
-import { initCommand } from './init.js';
-import { itemCommand } from './item.js';
-import { itemsCommand } from './items.js';
-import { linkCommand } from './link.js';
-import { listCommand } from './list.js';
-import { logCommand } from './log.js';
-import { mcpCommand } from './mcp.js';
-import { messageCommand } from './message.js';
-import { migrateCommand } from './migrate.js';
-import { pauseCommand } from './pause.js';
-import { rebuildCommand } from './rebuild.js';
-import { redactCommand } from './redact.js';
-import { resumeCommand } from './resume.js';
-import { startCommand } from './start.js';
-import { stateCommand } from './state.js';
-import { statsCommand } from './stats.js';
-import { subsessionCommand } from './subsession.js';
-import { syncCommand } from './sync.js';
-import { tailCommand } from './tail.js';
-import { viewCommand } from './view.js';
 
-export const commands: Array<(io: Io) => Command> = [
-  initCommand,
-  startCommand,
-  logCommand,
-  checkpointCommand,
-  pauseCommand,
-  resumeCommand,
-  closeCommand,
-  viewCommand,
-  listCommand,
-  contextCommand,
-  subsessionCommand,
-  linkCommand,
-  migrateCommand,
-  agendaCommand,
-  itemCommand,
-  itemsCommand,
-  stateCommand,
-  messageCommand,
-  statsCommand,
-  tailCommand,
-  rebuildCommand,
-  syncCommand,
-  redactCommand,
-  doctorCommand,
-  importSessionsCommand,
-  hooksCommand,
-  hookCommand,
-  mcpCommand,
+export type CommandLoader = () => Promise<(io: Io) => Command>;
+
+/** Names a command answers to (first: its name), and how to load it. */
+export const commands: Array<[names: string[], load: CommandLoader]> = [
+  [['init'], async () => (await import('./init.js')).initCommand],
+  [['start'], async () => (await import('./start.js')).startCommand],
+  [['log'], async () => (await import('./log.js')).logCommand],
+  [['checkpoint'], async () => (await import('./checkpoint.js')).checkpointCommand],
+  [['pause'], async () => (await import('./pause.js')).pauseCommand],
+  [['resume'], async () => (await import('./resume.js')).resumeCommand],
+  [['close'], async () => (await import('./close.js')).closeCommand],
+  [['view'], async () => (await import('./view.js')).viewCommand],
+  [['list'], async () => (await import('./list.js')).listCommand],
+  [['context'], async () => (await import('./context.js')).contextCommand],
+  [['subsession'], async () => (await import('./subsession.js')).subsessionCommand],
+  [['link'], async () => (await import('./link.js')).linkCommand],
+  [['migrate'], async () => (await import('./migrate.js')).migrateCommand],
+  [['agenda'], async () => (await import('./agenda.js')).agendaCommand],
+  [['item'], async () => (await import('./item.js')).itemCommand],
+  [['items'], async () => (await import('./items.js')).itemsCommand],
+  [['state'], async () => (await import('./state.js')).stateCommand],
+  [['message'], async () => (await import('./message.js')).messageCommand],
+  [['stats'], async () => (await import('./stats.js')).statsCommand],
+  [['tail', 'log-tail'], async () => (await import('./tail.js')).tailCommand],
+  [['rebuild'], async () => (await import('./rebuild.js')).rebuildCommand],
+  [['sync'], async () => (await import('./sync.js')).syncCommand],
+  [['redact'], async () => (await import('./redact.js')).redactCommand],
+  [['doctor'], async () => (await import('./doctor.js')).doctorCommand],
+  [['import-sessions'], async () => (await import('./importSessions.js')).importSessionsCommand],
+  [['hooks'], async () => (await import('./hooks.js')).hooksCommand],
+  [['hook'], async () => (await import('./hook.js')).hookCommand],
+  [['mcp'], async () => (await import('./mcp.js')).mcpCommand],
 ];

@@ -13,6 +13,7 @@ function count(value: string): number {
 
 export function tailCommand(io: Io): Command {
   return new Command('tail')
+    .alias('log-tail')
     .description('the latest events, one line each; --follow prints new ones as they arrive (also by sync or git fetch) until Ctrl-C')
     .option('-n, --lines <N>', 'how many of the latest events to print first', count, 20)
     .option('-f, --follow', 'keep printing new events')

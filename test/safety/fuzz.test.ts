@@ -34,8 +34,8 @@ function memoryIo(cwd: string, home: string, stdin: string): Io & { out: string;
 }
 
 /** Every command path (`log`, `subsession start`, …) with the flags it accepts, and whether each takes a value. */
-function grammar(): Array<{ path: string[]; flags: Array<{ flag: string; value: boolean }> }> {
-  const program = buildProgram(memoryIo('/', '/', ''));
+async function grammar(): Promise<Array<{ path: string[]; flags: Array<{ flag: string; value: boolean }> }>> {
+  const program = await buildProgram(memoryIo('/', '/', ''));
   const out: Array<{ path: string[]; flags: Array<{ flag: string; value: boolean }> }> = [];
   const visit = (cmd: Command, path: string[]) => {
     const flags = cmd.options.flatMap((o) => [o.long, o.short].filter((f): f is string => Boolean(f)).map((flag) => ({ flag, value: o.required || o.optional })));
@@ -71,7 +71,7 @@ describe('fuzz: CLI argv, in process', () => {
   });
 
   it(`never ends in an internal error (${RUNS} random command lines)`, async () => {
-    const commands = grammar();
+    const commands = await grammar();
     const argvFor = fc.constantFrom(...commands).chain(({ path, flags }) => {
       // Mostly well-formed (a flag with its value, a positional), sometimes not (a flag without value, junk flags, --help).
       const option = fc.constantFrom(...flags).chain(({ flag, value }) => (value ? hostileValue.map((v) => [flag, v]) : fc.constant([flag])));
