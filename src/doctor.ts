@@ -580,10 +580,12 @@ class Doctor {
         continue;
       }
       pass.staleFiles.push({ file, lock });
+      // In the disposable cache a leftover costs nothing (readers skip or steal it); under refs/ or objects/ it blocks writers or upsets git.
+      const inCache = !path.relative(this.cacheDir, file).startsWith('..');
       add({
         check: 'locks',
         code: lock ? 'stale-lock' : 'leftover-file',
-        severity: 'warning',
+        severity: inCache ? 'info' : 'warning',
         path: rel,
         fixable: true,
         message: lock ? `${rel} was left by a process that died ${Math.round(age / 1000)} s ago` : `${rel} is a temp file left by a process that died`,

@@ -16,7 +16,7 @@ import { git, makeRepo } from '../helpers/repo.js';
 
 const KILLS = Number(process.env.LOGBOOK_KILLS ?? 210);
 const WORKERS = 4;
-const BUDGET_MS = 45_000;
+const BUDGET_MS = 55_000;
 
 interface Outcome {
   code: number | null;
@@ -136,7 +136,8 @@ describe('SIGKILL at random points', () => {
     const started = Date.now();
     ok(dir, ['log', '--progress', 'after the storm']);
     expect(Date.now() - started).toBeLessThan(6000);
-    expect(ok(dir, ['doctor'])).toContain('Healthy');
+    const final = run(dir, ['doctor']);
+    expect(final.code, final.stdout).toBe(0);
 
     // A rebuild after the storm leaves exactly what a rebuild into an empty folder writes.
     ok(dir, ['rebuild']);
