@@ -8,7 +8,7 @@
  * last read are parsed.
  */
 import * as fs from 'node:fs';
-import { promises as fsp, readFileSync, statSync } from 'node:fs';
+import { existsSync, promises as fsp, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import stringify from 'fast-json-stable-stringify';
 import { LogbookError } from '../errors.js';
@@ -274,8 +274,12 @@ export class GitStore implements CachingStore {
   private async walk(replica: string, tip: string, stop: string | null): Promise<{ lines: CacheLine[]; reachedStop: boolean }> {
     const lines: CacheLine[] = [];
     let oid: string | undefined = tip;
+    let bulkTried = false;
     while (oid && oid !== stop) {
-      if (lines.length === BULK_AFTER && this.gitBinary) {
+      // Our own recent appends are loose objects, cheap to read one by one; anything
+      // else (packed by gc, or fetched) goes to one `git log` where git exists.
+      if (this.gitBinary && !bulkTried && (lines.length >= BULK_AFTER || !looseObjectExists(this.gitdir, oid))) {
+        bulkTried = true;
         const bulk = await this.walkWithGit(replica, oid, stop);
         if (bulk) {
           lines.push(...bulk.lines);
@@ -385,6 +389,10 @@ function lineOf(oid: string, message: string): CacheLine {
   const parsed = parseStoredEvent(raw);
   if (parsed.ok) return { c: oid, e: parsed.event };
   return { c: oid, u: { reason: parsed.reason, ...(parsed.type !== undefined ? { type: parsed.type } : {}), ...(parsed.v !== undefined ? { v: parsed.v } : {}) } };
+}
+
+function looseObjectExists(gitdir: string, oid: string): boolean {
+  return existsSync(path.join(gitdir, 'objects', oid.slice(0, 2), oid.slice(2)));
 }
 
 /** Walks longer than this many commits switch to one `git log` where git is installed. */
