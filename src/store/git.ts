@@ -182,7 +182,11 @@ export class GitStore implements CachingStore {
     const unreadable: UnreadableRecord[] = [];
     for (const u of updates) {
       const kept = u.keptBytes ? this.readCachedLines(u.replica, u.keptBytes) : [];
-      if (!kept) throw new LogbookError('CORRUPT_OBJECT', `the Logbook cache of replica ${u.replica} changed while it was read`, { hint: 'run the command again' });
+      if (!kept) {
+        // Damaged behind meta.json's back (or rewritten meanwhile): drop it, so the next command rebuilds it from git.
+        fs.rmSync(path.join(this.cacheDir, 'meta.json'), { force: true });
+        throw new LogbookError('CORRUPT_OBJECT', `the Logbook cache of replica ${u.replica} was damaged or changed while it was read; it has been dropped`, { hint: 'run the command again' });
+      }
       for (const line of [...kept, ...u.fresh]) {
         if ('e' in line) events.push(line.e);
         else unreadable.push({ commit: line.c, replica: u.replica, ...line.u });
@@ -228,7 +232,7 @@ export class GitStore implements CachingStore {
       const cached = meta?.replicas[replica];
       if (cached) before[replica] = cached.tip;
       let update: ReplicaUpdate | undefined;
-      if (cached && this.cacheFileHolds(replica, cached.bytes)) {
+      if (cached && this.cacheFileHolds(replica, cached.bytes, cached.tip)) {
         if (cached.tip === tip) update = { replica, tip, keptBytes: cached.bytes, fresh: [], reset: false };
         else {
           const walked = await this.walk(replica, tip, cached.tip);
@@ -319,9 +323,29 @@ export class GitStore implements CachingStore {
     }
   }
 
-  private cacheFileHolds(replica: string, bytes: number): boolean {
+  /**
+   * The cache file still holds what meta.json vouches for: at least `bytes`
+   * bytes, the last vouched line being the commit `tip`. Cheap (reads the tail
+   * only), and catches a file rewritten or damaged behind meta.json's back.
+   */
+  private cacheFileHolds(replica: string, bytes: number, tip: string): boolean {
+    const file = path.join(this.cacheDir, `${replica}.ndjson`);
     try {
-      return statSync(path.join(this.cacheDir, `${replica}.ndjson`)).size >= bytes;
+      if (statSync(file).size < bytes) return false;
+      if (bytes === 0) return true;
+      const window = Math.min(bytes, 64 * 1024);
+      const buf = Buffer.alloc(window);
+      const fd = fs.openSync(file, 'r');
+      try {
+        fs.readSync(fd, buf, 0, window, bytes - window);
+      } finally {
+        fs.closeSync(fd);
+      }
+      if (buf[window - 1] !== 0x0a) return false;
+      const start = buf.lastIndexOf(0x0a, window - 2) + 1;
+      if (start === 0 && window < bytes) return true; // one line longer than the window: the size has to do
+      const head = `{"c":"${tip}"`;
+      return buf.subarray(start, start + head.length).toString('latin1') === head;
     } catch {
       return false;
     }
