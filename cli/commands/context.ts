@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { contextSection } from '../../projections/sessionFile.js';
 import type { Io } from '../io.js';
-import { collect, openLogbook, printJson, textValue } from '../io.js';
+import { ALLOW_SECRET_FLAG, collect, openLogbook, printJson, textValue } from '../io.js';
 
 export function contextCommand(io: Io): Command {
   return new Command('context')
@@ -10,9 +10,10 @@ export function contextCommand(io: Io): Command {
     .option('--file <path>', 'a key file, optionally "path - what it is" (repeatable)', collect, [])
     .option('--fact <text>', 'a key fact (repeatable)', collect, [])
     .option('--session <S>', 'session (default: current)')
+    .option(...ALLOW_SECRET_FLAG)
     .option('--json', 'the context as JSON')
-    .action(async (opts: { objective?: string; file: string[]; fact: string[]; session?: string; json?: boolean }) => {
-      const logbook = openLogbook(io, { session: opts.session });
+    .action(async (opts: { objective?: string; file: string[]; fact: string[]; session?: string; json?: boolean; allowSecret?: boolean }) => {
+      const logbook = openLogbook(io, { session: opts.session, allowSecret: opts.allowSecret });
       let session;
       if (opts.objective === undefined && !opts.file.length && !opts.fact.length) {
         session = logbook.session(await logbook.load(), opts.session);

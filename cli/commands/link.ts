@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { itemActions } from '../../src/events.js';
 import { eventLine } from '../format.js';
 import type { Io } from '../io.js';
-import { openLogbook, printJson, textValue } from '../io.js';
+import { ALLOW_SECRET_FLAG, openLogbook, printJson, textValue } from '../io.js';
 
 export function linkCommand(io: Io): Command {
   return new Command('link')
@@ -11,9 +11,10 @@ export function linkCommand(io: Io): Command {
     .addOption(new Option('--action <action>', 'what happened to the item').choices([...itemActions]).default('referenced'))
     .option('--note <text>', 'a note (- reads stdin)')
     .option('--session <S>', 'session (default: current)')
+    .option(...ALLOW_SECRET_FLAG)
     .option('--json', 'print the written event as JSON')
-    .action(async (key: string, opts: { action: (typeof itemActions)[number]; note?: string; session?: string; json?: boolean }) => {
-      const events = await openLogbook(io, { session: opts.session }).link(key, opts.action, await textValue(io, opts.note));
+    .action(async (key: string, opts: { action: (typeof itemActions)[number]; note?: string; session?: string; json?: boolean; allowSecret?: boolean }) => {
+      const events = await openLogbook(io, { session: opts.session, allowSecret: opts.allowSecret }).link(key, opts.action, await textValue(io, opts.note));
       if (opts.json) return printJson(io, events);
       for (const e of events) io.stdout(`${eventLine(e)}\n`);
     });

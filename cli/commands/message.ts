@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { unreadMessagesFor } from '../../projections/resume.js';
 import type { Io } from '../io.js';
-import { openLogbook, printJson, textValue } from '../io.js';
+import { ALLOW_SECRET_FLAG, openLogbook, printJson, textValue } from '../io.js';
 
 const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 
@@ -12,9 +12,10 @@ export function messageCommand(io: Io): Command {
     .description('send a message; the recipient sees it as unread when it next resumes')
     .requiredOption('--to <S|ACTOR>', 'a session (id, s_xxxx, suffix, shortname) or a person/agent name or email (actor:NAME, session:S to be explicit)')
     .argument('<TEXT>', 'the message (- reads stdin)')
+    .option(...ALLOW_SECRET_FLAG)
     .option('--json', 'print the written event as JSON')
-    .action(async (text: string, opts: { to: string; json?: boolean }) => {
-      const r = await openLogbook(io).sendMessage(opts.to, await textValue(io, text));
+    .action(async (text: string, opts: { to: string; json?: boolean; allowSecret?: boolean }) => {
+      const r = await openLogbook(io, { allowSecret: opts.allowSecret }).sendMessage(opts.to, await textValue(io, text));
       if (opts.json) return printJson(io, r.events);
       io.stdout(`Sent to ${r.to.session ? `session ${r.to.session}` : r.to.actor}.\n`);
     });

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { projectState, renderStateMarkdown } from '../../projections/state.js';
 import type { Io } from '../io.js';
-import { collect, openLogbook, printJson, textValue } from '../io.js';
+import { ALLOW_SECRET_FLAG, collect, openLogbook, printJson, textValue } from '../io.js';
 
 export function stateCommand(io: Io): Command {
   const cmd = new Command('state')
@@ -18,9 +18,10 @@ export function stateCommand(io: Io): Command {
     .option('--todo <text>', 'a todo item (repeatable; the list replaces the old one)', collect, [])
     .option('--focus <text>', 'the current focus ("" clears it)')
     .option('--next <text>', 'a next step (repeatable; the list replaces the old one)', collect, [])
+    .option(...ALLOW_SECRET_FLAG)
     .option('--json', 'print the new state as JSON')
-    .action(async (opts: { todo: string[]; focus?: string; next: string[]; json?: boolean }) => {
-      const { state } = await openLogbook(io).setState({
+    .action(async (opts: { todo: string[]; focus?: string; next: string[]; json?: boolean; allowSecret?: boolean }) => {
+      const { state } = await openLogbook(io, { allowSecret: opts.allowSecret }).setState({
         todo: opts.todo,
         next: opts.next,
         ...(opts.focus !== undefined ? { focus: await textValue(io, opts.focus) } : {}),
