@@ -21,10 +21,10 @@ import { readGitConfig, readReplicaId } from './repo.js';
 import { durableFs, payloadOf } from './store/git.js';
 import { EMPTY_TREE, writeCommitObject, writeLooseObject } from './store/objects.js';
 import { gitBinary } from './store/gitBinary.js';
-import { GitTransport, gitVersion } from './store/gitTransport.js';
+import { GitTransport, findExecutable } from './store/gitTransport.js';
 import { HttpTransport } from './store/httpTransport.js';
 import { REPLICA_PREFIX, compareAndSwapRef, listReplicaRefs, readRef } from './store/refs.js';
-import { maskUrl, syncFailure, type RefTips, type Transport } from './store/transport.js';
+import { maskUrl, syncFailure, type Fetched, type PushOutcome, type RefTips, type Transport } from './store/transport.js';
 
 export type SyncProgress =
   /** A step of the sync, for a status line. */
@@ -146,12 +146,9 @@ async function openTransport(remote: Remote, o: { gitdir: string; env: NodeJS.Pr
   const onTransfer = o.onProgress ? (text: string) => o.onProgress!({ kind: 'transfer', text }) : undefined;
   const binary = gitBinary(o.env);
   if (binary) {
-    const version = await gitVersion(binary, o.env, o.cwd);
-    if (version) {
-      return new GitTransport(
-        { binary, gitdir: o.gitdir, remote: remote.gitArg, display: remote.display, env: o.env, cwd: o.cwd, progress: o.progress, onTransfer, interactive: o.interactive },
-        version,
-      );
+    const found = findExecutable(binary, o.env);
+    if (found) {
+      return new GitTransport({ binary: found, gitdir: o.gitdir, remote: remote.gitArg, display: remote.display, env: o.env, cwd: o.cwd, progress: o.progress, onTransfer, interactive: o.interactive });
     }
     if (o.env.LOGBOOK_GIT_BINARY?.trim()) {
       throw syncFailure('list', 'no-transport', remote.display, `LOGBOOK_GIT_BINARY="${binary}" cannot be run`);
@@ -292,14 +289,28 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
     return result(await plan(t, own, local, remoteTips, known, remote.display, remote.given));
   }
 
+  // With git the push need not wait for the fetch: a push without force can only fast-forward the
+  // remote's copy of our ref, and is judged together with what the fetch found before any local ref moves.
+  const early = wantPush && t.kind === 'git' ? await readRef(gitdir, own) : null;
+  if (early) step(`pushing ${own} to ${remote.display}`);
+  const pushing = early ? t.push(own, early).then((o) => ({ o }), (e: unknown) => ({ e })) : undefined;
   step(`fetching journal refs from ${remote.display}`);
-  const fetched = await t.fetch(Object.values(await listReplicaRefs(gitdir)));
+  let fetched: Fetched;
   try {
+    fetched = await t.fetch(Object.values(await listReplicaRefs(gitdir)));
+  } catch (e) {
+    await pushing;
+    throw e;
+  }
+  try {
+    const pushed = pushing ? await pushing : undefined;
+    if (pushed && 'e' in pushed) throw pushed.e;
     const local = await localJournalTips(gitdir, [...new Set([own, ...Object.keys(fetched.tips)])]);
     const p = await plan(t, own, local, fetched.tips, new Set(Object.values(fetched.tips)), remote.display, remote.given);
-    if (wantPush && p.push) {
+    if (pushed && early) p.push = await afterPush(t, gitdir, own, early, pushed.o, p.push, remote.display, remote.given);
+    else if (wantPush && p.push) {
       step(`pushing ${p.push.events} event(s) of ${own}`);
-      p.push = await pushOwn(t, own, p.push, remote.display, remote.given);
+      p.push = await afterPush(t, gitdir, own, p.push.to, await t.push(own, p.push.to), p.push, remote.display, remote.given);
     }
     for (const change of p.fetch) await fastForward(t, gitdir, change, p);
     return result(p);
@@ -308,26 +319,30 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
   }
 }
 
-/** Push our ref; a non-fast-forward answer is a concurrent sync of this clone (fine) or a collision. */
-async function pushOwn(t: Transport, own: string, change: RefChange, display: string, given: string): Promise<RefChange | undefined> {
-  const outcome = await t.push(own, change.to);
-  if (outcome.ok) return change;
+/**
+ * What a push of `oid` did: the change to report, or an error. A non-fast-forward answer is
+ * either a concurrent sync of this clone that pushed newer events first (fine) or a collision.
+ */
+async function afterPush(t: Transport, gitdir: string, own: string, oid: string, outcome: PushOutcome, planned: RefChange | undefined, display: string, given: string): Promise<RefChange | undefined> {
+  if (outcome.ok) {
+    if (outcome.upToDate) return undefined;
+    if (planned && planned.to === oid && (outcome.from === undefined || outcome.from === planned.from)) return planned;
+    const from = outcome.from === undefined ? (planned?.from ?? null) : outcome.from;
+    return { ...withReplica(own), from, to: oid, events: (await t.compare(oid, from)).aOnly };
+  }
   if (outcome.reason === 'rejected') {
     throw new LogbookError('SYNC_FAILED', `${display} refused ${own}: ${outcome.message}`, {
       hint: 'the remote must accept pushes to refs/logbook/* (check server hooks and permissions), or run `logbook sync --no-push` to only fetch; nothing was changed locally',
       data: { stage: 'push', reason: 'rejected' },
     });
   }
-  // The remote moved between our fetch and our push. Fine if it now holds a tip this clone wrote.
   const now = (await t.list())[own];
-  if (now && (await t.has([now])).has(now)) {
-    const c = await t.compare(change.to, now);
-    if (c.bOnly === 0) return undefined; // the remote already has all of it (another sync of this clone pushed)
-  }
+  const current = await readRef(gitdir, own);
+  if (now && current && (await t.has([now])).has(now) && (await t.compare(current, now)).bOnly === 0) return undefined;
   const replica = replicaOf(own)!;
   throw new LogbookError('REPLICA_COLLISION', `${display} rejected ${own} as not a fast-forward (${outcome.message}): another clone pushed to this clone's own ref, so it uses the same replica id ${replica}`, {
     hint: collisionHint(replica, 'diverged', given),
-    data: { replica, ref: own, local: change.to, remote: now ?? null, kind: 'diverged' },
+    data: { replica, ref: own, local: oid, remote: now ?? null, kind: 'diverged' },
   });
 }
 

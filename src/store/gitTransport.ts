@@ -11,7 +11,7 @@
  * and the staging refs are deleted afterwards.
  */
 import { spawn } from 'node:child_process';
-import { promises as fsp } from 'node:fs';
+import { accessSync, constants as fsc, promises as fsp, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { JOURNAL_PREFIX, isJournalRef, syncFailure, type FailureReason, type Fetched, type PushOutcome, type RefTips, type Transport } from './transport.js';
 
@@ -78,12 +78,23 @@ export function spawnGit(
   });
 }
 
-/** `git version 2.39.5` -> [2, 39]; null when the binary cannot run. */
-export async function gitVersion(binary: string, env: NodeJS.ProcessEnv, cwd: string): Promise<[number, number] | null> {
-  const r = await spawnGit(binary, ['--version'], { cwd, env });
-  if (!r || r.code !== 0) return null;
-  const m = /(\d+)\.(\d+)/.exec(r.stdout);
-  return m ? [Number(m[1]), Number(m[2])] : [0, 0];
+/**
+ * Where `binary` would be run from, found without running it (a spawn costs
+ * milliseconds on every sync): a path, or a name looked up on PATH.
+ */
+export function findExecutable(binary: string, env: NodeJS.ProcessEnv): string | null {
+  const candidates = binary.includes('/') || binary.includes('\\')
+    ? [binary]
+    : (env.PATH ?? env.Path ?? '').split(path.delimiter).filter(Boolean).flatMap((dir) => (process.platform === 'win32' ? ['.exe', '.cmd', ''] : ['']).map((ext) => path.join(dir, binary + ext)));
+  for (const file of candidates) {
+    try {
+      accessSync(file, fsc.X_OK);
+      if (statSync(file).isFile()) return file;
+    } catch {
+      /* not here */
+    }
+  }
+  return null;
 }
 
 const PROGRESS_LINE = /^(remote: )?(Enumerating|Counting|Compressing|Writing|Receiving|Resolving|Unpacking|Total|Delta compression|POST git-|To |From )/;
@@ -109,11 +120,9 @@ export function classifyGitFailure(stderr: string): FailureReason {
 export class GitTransport implements Transport {
   readonly kind = 'git' as const;
   private readonly o: GitTransportOptions;
-  private readonly version: [number, number];
 
-  constructor(options: GitTransportOptions, version: [number, number]) {
+  constructor(options: GitTransportOptions) {
     this.o = options;
-    this.version = version;
   }
 
   private env(): NodeJS.ProcessEnv {
@@ -133,10 +142,6 @@ export class GitTransport implements Transport {
     return r;
   }
 
-  private atLeast(major: number, minor: number): boolean {
-    return this.version[0] > major || (this.version[0] === major && this.version[1] >= minor);
-  }
-
   async list(): Promise<RefTips> {
     const r = await this.git(['ls-remote', '--refs', this.o.remote, `${JOURNAL_PREFIX}*`]);
     if (r.code !== 0) throw syncFailure('list', classifyGitFailure(r.stderr), this.o.display, gitErrorDetail(r.stderr));
@@ -148,28 +153,28 @@ export class GitTransport implements Transport {
     const run = `${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     const staging = `${STAGING_PREFIX}${run}/`;
     const cleanup = () => this.deleteRefs(staging);
-    const args = [
+    const args = (noFetchHead: boolean) => [
       // No opportunistic remote-tracking updates: a user's `remote.<name>.fetch = +refs/logbook/*:refs/logbook/*`
       // would otherwise force-move the journal refs behind our back.
       'fetch',
       '--refmap=',
       '--no-tags',
       '--no-recurse-submodules',
-      ...(this.atLeast(2, 29) ? ['--no-write-fetch-head'] : []),
+      ...(noFetchHead ? ['--no-write-fetch-head'] : []),
       this.o.progress ? '--progress' : '--quiet',
       this.o.remote,
       `+${JOURNAL_PREFIX}*:${staging}*`,
     ];
-    const r = await this.git(args, { transfer: true });
+    let r = await this.git(args(true), { transfer: true });
+    // git before 2.29 has no --no-write-fetch-head; it then writes FETCH_HEAD as any fetch does.
+    if (r.code !== 0 && /no-write-fetch-head/.test(r.stderr)) r = await this.git(args(false), { transfer: true });
     if (r.code !== 0) {
       await cleanup();
       throw syncFailure('fetch', classifyGitFailure(r.stderr), this.o.display, gitErrorDetail(r.stderr));
     }
     try {
-      const staged = await this.git(['for-each-ref', '--format=%(objectname) %(refname)', staging]);
-      if (staged.code !== 0) throw syncFailure('fetch', 'protocol', this.o.display, gitErrorDetail(staged.stderr));
       const tips: RefTips = {};
-      for (const [ref, oid] of Object.entries(parseRefLines(staged.stdout, staging))) {
+      for (const [ref, oid] of Object.entries(await this.readRefs(staging))) {
         const name = JOURNAL_PREFIX + ref.slice(staging.length);
         if (isJournalRef(name)) tips[name] = oid;
       }
@@ -180,16 +185,54 @@ export class GitTransport implements Transport {
     }
   }
 
-  /** Delete every ref under `prefix` in one `git update-ref --stdin`. Best effort. */
+  /** Refs under `prefix`, read from the files (cheaper than a `git for-each-ref`); falls back to git for packed ones. */
+  private async readRefs(prefix: string): Promise<RefTips> {
+    const tips: RefTips = {};
+    const walk = (dir: string, ref: string) => {
+      let entries;
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        if (e.isDirectory()) walk(path.join(dir, e.name), `${ref}${e.name}/`);
+        else if (!e.name.endsWith('.lock')) {
+          const oid = readFileSync(path.join(dir, e.name), 'utf8').trim();
+          if (/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(oid)) tips[`${ref}${e.name}`] = oid;
+        }
+      }
+    };
+    walk(path.join(this.o.gitdir, prefix), prefix);
+    if (this.packedMention(prefix)) {
+      const r = await this.git(['for-each-ref', '--format=%(objectname) %(refname)', prefix]);
+      if (r.code !== 0) throw syncFailure('fetch', 'protocol', this.o.display, gitErrorDetail(r.stderr));
+      Object.assign(tips, parseRefLines(r.stdout, prefix));
+    }
+    return tips;
+  }
+
+  private packedMention(prefix: string): boolean {
+    try {
+      return readFileSync(path.join(this.o.gitdir, 'packed-refs'), 'utf8').includes(` ${prefix}`);
+    } catch {
+      return false;
+    }
+  }
+
+  /** Delete every ref under `prefix`. Best effort: a leftover staging ref is harmless and removed by a later sync. */
   private async deleteRefs(prefix: string): Promise<void> {
     try {
-      const r = await this.git(['for-each-ref', '--format=%(refname)', prefix]);
-      const refs = r.stdout.split('\n').filter(Boolean);
-      if (refs.length) await this.git(['update-ref', '--stdin'], { input: refs.map((ref) => `delete ${ref}\n`).join('') });
-      // Empty directories left behind would make a later ref named like them impossible.
-      await fsp.rm(path.join(this.o.gitdir, prefix), { recursive: true, force: true }).catch(() => undefined);
+      // Loose refs that only this run wrote: removing the files is what `git update-ref -d` would do.
+      await fsp.rm(path.join(this.o.gitdir, prefix), { recursive: true, force: true });
+      await fsp.rmdir(path.join(this.o.gitdir, STAGING_PREFIX)).catch(() => undefined);
+      if (this.packedMention(prefix)) {
+        const r = await this.git(['for-each-ref', '--format=%(refname)', prefix]);
+        const refs = r.stdout.split('\n').filter(Boolean);
+        if (refs.length) await this.git(['update-ref', '--stdin'], { input: refs.map((ref) => `delete ${ref}\n`).join('') });
+      }
     } catch {
-      /* a leftover staging ref is harmless and removed by a later sync */
+      /* see above */
     }
   }
 
@@ -210,6 +253,9 @@ export class GitTransport implements Transport {
 
   async push(ref: string, oid: string): Promise<PushOutcome> {
     const args = [
+      // Full ids in the porcelain report: `<old>..<new>` says exactly what the remote had.
+      '-c',
+      'core.abbrev=40',
       'push',
       '--porcelain',
       // Pre-push hooks guard code pushes (and often run test suites); this pushes only journal refs.
@@ -223,8 +269,13 @@ export class GitTransport implements Transport {
       `${oid}:${ref}`,
     ];
     const r = await this.git(args, { transfer: true });
-    const line = r.stdout.split('\n').find((l) => l.includes(`\t${oid}:${ref}\t`) || l.includes(`:${ref}\t`));
-    if (r.code === 0 && line && !line.startsWith('!')) return { ok: true };
+    const line = r.stdout.split('\n').find((l) => l.includes(`:${ref}\t`));
+    if (r.code === 0 && line && !line.startsWith('!')) {
+      const [flag, , summary = ''] = line.split('\t');
+      if (flag === '=') return { ok: true, upToDate: true };
+      const from = /^([0-9a-f]{40,64})\.\./.exec(summary)?.[1];
+      return { ok: true, upToDate: false, from: flag === '*' ? null : (from ?? undefined) };
+    }
     if (line?.startsWith('!')) {
       const summary = line.split('\t')[2] ?? 'rejected';
       const detail = `${summary}${gitErrorDetail(r.stderr) !== 'git failed without a message' ? ` (${gitErrorDetail(r.stderr)})` : ''}`;

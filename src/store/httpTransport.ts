@@ -243,7 +243,7 @@ export class HttpTransport implements Transport {
   async push(ref: string, oid: string): Promise<PushOutcome> {
     const { refs, caps, base, headers } = await this.discover('push', 'git-receive-pack', this.o.pushUrl);
     const old = refs.get(ref) ?? null;
-    if (old === oid) return { ok: true };
+    if (old === oid) return { ok: true, upToDate: true };
     const objects = await this.newObjects(oid, old);
     if (!objects) return { ok: false, reason: 'non-fast-forward', message: `the remote's ${ref} (${old}) is not an ancestor of ${oid}` };
     const { packObjects } = await loadGit();
@@ -269,7 +269,7 @@ export class HttpTransport implements Transport {
     const unpack = lines.find((l) => l.startsWith('unpack '));
     if (unpack !== 'unpack ok') return { ok: false, reason: 'rejected', message: `${unpack ?? 'no status from the remote'}${remoteSaid}` };
     const status = lines.find((l) => l === `ok ${ref}` || l.startsWith(`ng ${ref} `));
-    if (status === `ok ${ref}`) return { ok: true };
+    if (status === `ok ${ref}`) return { ok: true, upToDate: false, from: old };
     const why = status?.slice(`ng ${ref} `.length) ?? 'no status for the ref';
     if (/non-fast-forward|fetch first|stale/.test(why)) return { ok: false, reason: 'non-fast-forward', message: why };
     return { ok: false, reason: 'rejected', message: `${why}${remoteSaid}` };

@@ -29,7 +29,8 @@ export interface Fetched {
 }
 
 export type PushOutcome =
-  | { ok: true }
+  /** Pushed (`from`: the remote's tip before, null when the ref is new there, undefined when not known), or already there. */
+  | { ok: true; upToDate: boolean; from?: string | null | undefined }
   /** The remote's copy is not an ancestor of what we pushed (it moved, or holds other commits). */
   | { ok: false; reason: 'non-fast-forward'; message: string }
   /** The remote refused for its own reasons (hook, permissions, policy). */
