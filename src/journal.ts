@@ -27,6 +27,8 @@ export interface Snapshot {
 }
 
 const SESSIONS_CACHE = 'sessions';
+/** New events folded into a cached session model before it is saved again. */
+const SAVE_AFTER = 64;
 
 interface SessionsCache {
   sessions: SerializedSessions;
@@ -152,7 +154,8 @@ export class Journal {
         const sessions = deserializeSessions(cached.data.sessions);
         for (const e of fresh) evolveSessions(sessions, e);
         const unreadable = [...cached.data.unreadable, ...delta.unreadable];
-        if (fresh.length || delta.unreadable.length) {
+        // Folding a few new events is cheaper than rewriting the cache each time: save once enough have gathered.
+        if (fresh.length >= SAVE_AFTER || delta.unreadable.length) {
           await store.saveState(SESSIONS_CACHE, delta.tips, cacheData(sessions, unreadable, fresh.at(-1) ?? last));
         }
         return lazySnapshot(sessions, unreadable, delta.tips, store.eventsReader());

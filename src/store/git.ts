@@ -111,10 +111,10 @@ export class GitStore implements CachingStore {
 
   private readonly gitBinary: string | null;
 
-  constructor(gitdir: string, options: { gitBinary?: string | null } = {}) {
+  constructor(gitdir: string, options: { gitBinary?: string | null; cacheDir?: string } = {}) {
     this.gitdir = gitdir;
     this.gitBinary = options.gitBinary === undefined ? 'git' : options.gitBinary;
-    this.cacheDir = path.join(gitdir, 'logbook', 'cache');
+    this.cacheDir = options.cacheDir ?? path.join(gitdir, 'logbook', 'cache');
   }
 
   async head(): Promise<StoreHead> {
@@ -157,8 +157,21 @@ export class GitStore implements CachingStore {
     const unreadable: UnreadableRecord[] = [];
     let complete = Object.keys(since).every((r) => r in tips);
     for (const u of this.last!) {
-      if ((u.reset && u.replica in since) || before[u.replica] !== since[u.replica]) complete = false;
-      for (const line of u.fresh) {
+      const from = since[u.replica];
+      let lines = u.fresh;
+      if (from === undefined && !u.reset) {
+        // A replica `since` did not know, which the event cache already holds: all of it is new.
+        const kept = u.keptBytes ? this.readCachedLines(u.replica, u.keptBytes) : [];
+        if (!kept) complete = false;
+        lines = [...(kept ?? []), ...u.fresh];
+      } else if (from !== undefined && (u.reset || before[u.replica] !== from)) {
+        // The event cache moved on past `since` (another command read in between):
+        // walk from the tip back to `since` directly; these are usually a few loose commits.
+        const walked = from === u.tip ? { lines: [], reachedStop: true } : await this.walk(u.replica, u.tip, from);
+        if (!walked.reachedStop) complete = false;
+        lines = walked.lines;
+      }
+      for (const line of lines) {
         if ('e' in line) events.push(line.e);
         else unreadable.push({ commit: line.c, replica: u.replica, ...line.u });
       }

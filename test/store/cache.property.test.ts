@@ -1,0 +1,79 @@
+/**
+ * The cache is disposable: whatever happens to it (appends, fetches of older
+ * or newer events, truncation, garbage, deletion), the cached path yields
+ * exactly what a read from git with no cache at all yields.
+ */
+import { existsSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import stringify from 'fast-json-stable-stringify';
+import { describe, expect, it } from 'vitest';
+import type { Draft } from '../../src/events.js';
+import { Journal, type Snapshot } from '../../src/journal.js';
+import { GitStore } from '../../src/store/git.js';
+import { prepare } from '../../projections/order.js';
+import { projectSessions, serializeSessions } from '../../projections/sessions.js';
+import { renderSessionFile } from '../../projections/sessionFile.js';
+import { git, makeRepo, tempDir } from '../helpers/repo.js';
+
+const S = '20260102_1000_abcd';
+
+function view(events: Snapshot['events'], sessions: Snapshot['sessions']): string {
+  return stringify({ ids: events.map((e) => e.id), sessions: serializeSessions(sessions), files: [...sessions.sessions.values()].map(renderSessionFile) });
+}
+
+async function truth(gitdir: string): Promise<string> {
+  const { events } = await new GitStore(gitdir, { cacheDir: tempDir('logbook-nocache-') }).read();
+  const ordered = prepare(events);
+  return view(ordered, projectSessions(ordered));
+}
+
+type Op =
+  | { op: 'append'; who: 0 | 1; n: number; text: string }
+  | { op: 'fetch'; into: 0 | 1 }
+  | { op: 'damage'; how: 'delete' | 'truncate' | 'garbage'; file: number };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('append' as const), who: fc.constantFrom(0 as const, 1 as const), n: fc.integer({ min: 1, max: 20 }), text: fc.constantFrom('a', 'b', 'c') }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('fetch' as const), into: fc.constantFrom(0 as const, 1 as const) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('damage' as const), how: fc.constantFrom('delete' as const, 'truncate' as const, 'garbage' as const), file: fc.nat(5) }) },
+);
+
+function drafts(n: number, text: string, k: number): Draft[] {
+  return Array.from({ length: n }, (_, i): Draft => (i % 3 === 0 ? { type: 'progress', session: S, data: { text: `${text}${k + i}`, status: i % 2 ? 'done' : 'current' } } : { type: 'next', session: S, data: { text: `${text}${(k + i) % 7}` } }));
+}
+
+describe('the cache never changes what is read', () => {
+  it('cached and uncached reads agree after appends, fetches and damage', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 10 }), async (ops) => {
+        const dirs = [makeRepo({ commit: false }), makeRepo({ commit: false })];
+        const journals = dirs.map((dir, i) => new Journal({ store: new GitStore(path.join(dir, '.git')), replica: `replica${i}aaaaa`, actor: { name: `r${i}`, email: '' } }));
+        await journals[0]!.append([{ type: 'session.started', session: S, data: { title: 'S', shortname: 's', taskIds: [], meta: {} } }]);
+        git(dirs[1]!, 'fetch', '-q', dirs[0]!, 'refs/logbook/*:refs/logbook/*');
+        let k = 0;
+        for (const op of ops) {
+          if (op.op === 'append') {
+            await journals[op.who]!.load();
+            await journals[op.who]!.append(drafts(op.n, op.text, (k += op.n)));
+          } else if (op.op === 'fetch') {
+            const other = `refs/logbook/replicas/replica${1 - op.into}aaaaa`;
+            if (git(dirs[1 - op.into]!, 'for-each-ref', other)) git(dirs[op.into]!, 'fetch', '-q', dirs[1 - op.into]!, `${other}:${other}`);
+          } else {
+            const cache = path.join(dirs[0]!, '.git', 'logbook', 'cache');
+            const files = existsSync(cache) ? readdirSync(cache).sort() : [];
+            const file = files.length ? path.join(cache, files[op.file % files.length]!) : undefined;
+            if (file && op.how === 'delete') rmSync(file);
+            if (file && op.how === 'truncate') truncateSync(file, 7);
+            if (file && op.how === 'garbage') writeFileSync(file, '{"version":1,"tips":{"x":"y"},"data":{}}\n}{garbage');
+          }
+          for (const [i, journal] of journals.entries()) {
+            const snap = await journal.load();
+            expect(JSON.parse(view(snap.events, snap.sessions)), `replica ${i} after ${JSON.stringify(op)}`).toEqual(JSON.parse(await truth(path.join(dirs[i]!, '.git'))));
+          }
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
