@@ -19,7 +19,7 @@ import { git, makeRepo, tempDir } from '../helpers/repo.js';
 const S = '20260102_1000_abcd';
 
 function view(events: Snapshot['events'], sessions: Snapshot['sessions']): string {
-  return stringify({ ids: events.map((e) => e.id), sessions: serializeSessions(sessions), files: [...sessions.sessions.values()].map(renderSessionFile) });
+  return stringify({ ids: events.map((e) => e.id), sessions: serializeSessions(sessions), files: [...sessions.sessions.values()].map((s) => renderSessionFile(s)) });
 }
 
 async function truth(gitdir: string): Promise<string> {
