@@ -17,7 +17,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import stringify from 'fast-json-stable-stringify';
@@ -116,6 +116,8 @@ interface Pass {
   /** Broken journal objects: oid -> replica. */
   broken: Map<string, string>;
   corruptLoose: string[];
+  /** Loose objects already read and hash-checked by the walk. */
+  verified: Set<string>;
   staleFiles: Array<{ file: string; lock: boolean }>;
   /** Old tips of rewritten refs: replica -> old tip. */
   rewritten: Array<{ replica: string; from: string }>;
@@ -157,29 +159,51 @@ async function readPacked(gitdir: string): Promise<Map<string, string>> {
   return refs;
 }
 
-/** A loose object's bytes as git hashes them, or why it cannot be read. */
-async function checkLooseObject(file: string, oid: string): Promise<string | undefined> {
+type LooseRead = { type: string; content: Buffer } | { problem: string };
+
+/** A loose object, verified (inflates, header matches, hashes to its name); undefined when there is no such file. */
+async function readLooseObject(file: string, oid: string): Promise<LooseRead | undefined> {
   let raw: Buffer;
   try {
-    raw = await fsp.readFile(file);
+    // Synchronous: thousands of tiny files, where thread-pool round trips would cost more than the reads.
+    raw = readFileSync(file);
   } catch (e) {
-    return `cannot be read (${errnoCode(e) ?? String(e)})`;
+    if (errnoCode(e) === 'ENOENT') return undefined;
+    return { problem: `cannot be read (${errnoCode(e) ?? String(e)})` };
   }
-  if (raw.length === 0) return 'is empty (truncated by a crash?)';
+  if (raw.length === 0) return { problem: 'is empty (truncated by a crash?)' };
   let body: Buffer;
   try {
     body = inflateSync(raw);
   } catch {
-    return `does not inflate (${raw.length} bytes, truncated or overwritten)`;
+    return { problem: `does not inflate (${raw.length} bytes, truncated or overwritten)` };
   }
   const nul = body.indexOf(0);
   const header = nul > 0 ? body.subarray(0, nul).toString('latin1') : '';
   const m = /^(commit|tree|blob|tag) (\d+)$/.exec(header);
-  if (!m) return 'has no valid object header';
-  if (Number(m[2]) !== body.length - nul - 1) return `is ${body.length - nul - 1} bytes long but its header says ${m[2]}`;
+  if (!m) return { problem: 'has no valid object header' };
+  if (Number(m[2]) !== body.length - nul - 1) return { problem: `is ${body.length - nul - 1} bytes long but its header says ${m[2]}` };
   const sha = createHash('sha1').update(body).digest('hex');
-  if (sha !== oid) return `hashes to ${sha}, not to its name`;
-  return undefined;
+  if (sha !== oid) return { problem: `hashes to ${sha}, not to its name` };
+  return { type: m[1]!, content: body.subarray(nul + 1) };
+}
+
+async function checkLooseObject(file: string, oid: string): Promise<string | undefined> {
+  const r = await readLooseObject(file, oid);
+  return r === undefined ? 'is missing' : 'problem' in r ? r.problem : undefined;
+}
+
+/** The parts of a commit object the doctor needs. */
+function parseCommit(content: Buffer): { tree: string; parent: string[]; message: string } {
+  const text = content.toString('utf8');
+  const end = text.indexOf('\n\n');
+  const header = end < 0 ? text : text.slice(0, end);
+  const lines = header.split('\n');
+  return {
+    tree: lines.find((l) => l.startsWith('tree '))?.slice(5) ?? '',
+    parent: lines.filter((l) => l.startsWith('parent ')).map((l) => l.slice(7)),
+    message: end < 0 ? '' : text.slice(end + 2),
+  };
 }
 
 /** Does any pack index list `oid`? (Then a broken loose copy can simply go.) */
@@ -295,6 +319,7 @@ class Doctor {
       looseObjects: 0,
       broken: new Map(),
       corruptLoose: [],
+      verified: new Set(),
       staleFiles: [],
       rewritten: [],
       cacheBad: false,
@@ -369,9 +394,14 @@ class Doctor {
     let oid: string | undefined = tip;
     while (oid) {
       pass.journalObjects.add(oid);
-      let commit;
+      let commit: { tree: string; parent: string[]; message: string };
       try {
-        ({ commit } = await readCommit({ fs: durableFs, gitdir: this.gitdir, oid, cache: this.objectCache }));
+        // Loose objects (every recent append) are read and verified here directly; packed ones through isomorphic-git.
+        const loose = await readLooseObject(path.join(this.gitdir, 'objects', oid.slice(0, 2), oid.slice(2)), oid);
+        if (loose && 'problem' in loose) throw new Error(`its loose object ${loose.problem}`);
+        if (loose && loose.type !== 'commit') throw new Error(`it is a ${loose.type}, not a commit`);
+        if (loose) pass.verified.add(oid);
+        commit = loose ? parseCommit(loose.content) : (await readCommit({ fs: durableFs, gitdir: this.gitdir, oid, cache: this.objectCache })).commit;
       } catch (e) {
         const missing = (e as { code?: string }).code === 'NotFoundError';
         pass.broken.set(oid, replica);
@@ -646,6 +676,7 @@ class Doctor {
         if (!/^[0-9a-f]{38}$/.test(name)) continue;
         pass.looseObjects++;
         const oid = dir + name;
+        if (pass.verified.has(oid)) continue;
         const problem = await checkLooseObject(path.join(objects, dir, name), oid);
         if (!problem) continue;
         const journal = pass.journalObjects.has(oid);
@@ -717,7 +748,8 @@ class Doctor {
         restored = true;
         break;
       }
-      if (!restored && (await checkLooseObject(loose, oid)) && (await inPack(this.gitdir, oid))) {
+      const copy = restored ? undefined : await readLooseObject(loose, oid);
+      if (copy && 'problem' in copy && (await inPack(this.gitdir, oid))) {
         await this.quarantine(oid);
         done.push(`moved the damaged loose copy of ${oid} aside (a pack holds a good copy)`);
       }
