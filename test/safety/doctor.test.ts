@@ -92,6 +92,15 @@ describe('logbook doctor', () => {
     expect(report.stats.looseObjects).toBeGreaterThanOrEqual(5);
   });
 
+  it('reads a packed journal (after git gc) just as well', async () => {
+    const j = journal(3);
+    git(j.dir, 'gc', '--quiet');
+    const report = await runDoctor({ gitdir: j.gitdir });
+    expect(report.healthy).toBe(true);
+    expect(report.stats).toMatchObject({ commits: 4, events: 4 });
+    expect(report.stats.looseObjects).toBeLessThan(5);
+  });
+
   it('reports a foreign commit on a journal ref by its commit id, keeps it, and the journal still works', async () => {
     const j = journal(1);
     const foreign = commitTree(j, 'random message, not an event');
