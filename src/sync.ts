@@ -148,7 +148,8 @@ async function openTransport(remote: Remote, o: { gitdir: string; env: NodeJS.Pr
   if (binary) {
     const found = findExecutable(binary, o.env);
     if (found) {
-      return new GitTransport({ binary: found, gitdir: o.gitdir, remote: remote.gitArg, display: remote.display, env: o.env, cwd: o.cwd, progress: o.progress, onTransfer, interactive: o.interactive });
+      const sshCommandConfigured = readGitConfig(o.gitdir, o.env)['core.sshcommand'] !== undefined;
+      return new GitTransport({ binary: found, gitdir: o.gitdir, remote: remote.gitArg, display: remote.display, env: o.env, cwd: o.cwd, progress: o.progress, onTransfer, interactive: o.interactive, sshCommandConfigured });
     }
     if (o.env.LOGBOOK_GIT_BINARY?.trim()) {
       throw syncFailure('list', 'no-transport', remote.display, `LOGBOOK_GIT_BINARY="${binary}" cannot be run`);

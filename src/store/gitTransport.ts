@@ -39,6 +39,8 @@ export interface GitTransportOptions {
   onTransfer?: ((text: string) => void) | undefined;
   /** May git prompt on the terminal for credentials? */
   interactive: boolean;
+  /** `core.sshCommand` is set: leave ssh to it. */
+  sshCommandConfigured?: boolean;
 }
 
 /** Variables that point git at another repository: a sync run from inside a git hook must not inherit them. */
@@ -126,8 +128,12 @@ export class GitTransport implements Transport {
   }
 
   private env(): NodeJS.ProcessEnv {
-    // Never hang on a credential prompt nobody can see.
-    return this.o.interactive ? this.o.env : { ...this.o.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' };
+    if (this.o.interactive) return this.o.env;
+    // Never hang on a credential prompt nobody can see (a sync run from a hook or a pipe).
+    const env: NodeJS.ProcessEnv = { ...this.o.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' };
+    // ssh asks for passphrases and host keys on /dev/tty itself; unless the user chose their own ssh command, make it fail instead.
+    if (!env.GIT_SSH_COMMAND && !env.GIT_SSH && !this.o.sshCommandConfigured) env.GIT_SSH_COMMAND = 'ssh -o BatchMode=yes';
+    return env;
   }
 
   async git(args: string[], options: { input?: string; transfer?: boolean } = {}): Promise<GitRunResult> {

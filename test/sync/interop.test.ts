@@ -6,8 +6,10 @@
  * `logbook sync` mixes with it, and never lets a user's own fetch refspec
  * move a journal ref behind its back.
  */
+import { chmodSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { git, makeBareRepo } from '../helpers/repo.js';
+import { git, makeBareRepo, tempDir } from '../helpers/repo.js';
 import { appendMany, eventIds, expectFsckClean, journalIds, lb, lbRun, makeClone, refs, replicaOf } from '../helpers/sync.js';
 
 const PUSH = ['push', 'origin', 'refs/logbook/*:refs/logbook/*'];
@@ -89,6 +91,23 @@ describe('stock git interop', () => {
     await lb(a, ['sync', remote]);
     expect(await lb(b, ['sync', 'shared'])).toMatch(/Fetched 2 new events of 1 replica[\s\S]*Synced with shared \(/);
     expect(await refs(b)).not.toContain('refs/remotes/');
+  });
+});
+
+describe('ssh remotes', () => {
+  it('ssh:// and scp-style addresses go through git (here with a stand-in ssh that runs the command locally)', async () => {
+    const remote = makeBareRepo();
+    const fakeSsh = path.join(tempDir(), 'ssh');
+    // git runs `ssh [options] host command`: run the command, ignore the rest.
+    writeFileSync(fakeSsh, '#!/bin/sh\nwhile [ $# -gt 1 ]; do shift; done\nexec sh -c "$1"\n');
+    chmodSync(fakeSsh, 0o755);
+    const env = { GIT_SSH_COMMAND: fakeSsh };
+    const a = await makeClone(undefined);
+    const b = await makeClone(undefined);
+    await appendMany(a, 2);
+    expect(await lb(a, ['sync', `ssh://git@example.invalid${remote}`], { env })).toMatch(/Pushed 3 events/);
+    expect(await lb(b, ['sync', `git@example.invalid:${remote}`], { env })).toMatch(/Fetched 3 new events of 1 replica/);
+    expect(await journalIds(b)).toEqual(await journalIds(a));
   });
 });
 
