@@ -240,15 +240,7 @@ async function localJournalTips(gitdir: string, refs: string[]): Promise<RefTips
   return tips;
 }
 
-/**
- * Fetch every `refs/logbook/*` of a remote and push this replica's ref,
- * fast-forward only. Throws `SYNC_FAILED` (transport), `REPLICA_COLLISION`
- * (this replica's ref was written elsewhere) with nothing changed locally.
- *
- * @example
- * const r = await sync({ journal, remote: 'origin' });
- * console.log(r.fetched.length, r.pushed.length);
- */
+/** What every sync needs: the repository, this replica, the remote and a transport to it. */
 async function setUp(options: SyncOptions) {
   const gitdir = options.gitdir ?? options.journal?.repo?.gitdir;
   if (!gitdir) throw new LogbookError('INVALID_INPUT', 'sync needs a journal stored in a git repository', { hint: 'pass { journal } opened with Journal.open, or { gitdir }' });
@@ -266,6 +258,15 @@ async function setUp(options: SyncOptions) {
   return { gitdir, replica, remote, own, t, step };
 }
 
+/**
+ * Fetch every `refs/logbook/*` of a remote and push this replica's ref,
+ * fast-forward only. Throws `SYNC_FAILED` (transport), `REPLICA_COLLISION`
+ * (this replica's ref was written elsewhere) with nothing changed locally.
+ *
+ * @example
+ * const r = await sync({ journal, remote: 'origin' });
+ * console.log(r.fetched.length, r.pushed.length);
+ */
 export async function sync(options: SyncOptions): Promise<SyncResult> {
   const { gitdir, replica, remote, own, t, step } = await setUp(options);
   const wantPush = options.push !== false;
