@@ -33,6 +33,12 @@ export async function buildProgram(io: Io, argv: string[] = []): Promise<Command
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
+  // A process's argv can never hold NUL; a caller that passes one (in-process, MCP) gets a parse error, not a crash deep in fs.
+  const nul = argv.findIndex((a) => a.includes('\0'));
+  if (nul >= 0) {
+    io.stderr(`logbook: argument ${nul + 1} contains a NUL character\nhint: remove it; text with unusual characters can be passed on stdin with a value of -\n`);
+    return 2;
+  }
   let program: Command;
   try {
     program = await buildProgram(io, argv);

@@ -59,7 +59,8 @@ const rules: Rule[] = [
   { kind: 'digitalocean-token', pattern: /\bdo[pro]_v1_[a-f0-9]{64}\b/dg },
   { kind: 'shopify-token', pattern: /\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b/dg },
   { kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/dg },
-  { kind: 'url-password', pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:([^\s@/]+)@/dgi },
+  // Scheme and user are bounded: unbounded runs backtrack quadratically on long words joined by dashes.
+  { kind: 'url-password', pattern: /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@]{1,256}:([^\s@/]{1,256})@/dgi },
   {
     kind: 'bearer-token',
     pattern: /(?:\b[Bb]earer\s+|\bAuthorization\b["']?\s*[:=]\s*["']?[Tt]oken\s+)([A-Za-z0-9._~+/-]{20,}=*)/dg,

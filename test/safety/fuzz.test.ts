@@ -74,15 +74,15 @@ describe('fuzz: CLI argv, in process', () => {
     const commands = await grammar();
     const argvFor = fc.constantFrom(...commands).chain(({ path, flags }) => {
       // Mostly well-formed (a flag with its value, a positional), sometimes not (a flag without value, junk flags, --help).
-      const option = fc.constantFrom(...flags).chain(({ flag, value }) => (value ? hostileValue.map((v) => [flag, v]) : fc.constant([flag])));
-      const part = fc.oneof(
+      const option: fc.Arbitrary<string[]> = fc.constantFrom(...flags).chain(({ flag, value }) => (value ? hostileValue.map((v) => [flag, v]) : fc.constant([flag])));
+      const part: fc.Arbitrary<string[]> = fc.oneof(
         { weight: 8, arbitrary: option },
         { weight: 3, arbitrary: hostileValue.map((v) => [v]) },
-        { weight: 1, arbitrary: fc.constantFrom(['--help'], ['--no-such-flag'], ['-x'], ['--session'], ...flags.map((f) => [f.flag])) },
+        { weight: 1, arbitrary: fc.constantFrom<string[]>(['--help'], ['--no-such-flag'], ['-x'], ['--session'], ...flags.map((f) => [f.flag])) },
       );
       return fc.array(part, { maxLength: 5 }).map((parts) => [...path, ...parts.flat()]);
     });
-    const argv = fc.oneof({ weight: 9, arbitrary: argvFor }, { weight: 1, arbitrary: fc.array(hostileValue, { maxLength: 5 }) });
+    const argv: fc.Arbitrary<string[]> = fc.oneof({ weight: 9, arbitrary: argvFor }, { weight: 1, arbitrary: fc.array(hostileValue, { maxLength: 5 }) });
     const codes = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(argv, hostileValue, async (args, stdin) => {

@@ -144,10 +144,13 @@ describe('redactText', () => {
       `password=${'a'.repeat(60000)}`,
       `${'eyJaaaaaaaaaa.'.repeat(4000)}`,
       `${'sk-'.repeat(20000)}`,
+      `${'a-'.repeat(30000)}`,
+      `x://${'a'.repeat(60000)}`,
+      `x://u:${'a'.repeat(60000)}`,
     ];
     const t0 = performance.now();
     for (const text of nasty) redactText(text);
-    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(performance.now() - t0).toBeLessThan(500);
   });
 });
 
