@@ -12,10 +12,11 @@ export function messageCommand(io: Io): Command {
     .description('send a message; the recipient sees it as unread when it next resumes')
     .requiredOption('--to <S|ACTOR>', 'a session (id, s_xxxx, suffix, shortname) or a person/agent name or email (actor:NAME, session:S to be explicit)')
     .argument('<TEXT>', 'the message (- reads stdin)')
+    .option('--session <S>', 'the session sending it (default: current, if any)')
     .option(...ALLOW_SECRET_FLAG)
     .option('--json', 'print the written event as JSON')
-    .action(async (text: string, opts: { to: string; json?: boolean; allowSecret?: boolean }) => {
-      const r = await openLogbook(io, { allowSecret: opts.allowSecret }).sendMessage(opts.to, await textValue(io, text));
+    .action(async (text: string, opts: { to: string; session?: string; json?: boolean; allowSecret?: boolean }) => {
+      const r = await openLogbook(io, { session: opts.session, allowSecret: opts.allowSecret }).sendMessage(opts.to, await textValue(io, text));
       if (opts.json) return printJson(io, r.events);
       io.stdout(`Sent to ${r.to.session ? `session ${r.to.session}` : r.to.actor}.\n`);
     });
@@ -24,9 +25,10 @@ export function messageCommand(io: Io): Command {
     .description('messages for a session and for you (unread first)')
     .argument('[S]', 'session (default: current)')
     .option('--all', 'every message in the journal')
+    .option('--session <S>', 'session (same as the argument)')
     .option('--json', 'the messages as JSON')
-    .action(async (ref: string | undefined, opts: { all?: boolean; json?: boolean }) => {
-      const logbook = openLogbook(io);
+    .action(async (ref: string | undefined, opts: { all?: boolean; session?: string; json?: boolean }) => {
+      const logbook = openLogbook(io, { session: opts.session });
       const snap = await logbook.load();
       let messages = snap.sessions.messages;
       if (!opts.all) {
