@@ -213,3 +213,14 @@ export function sessionItems(state: ItemsState, sessionId: string): Array<{ key:
       return { key: i.key, status: i.status, ...(note ? { note } : {}) };
     });
 }
+
+/** Item chains as plain JSON, for the projection cache. */
+export type SerializedItems = ItemChain[];
+
+export function serializeItems(state: ItemsState): SerializedItems {
+  return [...state.items.values()];
+}
+
+export function deserializeItems(data: SerializedItems): ItemsState {
+  return { items: new Map(data.map((i) => [i.key, i])) };
+}

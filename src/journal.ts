@@ -16,6 +16,7 @@ import { GitStore } from './store/git.js';
 import { gitBinary } from './store/gitBinary.js';
 import { isCachingStore, type EventStore } from './store/types.js';
 import { orderEvents, prepare } from '../projections/order.js';
+import { deserializeItems, itemsProjection, projectItems, serializeItems, type ItemsState, type SerializedItems } from '../projections/items.js';
 import { deserializeSessions, evolveSessions, projectSessions, serializeSessions, type SerializedSessions, type SessionsState } from '../projections/sessions.js';
 
 export interface Snapshot {
@@ -23,33 +24,45 @@ export interface Snapshot {
   events: JournalEvent[];
   unreadable: UnreadableRecord[];
   sessions: SessionsState;
+  items: ItemsState;
   tips: Record<string, string>;
 }
 
-const SESSIONS_CACHE = 'sessions';
-/** New events folded into a cached session model before it is saved again. */
+/** The views every command may need, kept up to date incrementally and cached by ref tips. */
+interface Views {
+  sessions: SessionsState;
+  items: ItemsState;
+}
+
+function projectViews(events: readonly JournalEvent[]): Views {
+  return { sessions: projectSessions(events), items: projectItems(events) };
+}
+
+function evolveViews(views: Views, e: JournalEvent): void {
+  evolveSessions(views.sessions, e);
+  itemsProjection.evolve(views.items, e);
+}
+
+const VIEWS_CACHE = 'views';
+/** New events folded into the cached views before they are saved again. */
 const SAVE_AFTER = 64;
 
-interface SessionsCache {
+interface ViewsCache {
   sessions: SerializedSessions;
+  items: SerializedItems;
   unreadable: UnreadableRecord[];
   /** Order key of the last event folded in. */
   last: { clock: number; id: string } | undefined;
 }
 
-function cacheData(sessions: SessionsState, unreadable: UnreadableRecord[], last: JournalEvent | { clock: number; id: string } | undefined): SessionsCache {
-  return { sessions: serializeSessions(sessions), unreadable, last: last ? { clock: last.clock, id: last.id } : undefined };
+function cacheData(views: Views, unreadable: UnreadableRecord[], last: JournalEvent | { clock: number; id: string } | undefined): ViewsCache {
+  return { sessions: serializeSessions(views.sessions), items: serializeItems(views.items), unreadable, last: last ? { clock: last.clock, id: last.id } : undefined };
 }
 
-function lazySnapshot(
-  sessions: SessionsState,
-  unreadable: UnreadableRecord[],
-  tips: Record<string, string>,
-  readAll: () => { events: JournalEvent[] },
-): Snapshot {
+function lazySnapshot(views: Views, unreadable: UnreadableRecord[], tips: Record<string, string>, readAll: () => { events: JournalEvent[] }): Snapshot {
   let events: JournalEvent[] | undefined;
   return {
-    sessions,
+    ...views,
     unreadable,
     tips,
     get events() {
@@ -143,29 +156,29 @@ export class Journal {
     if (!isCachingStore(store)) {
       const { events, unreadable, tips } = await store.read();
       const ordered = prepare(events);
-      return { events: ordered, unreadable, sessions: projectSessions(ordered), tips };
+      return { events: ordered, unreadable, ...projectViews(ordered), tips };
     }
-    const cached = store.loadState<SessionsCache>(SESSIONS_CACHE);
+    const cached = store.loadState<ViewsCache>(VIEWS_CACHE);
     if (cached) {
       const delta = await store.readNew(cached.tips);
       const fresh = orderEvents(delta.events);
       const last = cached.data.last;
       if (delta.complete && (!last || fresh.every((e) => compareEvents(e, last) > 0)) && !fresh.some((e) => e.type === 'redaction')) {
-        const sessions = deserializeSessions(cached.data.sessions);
-        for (const e of fresh) evolveSessions(sessions, e);
+        const views = { sessions: deserializeSessions(cached.data.sessions), items: deserializeItems(cached.data.items) };
+        for (const e of fresh) evolveViews(views, e);
         const unreadable = [...cached.data.unreadable, ...delta.unreadable];
         // Folding a few new events is cheaper than rewriting the cache each time: save once enough have gathered.
         if (fresh.length >= SAVE_AFTER || delta.unreadable.length) {
-          await store.saveState(SESSIONS_CACHE, delta.tips, cacheData(sessions, unreadable, fresh.at(-1) ?? last));
+          await store.saveState(VIEWS_CACHE, delta.tips, cacheData(views, unreadable, fresh.at(-1) ?? last));
         }
-        return lazySnapshot(sessions, unreadable, delta.tips, store.eventsReader());
+        return lazySnapshot(views, unreadable, delta.tips, store.eventsReader());
       }
     }
     const { events, unreadable, tips } = await store.read();
     const ordered = prepare(events);
-    const sessions = projectSessions(ordered);
-    await store.saveState(SESSIONS_CACHE, tips, cacheData(sessions, unreadable, ordered.at(-1)));
-    return { events: ordered, unreadable, sessions, tips };
+    const views = projectViews(ordered);
+    await store.saveState(VIEWS_CACHE, tips, cacheData(views, unreadable, ordered.at(-1)));
+    return { events: ordered, unreadable, ...views, tips };
   }
 
   /**

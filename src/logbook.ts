@@ -12,7 +12,7 @@ import { gitPosition } from './repo.js';
 import { currentSession, findCurrentSession, resolveSession } from './sessions.js';
 import { rebuild, type WriteResult } from './rebuild.js';
 import { isOpen, openBlockers, type Message, type Session } from '../projections/sessions.js';
-import { isOpenItem, projectItems } from '../projections/items.js';
+import { isOpenItem } from '../projections/items.js';
 import { fitResume, unreadMessagesFor, type ResumeInput } from '../projections/resume.js';
 import { projectState, type ProjectState } from '../projections/state.js';
 
@@ -317,7 +317,7 @@ export class Logbook {
     if (source.id === target.id) {
       throw new LogbookError('INVALID_INPUT', `cannot migrate ${source.stable} to itself`, { hint: 'pass two different sessions: logbook migrate FROM TO' });
     }
-    const keys = [...projectItems(snap.events).items.values()].filter((i) => i.current_session === source.id && isOpenItem(i)).map((i) => i.key).sort();
+    const keys = [...snap.items.items.values()].filter((i) => i.current_session === source.id && isOpenItem(i)).map((i) => i.key).sort();
     if (!keys.length) return { from: source, to: target, keys, events: [] };
     const events = await this.write([{ type: 'items.migrated', session: target.id, data: { from: source.id, to: target.id, keys } }]);
     return { from: source, to: target, keys, events };
@@ -414,7 +414,7 @@ export class Logbook {
     const session = await this.resume(ref);
     const snap = await this.load();
     const messages = unreadMessagesFor(snap.sessions.messages, session, this.journal.actor);
-    const items = [...projectItems(snap.events).items.values()]
+    const items = [...snap.items.items.values()]
       .filter((i) => i.current_session === session.id && isOpenItem(i))
       .sort((a, b) => (a.key < b.key ? -1 : 1))
       .map((i) => {

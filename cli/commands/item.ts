@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { LogbookError } from '../../src/errors.js';
-import { itemView, projectItems, renderItemSection } from '../../projections/items.js';
+import { itemView, renderItemSection } from '../../projections/items.js';
 import type { Io } from '../io.js';
 import { openLogbook, printJson } from '../io.js';
 
@@ -11,7 +11,7 @@ export function itemCommand(io: Io): Command {
     .option('--json', 'the chain as JSON')
     .action(async (key: string, opts: { json?: boolean }) => {
       const snap = await openLogbook(io).load();
-      const items = projectItems(snap.events).items;
+      const items = snap.items.items;
       const item = items.get(key);
       if (!item) {
         const near = [...items.keys()].filter((k) => k.includes(key) || key.includes(k)).slice(0, 5);

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { isOpenItem, itemView, projectItems, sortedItems } from '../../projections/items.js';
+import { isOpenItem, itemView, sortedItems } from '../../projections/items.js';
 import type { Io } from '../io.js';
 import { openLogbook, printJson } from '../io.js';
 
@@ -14,7 +14,7 @@ export function itemsCommand(io: Io): Command {
       const logbook = openLogbook(io);
       const snap = await logbook.load();
       const session = opts.session ? logbook.session(snap, opts.session) : undefined;
-      const items = sortedItems(projectItems(snap.events)).filter(
+      const items = sortedItems(snap.items).filter(
         (i) => (!opts.open || isOpenItem(i)) && (!opts.type || i.type === opts.type) && (!session || i.current_session === session.id),
       );
       if (opts.json) return printJson(io, { items: items.map(itemView) });

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { projectItems, sessionItems } from '../../projections/items.js';
+import { sessionItems } from '../../projections/items.js';
 import { decisionsSection, progressSection, renderSessionFile } from '../../projections/sessionFile.js';
 import type { Io } from '../io.js';
 import { openLogbook, printJson } from '../io.js';
@@ -20,6 +20,6 @@ export function viewCommand(io: Io): Command {
       const parts: string[] = [];
       if (opts.progress) parts.push(`## Progress\n${progressSection(s).join('\n')}\n`);
       if (opts.decisions) parts.push(`## Decisions\n${decisionsSection(s).join('\n')}\n`);
-      io.stdout(parts.length ? parts.join('\n') : renderSessionFile(s, { items: sessionItems(projectItems(snap.events), s.id) }));
+      io.stdout(parts.length ? parts.join('\n') : renderSessionFile(s, { items: sessionItems(snap.items, s.id) }));
     });
 }

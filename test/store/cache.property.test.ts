@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { Draft } from '../../src/events.js';
 import { Journal, type Snapshot } from '../../src/journal.js';
 import { GitStore } from '../../src/store/git.js';
+import { projectItems, serializeItems } from '../../projections/items.js';
 import { prepare } from '../../projections/order.js';
 import { projectSessions, serializeSessions } from '../../projections/sessions.js';
 import { renderSessionFile } from '../../projections/sessionFile.js';
@@ -18,14 +19,14 @@ import { git, makeRepo, tempDir } from '../helpers/repo.js';
 
 const S = '20260102_1000_abcd';
 
-function view(events: Snapshot['events'], sessions: Snapshot['sessions']): string {
-  return stringify({ ids: events.map((e) => e.id), sessions: serializeSessions(sessions), files: [...sessions.sessions.values()].map((s) => renderSessionFile(s)) });
+function view(events: Snapshot['events'], sessions: Snapshot['sessions'], items: Snapshot['items']): string {
+  return stringify({ ids: events.map((e) => e.id), sessions: serializeSessions(sessions), items: serializeItems(items), files: [...sessions.sessions.values()].map((s) => renderSessionFile(s)) });
 }
 
 async function truth(gitdir: string): Promise<string> {
   const { events } = await new GitStore(gitdir, { cacheDir: tempDir('logbook-nocache-') }).read();
   const ordered = prepare(events);
-  return view(ordered, projectSessions(ordered));
+  return view(ordered, projectSessions(ordered), projectItems(ordered));
 }
 
 type Op =
@@ -40,7 +41,13 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 function drafts(n: number, text: string, k: number): Draft[] {
-  return Array.from({ length: n }, (_, i): Draft => (i % 3 === 0 ? { type: 'progress', session: S, data: { text: `${text}${k + i}`, status: i % 2 ? 'done' : 'current' } } : { type: 'next', session: S, data: { text: `${text}${(k + i) % 7}` } }));
+  return Array.from({ length: n }, (_, i): Draft =>
+    i % 3 === 0
+      ? { type: 'progress', session: S, data: { text: `${text}${k + i}`, status: i % 2 ? 'done' : 'current' } }
+      : i % 3 === 1
+        ? { type: 'item.linked', session: S, data: { key: `task:${(k + i) % 5}`, action: i % 2 ? 'created' : 'completed' } }
+        : { type: 'next', session: S, data: { text: `${text}${(k + i) % 7}` } },
+  );
 }
 
 describe('the cache never changes what is read', () => {
@@ -69,7 +76,7 @@ describe('the cache never changes what is read', () => {
           }
           for (const [i, journal] of journals.entries()) {
             const snap = await journal.load();
-            expect(JSON.parse(view(snap.events, snap.sessions)), `replica ${i} after ${JSON.stringify(op)}`).toEqual(JSON.parse(await truth(path.join(dirs[i]!, '.git'))));
+            expect(JSON.parse(view(snap.events, snap.sessions, snap.items)), `replica ${i} after ${JSON.stringify(op)}`).toEqual(JSON.parse(await truth(path.join(dirs[i]!, '.git'))));
           }
         }
       }),
