@@ -307,3 +307,46 @@ describe('logbook doctor', () => {
     expect(events(j)).toHaveLength(countBefore);
   });
 });
+
+describe('formatDoctorReport', () => {
+  it('renders checks, repairs, problems with hints, and notes', async () => {
+    const { formatDoctorReport } = await import('../../cli/commands/doctor.js');
+    const report: DoctorReport = {
+      gitdir: '/repo/.git',
+      replica: 'aaaaaaaaaaaa',
+      healthy: false,
+      replicas: [
+        { replica: 'aaaaaaaaaaaa', tip: '1'.repeat(40), commits: 3, events: 3, unreadable: 0, local: true },
+        { replica: 'zzzzzzzzzzzz', tip: '2'.repeat(40), commits: 1, events: 0, unreadable: 1, local: false },
+      ],
+      checks: [
+        { id: 'events', title: 'every commit is a valid Logbook event', ok: false },
+        { id: 'locks', title: 'no lock or temp file left by a killed process', ok: true },
+      ],
+      findings: [
+        { check: 'events', code: 'foreign-commit', severity: 'error', commit: '2'.repeat(40), message: 'commit 222… is not a Logbook event', hint: 'Logbook skips it and keeps it' },
+        { check: 'locks', code: 'stale-lock', severity: 'warning', fixable: true, message: 'refs/logbook/replicas/x.lock was left by a process that died 9 s ago' },
+        { check: 'history', code: 'rescued-history', severity: 'info', message: 'an old history is kept at refs/logbook-rescued/x/1' },
+      ],
+      repairs: [],
+      stats: { commits: 4, events: 3, looseObjects: 9 },
+    };
+    expect(formatDoctorReport(report)).toMatchInlineSnapshot(`
+      "Logbook doctor: /repo/.git (this clone is replica aaaaaaaaaaaa)
+      Replicas:
+        aaaaaaaaaaaa (this clone): 3 event(s), tip 111111111111
+        zzzzzzzzzzzz: 0 event(s), 1 unreadable commit(s), tip 222222222222
+      Checks:
+        FAIL  events    every commit is a valid Logbook event
+        ok    locks     no lock or temp file left by a killed process
+      Problems:
+        error    events    commit 222… is not a Logbook event
+                           hint: Logbook skips it and keeps it
+        warning  locks     refs/logbook/replicas/x.lock was left by a process that died 9 s ago
+      Notes:
+        info     history   an old history is kept at refs/logbook-rescued/x/1
+      2 problem(s): 1 error(s), 1 warning(s). \`logbook doctor --repair\` can fix 1 of them safely.
+      "
+    `);
+  });
+});
