@@ -641,6 +641,16 @@ class Doctor {
       return;
     }
     if (!meta!.replicas || typeof meta!.replicas !== 'object') return bad('the cache is corrupt: meta.json has no replicas');
+    // Saved views beside the event cache (sessions, items): they must at least parse.
+    for (const file of await listFiles(this.cacheDir)) {
+      const name = path.basename(file);
+      if (!name.endsWith('.json') || name === 'meta.json') continue;
+      try {
+        JSON.parse(await fsp.readFile(file, 'utf8'));
+      } catch {
+        bad(`the cache file ${name} is corrupt`);
+      }
+    }
     if (Array.isArray(meta!.rewrites) && meta!.rewrites.length) pass.cacheBad = true; // dropped once the rewrites are dealt with
     for (const [replica, entry] of Object.entries(meta!.replicas)) {
       if (!entry || typeof entry.tip !== 'string' || typeof entry.bytes !== 'number') {
@@ -769,10 +779,8 @@ class Doctor {
     }
     // 5. The cache last: dropped and rebuilt from the (repaired) refs.
     if (pass.cacheBad || pass.rewritten.length || done.some((d) => d.startsWith('restored'))) {
-      for (const file of await listFiles(this.cacheDir)) {
-        const name = path.basename(file);
-        if (name === 'meta.json' || name.endsWith('.ndjson')) await fsp.unlink(file).catch(() => undefined);
-      }
+      // Everything in it: event lines, meta.json and the saved views (a lock was dealt with above).
+      for (const file of await listFiles(this.cacheDir)) if (!file.endsWith('.lock')) await fsp.unlink(file).catch(() => undefined);
       try {
         await new GitStore(this.gitdir).read();
         done.push('rebuilt the cache from the refs');

@@ -247,6 +247,14 @@ describe('logbook doctor', () => {
     expect(codes(old)).toContain('cache-version');
 
     ok(j.dir, ['view']);
+    const views = readdirSync(path.join(j.gitdir, 'logbook', 'cache')).filter((f) => f.endsWith('.json') && f !== 'meta.json');
+    expect(views.length).toBeGreaterThan(0);
+    writeFileSync(path.join(j.gitdir, 'logbook', 'cache', views[0]!), '{"version": 1, "tips": {');
+    expect(codes(await runDoctor({ gitdir: j.gitdir }))).toContain('cache-corrupt');
+    expect((await runDoctor({ gitdir: j.gitdir, repair: true })).healthy).toBe(true);
+    expect(ok(j.dir, ['view'])).toContain('step 2');
+
+    ok(j.dir, ['view']);
     const ndjson = path.join(j.gitdir, 'logbook', 'cache', `${j.replica}.ndjson`);
     writeFileSync(ndjson, readFileSync(ndjson, 'utf8').replace('step 2', 'step X'));
     const tampered = await runDoctor({ gitdir: j.gitdir });
