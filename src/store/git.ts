@@ -14,7 +14,8 @@ import stringify from 'fast-json-stable-stringify';
 import { LogbookError } from '../errors.js';
 import { eventSubject, parseStoredEvent, type JournalEvent, type UnreadableRecord } from '../events.js';
 import { runGit } from './gitBinary.js';
-import { EMPTY_TREE, readLooseCommit, writeCommitObject, writeLooseObject } from './objects.js';
+import { EMPTY_TREE, commitBody, objectId, readLooseCommit, writeLooseObject } from './objects.js';
+import { writePack } from './pack.js';
 export { EMPTY_TREE };
 import { REPLICA_PREFIX, compareAndSwapRef, listReplicaRefs, stealIfStale } from './refs.js';
 import type { CachingStore, NewEvents, ReadResult, StoreHead } from './types.js';
@@ -135,10 +136,10 @@ export class GitStore implements CachingStore {
 
   async append({ replica, events, expectedTip }: { replica: string; events: JournalEvent[]; expectedTip: string | null }) {
     if (events.length === 0) return { tip: expectedTip ?? '' };
-    writeLooseObject(this.gitdir, 'tree', Buffer.alloc(0));
+    const bodies: Buffer[] = [];
     let parent = expectedTip;
     for (const event of events) {
-      parent = writeCommitObject(this.gitdir, {
+      const body = commitBody({
         tree: EMPTY_TREE,
         parent,
         name: event.actor.name,
@@ -146,6 +147,15 @@ export class GitStore implements CachingStore {
         seconds: Math.floor(Date.parse(event.at) / 1000),
         message: commitMessage(event),
       });
+      bodies.push(body);
+      parent = objectId('commit', body);
+    }
+    if (bodies.length >= PACK_FROM) {
+      // A batch (a hook spool flush, an import) as one pack: one file and one fsync, not one per event.
+      writePack(this.gitdir, [{ type: 'tree', body: Buffer.alloc(0) }, ...bodies.map((body) => ({ type: 'commit' as const, body }))]);
+    } else {
+      writeLooseObject(this.gitdir, 'tree', Buffer.alloc(0));
+      for (const body of bodies) writeLooseObject(this.gitdir, 'commit', body);
     }
     await compareAndSwapRef(this.gitdir, REPLICA_PREFIX + replica, expectedTip, parent!);
     return { tip: parent! };
@@ -431,6 +441,9 @@ function lineOf(oid: string, message: string): CacheLine {
 function looseObjectExists(gitdir: string, oid: string): boolean {
   return existsSync(path.join(gitdir, 'objects', oid.slice(0, 2), oid.slice(2)));
 }
+
+/** Appends of at least this many events are written as one pack. */
+const PACK_FROM = 8;
 
 /** Walks longer than this many commits switch to one `git log` where git is installed. */
 const BULK_AFTER = 16;

@@ -15,7 +15,7 @@ export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 export function writeLooseObject(gitdir: string, type: 'commit' | 'tree' | 'blob', body: Buffer): string {
   const raw = Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body]);
-  const oid = createHash('sha1').update(raw).digest('hex');
+  const oid = objectId(type, body);
   const dir = path.join(gitdir, 'objects', oid.slice(0, 2));
   const file = path.join(dir, oid.slice(2));
   if (existsSync(file)) return oid;
@@ -48,10 +48,18 @@ export interface CommitSpec {
   message: string;
 }
 
-export function writeCommitObject(gitdir: string, c: CommitSpec): string {
+/** The raw body of a commit object (what git hashes after the `commit <size>\\0` header). */
+export function commitBody(c: CommitSpec): Buffer {
   const who = person(c.name, c.email, c.seconds);
-  const header = `tree ${c.tree}\n${c.parent ? `parent ${c.parent}\n` : ''}author ${who}\ncommitter ${who}\n\n`;
-  return writeLooseObject(gitdir, 'commit', Buffer.from(header + c.message, 'utf8'));
+  return Buffer.from(`tree ${c.tree}\n${c.parent ? `parent ${c.parent}\n` : ''}author ${who}\ncommitter ${who}\n\n${c.message}`, 'utf8');
+}
+
+export function objectId(type: 'commit' | 'tree' | 'blob', body: Buffer): string {
+  return createHash('sha1').update(`${type} ${body.length}\0`).update(body).digest('hex');
+}
+
+export function writeCommitObject(gitdir: string, c: CommitSpec): string {
+  return writeLooseObject(gitdir, 'commit', commitBody(c));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GitStore } from '../../src/store/git.js';
@@ -34,5 +34,27 @@ describe('git store bulk reads', () => {
     expect(await read('git')).toEqual(viaObjects);
     expect(await read(null)).toEqual(viaObjects);
     expect(await read('/nonexistent/git')).toEqual(viaObjects);
+  });
+});
+
+describe('git store batch appends', () => {
+  it('writes a batch as one pack that stock git verifies and both read paths read back', async () => {
+    const dir = makeRepo();
+    const gitdir = path.join(dir, '.git');
+    const S = '20260102_1000_abcd';
+    const batch = Array.from({ length: 300 }, (_, k) => ev({ type: 'tool.used', session: S, data: { tool: `T${k}`, success: k % 7 !== 0, durationMs: k } }, { clock: k + 1 }));
+    const { tip } = await new GitStore(gitdir).append({ replica: 'replicaaaaaa', events: batch, expectedTip: null });
+    const small = [ev({ type: 'next', session: S, data: { text: 'after the pack' } }, { clock: 301 })];
+    await new GitStore(gitdir).append({ replica: 'replicaaaaaa', events: small, expectedTip: tip });
+    const packs = readdirSync(path.join(gitdir, 'objects', 'pack')).filter((f) => f.endsWith('.pack'));
+    expect(packs).toHaveLength(1);
+    expect(readdirSync(path.join(gitdir, 'objects', 'pack')).filter((f) => f.startsWith('tmp_'))).toEqual([]);
+    git(dir, 'verify-pack', path.join(gitdir, 'objects', 'pack', packs[0]!));
+    git(dir, 'fsck', '--strict', '--no-dangling');
+    expect(git(dir, 'rev-list', '--count', 'refs/logbook/replicas/replicaaaaaa').trim()).toBe('301');
+    for (const gitBinary of ['git', null]) {
+      const events = (await new GitStore(gitdir, { gitBinary, cacheDir: path.join(dir, `cache-${gitBinary}`) }).read()).events;
+      expect(events.map((e) => e.id)).toEqual([...batch, ...small].map((e) => e.id));
+    }
   });
 });
