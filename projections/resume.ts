@@ -22,8 +22,8 @@ interface Section {
   /** Lower is more important; dropped last. */
   priority: number;
   lines: string[];
-  /** Lines may be dropped from the start (oldest first) to fit. */
-  trimmable?: boolean;
+  /** Which end loses lines first when the section must shrink (oldest entries, or the last of a list); whole-only when absent. */
+  trim?: 'start' | 'end';
 }
 
 const day = (iso: string) => iso.slice(0, 16).replace('T', ' ');
@@ -44,7 +44,7 @@ export function tldr(s: Session): string {
     '',
     `**Progress**: ${done}/${total} steps complete`,
     `**Current**: ${current ? current.text : 'none'}`,
-    `**Blocker**: ${blockers.length ? blockers.map((b) => b.text).join('; ') : 'None'}`,
+    `**Blocker**: ${blockers.length ? `${blockers.at(-1)!.text}${blockers.length > 1 ? ` (+${blockers.length - 1} more)` : ''}` : 'None'}`,
   ].join('\n');
 }
 
@@ -64,37 +64,37 @@ export function resumeSections(input: ResumeInput): Section[] {
   sections.push({ title: '', priority: 0, lines: header });
   sections.push({ title: 'TL;DR', priority: 0, lines: tldr(s).split('\n') });
   const blockers = openBlockers(s);
-  if (blockers.length) sections.push({ title: 'Open blockers', priority: 1, lines: blockers.map((b) => `- ${b.text} (since ${day(b.at)}, id ${b.id})`) });
+  if (blockers.length) sections.push({ title: 'Open blockers', priority: 1, trim: 'start', lines: blockers.map((b) => `- ${b.text} (since ${day(b.at)}, id ${b.id})`) });
   const next = s.next.filter((n) => !n.done);
-  if (next.length) sections.push({ title: 'Next steps', priority: 1, lines: next.map((n, i) => `${i + 1}. ${n.text}`) });
+  if (next.length) sections.push({ title: 'Next steps', priority: 1, trim: 'end', lines: next.map((n, i) => `${i + 1}. ${n.text}`) });
   const messages = input.messages ?? [];
   if (messages.length) sections.push({ title: 'Unread messages', priority: 1, lines: messages.map((m) => `- from ${m.from.name}${m.from.agent ? ` (${m.from.agent})` : ''} at ${day(m.at)}: ${m.text}`) });
   const ctx: string[] = [];
   if (s.context.objective) ctx.push(`**Objective**: ${s.context.objective}`);
   if (s.context.keyFiles.length) ctx.push('**Key files**:', ...s.context.keyFiles.map((f) => `- ${f}`));
   if (s.context.keyFacts.length) ctx.push('**Key facts**:', ...s.context.keyFacts.map((f) => `- ${f}`));
-  if (ctx.length) sections.push({ title: 'Key context', priority: 2, lines: ctx });
+  if (ctx.length) sections.push({ title: 'Key context', priority: 2, trim: 'end', lines: ctx });
   const decisions = activeDecisions(s);
   if (decisions.length) {
     sections.push({
       title: 'Recent decisions',
       priority: 3,
-      trimmable: true,
+      trim: 'start',
       lines: decisions.map((d) => `- ${d.text}${d.rationale ? ` — ${d.rationale}` : ''} (${day(d.at)})`),
     });
   }
   if (s.discoveries.length) {
-    sections.push({ title: 'Recent discoveries', priority: 4, trimmable: true, lines: s.discoveries.map((d) => `- ${d.text}${d.evidence ? ` (evidence: ${d.evidence})` : ''}`) });
+    sections.push({ title: 'Recent discoveries', priority: 4, trim: 'start', lines: s.discoveries.map((d) => `- ${d.text}${d.evidence ? ` (evidence: ${d.evidence})` : ''}`) });
   }
   const items = input.items ?? [];
-  if (items.length) sections.push({ title: 'Open linked items', priority: 4, trimmable: true, lines: items.map((i) => `- ${i.key} (${i.status})${i.note ? `: ${i.note}` : ''}`) });
+  if (items.length) sections.push({ title: 'Open linked items', priority: 4, trim: 'end', lines: items.map((i) => `- ${i.key} (${i.status})${i.note ? `: ${i.note}` : ''}`) });
   const done = s.steps.filter((st) => st.status === 'done');
   const open = s.steps.filter((st) => st.status !== 'done');
   if (s.steps.length) {
     sections.push({
       title: 'Progress',
       priority: 5,
-      trimmable: true,
+      trim: 'start',
       lines: [...done.map((st) => `- [x] ${st.text}`), ...open.map((st) => `- [ ] ${st.text}${st.key === s.currentStep ? '  <- CURRENT' : ''}`)],
     });
   }
@@ -119,48 +119,58 @@ export function renderResume(input: ResumeInput): string {
  */
 export function fitResume(input: ResumeInput): { text: string; omitted: string[] } {
   const budget = Math.max(200, input.budget ?? DEFAULT_BUDGET);
-  // A single line longer than a quarter of the budget (a pasted log) would crowd out everything else: it is shortened, visibly, and said so.
-  const limit = Math.floor(budget / 4);
+  // A single line longer than this (a pasted log) would crowd out everything else: it is shortened, visibly, and said so.
+  const limit = Math.max(160, Math.floor(budget / 4));
   let clipped = false;
   let sections = resumeSections(input).map((s) => ({
     ...s,
+    total: s.lines.length,
     lines: s.lines.map((l) => {
       if (l.length <= limit) return l;
       clipped = true;
       return `${l.slice(0, limit - 1)}…`;
     }),
   }));
-  const omitted: string[] = clipped ? ['the end of very long lines'] : [];
-  const note = () => (omitted.length ? `\n_Left out to fit ${budget} characters: ${omitted.join(', ')}. Run \`logbook view\` for everything._\n` : '');
+  const dropped: string[] = [];
+  const omitted = () => [
+    ...(clipped ? ['the end of very long lines'] : []),
+    ...sections.filter((s) => s.lines.length < s.total).map((s) => `${s.total - s.lines.length} of ${s.total} ${s.title.toLowerCase()}`),
+    ...dropped,
+  ];
+  const note = () => {
+    const o = omitted();
+    return o.length ? `\n_Left out to fit ${budget} characters: ${o.join(', ')}. Run \`logbook view\` for everything._\n` : '';
+  };
   const size = () => render(sections).length + note().length;
+  // The least important section shrinks first, line by line from its less useful end, and goes
+  // only when one line is left; a more important section is touched only when all below it are gone.
   while (size() > budget) {
     const candidates = sections.filter((s) => s.priority > 0);
     if (!candidates.length) break;
-    const worst = candidates.reduce((a, b) => (b.priority > a.priority || (b.priority === a.priority && sections.indexOf(b) > sections.indexOf(a)) ? b : a));
-    if (worst.trimmable && worst.lines.length > 1) {
-      const label = `older ${worst.title.toLowerCase()}`;
-      if (!omitted.includes(label)) omitted.push(label);
-      worst.lines = worst.lines.slice(1);
+    const lowest = Math.max(...candidates.map((s) => s.priority));
+    const tier = candidates.filter((s) => s.priority === lowest);
+    // Within one priority, lists shrink together (the longest first); a section goes only when none can shrink.
+    const shrinkable = tier.filter((s) => s.trim && s.lines.length > 1);
+    const worst = shrinkable.length ? shrinkable.reduce((a, b) => (b.lines.length > a.lines.length ? b : a)) : tier.at(-1)!;
+    if (worst.trim && worst.lines.length > 1) {
+      worst.lines = worst.trim === 'start' ? worst.lines.slice(1) : worst.lines.slice(0, -1);
     } else {
-      const older = omitted.indexOf(`older ${worst.title.toLowerCase()}`);
-      if (older >= 0) omitted.splice(older, 1);
-      omitted.push(worst.title.toLowerCase());
+      dropped.push(worst.title.toLowerCase());
       sections = sections.filter((s) => s !== worst);
     }
   }
-  let out = render(sections) + note();
-  if (out.length > budget) {
-    // Only the header and TL;DR are left and still too long: keep whole lines that fit.
-    const lines: string[] = [];
-    let n = 0;
-    for (const line of out.split('\n')) {
-      if (n + line.length + 1 > budget) break;
-      lines.push(line);
-      n += line.length + 1;
-    }
-    out = lines.join('\n');
+  if (size() <= budget) return { text: render(sections) + note(), omitted: omitted() };
+  // Only the header and the TL;DR are left and still too long: whole lines, as many as fit beside the note.
+  dropped.push('the rest of the summary');
+  const room = budget - note().length;
+  const lines: string[] = [];
+  let n = 0;
+  for (const line of render(sections).split('\n')) {
+    if (n + line.length + 1 > room) continue; // a shorter line further on (current step, blocker) may still fit
+    lines.push(line);
+    n += line.length + 1;
   }
-  return { text: out, omitted };
+  return { text: `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n${note()}`, omitted: omitted() };
 }
 
 /** Unread messages for a session: addressed to it, or to the given actor (name or email). */
