@@ -28,7 +28,28 @@ export async function buildProgram(io: Io, argv: string[] = []): Promise<Command
     for (const sub of cmd.commands) sub.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     program.addCommand(cmd);
   }
+  program.hook('preAction', (_program, action) => refuseSwallowedFlags(action));
   return program;
+}
+
+/**
+ * `logbook log --decision --next x` would otherwise record a decision whose
+ * text is "--next": commander gives an option that needs a value whatever word
+ * follows. A value that is itself an option of the command is a missing value.
+ */
+function refuseSwallowedFlags(cmd: Command): void {
+  const flags = new Set(cmd.options.flatMap((o) => [o.long, o.short]).filter((f): f is string => Boolean(f)));
+  for (const option of cmd.options) {
+    if (!option.required) continue;
+    const values = ([] as unknown[]).concat(cmd.getOptionValue(option.attributeName()));
+    const swallowed = values.find((v): v is string => typeof v === 'string' && flags.has(v));
+    if (swallowed !== undefined) {
+      cmd.error(`error: option '${option.flags}' argument missing (the next word, ${swallowed}, is an option)\nhint: give ${option.long} a value; text that starts with a dash can be written ${option.long}=TEXT`, {
+        exitCode: 2,
+        code: 'logbook.missingValue',
+      });
+    }
+  }
 }
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */

@@ -92,7 +92,8 @@ export const decisionSchema = kind('decision', {
 });
 export const discoverySchema = kind('discovery', { text, evidence: optText });
 export const blockerSchema = kind('blocker', { text });
-export const blockerResolvedSchema = kind('blocker.resolved', { blocker: text, note: optText });
+/** `text` repeats the blocker's text so the commit subject and `tail` read without a lookup. */
+export const blockerResolvedSchema = kind('blocker.resolved', { blocker: text, text: optText, note: optText });
 export const nextSchema = kind('next', { text });
 export const contextSchema = kind('context', {
   objective: optText,
@@ -252,7 +253,7 @@ export function eventSummary(e: JournalEvent): string {
     case 'message.sent':
       return e.data.text;
     case 'blocker.resolved':
-      return [e.data.blocker, e.data.note].filter(Boolean).join(': ');
+      return [e.data.text ?? e.data.blocker, e.data.note].filter(Boolean).join(': ');
     case 'context':
       return e.data.objective ?? [...e.data.keyFacts, ...e.data.keyFiles].join(', ');
     case 'item.linked':

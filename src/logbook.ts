@@ -11,7 +11,7 @@ import { Journal, type Snapshot } from './journal.js';
 import { gitPosition } from './repo.js';
 import { currentSession, findCurrentSession, resolveSession } from './sessions.js';
 import { rebuild, type WriteResult } from './rebuild.js';
-import { isOpen, openBlockers, type Message, type Session } from '../projections/sessions.js';
+import { isOpen, openBlockers, type Blocker, type Message, type Session } from '../projections/sessions.js';
 import { isOpenItem } from '../projections/items.js';
 import { fitResume, unreadMessagesFor, type ResumeInput } from '../projections/resume.js';
 import { projectState, type ProjectState } from '../projections/state.js';
@@ -26,21 +26,24 @@ export interface StartOptions {
   meta?: Record<string, string>;
 }
 
+/** What `log` records; each entry flag may carry several values, one event each. */
 export interface LogOptions {
-  progress?: string;
+  progress?: string | string[];
   step?: string;
-  done?: string;
-  decision?: string;
+  done?: string | string[];
+  decision?: string | string[];
   rationale?: string;
   options?: string[];
   supersedes?: string;
-  discovery?: string;
+  discovery?: string | string[];
   evidence?: string;
-  blocker?: string;
-  resolve?: string;
+  blocker?: string | string[];
+  resolve?: string | string[];
   note?: string;
-  next?: string;
+  next?: string | string[];
 }
+
+const many = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 export interface StateOptions {
   todo?: string[];
@@ -170,31 +173,44 @@ export class Logbook {
     const s = this.open(snap, ref);
     const drafts: Draft[] = [];
     const session = s.id;
-    const progress = nonEmpty(options.progress, '--progress');
-    const done = nonEmpty(options.done, '--done');
-    const decision = nonEmpty(options.decision, '--decision');
-    const discovery = nonEmpty(options.discovery, '--discovery');
-    const blocker = nonEmpty(options.blocker, '--blocker');
-    const next = nonEmpty(options.next, '--next');
+    const all = (v: string | string[] | undefined, flag: string) => many(v).map((x) => nonEmpty(x, flag)!);
+    const progress = all(options.progress, '--progress');
+    const done = all(options.done, '--done');
+    const decisions = all(options.decision, '--decision');
+    const discoveries = all(options.discovery, '--discovery');
+    const resolves = many(options.resolve);
     const step = nonEmpty(options.step, '--step');
-    if (progress) drafts.push({ type: 'progress', session, data: { text: progress, status: 'current', ...(step ? { step } : {}) } });
-    if (done) drafts.push({ type: 'progress', session, data: { text: done, status: 'done', ...(step && !progress ? { step } : {}) } });
-    if (decision) {
-      const data: EventData<'decision'> = { text: decision };
-      if (options.rationale !== undefined) data.rationale = nonEmpty(options.rationale, '--rationale');
-      if (options.options?.length) data.options = options.options;
-      if (options.supersedes) data.supersedes = this.findDecision(s, options.supersedes);
-      drafts.push({ type: 'decision', session, data });
+    const onlyOne = (flag: string, of: string, n: number) => {
+      if (n > 1) throw new LogbookError('INVALID_INPUT', `${flag} applies to one ${of}, got ${n}`, { hint: `log each ${of} with its own ${flag} in a separate command` });
+    };
+    if (step) onlyOne('--step', '--progress/--done', progress.length + done.length);
+    for (const text of progress) drafts.push({ type: 'progress', session, data: { text, status: 'current', ...(step ? { step } : {}) } });
+    for (const text of done) drafts.push({ type: 'progress', session, data: { text, status: 'done', ...(step && !progress.length ? { step } : {}) } });
+    if (decisions.length) {
+      if (options.rationale !== undefined || options.options?.length || options.supersedes !== undefined) onlyOne('--rationale/--option/--supersedes', '--decision', decisions.length);
+      for (const text of decisions) {
+        const data: EventData<'decision'> = { text };
+        if (options.rationale !== undefined) data.rationale = nonEmpty(options.rationale, '--rationale');
+        if (options.options?.length) data.options = options.options;
+        if (options.supersedes) data.supersedes = this.findDecision(s, options.supersedes);
+        drafts.push({ type: 'decision', session, data });
+      }
     } else if (options.rationale !== undefined || options.supersedes !== undefined) {
       throw new LogbookError('INVALID_INPUT', '--rationale and --supersedes belong to a --decision', { hint: 'add --decision "what was decided"' });
     }
-    if (discovery) drafts.push({ type: 'discovery', session, data: { text: discovery, ...(options.evidence ? { evidence: options.evidence } : {}) } });
-    else if (options.evidence !== undefined) throw new LogbookError('INVALID_INPUT', '--evidence belongs to a --discovery', { hint: 'add --discovery "what was found"' });
-    if (blocker) drafts.push({ type: 'blocker', session, data: { text: blocker } });
-    if (options.resolve !== undefined) {
-      drafts.push({ type: 'blocker.resolved', session, data: { blocker: this.findBlocker(s, options.resolve), ...(options.note ? { note: options.note } : {}) } });
+    if (discoveries.length) {
+      if (options.evidence !== undefined) onlyOne('--evidence', '--discovery', discoveries.length);
+      for (const text of discoveries) drafts.push({ type: 'discovery', session, data: { text, ...(options.evidence ? { evidence: options.evidence } : {}) } });
+    } else if (options.evidence !== undefined) throw new LogbookError('INVALID_INPUT', '--evidence belongs to a --discovery', { hint: 'add --discovery "what was found"' });
+    for (const text of all(options.blocker, '--blocker')) drafts.push({ type: 'blocker', session, data: { text } });
+    const resolved = new Set<string>();
+    for (const ref of resolves) {
+      const blocker = this.findBlocker(s, ref);
+      if (resolved.has(blocker.id)) continue;
+      resolved.add(blocker.id);
+      drafts.push({ type: 'blocker.resolved', session, data: { blocker: blocker.id, text: blocker.text, ...(options.note ? { note: options.note } : {}) } });
     }
-    if (next) drafts.push({ type: 'next', session, data: { text: next } });
+    for (const text of all(options.next, '--next')) drafts.push({ type: 'next', session, data: { text } });
     if (drafts.length === 0) {
       throw new LogbookError('INVALID_INPUT', 'nothing to log', {
         hint: 'pass at least one of --progress, --done, --decision, --discovery, --blocker, --resolve, --next',
@@ -211,7 +227,7 @@ export class Logbook {
     return found.id;
   }
 
-  private findBlocker(s: Session, ref: string): string {
+  private findBlocker(s: Session, ref: string): Blocker {
     const open = openBlockers(s);
     const r = ref.trim();
     let found = /^\d+$/.test(r) ? open[Number(r) - 1] : undefined;
@@ -228,7 +244,7 @@ export class Logbook {
         hint: open.length ? `open blockers: ${open.map((b, i) => `${i + 1}. ${b.text}`).join('; ')}` : 'nothing to resolve',
       });
     }
-    return found.id;
+    return found;
   }
 
   async append(type: 'session.checkpointed' | 'session.paused', data: { note?: string }, ref?: string): Promise<{ session: Session; events: JournalEvent[] }> {

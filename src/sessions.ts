@@ -23,7 +23,8 @@ export function resolveSession(state: SessionsState, ref: string): Session {
   const tiers: Array<(s: Session) => boolean> = [
     (s) => s.stable === r || s.suffix === r,
     (s) => s.shortname === r,
-    (s) => s.id.startsWith(r) || s.stable.startsWith(r),
+    // A unique prefix of any of those forms: the full id, s_xxxx, the suffix or the shortname.
+    (s) => s.id.startsWith(r) || s.stable.startsWith(r) || s.suffix.startsWith(r) || s.shortname.startsWith(r),
   ];
   for (const test of tiers) {
     const matches = all.filter(test);

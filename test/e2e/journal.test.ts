@@ -89,6 +89,22 @@ describe('a full session through the CLI', () => {
   });
 });
 
+describe('several entries in one command', () => {
+  it('a repeated flag writes one event per value, in order', () => {
+    const dir = makeRepo();
+    ok(dir, ['init']);
+    ok(dir, ['start', '--goal', 'g']);
+    ok(dir, ['log', '--next', 'first', '--next', 'second', '--decision', 'a', '--decision', 'b', '--blocker', 'b1', '--blocker', 'b2']);
+    ok(dir, ['log', '--resolve', '1', '--resolve', '2', '--note', 'both done']);
+    const events = JSON.parse(ok(dir, ['view', '--json'])).events as Array<{ type: string; data: { text?: string } }>;
+    const texts = (type: string) => events.filter((e) => e.type === type).map((e) => e.data.text);
+    expect(texts('next')).toEqual(['first', 'second']);
+    expect(texts('decision')).toEqual(['a', 'b']);
+    expect(texts('blocker.resolved')).toEqual(['b1', 'b2']);
+    expect(git(dir, 'log', '-1', '--format=%s', replicaRef(dir))).toMatch(/^blocker\.resolved\(s_\w{4}\): b2: both done\n$/);
+  });
+});
+
 describe('session references', () => {
   it('accepts the full id, stable id, suffix, shortname and a unique prefix; ambiguity lists candidates', () => {
     const dir = makeRepo();
@@ -145,6 +161,10 @@ describe('bad input: one clear line, a hint, a non-zero exit, nothing written', 
     [['start', '--meta', 'novalue'], /--meta expects key=value/, 1],
     [['resume', '--budget', 'ten'], /whole number of characters/, 2],
     [['frobnicate'], /unknown command 'frobnicate'/, 2],
+    [['log', '--decision', '--next'], /option '--decision <text>' argument missing \(the next word, --next, is an option\)/, 2],
+    [['log', '--blocker', '--json'], /option '--blocker <text>' argument missing/, 2],
+    [['start', '--goal', '--name'], /option '--goal <text>' argument missing/, 2],
+    [['log', '--decision', 'a', '--decision', 'b', '--rationale', 'why'], /applies to one --decision, got 2/, 1],
   ])('logbook %j', (args, message, code) => {
     const dir = makeRepo();
     ok(dir, ['init']);
