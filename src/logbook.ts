@@ -296,12 +296,18 @@ export class Logbook {
     }
     const snap = await this.load();
     const s = this.open(snap, ref);
-    const tasksCompleted = options.outcome === 'completed' ? s.taskIds : [];
+    // A completed session completes the tasks it still holds: not those migrated on to another session, nor those already completed.
+    const taskKey = (t: string) => (t.includes(':') ? t : `task:${t}`);
+    const holds = (t: string) => {
+      const item = snap.items.items.get(taskKey(t));
+      return !item || (item.current_session === s.id && item.status !== 'completed');
+    };
+    const tasksCompleted = options.outcome === 'completed' ? s.taskIds.filter(holds) : [];
     const data: EventData<'session.closed'> = { outcome: options.outcome, learnings: (options.learnings ?? []).filter((l) => l.trim()), tasksCompleted };
     if (options.reason) data.reason = options.reason;
     if (options.summary) data.summary = options.summary;
     const drafts: Draft[] = [{ type: 'session.closed', session: s.id, data }];
-    for (const t of tasksCompleted) drafts.push({ type: 'item.linked', session: s.id, data: { key: t.includes(':') ? t : `task:${t}`, action: 'completed' } });
+    for (const t of tasksCompleted) drafts.push({ type: 'item.linked', session: s.id, data: { key: taskKey(t), action: 'completed' } });
     const events = await this.write(drafts);
     return { session: (await this.load()).sessions.sessions.get(s.id)!, events };
   }

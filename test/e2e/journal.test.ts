@@ -105,6 +105,28 @@ describe('several entries in one command', () => {
   });
 });
 
+describe('closing', () => {
+  it('a completed session completes only the tasks it still holds', () => {
+    const dir = makeRepo();
+    ok(dir, ['init']);
+    ok(dir, ['start', '--name', 'fix-sweep', '--task', 'T-42', '--task', 'T-43', '--task', 'T-44']);
+    ok(dir, ['link', 'task:T-43', '--action', 'completed']);
+    ok(dir, ['start', '--name', 'other']);
+    ok(dir, ['link', 'task:T-42', '--action', 'referenced', '--session', 'fix-sweep']);
+    ok(dir, ['migrate', 'fix-sweep', 'other']); // T-42 and T-44 move on
+    ok(dir, ['link', 'task:T-44', '--action', 'updated', '--session', 'other']);
+    ok(dir, ['start', '--name', 'third', '--task', 'T-50']);
+    ok(dir, ['close', '--session', 'fix-sweep', '--complete']);
+    ok(dir, ['close', '--session', 'third', '--complete']);
+    const status = (key: string) => JSON.parse(ok(dir, ['item', key, '--json'])).status;
+    expect(status('task:T-42')).toBe('referenced');
+    expect(status('task:T-44')).toBe('updated');
+    expect(status('task:T-50')).toBe('completed');
+    const completions = (JSON.parse(ok(dir, ['view', 'fix-sweep', '--json'])).events as Array<{ type: string; data: { action?: string } }>).filter((e) => e.type === 'item.linked' && e.data.action === 'completed');
+    expect(completions).toHaveLength(1); // T-43's own link, not a second one from close
+  });
+});
+
 describe('session references', () => {
   it('accepts the full id, stable id, suffix, shortname and a unique prefix; ambiguity lists candidates', () => {
     const dir = makeRepo();
