@@ -26,7 +26,10 @@ export function listCommand(io: Io): Command {
       else if (opts.status === 'stale') sessions = sessions.filter((s) => isStale(s, now, timeout));
       else if (opts.status) sessions = sessions.filter((s) => s.status === opts.status);
       if (opts.json) return printJson(io, sessions.map((s) => ({ ...s, stale: isStale(s, now, timeout) })));
-      if (!sessions.length) return io.stdout('No sessions. Start one with: logbook start --goal "…"\n');
+      if (!sessions.length) {
+        const filtered = opts.status !== undefined || opts.group !== undefined;
+        return io.stdout(filtered ? 'No sessions match.\n' : 'No sessions. Start one with: logbook start --goal "…"\n');
+      }
       io.stdout(`${sessions.map((s) => sessionLine(s, isStale(s, now, timeout) ? '  (stale)' : '')).join('\n')}\n`);
     });
 }
