@@ -12,7 +12,7 @@ import { prepare } from './order.js';
 import { renderProgressFile, renderSessionFile } from './sessionFile.js';
 import { evolveSessions, initialSessionsState, isOpen } from './sessions.js';
 import { renderStateJson, stateProjection } from './state.js';
-import { renderStats, renderStatsJson, statsProjection } from './stats.js';
+import { renderStats, renderStatsJson } from './stats.js';
 
 /** The top-level files a rebuild owns (besides everything under `sessions/`). */
 export const TOP_LEVEL_FILES = ['agenda.md', 'agenda.json', 'items.json', 'items.md', 'state.json', 'stats.json'] as const;
@@ -37,14 +37,12 @@ export function rebuildPlan(events: readonly JournalEvent[], options: RebuildPla
   const items = itemsProjection.initial();
   const agenda = agendaProjection.initial();
   const state = stateProjection.initial();
-  const stats = statsProjection.initial();
   const bySession = new Map<string, JournalEvent[]>();
   for (const e of ordered) {
     evolveSessions(sessions, e);
     itemsProjection.evolve(items, e);
     agendaProjection.evolve(agenda, e);
     stateProjection.evolve(state, e);
-    statsProjection.evolve(stats, e);
     if (e.session) {
       let list = bySession.get(e.session);
       if (!list) bySession.set(e.session, (list = []));
@@ -69,6 +67,6 @@ export function rebuildPlan(events: readonly JournalEvent[], options: RebuildPla
   plan.set('items.json', renderItemsJson(items));
   plan.set('items.md', renderItemsMarkdown(items));
   plan.set('state.json', renderStateJson(state));
-  plan.set('stats.json', renderStatsJson(renderStats(stats, options.staleAfterMs === undefined ? {} : { staleAfterMs: options.staleAfterMs })));
+  plan.set('stats.json', renderStatsJson(renderStats(sessions, options.staleAfterMs === undefined ? {} : { staleAfterMs: options.staleAfterMs })));
   return plan;
 }

@@ -1,92 +1,13 @@
 /**
  * Session statistics: how many sessions are active, paused, completed,
  * abandoned and stale, the average duration of closed sessions and the
- * completion rate. A fold `{ initial, evolve }` plus a pure `renderStats`
- * that takes the reference time as an argument (the CLI passes the clock;
- * `rebuild` passes the latest event time so every replica writes the same
- * bytes). Pure: no I/O.
+ * completion rate — derived from the session model (projections/sessions.ts),
+ * which already knows each session's status and times. The reference time
+ * for staleness is an argument (the CLI passes the clock; `rebuild` leaves
+ * the default, the latest activity, so every replica writes the same bytes).
+ * Pure: no I/O.
  */
-import type { JournalEvent } from '../src/events.js';
-import type { SessionStatus } from './sessions.js';
-
-interface SessionFacts {
-  status: SessionStatus;
-  createdAt: string;
-  updatedAt: string;
-  closedAt?: string;
-  group?: string;
-}
-
-export interface StatsState {
-  sessions: Map<string, SessionFacts>;
-  /** The latest `at` of any event: the reference time of a replica-independent view. */
-  latestAt: string | null;
-  events: number;
-}
-
-export const statsProjection = {
-  initial: (): StatsState => ({ sessions: new Map(), latestAt: null, events: 0 }),
-
-  /** Apply one event (mutates and returns `state`: a fold step). */
-  evolve(state: StatsState, e: JournalEvent): StatsState {
-    state.events++;
-    if (state.latestAt === null || e.at > state.latestAt) state.latestAt = e.at;
-    if (e.type === 'session.started') {
-      if (e.session && !state.sessions.has(e.session)) {
-        state.sessions.set(e.session, { status: 'active', createdAt: e.at, updatedAt: e.at, ...(e.data.group ? { group: e.data.group } : {}) });
-      }
-      return state;
-    }
-    const s = e.session ? state.sessions.get(e.session) : undefined;
-    if (!s) return state;
-    if (e.at > s.updatedAt) s.updatedAt = e.at;
-    switch (e.type) {
-      case 'session.paused':
-        if (s.status === 'active') s.status = 'paused';
-        break;
-      case 'session.resumed':
-        if (s.status === 'paused') s.status = 'active';
-        break;
-      case 'session.closed':
-        s.status = e.data.outcome;
-        s.closedAt = e.at;
-        break;
-      case 'session.checkpointed':
-      case 'session.compacted':
-      case 'subsession.started':
-      case 'subsession.ended':
-      case 'progress':
-      case 'decision':
-      case 'discovery':
-      case 'blocker':
-      case 'blocker.resolved':
-      case 'next':
-      case 'context':
-      case 'item.linked':
-      case 'items.migrated':
-      case 'agent.started':
-      case 'agent.finished':
-      case 'tool.used':
-      case 'transcript.linked':
-      case 'message.sent':
-      case 'message.read':
-      case 'state.set':
-      case 'redaction':
-        break;
-      default: {
-        const never: never = e;
-        return never;
-      }
-    }
-    return state;
-  },
-};
-
-export function projectStats(events: readonly JournalEvent[]): StatsState {
-  const state = statsProjection.initial();
-  for (const e of events) statsProjection.evolve(state, e);
-  return state;
-}
+import type { SessionsState } from './sessions.js';
 
 export interface Stats {
   total: number;
@@ -124,24 +45,30 @@ export function formatDuration(ms: number): string {
 }
 
 /**
- * The statistics as of `asOf` (default: the latest event time, which keeps
- * the view identical on every replica). `staleAfterMs` defaults to 24 h.
+ * The statistics as of `asOf` (default: the latest activity of any session,
+ * which keeps the view identical on every replica). `staleAfterMs` defaults to 24 h.
  */
-export function renderStats(state: StatsState, options: { asOf?: Date; staleAfterMs?: number } = {}): Stats {
+export function renderStats(model: SessionsState, options: { asOf?: Date; staleAfterMs?: number } = {}): Stats {
   const staleAfterMs = options.staleAfterMs ?? 24 * 60 * 60 * 1000;
-  const asOf = options.asOf ? options.asOf.toISOString() : state.latestAt;
+  let latestAt: string | null = null;
+  let events = 0;
+  for (const s of model.sessions.values()) {
+    if (latestAt === null || s.updatedAt > latestAt) latestAt = s.updatedAt;
+    events += s.eventCount;
+  }
+  const asOf = options.asOf ? options.asOf.toISOString() : latestAt;
   const asOfMs = asOf ? Date.parse(asOf) : 0;
   const counts = { active: 0, paused: 0, completed: 0, abandoned: 0 };
   const groups: Stats['groups'] = {};
   let stale = 0;
   let closedCount = 0;
   let closedMs = 0;
-  for (const s of state.sessions.values()) {
+  for (const s of model.sessions.values()) {
     counts[s.status]++;
     if ((s.status === 'active' || s.status === 'paused') && asOf && asOfMs - Date.parse(s.updatedAt) > staleAfterMs) stale++;
-    if (s.closedAt) {
+    if (s.closed) {
       closedCount++;
-      closedMs += Math.max(0, Date.parse(s.closedAt) - Date.parse(s.createdAt));
+      closedMs += Math.max(0, Date.parse(s.closed.at) - Date.parse(s.createdAt));
     }
     if (s.group) {
       const g = (groups[s.group] ??= { total: 0, active: 0, paused: 0, completed: 0, abandoned: 0 });
@@ -152,7 +79,7 @@ export function renderStats(state: StatsState, options: { asOf?: Date; staleAfte
   const average = closedCount ? Math.round(closedMs / closedCount) : null;
   const decided = counts.completed + counts.abandoned;
   return {
-    total: state.sessions.size,
+    total: model.sessions.size,
     ...counts,
     stale,
     stale_after_ms: staleAfterMs,
@@ -160,7 +87,7 @@ export function renderStats(state: StatsState, options: { asOf?: Date; staleAfte
     average_duration_ms: average,
     average_duration: average === null ? null : formatDuration(average),
     completion_rate: decided ? Math.round((counts.completed / decided) * 10_000) / 10_000 : null,
-    events: state.events,
+    events,
     groups: Object.fromEntries(Object.entries(groups).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
 }

@@ -30,5 +30,5 @@ export { rebuildPlan } from '../projections/rebuild.js';
 export { agendaProjection, projectAgenda, agendaViews } from '../projections/agenda.js';
 export { itemsProjection, projectItems, itemView } from '../projections/items.js';
 export { stateProjection, projectState } from '../projections/state.js';
-export { statsProjection, projectStats, renderStats } from '../projections/stats.js';
+export { renderStats } from '../projections/stats.js';
 export { projectSessions } from '../projections/sessions.js';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { projectStats, renderStats, renderStatsText } from '../../projections/stats.js';
+import { renderStats, renderStatsText } from '../../projections/stats.js';
 import { staleTimeoutMs } from '../../src/config.js';
 import type { Io } from '../io.js';
 import { openLogbook, printJson } from '../io.js';
@@ -11,7 +11,7 @@ export function statsCommand(io: Io): Command {
     .action(async (opts: { json?: boolean }) => {
       const logbook = openLogbook(io);
       const snap = await logbook.load();
-      const stats = renderStats(projectStats(snap.events), { asOf: logbook.journal.now(), staleAfterMs: staleTimeoutMs(logbook.journal) });
+      const stats = renderStats(snap.sessions, { asOf: logbook.journal.now(), staleAfterMs: staleTimeoutMs(logbook.journal) });
       if (opts.json) return printJson(io, stats);
       io.stdout(renderStatsText(stats));
     });

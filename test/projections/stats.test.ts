@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, projectStats, renderStats, renderStatsText } from '../../projections/stats.js';
+import { projectSessions } from '../../projections/sessions.js';
+import { formatDuration, renderStats, renderStatsText } from '../../projections/stats.js';
 import { Story } from '../helpers/story.js';
 
 const A = '20260102_1000_aaaa';
@@ -21,7 +22,7 @@ function story() {
 
 describe('stats', () => {
   it('counts by status, stale relative to the reference time, average duration and completion rate', () => {
-    const stats = renderStats(projectStats(story().events));
+    const stats = renderStats(projectSessions(story().events));
     expect(stats).toMatchObject({
       total: 4,
       active: 1,
@@ -39,7 +40,7 @@ describe('stats', () => {
   });
 
   it('takes the reference time and the timeout as arguments', () => {
-    const state = projectStats(story().events);
+    const state = projectSessions(story().events);
     expect(renderStats(state, { staleAfterMs: 31 * 3_600_000 }).stale).toBe(0);
     expect(renderStats(state, { asOf: new Date('2026-02-01T00:00:00Z') }).stale).toBe(2);
   });
@@ -47,7 +48,7 @@ describe('stats', () => {
   it('with no closed session, average and rate are null', () => {
     const s = new Story();
     s.start(A, 'a');
-    const stats = renderStats(projectStats(s.events));
+    const stats = renderStats(projectSessions(s.events));
     expect([stats.average_duration_ms, stats.completion_rate, stats.stale]).toEqual([null, null, 0]);
     expect(renderStatsText(stats)).toMatchInlineSnapshot(`
       "Sessions: 1 (1 active, 0 paused, 0 completed, 0 abandoned)
