@@ -29,6 +29,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import * as z from 'zod/mini';
+import { shortnameFrom } from '../ids.js';
 import { LogbookError, isLogbookError } from '../errors.js';
 import type { Draft, EventType, JournalEvent } from '../events.js';
 import { Journal, type Snapshot } from '../journal.js';
@@ -318,7 +319,9 @@ async function target(
   if (!mode.start || !gitBool(ctx.config['logbook.autostart'], true)) return undefined;
   const stamp = ctx.now().toISOString().slice(0, 16).replace('T', ' ');
   // Started without the client session (which would bind it with less detail): the link below carries path and source.
-  const { session } = await new Logbook(ctx.journal).start({ title: `${ctx.agent} session ${stamp}`, meta: { client: ctx.agent, clientSession: ctx.cs } });
+  // The shortname carries the start of the client session id: two conversations started in one minute must not share it.
+  const name = shortnameFrom(`${ctx.agent}-${ctx.cs.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)}`);
+  const { session } = await new Logbook(ctx.journal).start({ title: `${ctx.agent} session ${stamp}`, name, meta: { client: ctx.agent, clientSession: ctx.cs } });
   return { session, drafts: [link(session)], started: true, snap: await ctx.logbook.load() };
 }
 

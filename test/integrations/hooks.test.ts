@@ -149,6 +149,14 @@ describe('SessionStart', () => {
 });
 
 describe('concurrent client sessions', () => {
+  it('started in the same minute, get distinct shortnames', () => {
+    const dir = initRepo();
+    hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'a1b2c3d4-0000', { source: 'startup' }));
+    hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'e5f6a7b8-0000', { source: 'startup' }));
+    const names = sessions(dir).map((s) => s.shortname).sort();
+    expect(names).toEqual(['claude-code-a1b2c3d4', 'claude-code-e5f6a7b8']);
+  });
+
   it('never bleed into each other', async () => {
     const dir = initRepo();
     lb(dir, ['start', '--goal', 'Started by hand']);
