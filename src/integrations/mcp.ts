@@ -15,13 +15,13 @@
 import type { Readable, Writable } from 'node:stream';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { isLogbookError } from '../errors.js';
 import { eventSubject, itemActions, type JournalEvent } from '../events.js';
 import { Journal } from '../journal.js';
 import { Logbook, type LogOptions } from '../logbook.js';
-import { openItemsFor } from '../../projections/items.js';
-import { DEFAULT_BUDGET, renderResume, unreadMessagesFor } from '../../projections/resume.js';
+import { DEFAULT_BUDGET } from '../../projections/resume.js';
 import { decisionsSection, progressSection, renderSessionFile } from '../../projections/sessionFile.js';
 import { isOpen, type Session } from '../../projections/sessions.js';
 
@@ -39,8 +39,17 @@ const text = (t: string, structured?: Record<string, unknown>): ToolResult => ({
   ...(structured ? { structuredContent: JSON.parse(JSON.stringify(structured, (_k, v) => (v instanceof Map ? Object.fromEntries(v) : v))) } : {}),
 });
 
+/** Errors are worded for the command line; through MCP the same words name the tools' parameters. */
+function forTools(text: string): string {
+  return text
+    .replace(/--abandon\b/g, 'outcome "abandoned"')
+    .replace(/--complete\b/g, 'outcome "completed"')
+    .replace(/, or - to read it from stdin/g, '')
+    .replace(/--([a-z][a-z-]*)/g, '`$1`');
+}
+
 function failure(e: unknown): ToolResult {
-  const message = isLogbookError(e) ? `${e.message}${e.hint ? `\nhint: ${e.hint}` : ''}` : `internal error: ${(e as Error)?.message ?? String(e)}`;
+  const message = isLogbookError(e) ? forTools(`${e.message}${e.hint ? `\nhint: ${e.hint}` : ''}`) : `internal error: ${(e as Error)?.message ?? String(e)}`;
   return { content: [{ type: 'text', text: message }], isError: true };
 }
 
@@ -69,16 +78,8 @@ export function createMcpServer(options: McpOptions): McpServer {
       return failure(e);
     }
   };
-  const resumeText = async (lb: Logbook, s: Session, budget?: number) => {
-    const snap = await lb.load();
-    const fresh = snap.sessions.sessions.get(s.id) ?? s;
-    return renderResume({
-      session: fresh,
-      messages: unreadMessagesFor(snap.sessions.messages, fresh, lb.journal.actor),
-      items: openItemsFor(snap.events, fresh.id),
-      budget: budget ?? DEFAULT_BUDGET,
-    });
-  };
+  // The same resume context as the CLI's, which also marks the messages it shows as read.
+  const resumeText = async (lb: Logbook, s: Session, budget?: number) => (await lb.resumeContext(s.id, { budget: budget ?? DEFAULT_BUDGET })).text;
 
   server.registerTool(
     'start',
@@ -294,7 +295,14 @@ export function createMcpServer(options: McpOptions): McpServer {
       const ref = decodeURIComponent(String(Array.isArray(vars.id) ? vars.id[0] : vars.id));
       const lb = open();
       const snap = await lb.load();
-      const s = lb.session(snap, ref);
+      let s: Session;
+      try {
+        s = lb.session(snap, ref);
+      } catch (e) {
+        // -32002: the MCP code for a resource that does not exist.
+        if (isLogbookError(e)) throw new McpError(-32002, forTools(`${e.message}${e.hint ? ` (${e.hint})` : ''}`), { uri: uri.href });
+        throw e;
+      }
       return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: renderSessionFile(s) }] };
     },
   );

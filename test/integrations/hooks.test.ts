@@ -55,7 +55,7 @@ interface View {
 
 const view = (dir: string, session?: string): View => JSON.parse(lb(dir, ['view', ...(session ? [session] : []), '--json']));
 /** Oldest first (`list` shows the newest first). */
-const sessions = (dir: string): Array<{ id: string; status: string }> => (JSON.parse(lb(dir, ['list', '--json'])) as Array<{ id: string; status: string }>).reverse();
+const sessions = (dir: string): Array<{ id: string; status: string; shortname: string }> => (JSON.parse(lb(dir, ['list', '--json'])) as Array<{ id: string; status: string; shortname: string }>).reverse();
 const ofType = (v: View, type: string) => v.events.filter((e) => e.type === type);
 
 function initRepo(): string {

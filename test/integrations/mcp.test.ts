@@ -91,6 +91,10 @@ describe('logbook mcp', () => {
     const bad = await call(client, 'link', { key: 'not a key' });
     expect(bad.isError).toBe(true);
     expect(textOf(bad)).toContain('hint:');
+    const noReason = await call(client, 'close', { outcome: 'abandoned' });
+    expect(noReason.isError).toBe(true);
+    expect(textOf(noReason)).toMatch(/outcome "abandoned" needs `reason`/);
+    expect(textOf(noReason)).not.toContain('--');
 
     const closed = await call(client, 'close', { outcome: 'completed', summary: 'Importer streams now', learnings: ['profile first'] });
     expect(textOf(closed)).toContain('completed');
@@ -123,6 +127,7 @@ describe('logbook mcp', () => {
     }
     const byShortname = (await client.readResource({ uri: 'logbook://sessions/first' })).contents[0] as { text: string };
     expect(byShortname.text).toContain('status: completed');
+    await expect(client.readResource({ uri: 'logbook://sessions/nope' })).rejects.toMatchObject({ code: -32002 });
   });
 
   it('continues a CLI session through MCP and an MCP session through the CLI', async () => {
