@@ -322,7 +322,7 @@ export function projectSessions(events: readonly JournalEvent[]): SessionsState 
   return state;
 }
 
-export function isOpen(s: Session): boolean {
+export function isOpen(s: Pick<Session, 'status'>): boolean {
   return s.status === 'active' || s.status === 'paused';
 }
 
@@ -352,18 +352,23 @@ export function pendingNext(s: Session): Array<Session['next'][number]> {
   return s.next.filter((n) => !n.done && !ix.steps.has(norm(n.text)));
 }
 
-/** The session model as plain JSON, for the projection cache. */
-export interface SerializedSessions {
-  sessions: Session[];
-  order: string[];
-  clientBindings: Array<[string, string]>;
-  messages: Message[];
+/** What identifies a session and its state, without its log: enough to find one. */
+export type SessionHeader = Pick<Session, 'id' | 'stable' | 'suffix' | 'shortname' | 'title' | 'status' | 'replica' | 'createdAt' | 'updatedAt'>;
+
+export function headerOf(s: Session): SessionHeader {
+  return { id: s.id, stable: s.stable, suffix: s.suffix, shortname: s.shortname, title: s.title, status: s.status, replica: s.replica, createdAt: s.createdAt, updatedAt: s.updatedAt };
 }
 
-export function serializeSessions(state: SessionsState): SerializedSessions {
-  return { sessions: [...state.sessions.values()], order: state.order, clientBindings: [...state.clientBindings], messages: state.messages };
-}
-
-export function deserializeSessions(data: SerializedSessions): SessionsState {
-  return { sessions: new Map(data.sessions.map((s) => [s.id, s])), order: data.order, clientBindings: new Map(data.clientBindings), messages: data.messages };
+/**
+ * Every session's header, in creation order. A cache may keep closed
+ * sessions' logs aside and load them on first use (src/viewsCache.ts); this
+ * reads only headers, so finding a session does not load every log.
+ */
+export function sessionHeaders(state: SessionsState): SessionHeader[] {
+  const lazy = state.sessions as Map<string, Session> & { headers?: () => Map<string, SessionHeader> };
+  if (lazy.headers) {
+    const headers = lazy.headers();
+    return state.order.map((id) => headers.get(id)!).filter(Boolean);
+  }
+  return state.order.map((id) => state.sessions.get(id)!);
 }

@@ -16,8 +16,9 @@ import { GitStore } from './store/git.js';
 import { gitBinary } from './store/gitBinary.js';
 import { isCachingStore, type EventStore } from './store/types.js';
 import { orderEvents, prepare } from '../projections/order.js';
-import { deserializeItems, itemsProjection, projectItems, serializeItems, type ItemsState, type SerializedItems } from '../projections/items.js';
-import { deserializeSessions, evolveSessions, projectSessions, serializeSessions, type SerializedSessions, type SessionsState } from '../projections/sessions.js';
+import { itemsProjection, projectItems, type ItemsState } from '../projections/items.js';
+import { loadViews, saveViews, type Views } from './viewsCache.js';
+import { evolveSessions, projectSessions, type SessionsState } from '../projections/sessions.js';
 
 export interface Snapshot {
   /** Ordered (clock, id), deduplicated, redactions applied. */
@@ -26,12 +27,6 @@ export interface Snapshot {
   sessions: SessionsState;
   items: ItemsState;
   tips: Record<string, string>;
-}
-
-/** The views every command may need, kept up to date incrementally and cached by ref tips. */
-interface Views {
-  sessions: SessionsState;
-  items: ItemsState;
 }
 
 function projectViews(events: readonly JournalEvent[]): Views {
@@ -43,21 +38,8 @@ function evolveViews(views: Views, e: JournalEvent): void {
   itemsProjection.evolve(views.items, e);
 }
 
-const VIEWS_CACHE = 'views';
 /** New events folded into the cached views before they are saved again. */
 const SAVE_AFTER = 64;
-
-interface ViewsCache {
-  sessions: SerializedSessions;
-  items: SerializedItems;
-  unreadable: UnreadableRecord[];
-  /** Order key of the last event folded in. */
-  last: { clock: number; id: string } | undefined;
-}
-
-function cacheData(views: Views, unreadable: UnreadableRecord[], last: JournalEvent | { clock: number; id: string } | undefined): ViewsCache {
-  return { sessions: serializeSessions(views.sessions), items: serializeItems(views.items), unreadable, last: last ? { clock: last.clock, id: last.id } : undefined };
-}
 
 function lazySnapshot(views: Views, unreadable: UnreadableRecord[], tips: Record<string, string>, readAll: () => { events: JournalEvent[] }): Snapshot {
   let events: JournalEvent[] | undefined;
@@ -80,6 +62,8 @@ export interface JournalDeps {
   redaction?: RedactionOptions;
   repo?: Repo;
   env?: NodeJS.ProcessEnv;
+  /** New events folded into the cached views before they are saved again (default 64). */
+  cacheSaveAfter?: number;
 }
 
 export interface OpenOptions {
@@ -109,6 +93,7 @@ export class Journal {
   readonly random: Random;
   private readonly nextId: (now: number) => string;
   private readonly redaction: RedactionOptions;
+  private readonly cacheSaveAfter: number;
 
   constructor(deps: JournalDeps) {
     this.store = deps.store;
@@ -120,6 +105,7 @@ export class Journal {
     this.random = deps.random ?? Math.random;
     this.nextId = eventIdFactory(deps.random);
     this.redaction = deps.redaction ?? {};
+    this.cacheSaveAfter = deps.cacheSaveAfter ?? SAVE_AFTER;
   }
 
   /** Open the journal of the repository containing `cwd`; it must have been initialised. */
@@ -158,18 +144,18 @@ export class Journal {
       const ordered = prepare(events);
       return { events: ordered, unreadable, ...projectViews(ordered), tips };
     }
-    const cached = store.loadState<ViewsCache>(VIEWS_CACHE);
+    const cached = loadViews(store);
     if (cached) {
       const delta = await store.readNew(cached.tips);
       const fresh = orderEvents(delta.events);
-      const last = cached.data.last;
+      const last = cached.last;
       if (delta.complete && (!last || fresh.every((e) => compareEvents(e, last) > 0)) && !fresh.some((e) => e.type === 'redaction')) {
-        const views = { sessions: deserializeSessions(cached.data.sessions), items: deserializeItems(cached.data.items) };
+        const views = { sessions: cached.sessions, items: cached.items };
         for (const e of fresh) evolveViews(views, e);
-        const unreadable = [...cached.data.unreadable, ...delta.unreadable];
+        const unreadable = [...cached.unreadable, ...delta.unreadable];
         // Folding a few new events is cheaper than rewriting the cache each time: save once enough have gathered.
-        if (fresh.length >= SAVE_AFTER || delta.unreadable.length) {
-          await store.saveState(VIEWS_CACHE, delta.tips, cacheData(views, unreadable, fresh.at(-1) ?? last));
+        if (fresh.length >= this.cacheSaveAfter || delta.unreadable.length) {
+          await saveViews(store, delta.tips, views, unreadable, fresh.at(-1) ?? last, cached.saved);
         }
         return lazySnapshot(views, unreadable, delta.tips, store.eventsReader());
       }
@@ -177,7 +163,7 @@ export class Journal {
     const { events, unreadable, tips } = await store.read();
     const ordered = prepare(events);
     const views = projectViews(ordered);
-    await store.saveState(VIEWS_CACHE, tips, cacheData(views, unreadable, ordered.at(-1)));
+    await saveViews(store, tips, views, unreadable, ordered.at(-1), cached?.saved);
     return { events: ordered, unreadable, ...views, tips };
   }
 

@@ -11,7 +11,7 @@ import { Journal, type Snapshot } from './journal.js';
 import { gitPosition } from './repo.js';
 import { currentSession, findCurrentSession, resolveSession } from './sessions.js';
 import { rebuild, type WriteResult } from './rebuild.js';
-import { isOpen, openBlockers, type Blocker, type Message, type Session } from '../projections/sessions.js';
+import { isOpen, openBlockers, sessionHeaders, type Blocker, type Message, type Session } from '../projections/sessions.js';
 import { isOpenItem } from '../projections/items.js';
 import { fitResume, unreadMessagesFor, type ResumeInput } from '../projections/resume.js';
 import { projectState, type ProjectState } from '../projections/state.js';
@@ -141,7 +141,7 @@ export class Logbook {
   async start(options: StartOptions): Promise<{ session: Session; events: JournalEvent[] }> {
     const snap = await this.load();
     const now = this.journal.now();
-    const taken = new Set([...snap.sessions.sessions.values()].map((s) => s.suffix));
+    const taken = new Set(sessionHeaders(snap.sessions).map((s) => s.suffix));
     const id = newSessionId(now, this.journal.random, taken);
     const given = (options.title ?? options.goal ?? options.name ?? '').trim() || `Session ${now.toISOString().slice(0, 16).replace('T', ' ')}`;
     // Redacted before the short name is derived from it, or a secret would survive there, lower-cased.
@@ -283,9 +283,10 @@ export class Logbook {
   }
 
   private newestPaused(snap: Snapshot): Session | undefined {
-    for (let i = snap.sessions.order.length - 1; i >= 0; i--) {
-      const s = snap.sessions.sessions.get(snap.sessions.order[i]!)!;
-      if (s.status === 'paused' && s.replica === this.journal.replica) return s;
+    const headers = sessionHeaders(snap.sessions);
+    for (let i = headers.length - 1; i >= 0; i--) {
+      const s = headers[i]!;
+      if (s.status === 'paused' && s.replica === this.journal.replica) return snap.sessions.sessions.get(s.id);
     }
     return undefined;
   }

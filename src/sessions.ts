@@ -4,9 +4,9 @@
  */
 import { LogbookError } from './errors.js';
 import { sessionIdPattern } from './events.js';
-import type { Session, SessionsState } from '../projections/sessions.js';
+import { sessionHeaders, type Session, type SessionHeader, type SessionsState } from '../projections/sessions.js';
 
-function describe(s: Session): string {
+function describe(s: SessionHeader): string {
   return `${s.id} (${s.stable}, ${s.shortname}, ${s.status})`;
 }
 
@@ -17,10 +17,9 @@ function describe(s: Session): string {
 export function resolveSession(state: SessionsState, ref: string): Session {
   const r = ref.trim();
   if (!r) throw new LogbookError('INVALID_INPUT', 'empty session reference', { hint: 'pass a session id, s_xxxx, suffix or shortname' });
-  const all = state.order.map((id) => state.sessions.get(id)!);
-  const exact = state.sessions.get(r);
-  if (exact) return exact;
-  const tiers: Array<(s: Session) => boolean> = [
+  const all = sessionHeaders(state);
+  if (all.some((s) => s.id === r)) return state.sessions.get(r)!;
+  const tiers: Array<(s: SessionHeader) => boolean> = [
     (s) => s.stable === r || s.suffix === r,
     (s) => s.shortname === r,
     // A unique prefix of any of those forms: the full id, s_xxxx, the suffix or the shortname.
@@ -28,7 +27,7 @@ export function resolveSession(state: SessionsState, ref: string): Session {
   ];
   for (const test of tiers) {
     const matches = all.filter(test);
-    if (matches.length === 1) return matches[0]!;
+    if (matches.length === 1) return state.sessions.get(matches[0]!.id)!;
     if (matches.length > 1) {
       throw new LogbookError('AMBIGUOUS_SESSION', `"${r}" matches ${matches.length} sessions: ${matches.map(describe).join(', ')}`, {
         hint: 'use the full id or the stable id s_xxxx',
@@ -68,10 +67,9 @@ export function findCurrentSession(state: SessionsState, input: CurrentSessionIn
     if (bound) return state.sessions.get(bound);
   }
   // Newest by creation time, not by journal order: an imported session (old history, appended late) must not become current.
-  let newest: Session | undefined;
-  for (const id of state.order) {
-    const s = state.sessions.get(id)!;
+  let newest: SessionHeader | undefined;
+  for (const s of sessionHeaders(state)) {
     if (s.status === 'active' && s.replica === input.replica && (!newest || s.createdAt >= newest.createdAt)) newest = s;
   }
-  return newest;
+  return newest && state.sessions.get(newest.id);
 }

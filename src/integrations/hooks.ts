@@ -37,7 +37,7 @@ import { Logbook } from '../logbook.js';
 import { findRepo, gitPosition, readGitConfig, type Repo } from '../repo.js';
 import { resolveSession } from '../sessions.js';
 import { DEFAULT_BUDGET } from '../../projections/resume.js';
-import { evolveSessions, isOpen, type Session } from '../../projections/sessions.js';
+import { evolveSessions, isOpen, sessionHeaders, type Session } from '../../projections/sessions.js';
 import { detectAgent, gitBool, hookProjectDir, logHookError, spoolLineFor, toolSucceeded } from './hookCommon.js';
 import { HookState, type ClaimedSpool, type ClientState, type SpoolLine } from './hookState.js';
 
@@ -264,8 +264,9 @@ function heldByOther(ctx: Ctx, snap: Snapshot, s: Session, clients: ClientState[
 function adoptable(ctx: Ctx, snap: Snapshot, exclude?: string): Session | undefined {
   const clients = ctx.state.allClients();
   let best: Session | undefined;
-  for (const s of snap.sessions.sessions.values()) {
-    if (s.status !== 'active' || s.replica !== ctx.journal.replica || s.id === exclude || (best && s.createdAt < best.createdAt)) continue;
+  for (const h of sessionHeaders(snap.sessions)) {
+    if (h.status !== 'active' || h.replica !== ctx.journal.replica || h.id === exclude || (best && h.createdAt < best.createdAt)) continue;
+    const s = snap.sessions.sessions.get(h.id)!; // active: in memory, no closed logs loaded
     if (!heldByOther(ctx, snap, s, clients)) best = s;
   }
   return best;

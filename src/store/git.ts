@@ -240,6 +240,10 @@ export class GitStore implements CachingStore {
     }
   }
 
+  removeState(name: string): void {
+    fs.rmSync(path.join(this.cacheDir, `${name}.json`), { force: true });
+  }
+
   /** Bring the event cache up to the current tips, reading only commits that are new. */
   private async update(): Promise<{ tips: Record<string, string>; before: Record<string, string> }> {
     const tips = await listReplicaRefs(this.gitdir);

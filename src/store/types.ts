@@ -45,6 +45,7 @@ export interface NewEvents {
 export interface CachingStore extends EventStore {
   loadState<T>(name: string): { tips: Record<string, string>; data: T } | undefined;
   saveState(name: string, tips: Record<string, string>, data: unknown): Promise<void>;
+  removeState(name: string): void;
   /** A reader of every event as of the latest read, for snapshots that need the full list later. */
   eventsReader(): () => { events: JournalEvent[]; unreadable: UnreadableRecord[] };
 }
