@@ -355,7 +355,7 @@ export function pendingNext(s: Session): Array<Session['next'][number]> {
 /** What identifies a session and its state, without its log: enough to find one. */
 export type SessionHeader = Pick<Session, 'id' | 'stable' | 'suffix' | 'shortname' | 'title' | 'status' | 'replica' | 'createdAt' | 'updatedAt'>;
 
-export function headerOf(s: Session): SessionHeader {
+export function headerOf(s: SessionHeader): SessionHeader {
   return { id: s.id, stable: s.stable, suffix: s.suffix, shortname: s.shortname, title: s.title, status: s.status, replica: s.replica, createdAt: s.createdAt, updatedAt: s.updatedAt };
 }
 

@@ -1,18 +1,20 @@
 /**
  * The cached views (session model and item chains), kept so that a command's
  * cost does not grow with the journal's history. Open sessions travel in the
- * main file with everything small; closed sessions — most of a long history,
- * rarely needed — only as headers there, their logs in a second file that is
- * read on first use and rewritten only when a closed session changes (a
- * session closes, or an event arrives for one).
+ * main file with everything small; a closed session — most of a long
+ * history, rarely needed — is only a header there, its state in a file of
+ * its own, read on first use and written only when that session changes (it
+ * closes, or an event arrives for it after closing).
  *
- *   views.json                 tips, order, bindings, messages, items, open sessions, closed headers
- *   views-closed-<gen>.json    the closed sessions' full state
+ *   views.json                      tips, order, bindings, messages, items, open sessions, closed headers
+ *   views-s-<id>-<hash>.json        one closed session's state
  *
- * The closed file is named by a generation recorded in views.json, so a
- * reader never pairs a main file with the wrong closed file; the previous
- * generation is kept one save longer for a reader that is still on it.
+ * A closed session's file is named by a hash of its content, recorded in its
+ * header, so a reader never pairs a main file with another version of a
+ * session. A file that is missing or damaged (a concurrent rewrite, a damaged
+ * cache) is folded again from the cached events, up to where the views were.
  */
+import { createHash } from 'node:crypto';
 import { compareEvents, type JournalEvent, type UnreadableRecord } from './events.js';
 import type { CachingStore } from './store/types.js';
 import { deserializeItems, serializeItems, type ItemsState, type SerializedItems } from '../projections/items.js';
@@ -20,65 +22,71 @@ import { prepare } from '../projections/order.js';
 import { headerOf, isOpen, projectSessions, sessionHeaders, type Message, type Session, type SessionHeader, type SessionsState } from '../projections/sessions.js';
 
 const MAIN = 'views';
-const closedName = (gen: string) => `views-closed-${gen}`;
 
 export interface Views {
   sessions: SessionsState;
   items: ItemsState;
 }
 
+/** A closed session in the main file: its header and the name of the file holding its state. */
+type ClosedEntry = SessionHeader & { file: string };
+
 export interface CachedViews extends Views {
   tips: Record<string, string>;
   unreadable: UnreadableRecord[];
   /** Order key of the last event folded in. */
   last: { clock: number; id: string } | undefined;
-  /** What the saved files were, to know what a save must rewrite. */
-  saved: Saved;
-}
-
-interface Saved {
-  gen: string | undefined;
-  previousGen: string | undefined;
-  closedIds: Set<string>;
+  /** The closed sessions' files as saved, to know which a save must rewrite. */
+  saved: Map<string, string>;
 }
 
 interface MainFile {
   open: Session[];
-  closed: SessionHeader[];
+  closed: ClosedEntry[];
   order: string[];
   clientBindings: Array<[string, string]>;
   messages: Message[];
   items: SerializedItems;
   unreadable: UnreadableRecord[];
   last: { clock: number; id: string } | undefined;
-  gen: string | undefined;
-  previousGen: string | undefined;
+}
+
+function stateFile(s: Session): { name: string; text: string } {
+  const text = JSON.stringify(s);
+  return { name: `views-s-${s.id}-${createHash('sha1').update(text).digest('hex').slice(0, 12)}`, text };
 }
 
 /**
  * A session map whose closed sessions load on first use: `get` of a closed
- * one, or any iteration, reads the closed file once. `headers()` answers
- * without loading.
+ * one reads its file; iterating reads them all. `headers()` answers without
+ * reading any.
  */
 export class LazySessions extends Map<string, Session> {
-  private readonly closed: Map<string, SessionHeader>;
-  private readonly loadClosed: () => Session[];
+  private readonly closed: Map<string, ClosedEntry>;
+  private readonly load: (entry: ClosedEntry) => Session;
   private readonly order: readonly string[];
-  materialized = false;
+  private complete: boolean;
 
-  constructor(open: Session[], closed: SessionHeader[], loadClosed: () => Session[], order: readonly string[]) {
+  constructor(open: Session[], closed: ClosedEntry[], load: (entry: ClosedEntry) => Session, order: readonly string[]) {
     super(open.map((s) => [s.id, s]));
     this.closed = new Map(closed.map((h) => [h.id, h]));
-    this.loadClosed = loadClosed;
+    this.load = load;
     this.order = order;
-    if (!closed.length) this.materialized = true;
+    this.complete = closed.length === 0;
   }
 
-  /** Load the closed sessions, and lay every session out in creation order, as a folded map has them. */
-  private materialize(): void {
-    if (this.materialized) return;
-    this.materialized = true;
-    const all = new Map<string, Session>([...this.loadClosed().map((s): [string, Session] => [s.id, s]), ...super.entries()]);
+  private loadOne(id: string): void {
+    const entry = this.closed.get(id);
+    if (!entry || super.has(id)) return;
+    super.set(id, this.load(entry));
+  }
+
+  /** Every session loaded, laid out in creation order as a folded map has them. */
+  private loadAll(): void {
+    if (this.complete) return;
+    this.complete = true;
+    for (const id of this.closed.keys()) this.loadOne(id);
+    const all = new Map(super.entries());
     super.clear();
     for (const id of this.order) {
       const s = all.get(id);
@@ -89,37 +97,42 @@ export class LazySessions extends Map<string, Session> {
   }
 
   headers(): Map<string, SessionHeader> {
-    const out = new Map(this.materialized ? [] : this.closed);
+    const out = new Map<string, SessionHeader>(this.closed);
     for (const s of super.values()) out.set(s.id, headerOf(s));
     return out;
   }
 
+  /** Closed sessions whose state is in memory (and so may have changed). */
+  loadedIds(): Set<string> {
+    return new Set([...super.keys()]);
+  }
+
   override get(id: string): Session | undefined {
-    if (!super.has(id) && this.closed.has(id)) this.materialize();
+    this.loadOne(id);
     return super.get(id);
   }
 
   override has(id: string): boolean {
-    return super.has(id) || (!this.materialized && this.closed.has(id));
+    return super.has(id) || this.closed.has(id);
   }
 
   override get size(): number {
-    this.materialize();
+    this.loadAll();
     return super.size;
   }
 
   override values(): MapIterator<Session> {
-    this.materialize();
+    this.loadAll();
     return super.values();
   }
 
   override keys(): MapIterator<string> {
-    this.materialize();
+    this.loadAll();
     return super.keys();
   }
 
   override entries(): MapIterator<[string, Session]> {
-    this.materialize();
+    this.loadAll();
     return super.entries();
   }
 
@@ -128,7 +141,7 @@ export class LazySessions extends Map<string, Session> {
   }
 
   override forEach(fn: (value: Session, key: string, map: Map<string, Session>) => void, thisArg?: unknown): void {
-    this.materialize();
+    this.loadAll();
     super.forEach(fn, thisArg);
   }
 }
@@ -138,58 +151,67 @@ export function loadViews(store: CachingStore): CachedViews | undefined {
   const main = store.loadState<MainFile>(MAIN);
   if (!main || !Array.isArray(main.data.open) || !Array.isArray(main.data.closed)) return undefined;
   const d = main.data;
-  const closedIds = new Set(d.closed.map((h) => h.id));
-  const loadClosed = (): Session[] => {
-    const closed = d.gen ? store.loadState<Session[]>(closedName(d.gen)) : undefined;
-    if (closed && Array.isArray(closed.data)) return closed.data;
-    // The closed file is gone or damaged: fold them again from the cached events, up to where these views were.
-    const upTo = prepare(store.eventsReader()().events).filter((e) => !d.last || compareEvents(e, d.last) <= 0);
-    return [...projectSessions(upTo).sessions.values()].filter((s) => closedIds.has(s.id));
+  let refolded: Map<string, Session> | undefined;
+  const load = (entry: ClosedEntry): Session => {
+    const saved = store.loadState<Session>(entry.file);
+    if (saved && saved.data && saved.data.id === entry.id) return saved.data;
+    // Missing or damaged: fold the closed sessions again from the cached events, up to where these views were.
+    if (!refolded) {
+      const upTo = prepare(store.eventsReader()().events).filter((e) => !d.last || compareEvents(e, d.last) <= 0);
+      refolded = projectSessions(upTo).sessions;
+    }
+    return refolded.get(entry.id)!;
   };
   return {
-    sessions: { sessions: new LazySessions(d.open, d.closed, loadClosed, d.order), order: d.order, clientBindings: new Map(d.clientBindings), messages: d.messages },
+    sessions: { sessions: new LazySessions(d.open, d.closed, load, d.order), order: d.order, clientBindings: new Map(d.clientBindings), messages: d.messages },
     items: deserializeItems(d.items),
     tips: main.tips,
     unreadable: d.unreadable,
     last: d.last,
-    saved: { gen: d.gen, previousGen: d.previousGen, closedIds: new Set(d.closed.map((h) => h.id)) },
+    saved: new Map(d.closed.map((h) => [h.id, h.file])),
   };
 }
 
-/** Save the views for `tips`; the closed file is rewritten only when a closed session may have changed. */
+/** Save the views for `tips`, writing the state of each closed session that is new or changed. */
 export async function saveViews(
   store: CachingStore,
   tips: Record<string, string>,
   views: Views,
   unreadable: UnreadableRecord[],
   last: JournalEvent | { clock: number; id: string } | undefined,
-  saved?: Saved,
+  saved: Map<string, string> = new Map(),
 ): Promise<void> {
   const { sessions } = views;
-  const headers = sessionHeaders(sessions);
-  const closed = headers.filter((h) => !isOpen(h));
-  const touchedClosed = sessions.sessions instanceof LazySessions ? sessions.sessions.materialized && closed.length > 0 : true;
-  const changed = !saved || touchedClosed || closed.length !== saved.closedIds.size || closed.some((h) => !saved.closedIds.has(h.id));
-  let gen = saved?.gen;
-  let previousGen = saved?.previousGen;
-  if (changed && closed.length) {
-    previousGen = gen;
-    gen = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-    await store.saveState(closedName(gen), {}, closed.map((h) => sessions.sessions.get(h.id)!));
+  const lazy = sessions.sessions instanceof LazySessions ? sessions.sessions : undefined;
+  const inMemory = lazy ? lazy.loadedIds() : undefined;
+  const closed: ClosedEntry[] = [];
+  const replaced: string[] = [];
+  for (const h of sessionHeaders(sessions).filter((x) => !isOpen(x))) {
+    const previous = saved.get(h.id);
+    if (previous && inMemory && !inMemory.has(h.id)) {
+      closed.push({ ...headerOf(h), file: previous }); // not loaded, so not changed
+      continue;
+    }
+    const s = sessions.sessions.get(h.id)!;
+    const { name, text } = stateFile(s);
+    if (name !== previous) {
+      await store.saveState(name, {}, JSON.parse(text));
+      if (previous) replaced.push(previous);
+    }
+    closed.push({ ...headerOf(s), file: name });
   }
   const main: MainFile = {
-    open: headers.filter(isOpen).map((h) => sessions.sessions.get(h.id)!),
-    closed: closed.map((h) => (sessions.sessions instanceof LazySessions ? h : headerOf(sessions.sessions.get(h.id)!))),
+    open: sessionHeaders(sessions)
+      .filter(isOpen)
+      .map((h) => sessions.sessions.get(h.id)!),
+    closed,
     order: sessions.order,
     clientBindings: [...sessions.clientBindings],
     messages: sessions.messages,
     items: serializeItems(views.items),
     unreadable,
     last: last ? { clock: last.clock, id: last.id } : undefined,
-    gen: closed.length ? gen : undefined,
-    previousGen,
   };
   await store.saveState(MAIN, tips, main);
-  // The generation before the previous one has no reader left.
-  if (changed && saved?.previousGen && saved.previousGen !== previousGen) store.removeState(closedName(saved.previousGen));
+  for (const file of replaced) store.removeState(file);
 }
