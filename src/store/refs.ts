@@ -36,13 +36,23 @@ async function readPackedRefs(gitdir: string): Promise<Map<string, string>> {
   }
 }
 
+/**
+ * A loose ref's commit id, or null when there is no loose ref. A ref file
+ * that holds anything else is damage, not absence: treating it as absent
+ * would let an append start a new root and strand the events behind it.
+ */
 async function readLooseRef(gitdir: string, ref: string): Promise<string | null> {
+  let v: string;
   try {
-    const v = fs.readFileSync(path.join(gitdir, ref), 'utf8').trim();
-    return /^[0-9a-f]{40}$/.test(v) ? v : null;
-  } catch {
-    return null;
+    v = fs.readFileSync(path.join(gitdir, ref), 'utf8').trim();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
+    throw e;
   }
+  if (/^[0-9a-f]{40}$/.test(v)) return v;
+  throw new LogbookError('CORRUPT_OBJECT', `${ref} holds ${JSON.stringify(v.slice(0, 60))}, not a commit id`, {
+    hint: 'run `logbook doctor`; the events are still in git objects (`git fsck --lost-found` finds the old tip)',
+  });
 }
 
 export async function readRef(gitdir: string, ref: string): Promise<string | null> {
@@ -63,8 +73,13 @@ export async function listReplicaRefs(gitdir: string): Promise<Record<string, st
   }
   for (const name of names) {
     if (name.endsWith('.lock') || name.includes('.stale-')) continue;
-    const oid = await readLooseRef(gitdir, REPLICA_PREFIX + name);
-    if (oid) tips[name] = oid;
+    try {
+      const oid = await readLooseRef(gitdir, REPLICA_PREFIX + name);
+      if (oid) tips[name] = oid;
+    } catch {
+      // A damaged ref is left out of reads (doctor reports it); appending to it fails in compareAndSwapRef.
+      delete tips[name];
+    }
   }
   return tips;
 }
@@ -132,7 +147,17 @@ export async function compareAndSwapRef(
       await sleep(Math.min(50, 1 + attempt * 2) * (0.5 + Math.random()));
     }
   }
-  let renamed = false;
+  // The lock is ours while the file at its path is the one we created; a process that
+  // judged it stale (we stalled for seconds) may have replaced it, and then it is theirs.
+  const ino = fs.fstatSync(fd).ino;
+  const stillOurs = () => {
+    try {
+      return fs.statSync(lock).ino === ino;
+    } catch {
+      return false;
+    }
+  };
+  let done = false;
   try {
     const current = await readRef(gitdir, ref);
     if (current !== expected) {
@@ -143,12 +168,28 @@ export async function compareAndSwapRef(
     }
     fs.writeSync(fd, `${next}\n`);
     fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fd = undefined;
+    if (!stillOurs()) {
+      throw new LogbookError('CONFLICT', `${ref}: the lock was taken over while this append was stalled`, { hint: 'read the journal again and retry' });
+    }
     fs.renameSync(lock, refPath);
-    renamed = true;
+    done = true;
+    syncDirectory(path.dirname(refPath));
   } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-    if (!renamed) fs.rmSync(lock, { force: true });
+    fs.closeSync(fd);
+    if (!done && stillOurs()) fs.rmSync(lock, { force: true });
+  }
+}
+
+/** Make a rename in `dir` durable (best effort: not every platform can fsync a directory). */
+function syncDirectory(dir: string): void {
+  try {
+    const d = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(d);
+    } finally {
+      fs.closeSync(d);
+    }
+  } catch {
+    /* the rename itself is atomic; only its durability across a power loss is at stake */
   }
 }

@@ -1,4 +1,5 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { isLogbookError } from '../../src/errors.js';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GitStore } from '../../src/store/git.js';
@@ -56,5 +57,27 @@ describe('git store batch appends', () => {
       const events = (await new GitStore(gitdir, { gitBinary, cacheDir: path.join(dir, `cache-${gitBinary}`) }).read()).events;
       expect(events.map((e) => e.id)).toEqual([...batch, ...small].map((e) => e.id));
     }
+  });
+});
+
+describe('git store refs', () => {
+  it('a damaged ref file stops appends with a clear error instead of starting a new history', async () => {
+    const dir = makeRepo();
+    const gitdir = path.join(dir, '.git');
+    const S = '20260102_1000_abcd';
+    const store = new GitStore(gitdir);
+    const { tip } = await store.append({ replica: 'replicaaaaaa', events: [ev({ type: 'next', session: S, data: { text: 'kept' } }, { clock: 1 })], expectedTip: null });
+    writeFileSync(path.join(gitdir, 'refs/logbook/replicas/replicaaaaaa'), '');
+    let error: unknown;
+    try {
+      await store.append({ replica: 'replicaaaaaa', events: [ev({ type: 'next', session: S, data: { text: 'new root?' } }, { clock: 2 })], expectedTip: null });
+    } catch (e) {
+      error = e;
+    }
+    expect(isLogbookError(error, 'CORRUPT_OBJECT')).toBe(true);
+    expect((error as Error).message).toMatch(/not a commit id/);
+    expect(readFileSync(path.join(gitdir, 'refs/logbook/replicas/replicaaaaaa'), 'utf8')).toBe(''); // untouched: the old tip is still recoverable
+    expect(existsSync(path.join(gitdir, 'refs/logbook/replicas/replicaaaaaa.lock'))).toBe(false);
+    expect(git(dir, 'cat-file', '-t', tip).trim()).toBe('commit');
   });
 });
