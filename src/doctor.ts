@@ -23,7 +23,7 @@ import { inflateSync } from 'node:zlib';
 import stringify from 'fast-json-stable-stringify';
 import { parseStoredEvent, type JournalEvent } from './events.js';
 import { readReplicaId } from './repo.js';
-import { EMPTY_TREE, GitStore, commitMessage, durableFs, payloadOf } from './store/git.js';
+import { CACHE_VERSION, EMPTY_TREE, GitStore, commitMessage, durableFs, payloadOf } from './store/git.js';
 import { person } from './store/objects.js';
 import { REPLICA_PREFIX, STALE_LOCK_MS, compareAndSwapRef, readRef, stealIfStale } from './store/refs.js';
 
@@ -90,7 +90,6 @@ const OID = /^[0-9a-f]{40}$/;
 /** isomorphic-git is loaded on first use, as the store does, so that `logbook` starts fast. */
 const readCommit: typeof import('isomorphic-git').readCommit = async (args) => (await import('isomorphic-git')).readCommit(args);
 const RESCUE_PREFIX = 'refs/logbook-rescued/';
-const CACHE_VERSION = 1;
 
 interface WalkedCommit {
   oid: string;

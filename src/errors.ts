@@ -9,6 +9,7 @@ export const errorCodes = {
   INVALID_INPUT: 'invalid input',
   UNKNOWN_SESSION: 'unknown session',
   AMBIGUOUS_SESSION: 'ambiguous session reference',
+  AMBIGUOUS_REFERENCE: 'ambiguous reference',
   NO_CURRENT_SESSION: 'no current session',
   SESSION_STATE: 'session is in the wrong state',
   UNKNOWN_EVENT: 'unknown event',

@@ -234,7 +234,7 @@ export class Logbook {
     if (!found && r) {
       const hits = open.filter((b) => b.id === r.toUpperCase() || (r.length >= 4 && b.id.startsWith(r.toUpperCase())) || b.text.toLowerCase().includes(r.toLowerCase()));
       if (hits.length > 1) {
-        throw new LogbookError('AMBIGUOUS_SESSION', `"${r}" matches ${hits.length} open blockers: ${hits.map((b) => `${b.id} ${b.text}`).join('; ')}`, { hint: 'use the blocker number or id' });
+        throw new LogbookError('AMBIGUOUS_REFERENCE', `"${r}" matches ${hits.length} open blockers: ${hits.map((b) => `${b.id} ${b.text}`).join('; ')}`, { hint: 'use the blocker number or id' });
       }
       found = hits[0];
     }

@@ -15,6 +15,7 @@
  * cache) is folded again from the cached events, up to where the views were.
  */
 import { createHash } from 'node:crypto';
+import { LogbookError } from './errors.js';
 import { compareEvents, type JournalEvent, type UnreadableRecord } from './events.js';
 import type { CachingStore } from './store/types.js';
 import { deserializeItems, serializeItems, type ItemsState, type SerializedItems } from '../projections/items.js';
@@ -160,7 +161,12 @@ export function loadViews(store: CachingStore): CachedViews | undefined {
       const upTo = prepare(store.eventsReader()().events).filter((e) => !d.last || compareEvents(e, d.last) <= 0);
       refolded = projectSessions(upTo).sessions;
     }
-    return refolded.get(entry.id)!;
+    const s = refolded.get(entry.id);
+    if (!s) {
+      store.removeState(MAIN);
+      throw new LogbookError('CORRUPT_OBJECT', 'the cached views no longer match the journal (a ref changed while they were read); they were dropped', { hint: 'run the command again' });
+    }
+    return s;
   };
   return {
     sessions: { sessions: new LazySessions(d.open, d.closed, load, d.order), order: d.order, clientBindings: new Map(d.clientBindings), messages: d.messages },

@@ -7,12 +7,13 @@
  * `.git/logbook/cache/` keyed by ref tips: only commits that are new since the
  * last read are parsed.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { existsSync, promises as fsp, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import stringify from 'fast-json-stable-stringify';
 import { LogbookError } from '../errors.js';
-import { eventSubject, parseStoredEvent, type JournalEvent, type UnreadableRecord } from '../events.js';
+import { CURRENT_VERSION, eventSubject, eventTypes, parseStoredEvent, type JournalEvent, type UnreadableRecord } from '../events.js';
 import { runGit } from './gitBinary.js';
 import { EMPTY_TREE, commitBody, objectId, readLooseCommit, writeLooseObject } from './objects.js';
 import { writePack } from './pack.js';
@@ -20,7 +21,12 @@ export { EMPTY_TREE };
 import { REPLICA_PREFIX, compareAndSwapRef, listReplicaRefs, stealIfStale } from './refs.js';
 import type { CachingStore, NewEvents, ReadResult, StoreHead } from './types.js';
 
-const CACHE_VERSION = 1;
+/**
+ * The cache format, and the event schema it was read with: a Logbook that
+ * knows more event kinds (an upgrade) must read again the commits an older
+ * one cached as unreadable, so the cache is rebuilt when this changes.
+ */
+export const CACHE_VERSION = `2/${CURRENT_VERSION}/${createHash('sha1').update(eventTypes.join(',')).digest('hex').slice(0, 8)}`;
 
 function atomicWriteFile(file: string, data: string | Uint8Array, options?: fs.WriteFileOptions): void {
   if (!file.includes(`${path.sep}objects${path.sep}`)) return fs.writeFileSync(file, data, options);
@@ -80,7 +86,7 @@ export interface RewriteRecord {
 }
 
 export interface CacheMeta {
-  version: number;
+  version: string;
   /** Per replica: the tip the cache file vouches for, its length, and the Lamport clock of the tip event. */
   replicas: Record<string, { tip: string; bytes: number; clock?: number }>;
   /** Refs found rewritten or deleted by an earlier read, kept until `logbook doctor --repair` deals with them. */
@@ -221,7 +227,7 @@ export class GitStore implements CachingStore {
   /** An opaque projection state saved beside the event cache, valid for exactly these tips. */
   loadState<T>(name: string): { tips: Record<string, string>; data: T } | undefined {
     try {
-      const parsed = JSON.parse(readFileSync(path.join(this.cacheDir, `${name}.json`), 'utf8')) as { version: number; tips: Record<string, string>; data: T };
+      const parsed = JSON.parse(readFileSync(path.join(this.cacheDir, `${name}.json`), 'utf8')) as { version: string; tips: Record<string, string>; data: T };
       return parsed.version === CACHE_VERSION ? { tips: parsed.tips, data: parsed.data } : undefined;
     } catch {
       return undefined; // missing or corrupt: the caller recomputes
@@ -460,9 +466,5 @@ function linesText(lines: CacheLine[]): string {
 const STALE_CACHE_LOCK_MS = 10_000;
 
 async function releaseStaleLock(lock: string): Promise<void> {
-  try {
-    if (Date.now() - (await fsp.stat(lock)).mtimeMs > STALE_CACHE_LOCK_MS) await fsp.unlink(lock);
-  } catch {
-    /* no lock */
-  }
+  await stealIfStale(lock, STALE_CACHE_LOCK_MS);
 }
