@@ -1,11 +1,11 @@
 /** Pure formatters for terminal output. */
 import type { JournalEvent } from '../src/events.js';
 import { eventSubject } from '../src/events.js';
-import type { Session } from '../projections/sessions.js';
+import type { SessionHeader } from '../projections/sessions.js';
 
 const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 
-export function sessionLine(s: Session, extra = ''): string {
+export function sessionLine(s: SessionHeader, extra = ''): string {
   return `${s.stable}  ${s.status.padEnd(9)}  ${minute(s.updatedAt)}  ${s.shortname}${s.title !== s.shortname ? ` — ${s.title}` : ''}${extra}`;
 }
 

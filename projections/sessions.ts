@@ -342,7 +342,7 @@ export function progressFraction(s: Session): { done: number; total: number } {
 }
 
 /** A session with no event for longer than `timeoutMs` is stale (nothing is deleted). */
-export function isStale(s: Session, now: Date, timeoutMs: number): boolean {
+export function isStale(s: Pick<Session, 'status' | 'updatedAt'>, now: Date, timeoutMs: number): boolean {
   return isOpen(s) && now.getTime() - Date.parse(s.updatedAt) > timeoutMs;
 }
 
@@ -353,10 +353,12 @@ export function pendingNext(s: Session): Array<Session['next'][number]> {
 }
 
 /** What identifies a session and its state, without its log: enough to find one. */
-export type SessionHeader = Pick<Session, 'id' | 'stable' | 'suffix' | 'shortname' | 'title' | 'status' | 'replica' | 'createdAt' | 'updatedAt'>;
+export type SessionHeader = Pick<Session, 'id' | 'stable' | 'suffix' | 'shortname' | 'title' | 'status' | 'replica' | 'createdAt' | 'updatedAt' | 'group'>;
 
 export function headerOf(s: SessionHeader): SessionHeader {
-  return { id: s.id, stable: s.stable, suffix: s.suffix, shortname: s.shortname, title: s.title, status: s.status, replica: s.replica, createdAt: s.createdAt, updatedAt: s.updatedAt };
+  const h: SessionHeader = { id: s.id, stable: s.stable, suffix: s.suffix, shortname: s.shortname, title: s.title, status: s.status, replica: s.replica, createdAt: s.createdAt, updatedAt: s.updatedAt };
+  if (s.group !== undefined) h.group = s.group;
+  return h;
 }
 
 /**

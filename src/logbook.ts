@@ -11,7 +11,7 @@ import { Journal, type Snapshot } from './journal.js';
 import { gitPosition } from './repo.js';
 import { currentSession, findCurrentSession, resolveSession } from './sessions.js';
 import { rebuild, type WriteResult } from './rebuild.js';
-import { isOpen, openBlockers, sessionHeaders, type Blocker, type Message, type Session } from '../projections/sessions.js';
+import { isOpen, isStale, openBlockers, sessionHeaders, type Blocker, type Message, type Session, type SessionHeader } from '../projections/sessions.js';
 import { isOpenItem } from '../projections/items.js';
 import { fitResume, unreadMessagesFor, type ResumeInput } from '../projections/resume.js';
 import { projectState, type ProjectState } from '../projections/state.js';
@@ -136,6 +136,21 @@ export class Logbook {
       });
     }
     return s;
+  }
+
+  /**
+   * Sessions newest first (by creation: imported history is appended late but
+   * is old), filtered by status (`open` and `stale` included) and group.
+   * Headers only, so listing does not load closed sessions' logs.
+   */
+  listSessions(snap: Snapshot, filter: { status?: string; group?: string; staleAfterMs: number }): Array<SessionHeader & { stale: boolean }> {
+    const now = this.journal.now();
+    return sessionHeaders(snap.sessions)
+      .map((s, i) => ({ s, i }))
+      .sort((a, b) => (a.s.createdAt === b.s.createdAt ? b.i - a.i : a.s.createdAt < b.s.createdAt ? 1 : -1))
+      .map(({ s }) => ({ ...s, stale: isStale(s, now, filter.staleAfterMs) }))
+      .filter((s) => filter.group === undefined || s.group === filter.group)
+      .filter((s) => (filter.status === 'open' ? isOpen(s) : filter.status === 'stale' ? s.stale : filter.status === undefined || s.status === filter.status));
   }
 
   async start(options: StartOptions): Promise<{ session: Session; events: JournalEvent[] }> {

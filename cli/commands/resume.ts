@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_BUDGET } from '../../projections/resume.js';
-import { isOpen } from '../../projections/sessions.js';
 import { sessionLine } from '../format.js';
+import { staleTimeoutMs } from '../../src/config.js';
 import type { Io } from '../io.js';
 import { openLogbook, printJson } from '../io.js';
 
@@ -23,7 +23,7 @@ export function resumeCommand(io: Io): Command {
       const logbook = openLogbook(io, { session: opts.session });
       if (opts.list) {
         const snap = await logbook.load();
-        const open = snap.sessions.order.map((id) => snap.sessions.sessions.get(id)!).filter(isOpen);
+        const open = logbook.listSessions(snap, { status: 'open', staleAfterMs: staleTimeoutMs(logbook.journal) }).map((h) => snap.sessions.sessions.get(h.id)!);
         if (opts.json) return printJson(io, open);
         io.stdout(open.length ? `${open.map((s) => sessionLine(s)).join('\n')}\n` : 'No open sessions. Start one with: logbook start --goal "…"\n');
         return;
