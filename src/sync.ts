@@ -403,6 +403,21 @@ function switchReplicaId(gitdir: string, from: string, to: string): void {
   renameSync(tmp, file);
 }
 
+/** A journal commit's message with its event re-recorded under `replica` (anything else carried over unchanged). */
+function moveToReplica(message: string, replica: string): string {
+  try {
+    const raw = payloadOf(message) as Record<string, unknown>;
+    if (raw && typeof raw === 'object' && typeof raw.replica === 'string') {
+      const moved = { ...raw, replica };
+      // Keep events a newer Logbook wrote as they are, apart from the replica.
+      if (parseStoredEvent(moved).ok || !parseStoredEvent(raw).ok) return `${message.split('\n')[0]}\n\n${stringify(moved)}\n`;
+    }
+  } catch {
+    /* not an event: carried over unchanged, doctor reports it as before */
+  }
+  return message;
+}
+
 /**
  * Resolve a replica-id collision from this clone's side: give it a new
  * replica id, re-record under that id the events only this clone wrote on
@@ -440,18 +455,7 @@ export async function fixCollision(options: SyncOptions & { random?: Random }): 
     writeLooseObject(gitdir, 'tree', Buffer.alloc(0));
     let parent: string | null = null;
     for (const m of mine) {
-      let message = m.message;
-      try {
-        const raw = payloadOf(m.message) as Record<string, unknown>;
-        if (raw && typeof raw === 'object' && typeof raw.replica === 'string') {
-          const moved = { ...raw, replica: fresh };
-          // Keep events a newer Logbook wrote as they are, apart from the replica.
-          if (parseStoredEvent(moved).ok || !parseStoredEvent(raw).ok) message = `${m.message.split('\n')[0]}\n\n${stringify(moved)}\n`;
-        }
-      } catch {
-        /* not an event: carried over unchanged, doctor reports it as before */
-      }
-      parent = writeCommitObject(gitdir, { tree: EMPTY_TREE, parent, name: m.name, email: m.email, seconds: m.seconds, message });
+      parent = writeCommitObject(gitdir, { tree: EMPTY_TREE, parent, name: m.name, email: m.email, seconds: m.seconds, message: moveToReplica(m.message, fresh) });
     }
     step(`moving ${mine.length} event(s) of this clone to replica ${fresh}`);
     const newRef = `${REPLICA_PREFIX}${fresh}`;
@@ -462,8 +466,32 @@ export async function fixCollision(options: SyncOptions & { random?: Random }): 
       rescued = `${RESCUE_PREFIX}${replica}/${localTip}`;
       if ((await readRef(gitdir, rescued)) !== localTip) await compareAndSwapRef(gitdir, rescued, null, localTip);
     }
-    await compareAndSwapRef(gitdir, own, localTip, remoteTip);
-    return { oldReplica: replica, newReplica: fresh, moved: mine.length, rescued };
+    // A process that still had the old id (a hook mid-append) may have appended since we read the
+    // ref: carry those events over too, until the shared ref is handed back unchanged.
+    let handedFrom = localTip;
+    let moved = mine.length;
+    for (;;) {
+      try {
+        await compareAndSwapRef(gitdir, own, handedFrom, remoteTip);
+        break;
+      } catch (e) {
+        if (!isLogbookError(e, 'CONFLICT')) throw e;
+        const now = await readRef(gitdir, own);
+        const late: Array<{ message: string; name: string; email: string; seconds: number }> = [];
+        for (let oid = now; oid && oid !== handedFrom; ) {
+          const { commit } = await readCommit({ fs: durableFs, gitdir, oid });
+          late.push({ message: commit.message, name: commit.author.name, email: commit.author.email, seconds: commit.author.timestamp });
+          oid = commit.parent[0] ?? null;
+        }
+        let tip = parent;
+        for (const m of late.reverse()) tip = writeCommitObject(gitdir, { tree: EMPTY_TREE, parent: tip, name: m.name, email: m.email, seconds: m.seconds, message: moveToReplica(m.message, fresh) });
+        await compareAndSwapRef(gitdir, newRef, parent, tip!);
+        parent = tip;
+        moved += late.length;
+        handedFrom = now;
+      }
+    }
+    return { oldReplica: replica, newReplica: fresh, moved, rescued };
   } finally {
     await fetched.cleanup();
   }
