@@ -2,8 +2,8 @@
 import type { JournalEvent } from '../src/events.js';
 import { eventSubject } from '../src/events.js';
 import type { SessionHeader } from '../projections/sessions.js';
+import { minute } from '../projections/time.js';
 
-const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 
 export function sessionLine(s: SessionHeader, extra = ''): string {
   return `${s.stable}  ${s.status.padEnd(9)}  ${minute(s.updatedAt)}  ${s.shortname}${s.title !== s.shortname ? ` — ${s.title}` : ''}${extra}`;

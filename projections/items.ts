@@ -5,6 +5,7 @@
  * renderers for `items.json` and `items.md`. Pure: no I/O.
  */
 import { stableId, type JournalEvent } from '../src/events.js';
+import { isoMinute as minute } from './time.js';
 
 export interface ItemEntry {
   at: string;
@@ -123,7 +124,6 @@ export const itemsProjection = {
 };
 
 /** @deprecated name kept for callers of the first version; use `itemsProjection.evolve`. */
-export const evolveItems = itemsProjection.evolve;
 
 export function projectItems(events: readonly JournalEvent[]): ItemsState {
   const state = itemsProjection.initial();
@@ -174,7 +174,6 @@ export function renderItemsJson(state: ItemsState): string {
   return `${JSON.stringify({ items: sortedItems(state).map(itemView) }, null, 2)}\n`;
 }
 
-const minute = (iso: string) => iso.slice(0, 16);
 
 /** One item and its chain as markdown (a `##` section). */
 export function renderItemSection(i: ItemChain): string {

@@ -5,6 +5,7 @@
  * first, never by cutting a line in half. Pure.
  */
 import { activeDecisions, openBlockers, progressFraction, type Message, type Session } from './sessions.js';
+import { minute as day } from './time.js';
 
 export const DEFAULT_BUDGET = 10_000;
 
@@ -26,7 +27,6 @@ interface Section {
   trim?: 'start' | 'end';
 }
 
-const day = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 
 export function tldr(s: Session): string {
   const { done, total } = progressFraction(s);

@@ -7,8 +7,8 @@ import { stringify as yamlStringify } from 'yaml';
 import { eventSummary, type JournalEvent } from '../src/events.js';
 import { tldr } from './resume.js';
 import { pendingNext, type Session } from './sessions.js';
+import { isoMinute as minute } from './time.js';
 
-const minute = (iso: string) => iso.slice(0, 16);
 
 export function frontmatter(s: Session): Record<string, unknown> {
   return {

@@ -103,6 +103,9 @@ export const contextSchema = kind('context', {
 
 export const itemActions = ['created', 'updated', 'completed', 'referenced', 'blocked'] as const;
 export const itemKeyPattern = /^[a-z][a-z0-9_-]*:\S+$/;
+
+/** The item key of a task id: `42` is `task:42`; a key that already has a type (`jira:AB-1`) stays as it is. */
+export const taskKey = (task: string): string => (task.includes(':') ? task : `task:${task}`);
 export const itemLinkedSchema = kind('item.linked', {
   key: z.string().check(z.regex(itemKeyPattern, 'must look like type:key (task:42, kb:node:abc, file:src/a.ts)')),
   action: z.enum(itemActions),

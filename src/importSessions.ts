@@ -15,7 +15,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { LogbookError } from './errors.js';
-import { itemActions, itemKeyPattern, type Draft, type EventData } from './events.js';
+import { itemActions, itemKeyPattern, taskKey, type Draft, type EventData } from './events.js';
 import { shortnameFrom } from './ids.js';
 import { truncateText } from './limits.js';
 
@@ -390,7 +390,7 @@ export type TimedDraft = Draft & { at: string };
 export function importDrafts(p: ParsedSession, id: string): { drafts: TimedDraft[]; resolutions: Array<{ index: number; at: string; note?: string }> } {
   const clip = (t: string) => truncateText(t);
   // Task ids that cannot be item keys (spaces…) stay in task_ids but are not linked as items.
-  const taskKeys = p.taskIds.map((t) => (t.includes(':') ? t : `task:${t}`)).filter((k) => itemKeyPattern.test(k));
+  const taskKeys = p.taskIds.map(taskKey).filter((k) => itemKeyPattern.test(k));
   const start: TimedDraft = {
     type: 'session.started',
     session: id,

@@ -4,7 +4,7 @@
  * them. No terminal or process assumptions here.
  */
 import { LogbookError, isLogbookError } from './errors.js';
-import { itemKeyPattern, type Draft, type EventData, type JournalEvent, type UnreadableRecord } from './events.js';
+import { itemKeyPattern, taskKey, type Draft, type EventData, type JournalEvent, type UnreadableRecord } from './events.js';
 import { importDrafts, importedSessionId, readSessionsTree, type ParsedSession } from './importSessions.js';
 import { newSessionId, shortnameFrom } from './ids.js';
 import { Journal, type Snapshot } from './journal.js';
@@ -173,7 +173,7 @@ export class Logbook {
     if (options.parent) data.parent = resolveSession(snap.sessions, options.parent).id;
     if (options.group !== undefined) data.group = nonEmpty(options.group, '--group');
     const drafts: Draft[] = [{ type: 'session.started', session: id, data }];
-    for (const task of data.taskIds) drafts.push({ type: 'item.linked', session: id, data: { key: task.includes(':') ? task : `task:${task}`, action: 'created' } });
+    for (const task of data.taskIds) drafts.push({ type: 'item.linked', session: id, data: { key: taskKey(task), action: 'created' } });
     // Started from an agent's conversation (hooks export LOGBOOK_CLIENT_SESSION): its later commands follow the new session.
     if (this.clientSession) {
       drafts.push({ type: 'transcript.linked', session: id, data: { client: this.journal.actor.agent ?? 'unknown', clientSession: this.clientSession, source: 'startup' } });
@@ -313,7 +313,6 @@ export class Logbook {
     const snap = await this.load();
     const s = this.open(snap, ref);
     // A completed session completes the tasks it still holds: not those migrated on to another session, nor those already completed.
-    const taskKey = (t: string) => (t.includes(':') ? t : `task:${t}`);
     const holds = (t: string) => {
       const item = snap.items.items.get(taskKey(t));
       return !item || (item.current_session === s.id && item.status !== 'completed');

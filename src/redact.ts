@@ -144,10 +144,3 @@ export function redactDraft<D extends Draft>(draft: D, options: RedactionOptions
   if (options.disabled) return draft;
   return { ...draft, data: redactValue(draft.data, options, []) } as D;
 }
-
-/** Which kinds of secret a draft holds (before redaction), e.g. to warn the user. */
-export function secretKindsIn(draft: Draft, options: RedactionOptions = {}): string[] {
-  const kinds: string[] = [];
-  redactValue(draft.data, options, kinds);
-  return [...new Set(kinds)];
-}

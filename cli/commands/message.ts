@@ -2,8 +2,8 @@ import { Command } from 'commander';
 import { unreadMessagesFor } from '../../projections/resume.js';
 import type { Io } from '../io.js';
 import { ALLOW_SECRET_FLAG, openLogbook, printJson, textValue } from '../io.js';
+import { minute } from '../../projections/time.js';
 
-const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 
 export function messageCommand(io: Io): Command {
   const cmd = new Command('message').description('messages between people, agents and sessions (shown by `logbook resume`)');

@@ -24,6 +24,7 @@ import { Logbook, type LogOptions } from '../logbook.js';
 import { DEFAULT_BUDGET } from '../../projections/resume.js';
 import { decisionsSection, progressSection, renderSessionFile } from '../../projections/sessionFile.js';
 import { isOpen, type Session } from '../../projections/sessions.js';
+import { minute } from '../../projections/time.js';
 
 export interface McpOptions {
   cwd: string;
@@ -53,7 +54,6 @@ function failure(e: unknown): ToolResult {
   return { content: [{ type: 'text', text: message }], isError: true };
 }
 
-const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 const sessionLine = (s: Session) => `${s.stable}  ${s.status.padEnd(9)}  ${minute(s.updatedAt)}  ${s.shortname}${s.title !== s.shortname ? ` — ${s.title}` : ''}  (${s.id})`;
 const eventLines = (events: JournalEvent[]) => events.map((e) => `- ${eventSubject(e)}`).join('\n');
 

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
+import { objectId } from './objects.js';
 
 const TYPE_CODE = { commit: 1, tree: 2, blob: 3 } as const;
 
@@ -62,7 +63,7 @@ function writeDurably(file: string, chunks: Buffer[]): void {
 /** Write `objects` as one pack in `gitdir`; returns their ids in the same order. */
 export function writePack(gitdir: string, objects: PackObject[]): string[] {
   const entries = objects.map(({ type, body }) => {
-    const oid = createHash('sha1').update(`${type} ${body.length}\0`).update(body).digest('hex');
+    const oid = objectId(type, body);
     const data = Buffer.concat([entryHeader(TYPE_CODE[type], body.length), deflateSync(body, { level: 1 })]);
     return { oid, data };
   });
