@@ -24,7 +24,7 @@ import stringify from 'fast-json-stable-stringify';
 import { parseStoredEvent, type JournalEvent } from './events.js';
 import { readReplicaId } from './repo.js';
 import { CACHE_VERSION, EMPTY_TREE, GitStore, commitMessage, durableFs, payloadOf } from './store/git.js';
-import { person } from './store/objects.js';
+import { commitBody, objectId, writeLooseObject } from './store/objects.js';
 import { REPLICA_PREFIX, STALE_LOCK_MS, compareAndSwapRef, readRef, stealIfStale } from './store/refs.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -232,29 +232,6 @@ async function inPack(gitdir: string, oid: string): Promise<boolean> {
     }
   }
   return false;
-}
-
-/** The commit object Logbook writes for `event` on top of `parent`, as git would hash it. */
-function commitObject(event: JournalEvent, parent: string | undefined): Buffer {
-  const who = person(event.actor.name, event.actor.email, Math.floor(Date.parse(event.at) / 1000));
-  const text = `tree ${EMPTY_TREE}\n${parent ? `parent ${parent}\n` : ''}author ${who}\ncommitter ${who}\n\n${commitMessage(event)}`;
-  const content = Buffer.from(text, 'utf8');
-  return Buffer.concat([Buffer.from(`commit ${content.length}\0`, 'latin1'), content]);
-}
-
-async function writeLooseObject(gitdir: string, oid: string, wrapped: Buffer): Promise<void> {
-  const { deflateSync } = await import('node:zlib');
-  const file = path.join(gitdir, 'objects', oid.slice(0, 2), oid.slice(2));
-  await fsp.mkdir(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `tmp_obj_${process.pid}_${Math.random().toString(36).slice(2)}`);
-  const handle = await fsp.open(tmp, 'wx', 0o444);
-  try {
-    await handle.writeFile(deflateSync(wrapped));
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await fsp.rename(tmp, file);
 }
 
 function runGit(gitdir: string, args: string[]): Promise<string | undefined> {
@@ -736,7 +713,7 @@ class Doctor {
     for (const [oid, replica] of pass.broken) {
       const loose = path.join(this.gitdir, 'objects', oid.slice(0, 2), oid.slice(2));
       if (oid === EMPTY_TREE) {
-        await writeLooseObject(this.gitdir, oid, Buffer.from('tree 0\0', 'latin1'));
+        writeLooseObject(this.gitdir, 'tree', Buffer.alloc(0), { replace: true });
         done.push(`rewrote the empty tree object ${oid}`);
         continue;
       }
@@ -750,9 +727,10 @@ class Doctor {
         const lines = cacheLines.get(r) ?? [];
         const i = lines.findIndex((l) => l.c === oid);
         if (i < 0 || !lines[i]!.e) continue;
-        const wrapped = commitObject(lines[i]!.e!, i > 0 ? lines[i - 1]!.c : undefined);
-        if (createHash('sha1').update(wrapped).digest('hex') !== oid) continue;
-        await writeLooseObject(this.gitdir, oid, wrapped);
+        const e = lines[i]!.e!;
+        const body = commitBody({ tree: EMPTY_TREE, parent: i > 0 ? lines[i - 1]!.c : null, name: e.actor.name, email: e.actor.email, seconds: Math.floor(Date.parse(e.at) / 1000), message: commitMessage(e) });
+        if (objectId('commit', body) !== oid) continue; // the hash proves the bytes
+        writeLooseObject(this.gitdir, 'commit', body, { replace: true });
         done.push(`restored journal commit ${oid} of replica ${r} from the cache`);
         restored = true;
         break;

@@ -13,12 +13,13 @@ import { deflateSync, inflateSync } from 'node:zlib';
 
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
-export function writeLooseObject(gitdir: string, type: 'commit' | 'tree' | 'blob', body: Buffer): string {
+/** Write one loose object; `replace` overwrites a damaged copy (doctor --repair), otherwise an existing object is kept. */
+export function writeLooseObject(gitdir: string, type: 'commit' | 'tree' | 'blob', body: Buffer, options: { replace?: boolean } = {}): string {
   const raw = Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body]);
   const oid = objectId(type, body);
   const dir = path.join(gitdir, 'objects', oid.slice(0, 2));
   const file = path.join(dir, oid.slice(2));
-  if (existsSync(file)) return oid;
+  if (!options.replace && existsSync(file)) return oid;
   mkdirSync(dir, { recursive: true });
   // git's own temp-file name: one left by a killed process is ignored by `git fsck` and removed by `git gc`.
   const tmp = path.join(dir, `tmp_obj_${process.pid}_${Math.random().toString(36).slice(2)}`);
