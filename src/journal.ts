@@ -208,6 +208,8 @@ export class Journal {
         return events;
       } catch (e) {
         if (!isLogbookError(e, 'CONFLICT') || attempt >= MAX_ATTEMPTS) throw e;
+        // Many writers racing for one ref (parallel hooks): a short random pause lets one through at a time.
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(attempt, 20)));
       }
     }
   }

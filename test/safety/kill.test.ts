@@ -135,7 +135,8 @@ describe('SIGKILL at random points', () => {
     // The next command is not blocked for long by anything a killed process left.
     const started = Date.now();
     ok(dir, ['log', '--progress', 'after the storm']);
-    expect(Date.now() - started).toBeLessThan(6000);
+    // Not a speed measurement: a lock left by a killed process is recovered after 3 s; a bound well above that catches a lock that blocks.
+    expect(Date.now() - started).toBeLessThan(15_000);
     const final = run(dir, ['doctor']);
     expect(final.code, final.stdout).toBe(0);
 
