@@ -23,6 +23,7 @@ import { prepare } from '../projections/order.js';
 import { headerOf, isOpen, projectSessions, sessionHeaders, type Message, type Session, type SessionHeader, type SessionsState } from '../projections/sessions.js';
 
 const MAIN = 'views';
+const CLOSED_PREFIX = 'views-s-';
 
 export interface Views {
   sessions: SessionsState;
@@ -54,7 +55,7 @@ interface MainFile {
 
 function stateFile(s: Session): { name: string; text: string } {
   const text = JSON.stringify(s);
-  return { name: `views-s-${s.id}-${createHash('sha1').update(text).digest('hex').slice(0, 12)}`, text };
+  return { name: `${CLOSED_PREFIX}${s.id}-${createHash('sha1').update(text).digest('hex').slice(0, 12)}`, text };
 }
 
 /**
@@ -220,4 +221,9 @@ export async function saveViews(
   };
   await store.saveState(MAIN, tips, main);
   for (const file of replaced) store.removeState(file);
+  if (!saved.size) {
+    // Saved from scratch (no views, or views that could not be used): files of no closed session in them are leftovers.
+    const kept = new Set(closed.map((c) => c.file));
+    for (const name of store.listStates(CLOSED_PREFIX)) if (!kept.has(name)) store.removeState(name);
+  }
 }

@@ -250,6 +250,14 @@ export class GitStore implements CachingStore {
     fs.rmSync(path.join(this.cacheDir, `${name}.json`), { force: true });
   }
 
+  listStates(prefix: string): string[] {
+    try {
+      return fs.readdirSync(this.cacheDir).filter((f) => f.startsWith(prefix) && f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
+    } catch {
+      return [];
+    }
+  }
+
   /** Bring the event cache up to the current tips, reading only commits that are new. */
   private async update(): Promise<{ tips: Record<string, string>; before: Record<string, string> }> {
     const tips = await listReplicaRefs(this.gitdir);

@@ -46,6 +46,8 @@ export interface CachingStore extends EventStore {
   loadState<T>(name: string): { tips: Record<string, string>; data: T } | undefined;
   saveState(name: string, tips: Record<string, string>, data: unknown): Promise<void>;
   removeState(name: string): void;
+  /** Names of the saved states that start with `prefix`. */
+  listStates(prefix: string): string[];
   /** A reader of every event as of the latest read, for snapshots that need the full list later. */
   eventsReader(): () => { events: JournalEvent[]; unreadable: UnreadableRecord[] };
 }
