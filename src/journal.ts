@@ -3,13 +3,13 @@
  * actor, Lamport clock, replica), with compare-and-swap retries, and the one
  * read path that yields the ordered events and the session model.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { resolveActor } from './actor.js';
 import { LogbookError, describeIssues, isLogbookError } from './errors.js';
 import { compareEvents, journalEventSchema, type Actor, type Draft, type JournalEvent, type UnreadableRecord } from './events.js';
 import { eventIdFactory, newReplicaId, type Random } from './ids.js';
-import { findRepo, readGitConfig, readReplicaId, type Repo } from './repo.js';
+import { findRepo, readGitConfig, readReplicaId, updateGitConfig, type Repo } from './repo.js';
 import { checkDraftText } from './limits.js';
 import { redactDraft, redactText, type RedactionOptions } from './redact.js';
 import { GitStore } from './store/git.js';
@@ -257,11 +257,7 @@ export function initJournal({ cwd, random = Math.random }: { cwd: string; random
   }
   if (existing) return { replica: existing, created: false, gitdir: repo.gitdir, workTree: repo.workTree };
   const replica = newReplicaId(random);
-  // Appended by hand rather than through a config writer, so the user's file keeps its layout.
-  const configPath = path.join(repo.gitdir, 'config');
-  const config = existsSync(configPath) ? readFileSync(configPath, 'utf8') : '';
-  const tmp = `${configPath}.logbook-${process.pid}`;
-  writeFileSync(tmp, `${config}${config && !config.endsWith('\n') ? '\n' : ''}[logbook]\n\treplica = ${replica}\n`);
-  renameSync(tmp, configPath);
+  // Appended rather than rewritten by a config serialiser, so the user's file keeps its layout.
+  updateGitConfig(repo.gitdir, (config) => `${config}${config && !config.endsWith('\n') ? '\n' : ''}[logbook]\n\treplica = ${replica}\n`);
   return { replica, created: true, gitdir: repo.gitdir, workTree: repo.workTree };
 }

@@ -2,7 +2,7 @@
  * Finding the repository and its Logbook configuration. Pure filesystem reads:
  * no git binary, no isomorphic-git, so it is cheap on every command's start-up.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { LogbookError } from './errors.js';
 
@@ -120,5 +120,39 @@ export function gitPosition(repo: Repo): { gitBranch?: string; gitCommit?: strin
     return out;
   } catch {
     return {};
+  }
+}
+
+/**
+ * Edit `.git/config` the way git does: under `config.lock` (created
+ * exclusively, so a concurrent `git config` waits or fails instead of one
+ * write silently losing the other), written, fsynced and renamed over the
+ * file. `edit` gets the current text and returns the new one.
+ */
+export function updateGitConfig(gitdir: string, edit: (text: string) => string): void {
+  const file = path.join(gitdir, 'config');
+  const lock = `${file}.lock`;
+  let fd: number | undefined;
+  for (let attempt = 0; fd === undefined; attempt++) {
+    try {
+      fd = openSync(lock, 'wx', 0o644);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 200) {
+        throw new LogbookError('LOCKED', `cannot lock ${file}: ${(e as Error).message}`, { hint: `if no git process is running, remove ${lock}` });
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10); // git holds it for milliseconds
+    }
+  }
+  let renamed = false;
+  try {
+    writeSync(fd, edit(readIfExists(file)));
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(lock, file);
+    renamed = true;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+    if (!renamed) rmSync(lock, { force: true });
   }
 }

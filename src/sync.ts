@@ -10,14 +10,14 @@
  * stop on a replica-id collision -> push our ref -> fast-forward local refs by
  * compare-and-swap -> remove the staging refs.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import stringify from 'fast-json-stable-stringify';
 import { LogbookError, isLogbookError } from './errors.js';
 import { parseStoredEvent } from './events.js';
 import { newReplicaId, type Random } from './ids.js';
 import type { Journal } from './journal.js';
-import { readGitConfig, readReplicaId } from './repo.js';
+import { readGitConfig, readReplicaId, updateGitConfig } from './repo.js';
 import { durableFs, payloadOf } from './store/git.js';
 import { EMPTY_TREE, writeCommitObject, writeLooseObject } from './store/objects.js';
 import { gitBinary } from './store/gitBinary.js';
@@ -392,15 +392,14 @@ export interface FixCollisionResult {
 
 /** Switch `logbook.replica` from `from` to `to` in .git/config, in place, keeping the file's layout. */
 function switchReplicaId(gitdir: string, from: string, to: string): void {
-  const file = path.join(gitdir, 'config');
-  const text = readFileSync(file, 'utf8');
-  const line = new RegExp(`^(\\s*replica\\s*=\\s*)${from}(\\s*)$`, 'm');
-  if (!line.test(text)) {
-    throw new LogbookError('INVALID_INPUT', `cannot find "replica = ${from}" in ${file}`, { hint: 'set it by hand: git config logbook.replica <new id>' });
-  }
-  const tmp = `${file}.logbook-${process.pid}`;
-  writeFileSync(tmp, text.replace(line, `$1${to}$2`));
-  renameSync(tmp, file);
+  // Only inside the [logbook] section: another section may have a key named replica too.
+  const line = new RegExp(`(^\\[logbook\\][^\\[]*?^\\s*replica\\s*=\\s*)${from}(\\s*)$`, 'mi');
+  updateGitConfig(gitdir, (text) => {
+    if (!line.test(text)) {
+      throw new LogbookError('INVALID_INPUT', `cannot find "replica = ${from}" in the [logbook] section of ${path.join(gitdir, 'config')}`, { hint: 'set it by hand: git config logbook.replica <new id>' });
+    }
+    return text.replace(line, `$1${to}$2`);
+  });
 }
 
 /** A journal commit's message with its event re-recorded under `replica` (anything else carried over unchanged). */
