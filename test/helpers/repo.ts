@@ -1,6 +1,6 @@
 /** Real git repositories in temp dirs, removed after each test file. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
@@ -44,4 +44,18 @@ export function makeBareRepo(): string {
   const dir = tempDir('logbook-remote-');
   git(dir, 'init', '-q', '--bare');
   return dir;
+}
+
+/** Every file under `dir`: relative path -> content. */
+export function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
 }

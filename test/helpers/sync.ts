@@ -1,12 +1,11 @@
 /** Helpers for the sync tests: clones with a journal, and what to compare between them. */
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { Journal } from '../../src/journal.js';
 import { Logbook } from '../../src/logbook.js';
 import { runAsync, type RunOptions, type RunResult } from './cli.js';
-import { git, makeRepo, tempDir } from './repo.js';
+import { git, makeRepo, readTree, tempDir } from './repo.js';
 
 /** Stock git without blocking the event loop (the HTTP test server lives in this process). */
 export function gitAsync(cwd: string, ...args: string[]): Promise<string> {
@@ -71,19 +70,6 @@ export async function appendMany(dir: string, n: number, label = 'bulk'): Promis
   await logbook.journal.append(Array.from({ length: n }, (_, i) => ({ type: 'progress' as const, session: session.id, data: { text: `${label} step ${i} ${'x'.repeat(40)}`, status: 'done' as const } })));
 }
 
-/** Every file under `dir`: relative path -> content. */
-export function readTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** `logbook rebuild --out` into a fresh directory; the files written. */
 export async function rebuildTree(dir: string, env?: Record<string, string | undefined>): Promise<Record<string, string>> {

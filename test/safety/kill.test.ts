@@ -6,13 +6,12 @@
  * printed success present exactly once.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../src/events.js';
 import type { DoctorReport } from '../../src/doctor.js';
 import { BIN, ok, run } from '../helpers/cli.js';
-import { git, makeRepo } from '../helpers/repo.js';
+import { git, makeRepo, readTree } from '../helpers/repo.js';
 
 const KILLS = Number(process.env.LOGBOOK_KILLS ?? 210);
 const WORKERS = 4;
@@ -26,19 +25,6 @@ interface Outcome {
   ms: number;
 }
 
-/** Every file under `root` with its content. */
-function listing(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const f = path.join(d, e.name);
-      if (e.isDirectory()) walk(f);
-      else out[path.relative(root, f)] = readFileSync(f, 'utf8');
-    }
-  };
-  walk(root);
-  return out;
-}
 
 function attempt(cwd: string, args: string[], killAfterMs: number): Promise<Outcome> {
   return new Promise((resolve, reject) => {
@@ -143,7 +129,7 @@ describe('SIGKILL at random points', () => {
     // A rebuild after the storm leaves exactly what a rebuild into an empty folder writes.
     ok(dir, ['rebuild']);
     ok(dir, ['rebuild', '--out', 'fresh']);
-    expect(listing(path.join(dir, '.logbook'))).toEqual(listing(path.join(dir, 'fresh')));
+    expect(readTree(path.join(dir, '.logbook'))).toEqual(readTree(path.join(dir, 'fresh')));
     console.log(`kill test: ${kills} kills (${killsDuringWork} after 60 ms, ${dangling} between object write and ref update), ${acked.size} acknowledged appends, ${texts.length} present, ${Math.round((Date.now() - t0) / 1000)} s`);
   }, 90_000);
 });
