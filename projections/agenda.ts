@@ -8,9 +8,10 @@
  * - a `track:` item goes to track_projects, a `kb:` item to context_keys
  *   (whatever the action: the seed feeds them on create, but a session that
  *   references a project or a knowledge node works in its context too);
- * - `items.migrated` moves the open entries to the receiving session; the
- *   sending session keeps its track_projects and context_keys, since they were
- *   its context as well.
+ * - `items.migrated` moves the open entries to the receiving session, and
+ *   the migrated track_projects and context_keys with them: the sending
+ *   session's agenda no longer lists them.
+ * - an open blocker of the log is listed `#N text`, N the number it was raised with.
  *
  * A fold `{ initial, evolve }` plus pure renderers. Pure: no I/O.
  */
@@ -31,6 +32,8 @@ interface SessionAgenda {
   in_progress: string[];
   /** `id` is the blocker event id, or `item:<key>` for a blocked item. */
   blockers: Array<{ id: string; label: string }>;
+  /** Blockers raised in the log so far: the next one's number is this plus one. */
+  raised: number;
   track_projects: string[];
   context_keys: string[];
 }
@@ -58,7 +61,7 @@ const removeBlocker = (a: SessionAgenda, id: string) => {
 function agendaOf(state: AgendaState, session: string): SessionAgenda {
   let a = state.sessions.get(session);
   if (!a) {
-    a = { completed: [], in_progress: [], blockers: [], track_projects: [], context_keys: [] };
+    a = { completed: [], in_progress: [], blockers: [], track_projects: [], context_keys: [], raised: 0 };
     state.sessions.set(session, a);
   }
   return a;
@@ -97,7 +100,11 @@ export const agendaProjection = {
         place(agendaOf(state, e.session), e.data.key, e.data.action);
         break;
       case 'blocker':
-        if (e.session) agendaOf(state, e.session).blockers.push({ id: e.id, label: e.data.text });
+        if (e.session) {
+          const a = agendaOf(state, e.session);
+          a.raised++;
+          a.blockers.push({ id: e.id, label: `#${a.raised} ${e.data.text}` });
+        }
         break;
       case 'blocker.resolved':
         if (e.session) removeBlocker(agendaOf(state, e.session), e.data.blocker);
@@ -109,6 +116,8 @@ export const agendaProjection = {
           const action = state.lastAction.get(key);
           if (action === undefined || action === 'completed') continue;
           remove(from.in_progress, key);
+          remove(from.track_projects, key);
+          remove(from.context_keys, key);
           removeBlocker(from, `item:${key}`);
           place(to, key, action);
         }

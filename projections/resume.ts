@@ -4,7 +4,7 @@
  * dropping the least important sections (then the oldest lines of a section)
  * first, never by cutting a line in half. Pure.
  */
-import { activeDecisions, openBlockers, progressFraction, type Message, type Session } from './sessions.js';
+import { activeDecisions, currentStepOf, openBlockers, openNext, orderedSteps, progressFraction, type Message, type Session } from './sessions.js';
 import { minute as day } from './time.js';
 
 export const DEFAULT_BUDGET = 10_000;
@@ -28,23 +28,35 @@ interface Section {
 }
 
 
-export function tldr(s: Session): string {
-  const { done, total } = progressFraction(s);
-  const current = s.steps.find((st) => st.key === s.currentStep);
-  const blockers = openBlockers(s);
+/** The TL;DR paragraph: a hand-written one while the steps have not changed since, else made from the goal and the steps. */
+function tldrParagraph(s: Session): string {
+  if (s.context.summary && s.context.summaryFresh) return s.context.summary.trim().replace(/\s+/g, ' ');
+  const current = currentStepOf(s)?.step;
   const lastDone = [...s.steps].reverse().find((st) => st.status === 'done');
-  const nextOpen = s.next.find((n) => !n.done);
+  const nextOpen = s.closed ? undefined : openNext(s)[0];
   const parts = [s.goal ?? s.context.objective ?? s.title];
   if (lastDone) parts.push(`Last done: ${lastDone.text}.`);
   if (current) parts.push(`Currently: ${current.text}.`);
   if (nextOpen) parts.push(`Next: ${nextOpen.text}.`);
-  const para = parts.map((p) => p.trim().replace(/\s+/g, ' ')).map((p) => (/[.!?]$/.test(p) ? p : `${p}.`)).join(' ');
+  return parts.map((p) => p.trim().replace(/\s+/g, ' ')).map((p) => (/[.!?]$/.test(p) ? p : `${p}.`)).join(' ');
+}
+
+/** `#2 Waiting on API docs (+1 more)`: the latest open blocker, by the number it was raised with. */
+export function blockerLine(s: Session): string {
+  const blockers = openBlockers(s);
+  const last = blockers.at(-1);
+  return last ? `#${last.number} ${last.text}${blockers.length > 1 ? ` (+${blockers.length - 1} more)` : ''}` : 'None';
+}
+
+export function tldr(s: Session): string {
+  const { done, total } = progressFraction(s);
+  const current = currentStepOf(s);
   return [
-    para,
+    tldrParagraph(s),
     '',
     `**Progress**: ${done}/${total} steps complete`,
-    `**Current**: ${current ? current.text : 'none'}`,
-    `**Blocker**: ${blockers.length ? `${blockers.at(-1)!.text}${blockers.length > 1 ? ` (+${blockers.length - 1} more)` : ''}` : 'None'}`,
+    `**Current**: ${current ? `${current.step.text} (step ${current.number})` : 'none'}`,
+    `**Blocker**: ${blockerLine(s)}`,
   ].join('\n');
 }
 
@@ -58,14 +70,14 @@ export function resumeSections(input: ResumeInput): Section[] {
   ];
   const block = s.subsessions.filter((b) => !b.endedAt).at(-1);
   if (block) header.push(`**Work block**: ${block.sub} ${block.name} (since ${day(block.startedAt)})`);
-  // The note of the last pause or checkpoint is where the previous worker said they stopped.
-  const lastNote = [...s.checkpoints].reverse().find((c) => c.note);
-  if (lastNote) header.push(`**Where you left off**: ${lastNote.note!.replace(/\s+/g, ' ')} (${day(lastNote.at)})`);
+  // The last thing a person or agent wrote (a step, a note, a checkpoint or pause note), never a hook's note.
+  const last = s.lastWords;
+  if (last) header.push(`**Where you left off**: ${last.text.replace(/\s+/g, ' ')} (${day(last.at)})`);
   sections.push({ title: '', priority: 0, lines: header });
   sections.push({ title: 'TL;DR', priority: 0, lines: tldr(s).split('\n') });
   const blockers = openBlockers(s);
-  if (blockers.length) sections.push({ title: 'Open blockers', priority: 1, trim: 'start', lines: blockers.map((b) => `- ${b.text} (since ${day(b.at)}, id ${b.id})`) });
-  const next = s.next.filter((n) => !n.done);
+  if (blockers.length) sections.push({ title: 'Open blockers', priority: 1, trim: 'start', lines: blockers.map((b) => `- #${b.number} ${b.text} (since ${day(b.at)})`) });
+  const next = openNext(s);
   if (next.length) sections.push({ title: 'Next steps', priority: 1, trim: 'end', lines: next.map((n, i) => `${i + 1}. ${n.text}`) });
   const messages = input.messages ?? [];
   if (messages.length) sections.push({ title: 'Unread messages', priority: 1, lines: messages.map((m) => `- from ${m.from.name}${m.from.agent ? ` (${m.from.agent})` : ''} at ${day(m.at)}: ${m.text}`) });
@@ -88,14 +100,17 @@ export function resumeSections(input: ResumeInput): Section[] {
   }
   const items = input.items ?? [];
   if (items.length) sections.push({ title: 'Open linked items', priority: 4, trim: 'end', lines: items.map((i) => `- ${i.key} (${i.status})${i.note ? `: ${i.note}` : ''}`) });
-  const done = s.steps.filter((st) => st.status === 'done');
-  const open = s.steps.filter((st) => st.status !== 'done');
+  const { done, current, remaining } = orderedSteps(s);
   if (s.steps.length) {
     sections.push({
       title: 'Progress',
       priority: 5,
       trim: 'start',
-      lines: [...done.map((st) => `- [x] ${st.text}`), ...open.map((st) => `- [ ] ${st.text}${st.key === s.currentStep ? '  <- CURRENT' : ''}`)],
+      lines: [
+        ...done.map((st) => `- [x] ${st.text}`),
+        ...(current ? [`- [ ] ${current.text}  <- CURRENT`, ...current.notes.map((n) => `  - ${n.text} (${day(n.at)})`)] : []),
+        ...remaining.map((st) => `- [ ] ${st.text}`),
+      ],
     });
   }
   const lastCompaction = s.compactions.at(-1);

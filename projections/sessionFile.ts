@@ -6,7 +6,7 @@
 import { stringify as yamlStringify } from 'yaml';
 import { eventSummary, type JournalEvent } from '../src/events.js';
 import { tldr } from './resume.js';
-import { pendingNext, type Session } from './sessions.js';
+import { openNext, orderedSteps, type Session, type Step } from './sessions.js';
 import { isoMinute as minute } from './time.js';
 
 
@@ -42,22 +42,21 @@ export function contextSection(s: Session): string[] {
   return lines;
 }
 
+/** A step's notes, indented under it. */
+const notesOf = (st: Step) => st.notes.map((n) => `  - ${n.text} (${minute(n.at)})`);
+
+/** Completed, In Progress (the one current step, `<- CURRENT`) and Remaining, each step once with its notes under it. */
 export function progressSection(s: Session): string[] {
-  const done = s.steps.filter((st) => st.status === 'done');
-  const current = s.steps.filter((st) => st.status === 'current');
-  const remaining = [
-    ...s.steps.filter((st) => st.status === 'todo').map((st) => st.text),
-    ...pendingNext(s).map((n) => n.text),
-  ];
+  const { done, current, remaining } = orderedSteps(s);
   return [
     '### Completed',
-    ...(done.length ? done.map((st) => `- [x] ${st.text} (${minute(st.doneAt ?? st.at)})`) : ['- None yet']),
+    ...(done.length ? done.flatMap((st) => [`- [x] ${st.text} (${minute(st.doneAt ?? st.at)})`, ...notesOf(st)]) : ['- None yet']),
     '',
     '### In Progress',
-    ...(current.length ? current.map((st) => `- [ ] ${st.text} (${minute(st.at)})${st.key === s.currentStep ? '          <- CURRENT' : ''}`) : ['- None']),
+    ...(current ? [`- [ ] ${current.text} (${minute(current.at)})          <- CURRENT`, ...notesOf(current)] : ['- None']),
     '',
     '### Remaining',
-    ...(remaining.length ? remaining.map((t) => `- [ ] ${t}`) : ['- None']),
+    ...(remaining.length ? remaining.flatMap((st) => [`- [ ] ${st.text}`, ...notesOf(st)]) : ['- None']),
   ];
 }
 
@@ -84,13 +83,24 @@ export function discoveriesSection(s: Session): string[] {
 export function blockersSection(s: Session): string[] {
   if (!s.blockers.length) return ['- None currently'];
   return s.blockers.map((b) =>
-    b.resolvedAt ? `- [x] ~~${b.text}~~ (resolved ${minute(b.resolvedAt)}${b.resolution ? `: ${b.resolution}` : ''})` : `- [ ] ${b.text} (since ${minute(b.at)})`,
+    b.resolvedAt ? `- [x] #${b.number} ~~${b.text}~~ (resolved ${minute(b.resolvedAt)}${b.resolution ? `: ${b.resolution}` : ''})` : `- [ ] #${b.number} ${b.text} (since ${minute(b.at)})`,
   );
 }
 
 export function nextStepsSection(s: Session): string[] {
-  const open = s.next.filter((n) => !n.done);
+  const open = openNext(s);
   return open.length ? open.map((n, i) => `${i + 1}. ${n.text}`) : ['- None recorded'];
+}
+
+const oneLine = (t: string) => t.replace(/\s+/g, ' ').trim();
+
+/** Checkpoints, pauses, resumes and compactions (with their summaries), oldest first; hook-written notes marked `(auto)`. */
+export function timelineSection(s: Session): string[] {
+  return s.timeline.map((t) => {
+    const what =
+      t.kind === 'compaction' ? `compaction #${t.number ?? '?'}${t.trigger && t.trigger !== 'unknown' ? ` (${t.trigger})` : ''}` : t.kind === 'pause' ? 'paused' : t.kind === 'resume' ? 'resumed' : 'checkpoint';
+    return `- ${minute(t.at)} ${what}${t.auto ? ' (auto)' : ''}${t.note ? `: ${oneLine(t.note)}` : ''}`;
+  });
 }
 
 export function subsessionsSection(s: Session): string[] {
@@ -120,6 +130,7 @@ export function renderSessionFile(s: Session, options: SessionFileOptions = {}):
     `## Blockers\n${blockersSection(s).join('\n')}`,
     `## Next Steps\n${nextStepsSection(s).join('\n')}`,
   ];
+  if (s.timeline.length) parts.push(`## Timeline\n${timelineSection(s).join('\n')}`);
   if (s.subsessions.length) parts.push(`## Work Blocks\n${subsessionsSection(s).join('\n')}`);
   if (options.items?.length) parts.push(`## Linked Items\n${itemsSection(options.items).join('\n')}`);
   if (s.closed) {

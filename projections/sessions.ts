@@ -7,12 +7,23 @@ import { stableId, type Actor, type JournalEvent } from '../src/events.js';
 
 export type SessionStatus = 'active' | 'paused' | 'completed' | 'abandoned';
 
+/** A note logged on a step (`--progress` while the step is current), shown under it. */
+export interface StepNote {
+  at: string;
+  text: string;
+}
+
+/**
+ * One step of the progress list (SPEC 6). Identified by `key`: the `--step KEY`,
+ * else the text, compared by `stepKey`. At most one step of a session is `current`.
+ */
 export interface Step {
   key: string;
   text: string;
   status: 'done' | 'current' | 'todo';
   at: string;
   doneAt?: string;
+  notes: StepNote[];
 }
 
 export interface Entry {
@@ -28,9 +39,23 @@ export interface Decision extends Entry {
   supersededBy?: string;
 }
 
+/** A blocker keeps the number it was raised with (`#1`, `#2`, … in the order raised). */
 export interface Blocker extends Entry {
+  number: number;
   resolvedAt?: string;
   resolution?: string;
+}
+
+/** What happened to the session as a whole: checkpoints, pauses, resumes, compactions. */
+export interface TimelineEntry {
+  at: string;
+  kind: 'checkpoint' | 'pause' | 'resume' | 'compaction';
+  note?: string;
+  /** Written by a hook or an import, not by a person or agent. */
+  auto?: boolean;
+  /** Compactions: the trigger and the compaction's number. */
+  trigger?: string;
+  number?: number;
 }
 
 export interface Session {
@@ -53,15 +78,18 @@ export interface Session {
   gitCommit?: string;
   compactionCount: number;
   compactions: Array<{ at: string; trigger: string; summary?: string }>;
-  checkpoints: Array<{ at: string; note?: string }>;
+  timeline: TimelineEntry[];
   steps: Step[];
-  /** Key of the step marked `<- CURRENT`: the latest progress in status current. */
+  /** Key of the one step in status current (none once the session is closed). */
   currentStep?: string;
+  /** The last thing a person or agent wrote about the work (a step, a note on one, a checkpoint or pause note): "where you left off". */
+  lastWords?: { at: string; text: string };
   decisions: Decision[];
   discoveries: Array<Entry & { evidence?: string }>;
   blockers: Blocker[];
   next: Array<Entry & { done: boolean }>;
-  context: { objective?: string; keyFiles: string[]; keyFacts: string[] };
+  /** `summary`: a hand-written TL;DR, shown while `summaryFresh` (until the steps change after it). */
+  context: { objective?: string; keyFiles: string[]; keyFacts: string[]; summary?: string; summaryFresh?: boolean };
   subsessions: Array<{ sub: string; name: string; startedAt: string; endedAt?: string; summary?: string }>;
   closed?: { at: string; outcome: 'completed' | 'abandoned'; reason?: string; summary?: string; learnings: string[]; tasksCompleted: string[] };
   agents: Array<{ agentId: string; agentType: string; startedAt?: string; finishedAt?: string; result?: string; costUsd?: number }>;
@@ -87,11 +115,16 @@ export interface SessionsState {
   /** Client (agent) session id -> Logbook session id, the latest binding wins. */
   clientBindings: Map<string, string>;
   messages: Message[];
+  /** Every event folded in, of any kind and session: the journal's event count, defined once (stats and rebuild report it). */
+  eventCount: number;
 }
 
-export const initialSessionsState = (): SessionsState => ({ sessions: new Map(), order: [], clientBindings: new Map(), messages: [] });
+export const initialSessionsState = (): SessionsState => ({ sessions: new Map(), order: [], clientBindings: new Map(), messages: [], eventCount: 0 });
 
 export const norm = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
+
+/** A step's identity (SPEC 6): case, surrounding and repeated white space and trailing punctuation do not count. */
+export const stepKey = (s: string) => norm(s).replace(/[\s.,;:!?…]+$/u, '');
 
 function touch(s: Session, e: JournalEvent): void {
   if (e.at > s.updatedAt) s.updatedAt = e.at;
@@ -105,7 +138,7 @@ function touch(s: Session, e: JournalEvent): void {
  */
 interface SessionIndex {
   steps: Map<string, Step>;
-  /** Open next steps by normalised text. */
+  /** Open next steps by step key. */
   openNext: Map<string, Session['next'][number]>;
 }
 const indexes = new WeakMap<Session, SessionIndex>();
@@ -113,37 +146,94 @@ const indexes = new WeakMap<Session, SessionIndex>();
 function indexOf(s: Session): SessionIndex {
   let ix = indexes.get(s);
   if (!ix) {
-    ix = { steps: new Map(s.steps.map((st) => [st.key, st])), openNext: new Map(s.next.filter((n) => !n.done).map((n) => [norm(n.text), n])) };
+    ix = { steps: new Map(s.steps.map((st) => [st.key, st])), openNext: new Map(s.next.filter((n) => !n.done).map((n) => [stepKey(n.text), n])) };
     indexes.set(s, ix);
   }
   return ix;
 }
 
-function upsertStep(s: Session, key: string, text: string, status: Step['status'], at: string): void {
+function addStep(s: Session, key: string, text: string, status: Step['status'], at: string): Step {
+  const step: Step = { key, text, status, at, notes: [], ...(status === 'done' ? { doneAt: at } : {}) };
+  s.steps.push(step);
+  indexOf(s).steps.set(key, step);
+  return step;
+}
+
+/** Make `step` the one current step; a step that was current goes back to remaining. A closed session has none. */
+function makeCurrent(s: Session, step: Step, at: string): void {
+  if (s.closed) {
+    if (step.status === 'current') step.status = 'todo';
+    return;
+  }
+  const previous = s.currentStep === undefined ? undefined : indexOf(s).steps.get(s.currentStep);
+  if (previous && previous !== step) previous.status = 'todo';
+  if (step.status !== 'current') {
+    step.status = 'current';
+    delete step.doneAt;
+    step.at = at;
+  }
+  s.currentStep = step.key;
+}
+
+function complete(s: Session, step: Step, at: string): void {
+  step.status = 'done';
+  step.doneAt = at;
+  if (s.currentStep === step.key) delete s.currentStep;
   const ix = indexOf(s);
-  const existing = ix.steps.get(key);
-  if (existing) {
-    existing.status = status;
-    existing.text = text;
-    if (status === 'done') existing.doneAt = at;
-  } else {
-    const step: Step = { key, text, status, at, ...(status === 'done' ? { doneAt: at } : {}) };
-    s.steps.push(step);
-    ix.steps.set(key, step);
+  const n = ix.openNext.get(step.key);
+  if (n) {
+    n.done = true;
+    ix.openNext.delete(step.key);
   }
-  if (status === 'current') s.currentStep = key;
-  else if (s.currentStep === key) s.currentStep = [...s.steps].reverse().find((st) => st.status === 'current')?.key;
-  if (status === 'done') {
-    const n = ix.openNext.get(key);
-    if (n) {
-      n.done = true;
-      ix.openNext.delete(key);
-    }
+}
+
+/**
+ * A `progress` event under SPEC 6's step rules: `current` on a named step
+ * (by `--step` or by a known step's text) makes it the current step; without
+ * one, while a step is current, it is a note on that step; `done` completes
+ * the step it names instead of adding a twin; `todo` adds a remaining step.
+ */
+function applyProgress(s: Session, data: { text: string; step?: string | undefined; status: Step['status'] }, at: string): void {
+  const ix = indexOf(s);
+  const byText = stepKey(data.text);
+  const key = data.step ? stepKey(data.step) || byText : byText;
+  const named = ix.steps.get(key);
+  const note = (step: Step) => {
+    if (data.step && byText !== step.key && stepKey(step.text) !== byText) step.notes.push({ at, text: data.text });
+  };
+  if (data.status === 'todo') {
+    if (!named) addStep(s, key, data.text, 'todo', at);
+    return;
   }
+  s.lastWords = { at, text: data.text };
+  if (data.status === 'done') {
+    const step = named ?? addStep(s, key, data.text, 'done', at);
+    if (named) note(named);
+    complete(s, step, at);
+    return;
+  }
+  if (named) {
+    note(named);
+    makeCurrent(s, named, at);
+    return;
+  }
+  const current = s.currentStep === undefined || data.step ? undefined : ix.steps.get(s.currentStep);
+  if (current) {
+    current.notes.push({ at, text: data.text });
+    return;
+  }
+  makeCurrent(s, addStep(s, key, data.text, 'todo', at), at);
+}
+
+/** A checkpoint or pause in the timeline; its note, unless written by a hook or an import, is the session's last words. */
+function note(s: Session, kind: 'checkpoint' | 'pause', at: string, text: string | undefined, auto: boolean | undefined): void {
+  s.timeline.push({ at, kind, ...(text ? { note: text } : {}), ...(auto ? { auto: true } : {}) });
+  if (text && !auto) s.lastWords = { at, text };
 }
 
 /** Apply one event. Mutates `state` (a fold step); callers own the state object. */
 export function evolveSessions(state: SessionsState, e: JournalEvent): SessionsState {
+  state.eventCount = (state.eventCount ?? 0) + 1;
   if (e.type === 'session.started' && e.session && !state.sessions.has(e.session)) {
     const d = e.data;
     state.sessions.set(e.session, {
@@ -166,7 +256,7 @@ export function evolveSessions(state: SessionsState, e: JournalEvent): SessionsS
       ...(d.gitCommit ? { gitCommit: d.gitCommit } : {}),
       compactionCount: 0,
       compactions: [],
-      checkpoints: [],
+      timeline: [],
       steps: [],
       decisions: [],
       discoveries: [],
@@ -207,24 +297,30 @@ export function evolveSessions(state: SessionsState, e: JournalEvent): SessionsS
       break; // a duplicate start of a known session: ignored
     case 'session.paused':
       if (s.status === 'active') s.status = 'paused';
-      s.checkpoints.push({ at: e.at, ...(e.data.note ? { note: e.data.note } : {}) });
+      note(s, 'pause', e.at, e.data.note, e.data.auto);
       break;
     case 'session.resumed':
       if (s.status === 'paused') s.status = 'active';
+      s.timeline.push({ at: e.at, kind: 'resume', ...(e.data.note ? { note: e.data.note } : {}) });
       break;
     case 'session.checkpointed':
-      s.checkpoints.push({ at: e.at, ...(e.data.note ? { note: e.data.note } : {}) });
+      note(s, 'checkpoint', e.at, e.data.note, e.data.auto);
       if (e.data.gitBranch) s.gitBranch = e.data.gitBranch;
       if (e.data.gitCommit) s.gitCommit = e.data.gitCommit;
       break;
     case 'session.compacted':
       s.compactionCount++;
       s.compactions.push({ at: e.at, trigger: e.data.trigger, ...(e.data.summary ? { summary: e.data.summary } : {}) });
+      s.timeline.push({ at: e.at, kind: 'compaction', trigger: e.data.trigger, number: s.compactionCount, ...(e.data.summary ? { note: e.data.summary } : {}) });
       break;
-    case 'session.closed':
+    case 'session.closed': {
       s.status = e.data.outcome;
       s.closed = { at: e.at, ...e.data };
+      const current = s.currentStep === undefined ? undefined : indexOf(s).steps.get(s.currentStep);
+      if (current) current.status = 'todo';
+      delete s.currentStep;
       break;
+    }
     case 'subsession.started':
       s.subsessions.push({ sub: e.data.sub, name: e.data.name, startedAt: e.at });
       break;
@@ -237,7 +333,8 @@ export function evolveSessions(state: SessionsState, e: JournalEvent): SessionsS
       break;
     }
     case 'progress':
-      upsertStep(s, e.data.step ? norm(e.data.step) : norm(e.data.text), e.data.text, e.data.status, e.at);
+      applyProgress(s, e.data, e.at);
+      if (s.context.summaryFresh) s.context.summaryFresh = false;
       break;
     case 'decision': {
       const d: Decision = { id: e.id, at: e.at, text: e.data.text };
@@ -255,7 +352,7 @@ export function evolveSessions(state: SessionsState, e: JournalEvent): SessionsS
       s.discoveries.push({ id: e.id, at: e.at, text: e.data.text, ...(e.data.evidence ? { evidence: e.data.evidence } : {}) });
       break;
     case 'blocker':
-      s.blockers.push({ id: e.id, at: e.at, text: e.data.text });
+      s.blockers.push({ id: e.id, at: e.at, text: e.data.text, number: s.blockers.length + 1 });
       break;
     case 'blocker.resolved': {
       const b = s.blockers.find((x) => x.id === e.data.blocker);
@@ -266,10 +363,16 @@ export function evolveSessions(state: SessionsState, e: JournalEvent): SessionsS
       break;
     }
     case 'next': {
+      // A remaining step (unless the entry is only a line of the Next Steps list) and a line of the Next Steps list.
       const ix = indexOf(s);
-      const key = norm(e.data.text);
+      const key = stepKey(e.data.text);
+      const step = ix.steps.get(key);
+      if (!step && !e.data.listOnly) {
+        addStep(s, key, e.data.text, 'todo', e.at);
+        if (s.context.summaryFresh) s.context.summaryFresh = false;
+      }
       if (!ix.openNext.has(key)) {
-        const entry = { id: e.id, at: e.at, text: e.data.text, done: ix.steps.get(key)?.status === 'done' };
+        const entry = { id: e.id, at: e.at, text: e.data.text, done: step?.status === 'done' };
         s.next.push(entry);
         if (!entry.done) ix.openNext.set(key, entry);
       }
@@ -277,6 +380,10 @@ export function evolveSessions(state: SessionsState, e: JournalEvent): SessionsS
     }
     case 'context':
       if (e.data.objective) s.context.objective = e.data.objective;
+      if (e.data.summary) {
+        s.context.summary = e.data.summary;
+        s.context.summaryFresh = true;
+      }
       for (const f of e.data.keyFiles) if (!s.context.keyFiles.includes(f)) s.context.keyFiles.push(f);
       for (const f of e.data.keyFacts) if (!s.context.keyFacts.includes(f)) s.context.keyFacts.push(f);
       break;
@@ -334,11 +441,21 @@ export function activeDecisions(s: Session): Decision[] {
   return s.decisions.filter((d) => !d.supersededBy);
 }
 
-/** Progress fraction as seed 002 shows it: done steps of all known steps and open next steps. */
+/** Progress fraction (SPEC 6): done steps of all steps. */
 export function progressFraction(s: Session): { done: number; total: number } {
-  const done = s.steps.filter((st) => st.status === 'done').length;
-  const open = s.steps.length - done + pendingNext(s).length;
-  return { done, total: done + open };
+  return { done: s.steps.filter((st) => st.status === 'done').length, total: s.steps.length };
+}
+
+/** The steps in display order (completed, in progress, remaining), each with its number in that order ("step 4"). */
+export function orderedSteps(s: Session): { done: Step[]; current: Step | undefined; remaining: Step[] } {
+  const current = s.currentStep === undefined ? undefined : s.steps.find((st) => st.key === s.currentStep && st.status === 'current');
+  return { done: s.steps.filter((st) => st.status === 'done'), current, remaining: s.steps.filter((st) => st.status !== 'done' && st !== current) };
+}
+
+/** The current step and its number in display order, or undefined. */
+export function currentStepOf(s: Session): { step: Step; number: number } | undefined {
+  const { done, current } = orderedSteps(s);
+  return current ? { step: current, number: done.length + 1 } : undefined;
 }
 
 /** A session with no event for longer than `timeoutMs` is stale (nothing is deleted). */
@@ -346,10 +463,9 @@ export function isStale(s: Pick<Session, 'status' | 'updatedAt'>, now: Date, tim
   return isOpen(s) && now.getTime() - Date.parse(s.updatedAt) > timeoutMs;
 }
 
-/** Next steps that are not yet a step of the progress list (shown under Remaining). */
-export function pendingNext(s: Session): Array<Session['next'][number]> {
-  const ix = indexOf(s);
-  return s.next.filter((n) => !n.done && !ix.steps.has(norm(n.text)));
+/** The open entries of the Next Steps list. */
+export function openNext(s: Session): Array<Session['next'][number]> {
+  return s.next.filter((n) => !n.done);
 }
 
 /** What identifies a session and its state, without its log: enough to find one. */

@@ -51,11 +51,9 @@ export function formatDuration(ms: number): string {
 export function renderStats(model: SessionsState, options: { asOf?: Date; staleAfterMs?: number } = {}): Stats {
   const staleAfterMs = options.staleAfterMs ?? 24 * 60 * 60 * 1000;
   let latestAt: string | null = null;
-  let events = 0;
-  for (const s of model.sessions.values()) {
-    if (latestAt === null || s.updatedAt > latestAt) latestAt = s.updatedAt;
-    events += s.eventCount;
-  }
+  for (const s of model.sessions.values()) if (latestAt === null || s.updatedAt > latestAt) latestAt = s.updatedAt;
+  // Every event of the journal (messages, project state and all), as `rebuild` counts them.
+  const events = model.eventCount;
   const asOf = options.asOf ? options.asOf.toISOString() : latestAt;
   const asOfMs = asOf ? Date.parse(asOf) : 0;
   const counts = { active: 0, paused: 0, completed: 0, abandoned: 0 };

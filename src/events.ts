@@ -56,9 +56,11 @@ export const sessionStartedSchema = kind('session.started', {
   meta: z.record(z.string(), z.string()),
   ...gitPosition,
 });
-export const sessionPausedSchema = kind('session.paused', { note: optText });
+/** `auto`: written by a hook or an import on its own, not by a person or agent (never "where you left off"). */
+const auto = z.optional(z.boolean());
+export const sessionPausedSchema = kind('session.paused', { note: optText, auto });
 export const sessionResumedSchema = kind('session.resumed', { note: optText });
-export const sessionCheckpointedSchema = kind('session.checkpointed', { note: optText, ...gitPosition });
+export const sessionCheckpointedSchema = kind('session.checkpointed', { note: optText, auto, ...gitPosition });
 export const sessionCompactedSchema = kind('session.compacted', {
   trigger: z.enum(['manual', 'auto', 'unknown']),
   summary: optText,
@@ -94,9 +96,12 @@ export const discoverySchema = kind('discovery', { text, evidence: optText });
 export const blockerSchema = kind('blocker', { text });
 /** `text` repeats the blocker's text so the commit subject and `tail` read without a lookup. */
 export const blockerResolvedSchema = kind('blocker.resolved', { blocker: text, text: optText, note: optText });
-export const nextSchema = kind('next', { text });
+/** `listOnly`: an entry of the Next Steps list that is not a step of the progress (an imported file's Next Steps). */
+export const nextSchema = kind('next', { text, listOnly: z.optional(z.boolean()) });
 export const contextSchema = kind('context', {
   objective: optText,
+  /** A hand-written TL;DR paragraph (an imported file's), shown until the steps change. */
+  summary: optText,
   keyFiles: z.array(text),
   keyFacts: z.array(text),
 });

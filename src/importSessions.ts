@@ -133,7 +133,8 @@ function parseProgress(lines: readonly string[]): ParsedStep[] {
       group = name.startsWith('complete') || name.startsWith('done') ? 'done' : name.startsWith('in progress') || name.startsWith('current') ? 'current' : 'todo';
       continue;
     }
-    const m = /^\s*[-*]\s+(?:\[([ xX])\]\s+)?(.*)$/.exec(line);
+    // An indented item is a note under a step (Logbook's own files), not a step.
+    const m = /^ ?[-*]\s+(?:\[([ xX])\]\s+)?(.*)$/.exec(line);
     if (!m || isNone(m[2]!)) continue;
     const marked = /<-\s*CURRENT/.test(m[2]!);
     const { text, at } = takeTime(m[2]!.replace(/<-\s*CURRENT/, ''));
@@ -192,7 +193,8 @@ function parseBlockers(lines: readonly string[]): ParsedSession['blockers'] {
     if (isNone(raw)) continue;
     const m = /^\[([ xX])\]\s+(.*)$/.exec(raw);
     const checked = m?.[1]?.toLowerCase() === 'x';
-    let body = m ? m[2]! : raw;
+    // `#2 ` is the number Logbook's own files give a blocker; numbers are given again on import, in the same order.
+    let body = (m ? m[2]! : raw).replace(/^#\d+\s+/, '');
     const struck = /^~~(.+?)~~\s*(.*)$/.exec(body);
     const resolvedInfo = new RegExp(`\\(resolved(?:\\s+${TS.source})?(?::\\s*(.*))?\\)\\s*$`).exec(body);
     let resolved: { at?: string; note?: string } | undefined;
@@ -418,7 +420,8 @@ export function importDrafts(p: ParsedSession, id: string): { drafts: TimedDraft
   for (const d of p.discoveries) push({ type: 'discovery', session: id, at: at(d.at, p.updatedAt), data: { text: clip(d.text), ...(d.evidence ? { evidence: clip(d.evidence) } : {}) } });
   const blockerAt = p.blockers.map((b) => at(b.at, p.createdAt));
   p.blockers.forEach((b, i) => push({ type: 'blocker', session: id, at: blockerAt[i]!, data: { text: clip(b.text) } }));
-  for (const n of p.next) push({ type: 'next', session: id, at: p.updatedAt, data: { text: clip(n) } });
+  // Next Steps are the file's list of next actions, not steps of its progress (3/5 stays 3/5).
+  for (const n of p.next) push({ type: 'next', session: id, at: p.updatedAt, data: { text: clip(n), listOnly: true } });
   for (const it of p.items) push({ type: 'item.linked', session: id, at: p.updatedAt, data: { key: it.key, action: it.action, ...(it.note ? { note: clip(it.note) } : {}) } });
   p.subsessions.forEach((b, i) => {
     const sub = `sub_${String(i + 1).padStart(3, '0')}`;
@@ -427,7 +430,8 @@ export function importDrafts(p: ParsedSession, id: string): { drafts: TimedDraft
     if (b.endedAt) push({ type: 'subsession.ended', session: id, at: at(b.endedAt, started), data: { sub, ...(b.summary ? { summary: clip(b.summary) } : {}) } });
   });
   for (const e of p.entries) push({ type: 'session.checkpointed', session: id, at: at(e.at, p.updatedAt), data: { note: clip(e.text) } });
-  if (p.tldr) push({ type: 'session.checkpointed', session: id, at: p.updatedAt, data: { note: clip(`TL;DR at import: ${p.tldr}`) } });
+  // The hand-written TL;DR stays the TL;DR (until the steps change), not a checkpoint note.
+  if (p.tldr) push({ type: 'context', session: id, at: p.updatedAt, data: { summary: clip(p.tldr), keyFiles: [], keyFacts: [] } });
   for (let i = 0; i < p.compactionCount; i++) push({ type: 'session.compacted', session: id, at: p.updatedAt, data: { trigger: 'unknown' } });
   // Stable sort by time keeps the file's order among equal times (a step's done after its todo).
   const order = body.map((d, i) => ({ d, i })).sort((a, b) => (a.d.at < b.d.at ? -1 : a.d.at > b.d.at ? 1 : a.i - b.i));
@@ -438,7 +442,7 @@ export function importDrafts(p: ParsedSession, id: string): { drafts: TimedDraft
     const draftIndex = drafts.findIndex((d) => d.type === 'blocker' && d.at === blockerAt[i] && d.data.text === clip(b.text));
     resolutions.push({ index: draftIndex, at: at(b.resolved.at, p.updatedAt), ...(b.resolved.note ? { note: clip(b.resolved.note) } : {}) });
   });
-  if (p.status === 'paused') drafts.push({ type: 'session.paused', session: id, at: p.updatedAt, data: { note: 'imported as paused' } });
+  if (p.status === 'paused') drafts.push({ type: 'session.paused', session: id, at: p.updatedAt, data: { note: 'imported as paused', auto: true } });
   if (p.status === 'completed' || p.status === 'abandoned') {
     const o = p.outcome ?? { learnings: [] };
     const closedAt = at(o.at, p.updatedAt);

@@ -242,21 +242,33 @@ export class Logbook {
     return found.id;
   }
 
+  /**
+   * The blocker `ref` names: its number (`2` or `#2`: the number it was raised
+   * with, whatever was resolved since), its id, or text of an open one. A
+   * resolved blocker cannot be resolved again: that is an error saying when it was.
+   */
   private findBlocker(s: Session, ref: string): Blocker {
     const open = openBlockers(s);
     const r = ref.trim();
-    let found = /^\d+$/.test(r) ? open[Number(r) - 1] : undefined;
-    if (!found && r) {
-      const hits = open.filter((b) => b.id === r.toUpperCase() || (r.length >= 4 && b.id.startsWith(r.toUpperCase())) || b.text.toLowerCase().includes(r.toLowerCase()));
+    const number = /^#?\d+$/.test(r) ? Number(r.replace('#', '')) : undefined;
+    let found = number !== undefined ? s.blockers.find((b) => b.number === number) : undefined;
+    if (!found && r && number === undefined) {
+      const id = s.blockers.find((b) => b.id === r.toUpperCase() || (r.length >= 4 && b.id.startsWith(r.toUpperCase())));
+      const hits = id ? [id] : open.filter((b) => b.text.toLowerCase().includes(r.toLowerCase()));
       if (hits.length > 1) {
-        throw new LogbookError('AMBIGUOUS_REFERENCE', `"${r}" matches ${hits.length} open blockers: ${hits.map((b) => `${b.id} ${b.text}`).join('; ')}`, { hint: 'use the blocker number or id' });
+        throw new LogbookError('AMBIGUOUS_REFERENCE', `"${r}" matches ${hits.length} open blockers: ${hits.map((b) => `#${b.number} ${b.text}`).join('; ')}`, { hint: 'use the blocker number (#N) shown in the Blockers section' });
       }
-      found = hits[0];
+      found = hits[0] ?? s.blockers.find((b) => b.resolvedAt && b.text.toLowerCase().includes(r.toLowerCase()));
     }
     if (!found && !r && open.length === 1) found = open[0];
+    if (found?.resolvedAt) {
+      throw new LogbookError('SESSION_STATE', `blocker #${found.number} of ${s.stable} (${found.text}) was already resolved at ${found.resolvedAt}`, {
+        hint: open.length ? `open blockers: ${open.map((b) => `#${b.number} ${b.text}`).join('; ')}` : 'no blocker is open; nothing to resolve',
+      });
+    }
     if (!found) {
-      throw new LogbookError('UNKNOWN_EVENT', open.length ? `no open blocker of ${s.stable} matches "${r}"` : `session ${s.stable} has no open blocker`, {
-        hint: open.length ? `open blockers: ${open.map((b, i) => `${i + 1}. ${b.text}`).join('; ')}` : 'nothing to resolve',
+      throw new LogbookError('UNKNOWN_EVENT', open.length ? `no blocker of ${s.stable} matches "${r}"` : `session ${s.stable} has no open blocker`, {
+        hint: open.length ? `open blockers: ${open.map((b) => `#${b.number} ${b.text}`).join('; ')}` : 'nothing to resolve',
       });
     }
     return found;

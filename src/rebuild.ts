@@ -121,5 +121,5 @@ export async function rebuild(journal: Journal, options: { out?: string } = {}):
   const out = options.out ?? defaultOutDir(journal);
   const snap = await journal.load();
   const plan = rebuildPlan(snap.events, { staleAfterMs: staleTimeoutMs(journal) });
-  return { ...writePlan(out, plan), events: snap.events.length };
+  return { ...writePlan(out, plan), events: snap.sessions.eventCount };
 }

@@ -48,6 +48,7 @@ interface MainFile {
   order: string[];
   clientBindings: Array<[string, string]>;
   messages: Message[];
+  eventCount: number;
   items: SerializedItems;
   unreadable: UnreadableRecord[];
   last: { clock: number; id: string } | undefined;
@@ -170,7 +171,7 @@ export function loadViews(store: CachingStore): CachedViews | undefined {
     return s;
   };
   return {
-    sessions: { sessions: new LazySessions(d.open, d.closed, load, d.order), order: d.order, clientBindings: new Map(d.clientBindings), messages: d.messages },
+    sessions: { sessions: new LazySessions(d.open, d.closed, load, d.order), order: d.order, clientBindings: new Map(d.clientBindings), messages: d.messages, eventCount: d.eventCount },
     items: deserializeItems(d.items),
     tips: main.tips,
     unreadable: d.unreadable,
@@ -215,6 +216,7 @@ export async function saveViews(
     order: sessions.order,
     clientBindings: [...sessions.clientBindings],
     messages: sessions.messages,
+    eventCount: sessions.eventCount,
     items: serializeItems(views.items),
     unreadable,
     last: last ? { clock: last.clock, id: last.id } : undefined,

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { closeSummary, renderCloseSummary } from '../../projections/closeSummary.js';
 import { LogbookError } from '../../src/errors.js';
 import type { Io } from '../io.js';
 import { ALLOW_SECRET_FLAG, collect, openLogbook, printJson, textValue } from '../io.js';
@@ -13,7 +14,7 @@ export function closeCommand(io: Io): Command {
     .option('--learning <text>', 'a learning to keep (repeatable)', collect, [])
     .option('--session <S>', 'session (default: current)')
     .option(...ALLOW_SECRET_FLAG)
-    .option('--json', 'print the closed session as JSON')
+    .option('--json', 'print the close summary as JSON')
     .action(async (opts: { complete?: boolean; abandon?: boolean; reason?: string; summary?: string; learning: string[]; session?: string; json?: boolean; allowSecret?: boolean }) => {
       if (Boolean(opts.complete) === Boolean(opts.abandon)) {
         throw new LogbookError('INVALID_INPUT', 'close needs exactly one of --complete or --abandon', { hint: 'logbook close --complete, or logbook close --abandon --reason "…"' });
@@ -24,7 +25,8 @@ export function closeCommand(io: Io): Command {
         ...(opts.summary !== undefined ? { summary: await textValue(io, opts.summary) } : {}),
         learnings: opts.learning,
       });
-      if (opts.json) return printJson(io, session);
-      io.stdout(`${session.status === 'completed' ? 'Completed' : 'Abandoned'} ${session.stable} (${session.shortname}).\n`);
+      const summary = closeSummary(session)!;
+      if (opts.json) return printJson(io, summary);
+      io.stdout(renderCloseSummary(summary));
     });
 }

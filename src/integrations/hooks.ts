@@ -533,7 +533,7 @@ async function preCompact(ctx: Ctx): Promise<HookResult> {
   const trigger = compactTrigger(ctx.input.trigger);
   const position = gitPosition(ctx.repo);
   const drafts: Draft[] = [...t.drafts];
-  if (isOpen(t.session)) drafts.push({ type: 'session.checkpointed', session: t.session.id, data: { note: `before ${trigger === 'unknown' ? '' : `${trigger} `}compaction`, ...position } });
+  if (isOpen(t.session)) drafts.push({ type: 'session.checkpointed', session: t.session.id, data: { note: `before ${trigger === 'unknown' ? '' : `${trigger} `}compaction`, auto: true, ...position } });
   // A marker left by an earlier compaction that no PostCompact counted is counted now.
   await commit(ctx, snap, t.session, drafts, { tools: claimTools(ctx), compaction: true });
   ctx.state.markCompaction(ctx.cs, { session: t.session.id, trigger, at: ctx.now().toISOString() });
@@ -627,7 +627,7 @@ async function sessionEnd(ctx: Ctx): Promise<HookResult> {
   if (t) {
     const reason = ctx.input.reason?.trim();
     const note = `${ctx.agent} conversation ended${reason ? ` (${reason})` : ''}`;
-    const end: Draft[] = isOpen(t.session) ? [{ type: 'session.checkpointed', session: t.session.id, data: { note } }] : [];
+    const end: Draft[] = isOpen(t.session) ? [{ type: 'session.checkpointed', session: t.session.id, data: { note, auto: true } }] : [];
     await commit(ctx, snap, t.session, [...t.drafts, ...end], { tools, compaction: true });
   } else tools?.done();
   touchClient(ctx, { ended: ctx.now().toISOString() });

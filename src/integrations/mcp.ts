@@ -21,6 +21,7 @@ import { isLogbookError } from '../errors.js';
 import { eventSubject, itemActions, type JournalEvent } from '../events.js';
 import { Journal } from '../journal.js';
 import { Logbook, type LogOptions } from '../logbook.js';
+import { closeSummary, renderCloseSummary } from '../../projections/closeSummary.js';
 import { DEFAULT_BUDGET } from '../../projections/resume.js';
 import { decisionsSection, progressSection, renderSessionFile } from '../../projections/sessionFile.js';
 import { isOpen, type Session } from '../../projections/sessions.js';
@@ -260,7 +261,8 @@ export function createMcpServer(options: McpOptions): McpServer {
           ...(args.learnings ? { learnings: args.learnings } : {}),
         });
         if (current === session.id) current = undefined;
-        return text(`Closed ${session.stable} (${session.shortname}) as ${session.status}`);
+        const summary = closeSummary(session)!;
+        return text(renderCloseSummary(summary), summary as unknown as Record<string, unknown>);
       })(),
   );
 

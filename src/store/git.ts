@@ -26,7 +26,7 @@ import type { CachingStore, NewEvents, ReadResult, StoreHead } from './types.js'
  * knows more event kinds (an upgrade) must read again the commits an older
  * one cached as unreadable, so the cache is rebuilt when this changes.
  */
-export const CACHE_VERSION = `2/${CURRENT_VERSION}/${createHash('sha1').update(eventTypes.join(',')).digest('hex').slice(0, 8)}`;
+export const CACHE_VERSION = `3/${CURRENT_VERSION}/${createHash('sha1').update(eventTypes.join(',')).digest('hex').slice(0, 8)}`;
 
 function atomicWriteFile(file: string, data: string | Uint8Array, options?: fs.WriteFileOptions): void {
   if (!file.includes(`${path.sep}objects${path.sep}`)) return fs.writeFileSync(file, data, options);
