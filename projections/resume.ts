@@ -25,6 +25,8 @@ interface Section {
   lines: string[];
   /** Which end loses lines first when the section must shrink (oldest entries, or the last of a list); whole-only when absent. */
   trim?: 'start' | 'end';
+  /** Rendered on the line after the previous section, without a heading (parts of the header). */
+  glue?: boolean;
 }
 
 
@@ -63,18 +65,22 @@ export function tldr(s: Session): string {
 export function resumeSections(input: ResumeInput): Section[] {
   const s = input.session;
   const sections: Section[] = [];
-  const header = [
-    `# Resume: ${s.title}`,
+  // The header and the TL;DR are split by importance, so a small budget keeps the title, the
+  // progress, current step and blocker lines and where you left off, and loses the rest first.
+  sections.push({ title: '', priority: 0, lines: [`# Resume: ${s.title}`] });
+  const about = [
     `Session ${s.id} (${s.stable}, ${s.shortname}) · ${s.status} · started ${day(s.createdAt)} · last activity ${day(s.updatedAt)}` +
       (s.compactionCount ? ` · ${s.compactionCount} compaction(s)` : ''),
   ];
   const block = s.subsessions.filter((b) => !b.endedAt).at(-1);
-  if (block) header.push(`**Work block**: ${block.sub} ${block.name} (since ${day(block.startedAt)})`);
+  if (block) about.push(`**Work block**: ${block.sub} ${block.name} (since ${day(block.startedAt)})`);
+  sections.push({ title: 'session line', priority: 1, glue: true, lines: about });
   // The last thing a person or agent wrote (a step, a note, a checkpoint or pause note), never a hook's note.
   const last = s.lastWords;
-  if (last) header.push(`**Where you left off**: ${last.text.replace(/\s+/g, ' ')} (${day(last.at)})`);
-  sections.push({ title: '', priority: 0, lines: header });
-  sections.push({ title: 'TL;DR', priority: 0, lines: tldr(s).split('\n') });
+  if (last) sections.push({ title: 'where you left off', priority: 1, glue: true, lines: [`**Where you left off**: ${last.text.replace(/\s+/g, ' ')} (${day(last.at)})`] });
+  const [paragraph, , ...status] = tldr(s).split('\n');
+  sections.push({ title: 'TL;DR', priority: 1, lines: [paragraph!] });
+  sections.push({ title: '', priority: 0, lines: status });
   const blockers = openBlockers(s);
   if (blockers.length) sections.push({ title: 'Open blockers', priority: 1, trim: 'start', lines: blockers.map((b) => `- #${b.number} ${b.text} (since ${day(b.at)})`) });
   const next = openNext(s);
@@ -119,7 +125,12 @@ export function resumeSections(input: ResumeInput): Section[] {
 }
 
 function render(sections: Section[]): string {
-  return sections.map((sec) => (sec.title ? [`## ${sec.title}`, ...sec.lines] : sec.lines).join('\n')).join('\n\n') + '\n';
+  let out = '';
+  for (const sec of sections) {
+    const body = (sec.title && !sec.glue ? [`## ${sec.title}`, ...sec.lines] : sec.lines).join('\n');
+    out += out ? `${sec.glue ? '\n' : '\n\n'}${body}` : body;
+  }
+  return `${out}\n`;
 }
 
 /** Render the resume context within `budget` characters. */
@@ -152,9 +163,12 @@ export function fitResume(input: ResumeInput): { text: string; omitted: string[]
     ...sections.filter((s) => s.lines.length < s.total).map((s) => `${s.total - s.lines.length} of ${s.total} ${s.title.toLowerCase()}`),
     ...dropped,
   ];
+  // The note says what was left out; where listing it would take much of a small budget, only how much.
   const note = () => {
     const o = omitted();
-    return o.length ? `\n_Left out to fit ${budget} characters: ${o.join(', ')}. Run \`logbook view\` for everything._\n` : '';
+    if (!o.length) return '';
+    const full = `\n_Left out to fit ${budget} characters: ${o.join(', ')}. Run \`logbook view\` for everything._\n`;
+    return full.length <= Math.max(90, budget / 4) ? full : `\n_Left out to fit ${budget} characters: ${o.length} part(s); \`logbook view\` shows all._\n`;
   };
   const size = () => render(sections).length + note().length;
   // The least important section shrinks first, line by line from its less useful end, and goes
@@ -165,8 +179,11 @@ export function fitResume(input: ResumeInput): { text: string; omitted: string[]
     const lowest = Math.max(...candidates.map((s) => s.priority));
     const tier = candidates.filter((s) => s.priority === lowest);
     // Within one priority, lists shrink together (the longest first); a section goes only when none can shrink.
+    type Section = (typeof sections)[number];
     const shrinkable = tier.filter((s) => s.trim && s.lines.length > 1);
-    const worst = shrinkable.length ? shrinkable.reduce((a, b) => (b.lines.length > a.lines.length ? b : a)) : tier.at(-1)!;
+    // Then the section that frees the most room goes (a long TL;DR paragraph before a one-line blocker list).
+    const chars = (x: Section) => x.lines.reduce((n, l) => n + l.length + 1, 0);
+    const worst = shrinkable.length ? shrinkable.reduce((a, b) => (b.lines.length > a.lines.length ? b : a)) : tier.reduce((a, b) => (chars(b) >= chars(a) ? b : a));
     if (worst.trim && worst.lines.length > 1) {
       worst.lines = worst.trim === 'start' ? worst.lines.slice(1) : worst.lines.slice(0, -1);
     } else {

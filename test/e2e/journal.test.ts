@@ -37,7 +37,11 @@ describe('a full session through the CLI', () => {
 
     const resume = ok(dir, ['resume', started.suffix]);
     expect(resume).toContain('# Resume: Fix sweep trigger bug');
-    expect(resume).toContain('**Current**: text from stdin');
+    // `--progress` with no step while "Implement fix" is current is a note on that step, not a new step (SPEC 6).
+    expect(resume).toContain('**Progress**: 1/3 steps complete');
+    expect(resume).toContain('**Current**: Implement fix (step 2)');
+    expect(resume).toContain('  - text from stdin (');
+    expect(resume).toContain('**Where you left off**: lunch (');
     expect(resume).toContain('Add regression test');
     expect(resume).toContain('Lock before check — Simplest fix');
     expect(resume).not.toContain('Waiting on API docs (since'); // resolved
@@ -46,7 +50,9 @@ describe('a full session through the CLI', () => {
     const view = ok(dir, ['view', 'fix-sweep']);
     expect(view).toMatch(/^---\nid: \d{8}_\d{4}_[0-9a-z]{4}\n/);
     expect(view).toContain('- [x] Reproduce bug in test');
-    expect(view).toContain('<- CURRENT');
+    expect(view).toMatch(/- \[ \] Implement fix \(.+\) +<- CURRENT\n  - text from stdin \(.+\)\n/);
+    expect(view.match(/<- CURRENT/g)).toHaveLength(1);
+    expect(view).toMatch(/## Timeline\n- .+ checkpoint: before refactor\n- .+ paused: lunch\n- .+ resumed\n/);
     expect(view).toContain('### 1. Lock before check');
     expect(view).toContain('**Rationale**: Simplest fix');
     expect(view).toContain('~~Waiting on API docs~~');

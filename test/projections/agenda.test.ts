@@ -23,7 +23,7 @@ describe('agenda (seed 000 feeding rules)', () => {
     expect(agendaFor(projectAgenda(s.events), A)).toEqual({
       completed: ['task:2'],
       in_progress: ['task:1'],
-      blockers: ['file:src/a.ts', 'flaky CI'],
+      blockers: ['file:src/a.ts', '#2 flaky CI'], // a log blocker keeps the number it was raised with
       track_projects: ['track:project:c3c5'],
       context_keys: ['kb:node:37be'],
     });
@@ -42,7 +42,7 @@ describe('agenda (seed 000 feeding rules)', () => {
     expect(a.completed).toEqual(['task:1']);
   });
 
-  it('migration moves open work to the receiving session; tracks and kb keys stay in both', () => {
+  it('migration moves open work, tracks and kb keys to the receiving session; the origin keeps only what is done', () => {
     const s = new Story();
     s.start(A, 'alpha');
     s.link(A, 'task:1', 'created');
@@ -52,7 +52,7 @@ describe('agenda (seed 000 feeding rules)', () => {
     s.start(B, 'beta');
     s.add('items.migrated', B, { from: A, to: B, keys: ['task:1', 'task:3', 'kb:node:1'] });
     const state = projectAgenda(s.events);
-    expect(agendaFor(state, A)).toEqual({ completed: ['task:2'], in_progress: [], blockers: [], track_projects: [], context_keys: ['kb:node:1'] });
+    expect(agendaFor(state, A)).toEqual({ completed: ['task:2'], in_progress: [], blockers: [], track_projects: [], context_keys: [] });
     expect(agendaFor(state, B)).toEqual({ completed: [], in_progress: ['task:1'], blockers: ['task:3'], track_projects: [], context_keys: ['kb:node:1'] });
   });
 

@@ -78,7 +78,7 @@ describe('rebuild plan', () => {
       Fix the race in the sweep trigger. Last done: Reproduce bug. Currently: Implement fix. Next: Add regression test.
 
       **Progress**: 1/3 steps complete
-      **Current**: Implement fix
+      **Current**: Implement fix (step 2)
       **Blocker**: None
 
       ## Context
@@ -115,10 +115,14 @@ describe('rebuild plan', () => {
       1. Lock ordering matters (2026-01-02T10:08). Evidence: deadlock in test
 
       ## Blockers
-      - [x] ~~API docs missing~~ (resolved 2026-01-02T10:10: docs arrived)
+      - [x] #1 ~~API docs missing~~ (resolved 2026-01-02T10:10: docs arrived)
 
       ## Next Steps
       1. Add regression test
+
+      ## Timeline
+      - 2026-01-02T10:13 compaction #1 (auto)
+      - 2026-01-02T10:14 paused: switching
 
       ## Linked Items
       - kb:node:37be (migrated to s_bbbb)

@@ -44,11 +44,11 @@ describe('resume context', () => {
       Fix the race in the sweep trigger. Last done: Reproduce bug. Currently: Implement fix. Next: Add regression test.
 
       **Progress**: 1/3 steps complete
-      **Current**: Implement fix
-      **Blocker**: API docs missing
+      **Current**: Implement fix (step 2)
+      **Blocker**: #1 API docs missing
 
       ## Open blockers
-      - API docs missing (since 2026-01-02 10:08, id 0000000000000000000000YGJ8)
+      - #1 API docs missing (since 2026-01-02 10:08)
 
       ## Next steps
       1. Add regression test
@@ -75,6 +75,7 @@ describe('resume context', () => {
       ## Progress
       - [x] Reproduce bug
       - [ ] Implement fix  <- CURRENT
+      - [ ] Add regression test
       "
     `);
   });
@@ -86,11 +87,12 @@ describe('resume context', () => {
       const { text, omitted } = fitResume(input(story(), budget));
       expect(text.length).toBeLessThanOrEqual(budget);
       expect(omitted.length).toBeGreaterThan(0);
-      expect(text).toContain('## TL;DR');
+      // The progress, current step and blocker lines are the last to go.
+      for (const kept of ['**Progress**: 1/3 steps complete', '**Current**: Implement fix (step 2)', '**Blocker**: #1 API docs missing']) expect(text).toContain(kept);
       for (const line of text.split('\n')) if (line && !line.startsWith('_Left out')) expect(full.split('\n')).toContain(line);
     }
     const { text, omitted } = fitResume(input(story(), 900));
-    expect(omitted).toEqual(['progress', 'open linked items', 'recent discoveries', 'recent decisions', 'key context']);
+    expect(omitted).toEqual(['4 of 5 key context', 'progress', 'open linked items', 'recent discoveries', 'recent decisions']);
     expect(text).toContain('## Unread messages'); // more important than progress, so still there
     expect(text).toMatch(/_Left out to fit 900 characters: .*progress/);
   });

@@ -26,7 +26,7 @@ describe('fitting the resume context', () => {
     expect(text.length).toBeLessThanOrEqual(10_000);
     expect(text.length).toBeGreaterThan(9_000);
     for (const heading of ['## TL;DR', '## Open blockers', '## Next steps']) expect(text).toContain(heading);
-    expect(text).toContain('**Blocker**: B 41');
+    expect(text).toContain('**Blocker**: #41 B 41');
     expect(text).toContain('(+40 more)');
     expect(text).toContain('1. N 1:'); // the first next steps are kept
     expect(text).not.toContain('## Recent decisions'); // the least important list went first
