@@ -68,6 +68,6 @@ export function renderCloseSummary(c: CloseSummary): string {
   lines.push('', '   ## Decisions Made', `   ${plural(c.decisions, 'decision', 'decisions')} recorded`);
   lines.push('', '   ## Discoveries', `   ${plural(c.discoveries, 'discovery', 'discoveries')} logged`);
   if (c.learnings.length) lines.push('', '   ## Learnings', ...c.learnings.map((l) => `   - ${l}`));
-  lines.push('', ...(c.tasks_completed.length ? c.tasks_completed.map((t) => `   Linked ${t}: completed`) : ['   No linked task completed']));
+  lines.push('', ...(c.tasks_completed.length ? c.tasks_completed.map((t) => `   Linked ${t.replace(/^task:/, 'task ')}: completed`) : ['   No linked task completed']));
   return `${lines.join('\n')}\n`;
 }

@@ -25,6 +25,8 @@ interface Section {
   lines: string[];
   /** Which end loses lines first when the section must shrink (oldest entries, or the last of a list); whole-only when absent. */
   trim?: 'start' | 'end';
+  /** Within a priority, once no list can shrink, the highest rank goes first (open blockers, rank 0, last). */
+  rank?: number;
   /** Rendered on the line after the previous section, without a heading (parts of the header). */
   glue?: boolean;
 }
@@ -74,19 +76,19 @@ export function resumeSections(input: ResumeInput): Section[] {
   ];
   const block = s.subsessions.filter((b) => !b.endedAt).at(-1);
   if (block) about.push(`**Work block**: ${block.sub} ${block.name} (since ${day(block.startedAt)})`);
-  sections.push({ title: 'session line', priority: 1, glue: true, lines: about });
+  sections.push({ title: 'session line', priority: 1, rank: 4, glue: true, lines: about });
   // The last thing a person or agent wrote (a step, a note, a checkpoint or pause note), never a hook's note.
   const last = s.lastWords;
-  if (last) sections.push({ title: 'where you left off', priority: 1, glue: true, lines: [`**Where you left off**: ${last.text.replace(/\s+/g, ' ')} (${day(last.at)})`] });
+  if (last) sections.push({ title: 'where you left off', priority: 1, rank: 2, glue: true, lines: [`**Where you left off**: ${last.text.replace(/\s+/g, ' ')} (${day(last.at)})`] });
   const [paragraph, , ...status] = tldr(s).split('\n');
-  sections.push({ title: 'TL;DR', priority: 1, lines: [paragraph!] });
+  sections.push({ title: 'TL;DR', priority: 1, rank: 5, lines: [paragraph!] });
   sections.push({ title: '', priority: 0, lines: status });
   const blockers = openBlockers(s);
   if (blockers.length) sections.push({ title: 'Open blockers', priority: 1, trim: 'start', lines: blockers.map((b) => `- #${b.number} ${b.text} (since ${day(b.at)})`) });
   const next = openNext(s);
-  if (next.length) sections.push({ title: 'Next steps', priority: 1, trim: 'end', lines: next.map((n, i) => `${i + 1}. ${n.text}`) });
+  if (next.length) sections.push({ title: 'Next steps', priority: 1, rank: 3, trim: 'end', lines: next.map((n, i) => `${i + 1}. ${n.text}`) });
   const messages = input.messages ?? [];
-  if (messages.length) sections.push({ title: 'Unread messages', priority: 1, lines: messages.map((m) => `- from ${m.from.name}${m.from.agent ? ` (${m.from.agent})` : ''} at ${day(m.at)}: ${m.text}`) });
+  if (messages.length) sections.push({ title: 'Unread messages', priority: 1, rank: 1, lines: messages.map((m) => `- from ${m.from.name}${m.from.agent ? ` (${m.from.agent})` : ''} at ${day(m.at)}: ${m.text}`) });
   const ctx: string[] = [];
   if (s.context.objective) ctx.push(`**Objective**: ${s.context.objective}`);
   if (s.context.keyFiles.length) ctx.push('**Key files**:', ...s.context.keyFiles.map((f) => `- ${f}`));
@@ -181,9 +183,9 @@ export function fitResume(input: ResumeInput): { text: string; omitted: string[]
     // Within one priority, lists shrink together (the longest first); a section goes only when none can shrink.
     type Section = (typeof sections)[number];
     const shrinkable = tier.filter((s) => s.trim && s.lines.length > 1);
-    // Then the section that frees the most room goes (a long TL;DR paragraph before a one-line blocker list).
-    const chars = (x: Section) => x.lines.reduce((n, l) => n + l.length + 1, 0);
-    const worst = shrinkable.length ? shrinkable.reduce((a, b) => (b.lines.length > a.lines.length ? b : a)) : tier.reduce((a, b) => (chars(b) >= chars(a) ? b : a));
+    // Then whole sections go by rank (the TL;DR paragraph before next steps, open blockers last), else the last one.
+    const rank = (x: Section) => x.rank ?? 0;
+    const worst = shrinkable.length ? shrinkable.reduce((a, b) => (b.lines.length > a.lines.length ? b : a)) : tier.reduce((a, b) => (rank(b) >= rank(a) ? b : a));
     if (worst.trim && worst.lines.length > 1) {
       worst.lines = worst.trim === 'start' ? worst.lines.slice(1) : worst.lines.slice(0, -1);
     } else {
