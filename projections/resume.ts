@@ -116,7 +116,7 @@ export function resumeSections(input: ResumeInput): Section[] {
       trim: 'start',
       lines: [
         ...done.map((st) => `- [x] ${st.text}`),
-        ...(current ? [`- [ ] ${current.text}  <- CURRENT`, ...current.notes.map((n) => `  - ${n.text} (${day(n.at)})`)] : []),
+        ...(current ? [`- [ ] ${current.text}  <- CURRENT`, ...current.notes.map((n) => `  - ${n.text.replace(/\s+/g, ' ').trim()} (${day(n.at)})`)] : []),
         ...remaining.map((st) => `- [ ] ${st.text}`),
       ],
     });

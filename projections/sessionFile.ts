@@ -43,7 +43,7 @@ export function contextSection(s: Session): string[] {
 }
 
 /** A step's notes, indented under it. */
-const notesOf = (st: Step) => st.notes.map((n) => `  - ${n.text} (${minute(n.at)})`);
+const notesOf = (st: Step) => st.notes.map((n) => `  - ${n.text.replace(/\s+/g, ' ').trim()} (${minute(n.at)})`);
 
 /** Completed, In Progress (the one current step, `<- CURRENT`) and Remaining, each step once with its notes under it. */
 export function progressSection(s: Session): string[] {

@@ -71,6 +71,11 @@ describe('logbook mcp', () => {
     expect(textOf(await call(client, 'link', { key: 'file:src/importer.ts', action: 'updated', note: 'streaming' }))).toContain('file:src/importer.ts');
     expect((await call(client, 'checkpoint', { note: 'half way' })).isError).toBeFalsy();
     expect(textOf(await call(client, 'pause', { note: 'lunch' }))).toContain('Paused');
+    expect(textOf(await call(client, 'log', { resolve: '1' }))).toMatch(/blocker #1 of s_\w{4} \(No access to the prod dump\) was already resolved at /);
+    // At a small budget the progress and blocker lines outlast the rest.
+    const small = textOf(await call(client, 'resume', { budget: 500 }));
+    expect(small.length).toBeLessThanOrEqual(500);
+    for (const line of ['**Progress**: 1/3 steps complete', '**Current**: Profiling the parser (step 2)', '**Blocker**: None']) expect(small).toContain(line);
     const resumed = textOf(await call(client, 'resume'));
     expect(resumed).toContain('# Resume: Speed up the importer');
     expect(resumed).toContain('Stream the input');
@@ -97,7 +102,8 @@ describe('logbook mcp', () => {
     expect(textOf(noReason)).not.toContain('--');
 
     const closed = await call(client, 'close', { outcome: 'completed', summary: 'Importer streams now', learnings: ['profile first'] });
-    expect(textOf(closed)).toContain('completed');
+    expect(textOf(closed)).toMatch(/^Session Completed: importer \(s_\w{4}\)\n {3}Duration: .+\n {3}Compactions: 0\n {3}Progress: 1\/3 steps\n/);
+    expect(closed.structuredContent).toMatchObject({ outcome: 'completed', compactions: 0, steps: { done: 1, total: 3 }, decisions: 1, discoveries: 1, summary: 'Importer streams now' });
     expect(viewJson(dir, id).session.status).toBe('completed');
     expect(errors).toEqual([]);
     expect(stderr()).toBe('');
