@@ -1,0 +1,142 @@
+/**
+ * The step rules of SPEC 6, applied by the session fold (sessions.ts): one
+ * step per identity, at most one current step, notes on their step, `--done`
+ * completing the step it names, no current step once closed. Pure; mutates
+ * only the session it is given (a fold step).
+ */
+import type { Session, Step } from './sessions.js';
+
+/** A step's identity (SPEC 6): case, surrounding and repeated white space and trailing punctuation do not count. */
+export const stepKey = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ').replace(/[\s.,;:!?…]+$/u, '');
+
+/**
+ * Lookup tables derived from a session's arrays, so the fold stays linear in
+ * the number of events. Kept beside the session (not in it) so the session
+ * stays plain data; rebuilt on demand for a session that arrived without one.
+ */
+interface SessionIndex {
+  steps: Map<string, Step>;
+  /** Open next steps by step key. */
+  openNext: Map<string, Session['next'][number]>;
+}
+const indexes = new WeakMap<Session, SessionIndex>();
+
+function indexOf(s: Session): SessionIndex {
+  let ix = indexes.get(s);
+  if (!ix) {
+    ix = { steps: new Map(s.steps.map((st) => [st.key, st])), openNext: new Map(s.next.filter((n) => !n.done).map((n) => [stepKey(n.text), n])) };
+    indexes.set(s, ix);
+  }
+  return ix;
+}
+
+function addStep(s: Session, key: string, text: string, status: Step['status'], at: string): Step {
+  const step: Step = { key, text, status, at, notes: [], ...(status === 'done' ? { doneAt: at } : {}) };
+  s.steps.push(step);
+  indexOf(s).steps.set(key, step);
+  return step;
+}
+
+/** Make `step` the one current step; a step that was current goes back to remaining. A closed session has none. */
+function makeCurrent(s: Session, step: Step, at: string): void {
+  if (s.closed) {
+    if (step.status === 'current') step.status = 'todo';
+    return;
+  }
+  const previous = s.currentStep === undefined ? undefined : indexOf(s).steps.get(s.currentStep);
+  if (previous && previous !== step) previous.status = 'todo';
+  if (step.status !== 'current') {
+    step.status = 'current';
+    delete step.doneAt;
+    step.at = at;
+  }
+  s.currentStep = step.key;
+}
+
+function complete(s: Session, step: Step, at: string): void {
+  step.status = 'done';
+  step.doneAt = at;
+  if (s.currentStep === step.key) delete s.currentStep;
+  const ix = indexOf(s);
+  const n = ix.openNext.get(step.key);
+  if (n) {
+    n.done = true;
+    ix.openNext.delete(step.key);
+  }
+}
+
+/**
+ * A `progress` event under SPEC 6's step rules: `current` on a named step
+ * (by `--step` or by a known step's text) makes it the current step; without
+ * one, while a step is current, it is a note on that step; `done` completes
+ * the step it names instead of adding a twin; `todo` adds a remaining step.
+ */
+export function applyProgress(s: Session, data: { text: string; step?: string | undefined; status: Step['status'] }, at: string): void {
+  const ix = indexOf(s);
+  const byText = stepKey(data.text);
+  const key = data.step ? stepKey(data.step) || byText : byText;
+  const named = ix.steps.get(key);
+  const note = (step: Step) => {
+    if (data.step && byText !== step.key && stepKey(step.text) !== byText) step.notes.push({ at, text: data.text });
+  };
+  if (data.status === 'todo') {
+    if (!named) addStep(s, key, data.text, 'todo', at);
+    return;
+  }
+  s.lastWords = { at, text: data.text };
+  if (data.status === 'done') {
+    const step = named ?? addStep(s, key, data.text, 'done', at);
+    if (named) note(named);
+    complete(s, step, at);
+    return;
+  }
+  if (named) {
+    note(named);
+    makeCurrent(s, named, at);
+    return;
+  }
+  const current = s.currentStep === undefined || data.step ? undefined : ix.steps.get(s.currentStep);
+  if (current) {
+    current.notes.push({ at, text: data.text });
+    return;
+  }
+  makeCurrent(s, addStep(s, key, data.text, 'todo', at), at);
+}
+
+/** A `next` event: a remaining step (unless `listOnly`) and a line of the Next Steps list. True when it added a step. */
+export function applyNext(s: Session, id: string, data: { text: string; listOnly?: boolean | undefined }, at: string): boolean {
+  const ix = indexOf(s);
+  const key = stepKey(data.text);
+  const step = ix.steps.get(key);
+  if (!step && !data.listOnly) addStep(s, key, data.text, 'todo', at);
+  if (!ix.openNext.has(key)) {
+    const entry = { id, at, text: data.text, done: step?.status === 'done' };
+    s.next.push(entry);
+    if (!entry.done) ix.openNext.set(key, entry);
+  }
+  return !step && !data.listOnly;
+}
+
+/** On close: the current step goes back to remaining; a closed session has none. */
+export function closeSteps(s: Session): void {
+  const current = s.currentStep === undefined ? undefined : indexOf(s).steps.get(s.currentStep);
+  if (current) current.status = 'todo';
+  delete s.currentStep;
+}
+
+/** Progress fraction (SPEC 6): done steps of all steps. */
+export function progressFraction(s: Session): { done: number; total: number } {
+  return { done: s.steps.filter((st) => st.status === 'done').length, total: s.steps.length };
+}
+
+/** The steps in display order (completed, in progress, remaining), each with its number in that order ("step 4"). */
+export function orderedSteps(s: Session): { done: Step[]; current: Step | undefined; remaining: Step[] } {
+  const current = s.currentStep === undefined ? undefined : s.steps.find((st) => st.key === s.currentStep && st.status === 'current');
+  return { done: s.steps.filter((st) => st.status === 'done'), current, remaining: s.steps.filter((st) => st.status !== 'done' && st !== current) };
+}
+
+/** The current step and its number in display order, or undefined. */
+export function currentStepOf(s: Session): { step: Step; number: number } | undefined {
+  const { done, current } = orderedSteps(s);
+  return current ? { step: current, number: done.length + 1 } : undefined;
+}
