@@ -100,9 +100,18 @@ function redactValue(value: unknown, options: RedactionOptions, kinds: string[])
   if (Array.isArray(value)) return value.map((v) => redactValue(v, options, kinds));
   if (value && typeof value === 'object') {
     // Keys too: free-form records such as `meta` take user text as keys (schema keys never match).
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactValue(k, options, kinds) as string, redactValue(v, options, kinds)]));
+    // And a key is a label: `{ db_password: 'Tr0ub4dor.Hx9q' }` is judged as `db_password=Tr0ub4dor.Hx9q`.
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactValue(k, options, kinds) as string, typeof v === 'string' ? redactLabelled(k, v, options, kinds) : redactValue(v, options, kinds)]));
   }
   return value;
+}
+
+function redactLabelled(key: string, value: string, options: RedactionOptions, kinds: string[]): string {
+  const alone = redactValue(value, options, kinds) as string;
+  const labelled = redactText(`${key}=${alone}`, options);
+  if (labelled.kinds.length === 0 || !labelled.text.startsWith(`${key}=`)) return alone;
+  kinds.push(...labelled.kinds);
+  return labelled.text.slice(key.length + 1);
 }
 
 /** Redact every string inside a draft's data. */
