@@ -35,12 +35,13 @@ const PLACEHOLDER = new RegExp(
   [
     String.raw`(?:null|nil|none|undefined|true|false|yes|no|on|off|empty|required|optional|string|str|bool|int|number|redacted|hidden|masked|unset|n/a|tbd|todo)`,
     String.raw`(?:an?[_-]?|the[_-]?|your[_-]?|some[_-]?)?(?:example|sample|dummy|fake|placeholder)(?:[_-]\w+)?`,
-    String.raw`(?:your|my|the|some|new|old)[_-][\w-]+`,
+    String.raw`(?:your|my|the|some|new)[_-]?(?:[\w-]*[_-])?(?:password|passwd|pass|pwd|secret|token|key|api[_-]?key|value)s?`,
     String.raw`[\w-]*[_-](?:here|goes[_-]here)`,
     String.raw`(?:password|passwd|secret|token|key|api[_-]?key)s?`,
     String.raw`(?:~|\.\.?)?/[\w.@~/-]*`, // a path: `PWD=/home/ada`, `password_file: /run/secrets/db`
     String.raw`\*{3,}[\w]{0,4}|x{3,}|X{3,}|\.{3,}|…|-{3,}|#{3,}`,
-    String.raw`<[^>]*>?|\[[^\]]*\]?|\{\{.*|\{[^}]*\}?|\$\{[^}]*\}?|\$\(.*|\$[A-Za-z_]\w*|%[A-Za-z_]\w*%?|@[A-Za-z_]\w*@?`,
+    // templates and variables: `<…>`, `[…]`, `{{ … }}`, `${VAR}`, `$(cmd)`, `$VAR` (no digits but a last one), `%VAR%`, `@VAR@`
+    String.raw`<[^>]*>?|\[[^\]]*\]?|\{\{.*|\{[^}]*\}|\$\{[^}]*\}?|\$\(.*|\$[A-Za-z_][A-Za-z_]*[0-9]?|%[A-Za-z_]\w*%|@[A-Za-z_]\w*@`,
   ]
     .map((s) => `(?:${s})`)
     .join('|')

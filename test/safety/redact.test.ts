@@ -82,6 +82,10 @@ const positives: Array<[string, string, string]> = [
   ['password', 'app_secret := "f00.bar.baz"', 'f00.bar.baz'],
   ['password', 'settings = {secret: `Sup3r.s3cret`}', 'Sup3r.s3cret'],
   ['password', 'the password=nothing worked', 'nothing'],
+  ['password', 'password=@dm1n!', '@dm1n!'],
+  ['password', 'PASSWORD=$uper5ecret9x', '$uper5ecret9x'],
+  ['password', 'password=my_pass123', 'my_pass123'],
+  ['password', 'password={Tr0ub4dor', '{Tr0ub4dor'],
   ['credential', 'config: {"api_key": "k-1a2b3c4d"}', 'k-1a2b3c4d'],
   ['credential', 'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq', 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq'],
   ['credential', 'GITHUB_TOKEN=Xq7pL2mN9vR4tY6w', 'Xq7pL2mN9vR4tY6w'],
@@ -168,6 +172,7 @@ const negatives = [
   'git push --force-with-lease origin main --token-file ~/.tok',
   'https://user@example.com/path and mailto:ada@example.com',
   'secret: TODO',
+  'password: @DB_PASSWORD@ and password={password} and password=my_password and api_key=your-api-key',
 ];
 
 describe('redactText', () => {
