@@ -4,6 +4,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { LogbookError } from '../src/errors.js';
+import { redactText } from '../src/redact.js';
+import { escapeControls } from '../projections/text.js';
 import { commands } from './commands/index.js';
 import type { Io } from './io.js';
 
@@ -53,7 +55,10 @@ function refuseSwallowedFlags(cmd: Command): void {
 }
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argv: string[], rawIo: Io): Promise<number> {
+  // stderr quotes what was typed (commander's "unknown option '--password=…'", stack traces): never a secret.
+  // And no raw control character reaches the terminal (ESC, OSC, BEL, CR), whatever a command prints; JSON stays valid.
+  const io: Io = { ...rawIo, stdout: (text) => rawIo.stdout(escapeControls(text)), stderr: (text) => rawIo.stderr(escapeControls(redactText(text).text)) };
   // A process's argv can never hold NUL; a caller that passes one (in-process, MCP) gets a parse error, not a crash deep in fs.
   const nul = argv.findIndex((a) => a.includes('\0'));
   if (nul >= 0) {

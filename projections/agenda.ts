@@ -17,6 +17,7 @@
  */
 import { stableId, type JournalEvent } from '../src/events.js';
 import type { SessionsState } from './sessions.js';
+import { inlineAll } from './text.js';
 
 export interface Agenda {
   completed: string[];
@@ -208,7 +209,8 @@ export function isEmptyAgenda(a: Agenda): boolean {
 }
 
 /** One session's agenda as markdown (a `##` section). */
-export function renderAgendaSection(v: AgendaView): string {
+export function renderAgendaSection(raw: AgendaView): string {
+  const v = inlineAll(raw); // user text: one line each, controls escaped
   const lines = [`## ${v.shortname} (${v.stable_id}) · ${v.status}`];
   if (v.title !== v.shortname) lines.push(v.title);
   for (const [key, label] of LISTS) {

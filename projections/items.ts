@@ -6,6 +6,7 @@
  */
 import { stableId, type JournalEvent } from '../src/events.js';
 import { isoMinute as minute } from './time.js';
+import { inlineAll } from './text.js';
 
 export interface ItemEntry {
   at: string;
@@ -176,7 +177,8 @@ export function renderItemsJson(state: ItemsState): string {
 
 
 /** One item and its chain as markdown (a `##` section). */
-export function renderItemSection(i: ItemChain): string {
+export function renderItemSection(raw: ItemChain): string {
+  const i = inlineAll(raw); // user text: one line each, controls escaped
   const lines = [
     `## ${i.key} · ${i.status}${isOpenItem(i) ? '' : ' ✓'}`,
     `- **Origin**: ${i.origin_session} (${minute(i.created_at)})`,

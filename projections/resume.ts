@@ -5,6 +5,7 @@
  * first, never by cutting a line in half. Pure.
  */
 import { activeDecisions, currentStepOf, openBlockers, openNext, orderedSteps, progressFraction, type Message, type Session } from './sessions.js';
+import { inlineAll, safeLines } from './text.js';
 import { minute as day } from './time.js';
 
 export const DEFAULT_BUDGET = 10_000;
@@ -64,7 +65,8 @@ export function tldr(s: Session): string {
   ].join('\n');
 }
 
-export function resumeSections(input: ResumeInput): Section[] {
+export function resumeSections(raw: ResumeInput): Section[] {
+  const input = inlineAll(raw); // user text: one line each, controls escaped (projections/text.ts)
   const s = input.session;
   const sections: Section[] = [];
   // The header and the TL;DR are split by importance, so a small budget keeps the title, the
@@ -122,7 +124,8 @@ export function resumeSections(input: ResumeInput): Section[] {
     });
   }
   const lastCompaction = s.compactions.at(-1);
-  if (lastCompaction?.summary) sections.push({ title: 'Last compaction summary', priority: 6, lines: lastCompaction.summary.split('\n') });
+  const summary = raw.session.compactions.at(-1)?.summary; // keeps its lines, none of which can open a section
+  if (lastCompaction?.summary && summary) sections.push({ title: 'Last compaction summary', priority: 6, lines: safeLines(summary) });
   return sections;
 }
 

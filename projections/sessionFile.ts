@@ -7,6 +7,7 @@ import { stringify as yamlStringify } from 'yaml';
 import { eventSummary, type JournalEvent } from '../src/events.js';
 import { tldr } from './resume.js';
 import { openNext, orderedSteps, type Session, type Step } from './sessions.js';
+import { inline, inlineAll } from './text.js';
 import { isoMinute as minute } from './time.js';
 
 
@@ -118,7 +119,8 @@ export interface SessionFileOptions {
   items?: ReadonlyArray<{ key: string; status: string; note?: string }>;
 }
 
-export function renderSessionFile(s: Session, options: SessionFileOptions = {}): string {
+export function renderSessionFile(raw: Session, rawOptions: SessionFileOptions = {}): string {
+  const [s, options] = [inlineAll(raw), inlineAll(rawOptions)]; // user text: one line each, controls escaped (projections/text.ts)
   const parts = [
     `---\n${yamlStringify(frontmatter(s), { lineWidth: 0 })}---`,
     `# Session: ${s.title}`,
@@ -152,9 +154,10 @@ const QUIET = new Set<JournalEvent['type']>(['tool.used', 'message.read', 'redac
  * the open next steps and the session's log, one timestamped line per event.
  * `events` are the ordered events of this session.
  */
-export function renderProgressFile(s: Session, events: readonly JournalEvent[]): string {
+export function renderProgressFile(raw: Session, events: readonly JournalEvent[]): string {
+  const s = inlineAll(raw);
   const log = events.filter((e) => !QUIET.has(e.type)).map((e) => {
-    const text = eventSummary(e).replace(/\s+/g, ' ').trim();
+    const text = inline(eventSummary(e).replace(/\s+/g, ' ').trim());
     return `- ${minute(e.at)} ${e.type}${text ? `: ${text}` : ''}`;
   });
   const tools = s.tools.calls ? [`_${s.tools.calls} tool call(s), ${s.tools.failures} failed._`] : [];

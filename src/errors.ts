@@ -1,8 +1,11 @@
 /**
  * The one error hierarchy of Logbook. Every failure a user can cause has a
  * stable `code`, a message that says what was wrong, and a `hint` that says
- * what to do next. Only `cli/main.ts` turns these into exit codes.
+ * what to do next. Only `cli/main.ts` turns these into exit codes. Message
+ * and hint are redacted (src/redact.ts) when the error is made.
  */
+import { redactText } from './redact.js';
+
 export const errorCodes = {
   NOT_A_GIT_REPO: 'not a git repository',
   NOT_INITIALISED: 'journal not initialised',
@@ -37,10 +40,11 @@ export class LogbookError extends Error {
     message: string,
     options: { hint?: string; data?: Record<string, unknown>; cause?: unknown } = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Messages quote what the user typed (a bad item key, a --meta pair) and go to stderr, logs and MCP clients: never a secret.
+    super(redactText(message).text, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'LogbookError';
     this.code = code;
-    this.hint = options.hint;
+    this.hint = options.hint === undefined ? undefined : redactText(options.hint).text;
     this.data = options.data;
   }
 }

@@ -225,7 +225,7 @@ export class Journal {
     try {
       const dir = path.join(this.repo.gitdir, 'logbook');
       mkdirSync(dir, { recursive: true });
-      appendFileSync(path.join(dir, name), `${line}\n`);
+      appendFileSync(path.join(dir, name), `${redactText(line, this.redaction).text}\n`);
     } catch {
       /* logging must never fail the caller */
     }

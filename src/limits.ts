@@ -35,7 +35,10 @@ function check(value: unknown, where: string): unknown {
   }
   if (Array.isArray(value)) return value.map((v, i) => check(v, `${where}[${i}]`));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, check(v, `${where}${where.includes(' ') ? '.' : ' '}${k}`)]));
+    // Keys too: free-form records (`meta`) take user text as keys. The field is named by its position, not by the (long) key.
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v], i) => [check(k, `${where}${where.includes(' ') ? '.' : ' '}key #${i + 1}`) as string, check(v, `${where}${where.includes(' ') ? '.' : ' '}${k.length > 64 ? `${k.slice(0, 64)}…` : k}`)]),
+    );
   }
   return value;
 }

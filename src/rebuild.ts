@@ -2,15 +2,21 @@
  * Writing a rebuild plan (projections/rebuild.ts) to disk. Only files whose
  * bytes changed are written, each atomically (temp file + rename), so a
  * rebuild with no new events touches nothing, not even mtimes, and a reader
- * never sees half a file. Files the plan no longer holds are removed, but
- * only inside `sessions/` and among the known top-level files: anything else
- * the user keeps in the folder is left alone.
+ * never sees half a file.
+ *
+ * A rebuild only ever removes or overwrites a file it wrote itself: the
+ * manifest `.logbook-rebuild.json` in the output folder names every file it
+ * wrote with the hash of the bytes it wrote. A file at a planned path that the
+ * manifest does not name (a user's `stats.json`), or that was edited since,
+ * stops the rebuild before anything is written; files the manifest does not
+ * name are never removed (`sessions/store.go` stays).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LogbookError } from './errors.js';
 import type { Journal } from './journal.js';
-import { SESSIONS_DIR, TOP_LEVEL_FILES, rebuildPlan } from '../projections/rebuild.js';
+import { rebuildPlan } from '../projections/rebuild.js';
 import { staleTimeoutMs } from './config.js';
 
 export interface WriteResult {
@@ -21,6 +27,15 @@ export interface WriteResult {
   removed: string[];
   unchanged: number;
 }
+
+/** The manifest's name in the output folder. */
+export const MANIFEST = '.logbook-rebuild.json';
+const MANIFEST_FORMAT = 'logbook-rebuild-manifest';
+
+/** Relative path -> sha256 (hex) of every version of the file this rebuild may find there. */
+type Owned = Map<string, Set<string>>;
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 function readOrUndefined(file: string): Buffer | undefined {
   try {
@@ -42,49 +57,156 @@ function atomicWrite(file: string, bytes: Buffer): void {
   }
 }
 
-/** Every file under `dir`, as `/`-separated paths relative to `root`. */
-function listFiles(root: string, dir: string): string[] {
-  let entries;
+function readManifest(root: string): Owned {
+  const file = path.join(root, MANIFEST);
+  const bytes = readOrUndefined(file);
+  if (!bytes) return new Map();
+  let parsed: unknown;
   try {
-    entries = readdirSync(path.join(root, dir), { withFileTypes: true });
+    parsed = JSON.parse(bytes.toString('utf8'));
   } catch {
-    return [];
+    parsed = undefined;
   }
-  return entries.flatMap((d) => {
-    const rel = `${dir}/${d.name}`;
-    if (d.isDirectory()) return listFiles(root, rel);
-    return [rel];
-  });
+  const m = parsed as { format?: unknown; files?: unknown } | undefined;
+  if (!m || m.format !== MANIFEST_FORMAT || !m.files || typeof m.files !== 'object') {
+    throw new LogbookError('INVALID_INPUT', `${file} is not a Logbook rebuild manifest; refusing to rebuild into ${root}`, {
+      hint: `Logbook keeps the list of files it wrote in ${MANIFEST}; move that file away or pass another --out`,
+    });
+  }
+  const owned: Owned = new Map();
+  for (const [rel, hashes] of Object.entries(m.files as Record<string, unknown>)) {
+    const list = (Array.isArray(hashes) ? hashes : [hashes]).filter((h): h is string => typeof h === 'string');
+    if (list.length && safeRelative(rel)) owned.set(rel, new Set(list));
+  }
+  return owned;
 }
 
-/** Remove empty folders below `dir` (bottom-up), keeping `dir` itself. */
-function pruneEmptyDirs(root: string, dir: string): void {
-  let entries;
-  try {
-    entries = readdirSync(path.join(root, dir), { withFileTypes: true });
-  } catch {
-    return;
+function writeManifest(root: string, owned: Owned): void {
+  const files: Record<string, string | string[]> = {};
+  for (const rel of [...owned.keys()].sort()) {
+    const hashes = [...owned.get(rel)!].sort();
+    files[rel] = hashes.length === 1 ? hashes[0]! : hashes;
   }
-  for (const d of entries) {
-    if (!d.isDirectory()) continue;
-    const rel = `${dir}/${d.name}`;
-    pruneEmptyDirs(root, rel);
+  atomicWrite(path.join(root, MANIFEST), Buffer.from(`${JSON.stringify({ format: MANIFEST_FORMAT, note: 'files written by `logbook rebuild`; it removes or overwrites only these', files }, null, 2)}\n`, 'utf8'));
+}
+
+const safeRelative = (rel: string) => !rel.split('/').some((part) => part === '..' || part === '' || part === '.') && !path.isAbsolute(rel);
+
+/** Remove the folders a removal left empty, from `rel`'s folder up to (not including) the root. */
+function pruneEmptyParents(root: string, rel: string): void {
+  for (let dir = path.posix.dirname(rel); dir !== '.' && dir !== ''; dir = path.posix.dirname(dir)) {
     try {
-      rmdirSync(path.join(root, rel));
+      rmdirSync(path.join(root, ...dir.split('/')));
     } catch {
-      /* not empty: keep */
+      return; // not empty (or not ours to judge): stop
     }
   }
 }
 
-/** Put `plan` on disk under `dir`: write what changed, remove what the plan no longer holds. */
+const LOCK = '.logbook-rebuild.lock';
+const LOCK_WAIT_MS = 10_000;
+
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * One rebuild at a time per folder: two at once would each find the other's
+ * files missing from the manifest they read. A lock whose process is gone
+ * (killed) is taken over.
+ */
+function withLock<T>(root: string, work: () => T): T {
+  mkdirSync(root, { recursive: true });
+  const lock = path.join(root, LOCK);
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const holder = Number.parseInt(readOrUndefined(lock)?.toString('utf8') ?? '', 10);
+    if (!alive(holder)) {
+      // Moved aside under a unique name first: of two processes taking over, only one removes the stale lock.
+      const aside = `${lock}.stale-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+      try {
+        renameSync(lock, aside);
+        const was = Number.parseInt(readOrUndefined(aside)?.toString('utf8') ?? '', 10);
+        if (alive(was)) renameSync(aside, lock);
+        else rmSync(aside, { force: true });
+      } catch {
+        /* another process took it over first */
+      }
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new LogbookError('LOCKED', `another logbook rebuild (process ${holder}) is writing ${root}`, { hint: `wait for it to finish; if no rebuild is running, remove ${lock}` });
+    }
+    sleepSync(20);
+  }
+  try {
+    return work();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+/** Temp files of our own atomic writes (`<name>.tmp-<pid>-…`) left by a killed rebuild. */
+function removeOwnLeftovers(root: string, rels: Iterable<string>): void {
+  const dirs = new Map<string, Set<string>>();
+  for (const rel of rels) {
+    const d = path.posix.dirname(rel);
+    if (!dirs.has(d)) dirs.set(d, new Set());
+    dirs.get(d)!.add(path.posix.basename(rel));
+  }
+  for (const [d, names] of dirs) {
+    let entries: string[];
+    try {
+      entries = readdirSync(path.join(root, ...d.split('/').filter((p) => p !== '.')));
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      const m = /^(.*)\.tmp-(\d+)-[a-z0-9]+$/.exec(entry);
+      if (m && names.has(m[1]!) && !alive(Number(m[2]))) rmSync(path.join(root, ...d.split('/').filter((p) => p !== '.'), entry), { force: true });
+    }
+  }
+}
+
+/**
+ * Put `plan` on disk under `dir`: write what changed, remove what an earlier
+ * rebuild wrote and the plan no longer holds. Refuses (INVALID_INPUT, nothing
+ * written) when a planned path holds a file this rebuild did not write.
+ */
 export function writePlan(dir: string, plan: ReadonlyMap<string, string>): WriteResult {
   const root = path.resolve(dir);
-  const result: WriteResult = { dir: root, written: [], removed: [], unchanged: 0 };
-  for (const [rel, text] of [...plan].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (rel.split('/').some((part) => part === '..' || part === '' || part === '.')) {
+  for (const rel of plan.keys()) {
+    if (!safeRelative(rel) || rel === MANIFEST || rel === LOCK) {
       throw new LogbookError('INVALID_INPUT', `refusing to write outside ${root}: ${rel}`, { hint: 'this is a bug in a projection; please report it' });
     }
+  }
+  return withLock(root, () => writeLocked(root, plan));
+}
+
+function writeLocked(root: string, plan: ReadonlyMap<string, string>): WriteResult {
+  const result: WriteResult = { dir: root, written: [], removed: [], unchanged: 0 };
+  const owned = readManifest(root);
+  removeOwnLeftovers(root, [...plan.keys(), ...owned.keys(), MANIFEST]);
+  const isOurs = (rel: string, current: Buffer) => owned.get(rel)?.has(sha256(current)) ?? false;
+
+  // Plan every step before taking any, so that a refusal leaves the folder as it was.
+  const writes: Array<[string, string, Buffer]> = [];
+  const foreign: string[] = [];
+  for (const [rel, text] of [...plan].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const file = path.join(root, ...rel.split('/'));
     const bytes = Buffer.from(text, 'utf8');
     const current = readOrUndefined(file);
@@ -92,18 +214,46 @@ export function writePlan(dir: string, plan: ReadonlyMap<string, string>): Write
       result.unchanged++;
       continue;
     }
+    if (current && !isOurs(rel, current)) foreign.push(rel);
+    else if (!current && existsSync(file)) foreign.push(rel); // a folder (or something unreadable) where a file goes
+    writes.push([rel, file, bytes]);
+  }
+  if (foreign.length) {
+    const shown = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? ` and ${foreign.length - 5} more` : '');
+    throw new LogbookError('INVALID_INPUT', `refusing to overwrite ${foreign.length} file(s) in ${root} that logbook rebuild did not write (or that were edited since): ${shown}; nothing was written`, {
+      hint: `move those files away, or pass --out with an empty or Logbook-only folder (the default is .logbook/); a folder written by a Logbook older than ${MANIFEST} can be deleted and rebuilt`,
+      data: { files: foreign },
+    });
+  }
+  const removals = [...owned.keys()].filter((rel) => !plan.has(rel)).sort();
+
+  // Record the new bytes before writing them: a rebuild killed half-way still knows every file it may have written.
+  const next: Owned = new Map();
+  for (const [rel, hashes] of owned) next.set(rel, new Set(hashes));
+  for (const [rel, , bytes] of writes) next.set(rel, new Set([...(next.get(rel) ?? []), sha256(bytes)]));
+  if (writes.length || removals.length) writeManifest(root, next);
+
+  for (const [rel, file, bytes] of writes) {
     atomicWrite(file, bytes);
     result.written.push(rel);
   }
-  const owned = [...listFiles(root, SESSIONS_DIR), ...TOP_LEVEL_FILES];
-  for (const rel of owned.sort()) {
-    if (plan.has(rel)) continue;
+  for (const rel of removals) {
     const file = path.join(root, ...rel.split('/'));
-    if (!existsSync(file)) continue;
-    rmSync(file, { force: true });
-    result.removed.push(rel);
+    const current = readOrUndefined(file);
+    if (current && isOurs(rel, current)) {
+      rmSync(file, { force: true });
+      result.removed.push(rel);
+      pruneEmptyParents(root, rel);
+    }
+    // Gone already, or edited since it was written: no longer ours to remove (and no longer listed).
   }
-  pruneEmptyDirs(root, SESSIONS_DIR);
+
+  // The final manifest: exactly the files of this plan, each with the bytes now on disk.
+  const final: Owned = new Map();
+  for (const [rel, text] of plan) final.set(rel, new Set([sha256(Buffer.from(text, 'utf8'))]));
+  const before = JSON.stringify([...owned].map(([k, v]) => [k, [...v].sort()]).sort());
+  const after = JSON.stringify([...final].map(([k, v]) => [k, [...v].sort()]).sort());
+  if (before !== after || !existsSync(path.join(root, MANIFEST))) writeManifest(root, final);
   return result;
 }
 

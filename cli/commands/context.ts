@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { contextSection } from '../../projections/sessionFile.js';
+import { inlineAll } from '../../projections/text.js';
 import type { Io } from '../io.js';
 import { ALLOW_SECRET_FLAG, collect, openLogbook, printJson, textValue } from '../io.js';
 
@@ -22,6 +23,6 @@ export function contextCommand(io: Io): Command {
         ({ session } = await logbook.addContext({ ...(objective !== undefined ? { objective } : {}), files: opts.file, facts: opts.fact }));
       }
       if (opts.json) return printJson(io, { session: session.id, ...session.context });
-      io.stdout(`## Context of ${session.stable} (${session.shortname})\n${contextSection(session).join('\n')}\n`);
+      io.stdout(`## Context of ${session.stable} (${session.shortname})\n${contextSection(inlineAll(session)).join('\n')}\n`);
     });
 }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { unreadMessagesFor } from '../../projections/resume.js';
+import { inline } from '../../projections/text.js';
 import type { Io } from '../io.js';
 import { ALLOW_SECRET_FLAG, openLogbook, printJson, textValue } from '../io.js';
 import { minute } from '../../projections/time.js';
@@ -39,7 +40,7 @@ export function messageCommand(io: Io): Command {
       if (opts.json) return printJson(io, messages);
       if (!messages.length) return io.stdout('No messages.\n');
       const ordered = [...messages.filter((m) => !m.read), ...messages.filter((m) => m.read)];
-      io.stdout(`${ordered.map((m) => `${m.read ? ' ' : '*'} ${minute(m.at)}  ${m.from.name}${m.from.agent ? `/${m.from.agent}` : ''} → ${m.to.session ?? m.to.actor}: ${m.text}`).join('\n')}\n`);
+      io.stdout(`${ordered.map((m) => `${m.read ? ' ' : '*'} ${minute(m.at)}  ${m.from.name}${m.from.agent ? `/${m.from.agent}` : ''} → ${m.to.session ?? m.to.actor}: ${inline(m.text)}`).join('\n')}\n`);
     });
   return cmd;
 }

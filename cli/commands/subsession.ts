@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { subsessionsSection } from '../../projections/sessionFile.js';
 import { eventLine } from '../format.js';
+import { inlineAll } from '../../projections/text.js';
 import type { Io } from '../io.js';
 import { ALLOW_SECRET_FLAG, openLogbook, printJson, textValue } from '../io.js';
 
@@ -42,7 +43,7 @@ export function subsessionCommand(io: Io): Command {
       const snap = await logbook.load();
       const s = logbook.session(snap, ref);
       if (opts.json) return printJson(io, s.subsessions);
-      io.stdout(s.subsessions.length ? `${subsessionsSection(s).join('\n')}\n` : `No work blocks in ${s.stable}. Start one with: logbook subsession start NAME\n`);
+      io.stdout(s.subsessions.length ? `${subsessionsSection(inlineAll(s)).join('\n')}\n` : `No work blocks in ${s.stable}. Start one with: logbook subsession start NAME\n`);
     });
   return cmd;
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { sessionItems } from '../../projections/items.js';
 import { decisionsSection, progressSection, renderSessionFile } from '../../projections/sessionFile.js';
+import { inlineAll } from '../../projections/text.js';
 import type { Io } from '../io.js';
 import { openLogbook, printJson } from '../io.js';
 
@@ -18,8 +19,8 @@ export function viewCommand(io: Io): Command {
       const s = logbook.session(snap, ref ?? opts.session);
       if (opts.json) return printJson(io, { session: s, events: snap.events.filter((e) => e.session === s.id) });
       const parts: string[] = [];
-      if (opts.progress) parts.push(`## Progress\n${progressSection(s).join('\n')}\n`);
-      if (opts.decisions) parts.push(`## Decisions\n${decisionsSection(s).join('\n')}\n`);
+      if (opts.progress) parts.push(`## Progress\n${progressSection(inlineAll(s)).join('\n')}\n`);
+      if (opts.decisions) parts.push(`## Decisions\n${decisionsSection(inlineAll(s)).join('\n')}\n`);
       io.stdout(parts.length ? parts.join('\n') : renderSessionFile(s, { items: sessionItems(snap.items, s.id) }));
     });
 }

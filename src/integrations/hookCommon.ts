@@ -6,6 +6,7 @@
 import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isLogbookError } from '../errors.js';
+import { redactText } from '../redact.js';
 import type { SpoolLine } from './hookState.js';
 
 /** claude-code or codex: the installed command says so (`--agent`); else the payload or the environment tells. */
@@ -52,7 +53,7 @@ export function logHookError(gitdir: string, event: string, error: unknown, now:
       /* no log yet */
     }
     const what = isLogbookError(error) ? `${error.code}: ${error.message}${error.hint ? ` (hint: ${error.hint})` : ''}` : `internal: ${(error as Error)?.stack ?? String(error)}`;
-    appendFileSync(file, `${now.toISOString()} ${event} ${oneLine(what).slice(0, 2000)}\n`);
+    appendFileSync(file, `${now.toISOString()} ${event} ${redactText(oneLine(what)).text.slice(0, 2000)}\n`);
   } catch {
     /* the error log must never become an error */
   }

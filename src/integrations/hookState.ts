@@ -17,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { redactText } from '../redact.js';
 
 /** Spools (and claimed spools) untouched this long belong to a client that is gone. */
 export const ORPHAN_SPOOL_MS = 10 * 60 * 1000;
@@ -76,10 +77,10 @@ export class HookState {
     return path.join(this.spoolDir(), `${clientKey(clientSession)}.ndjson`);
   }
 
-  /** Append one tool use; returns the spool's size afterwards. Cheap: one open/append/stat. */
+  /** Append one tool use (its free text redacted, as in the journal); returns the spool's size afterwards. Cheap: one open/append/stat. */
   spoolToolUse(line: SpoolLine): number {
     const file = this.spoolFile(line.cs);
-    const text = `${JSON.stringify(line)}\n`;
+    const text = `${JSON.stringify({ ...line, tool: redactText(line.tool).text, a: redactText(line.a).text })}\n`;
     try {
       appendFileSync(file, text);
     } catch (e) {

@@ -18,6 +18,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { isLogbookError } from '../errors.js';
+import { redactText } from '../redact.js';
 import { eventSubject, itemActions, type JournalEvent } from '../events.js';
 import { Journal } from '../journal.js';
 import { Logbook, type LogOptions } from '../logbook.js';
@@ -51,7 +52,7 @@ function forTools(text: string): string {
 }
 
 function failure(e: unknown): ToolResult {
-  const message = isLogbookError(e) ? forTools(`${e.message}${e.hint ? `\nhint: ${e.hint}` : ''}`) : `internal error: ${(e as Error)?.message ?? String(e)}`;
+  const message = isLogbookError(e) ? forTools(`${e.message}${e.hint ? `\nhint: ${e.hint}` : ''}`) : `internal error: ${redactText((e as Error)?.message ?? String(e)).text}`;
   return { content: [{ type: 'text', text: message }], isError: true };
 }
 

@@ -83,7 +83,9 @@ describe('two sessions, end to end', () => {
       'stats.json',
     ].sort();
     expect(r.written.sort()).toEqual(files);
-    expect(Object.keys(tree(path.join(repo, '.logbook')))).toEqual(files);
+    // …and the manifest of what it wrote, the only files a later rebuild may overwrite or remove.
+    expect(Object.keys(tree(path.join(repo, '.logbook')))).toEqual(['.logbook-rebuild.json', ...files]);
+    expect(Object.keys(JSON.parse(tree(path.join(repo, '.logbook'))['.logbook-rebuild.json']!).files)).toEqual(files);
     expect(git(repo, 'status', '--porcelain')).toBe(''); // .logbook/ is git-ignored by init
   });
 

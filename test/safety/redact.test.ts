@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Journal } from '../../src/journal.js';
 import { redactDraft, redactText, redactionKinds } from '../../src/redact.js';
@@ -18,7 +19,7 @@ const j = (...parts: string[]) => parts.join('');
 const alnum = 'aB3dE5gH7jK9mN1pQ2rS4tU6vW8xY0zA1bC2dE3fG4hJ5kL6mN7pQ8rS9tU0vW';
 const hex = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 
-/** kind -> [text containing the secret, the secret itself] */
+/** [kind, text containing the secret, the secret itself] */
 const positives: Array<[string, string, string]> = [
   ['private-key', j('key:\n-----BEGIN RSA ', 'PRIVATE KEY-----\nMIIEowIBAAKCAQEA', alnum, '\n-----END RSA PRIVATE KEY-----\nafter'), j('MIIEowIBAAKCAQEA', alnum)],
   ['private-key', j('-----BEGIN OPENSSH ', 'PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----'), 'b3BlbnNzaC1rZXktdjEAAAAA'],
@@ -57,12 +58,66 @@ const positives: Array<[string, string, string]> = [
   ['bearer-token', j('curl -H "Authorization: Bearer ', alnum.slice(0, 30), '"'), alnum.slice(0, 30)],
   ['bearer-token', j('Authorization: token ', hex.slice(0, 40)), hex.slice(0, 40)],
   ['basic-auth', 'Authorization: Basic dXNlcjpodW50ZXIy', 'dXNlcjpodW50ZXIy'],
+  // Keyword-anchored assignments: the label may be preceded by letters or underscores, the value may hold dots.
   ['password', 'password=hunter22', 'hunter22'],
+  ['password', 'password=Tr0ub4dor.Hx9q', 'Tr0ub4dor.Hx9q'],
+  ['password', 'DB_PASSWORD=Summer2024.Winter', 'Summer2024.Winter'],
+  ['password', 'PGPASSWORD=s3cr3t.pg psql -h db', 's3cr3t.pg'],
+  ['password', '{"user": "app", "password": "Tr0ub4dor.Hx9q"}', 'Tr0ub4dor.Hx9q'],
+  ['password', 'client_secret=Ab3dEf.Gh5jK', 'Ab3dEf.Gh5jK'],
+  ['password', 'client_secret: 9f8e7d6c5b4a', '9f8e7d6c5b4a'],
   ['password', 'set DB_PASSWORD="correct horse" later', 'correct'],
   ['password', "export POSTGRES_PASSWORD='sw0rdfish!'", 'sw0rdfish!'],
-  ['password', 'config: {"api_key": "k-1a2b3c4d"}', 'k-1a2b3c4d'],
-  ['password', 'client_secret: 9f8e7d6c5b4a', '9f8e7d6c5b4a'],
-  ['password', 'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq', 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq'],
+  ['password', 'export MYSQL_ROOT_PASSWORD=r00t.pw', 'r00t.pw'],
+  ['password', 'database:\n  password: hunter2\n  host: db', 'hunter2'],
+  ['password', "password: 'plain words too'", 'plain words'],
+  ['password', 'SMTP_PASS=Xy9.abc!', 'Xy9.abc!'],
+  ['password', 'dbPassword=correcthorse', 'correcthorse'],
+  ['password', 'passphrase = "open sesame 42"', 'open sesame 42'],
+  ['password', 'pwd=abc123', 'abc123'],
+  ['password', 'mysql -u root --password s3cretpw! -h db', 's3cretpw!'],
+  ['password', 'tool input {\\"password\\": \\"Hunter2.x\\"}', 'Hunter2.x'],
+  ['password', 'SECRET_KEY=django-insecure-8x#k2!q', 'django-insecure-8x#k2!q'],
+  ['password', '$password = "Tr0ub4dor";', 'Tr0ub4dor'],
+  ['password', 'app_secret := "f00.bar.baz"', 'f00.bar.baz'],
+  ['password', 'settings = {secret: `Sup3r.s3cret`}', 'Sup3r.s3cret'],
+  ['password', 'the password=nothing worked', 'nothing'],
+  ['password', 'password=@dm1n!', '@dm1n!'],
+  ['password', 'PASSWORD=$uper5ecret9x', '$uper5ecret9x'],
+  ['password', 'password=my_pass123', 'my_pass123'],
+  ['password', 'password={Tr0ub4dor', '{Tr0ub4dor'],
+  ['credential', 'config: {"api_key": "k-1a2b3c4d"}', 'k-1a2b3c4d'],
+  ['credential', 'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq', 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq'],
+  ['credential', 'GITHUB_TOKEN=Xq7pL2mN9vR4tY6w', 'Xq7pL2mN9vR4tY6w'],
+  ['credential', 'api_key=a1b2c3d4e5f6g7h8', 'a1b2c3d4e5f6g7h8'],
+  ['credential', 'curl -H "x-api-key: 9aF3kLm2QpR7sT1v"', '9aF3kLm2QpR7sT1v'],
+  ['credential', '"auth_token": "tok_8Hj3Kl9Mn2Pq"', 'tok_8Hj3Kl9Mn2Pq'],
+  ['credential', 'refresh_token=1a2b3c4d5e6f7g8h9i0j', '1a2b3c4d5e6f7g8h9i0j'],
+  ['credential', 'SLACK_BOT_TOKEN: abc-123-def-456-ghi', 'abc-123-def-456-ghi'],
+  ['credential', 'gh api --token Zm9vYmFyYmF6cXV4MTIz', 'Zm9vYmFyYmF6cXV4MTIz'],
+  ['credential', 'credentials=u5er:pa55.w0rd', 'u5er:pa55.w0rd'],
+  // More issuer formats.
+  ['google-oauth-token', 'access_token=ya29.A0ARrdaM8x7Yq2Lk', 'ya29.A0ARrdaM8x7Yq2Lk'],
+  ['google-oauth-token', j('refresh 1//0', 'gLq8Xk2Vb7Ns3Ty9Rw4Pz6Qm1Ld5Hc8Jf'), j('1//0', 'gLq8Xk2Vb7Ns3Ty9Rw4Pz6Qm1Ld5Hc8Jf')],
+  ['google-client-secret', j('GOCSPX-', '1aB2cD3eF4gH5iJ6kL7mN8oP9qR0'), j('GOCSPX-', '1aB2cD3eF4gH5iJ6kL7mN8oP9qR0')],
+  ['twilio-key', j('twilio SK', hex.slice(0, 32)), j('SK', hex.slice(0, 32))],
+  ['mailgun-key', j('key-', hex.slice(0, 32)), j('key-', hex.slice(0, 32))],
+  ['telegram-bot-token', j('bot 123456789:AA', alnum.slice(0, 33)), j('123456789:AA', alnum.slice(0, 33))],
+  ['vault-token', j('VAULT_TOKEN is hvs.', alnum.slice(0, 30)), j('hvs.', alnum.slice(0, 30))],
+  ['databricks-token', j('dapi', hex.slice(0, 32)), j('dapi', hex.slice(0, 32))],
+  ['grafana-token', j('glsa_', alnum.slice(0, 32), '_', hex.slice(0, 8)), j('glsa_', alnum.slice(0, 32), '_', hex.slice(0, 8))],
+  ['linear-key', j('lin_api_', alnum.slice(0, 40)), j('lin_api_', alnum.slice(0, 40))],
+  ['postman-key', j('PMAK-', hex.slice(0, 24), '-', hex.slice(0, 34)), j('PMAK-', hex.slice(0, 24), '-', hex.slice(0, 34))],
+  ['discord-webhook', j('https://discord.com/api/', 'webhooks/123456789012345678/', alnum.slice(0, 40)), j('webhooks/123456789012345678/', alnum.slice(0, 40))],
+  ['stripe-key', j('rk_', 'test_', alnum.slice(3, 27)), j('rk_', 'test_', alnum.slice(3, 27))],
+  ['stripe-key', j('whsec_', alnum.slice(0, 32)), j('whsec_', alnum.slice(0, 32))],
+  ['openai-key', j('OPENAI_API_KEY=sk-', 'svcacct-', alnum), j('sk-', 'svcacct-', alnum)],
+  ['anthropic-key', j('sk-ant-', 'admin01-', alnum), j('sk-ant-', 'admin01-', alnum)],
+  ['url-password', 'redis://:p4ssw0rd@cache:6379/0', 'p4ssw0rd'],
+  ['url-password', 'amqp://guest:Tr0ub4dor.Hx9q@rabbit/', 'Tr0ub4dor.Hx9q'],
+  ['private-key', j('{"private_key": "-----BEGIN ', 'PRIVATE KEY-----\\nMIIEvQIBADANBg', alnum, '\\n-----END PRIVATE KEY-----\\n"}'), j('MIIEvQIBADANBg', alnum)],
+  ['jwt', j('id_token=eyJhbGciOiJSUzI1NiJ9', '.eyJpc3MiOiJodHRwczovL2V4YW1wbGUifQ.c2lnbmF0dXJlX2J5dGVz'), j('eyJhbGciOiJSUzI1NiJ9', '.eyJpc3MiOiJodHRwczovL2V4YW1wbGUifQ.c2lnbmF0dXJlX2J5dGVz')],
+  ['bearer-token', j('Authorization: Bearer ', 'tok.', alnum.slice(0, 24)), j('tok.', alnum.slice(0, 24))],
 ];
 
 const negatives = [
@@ -86,6 +141,38 @@ const negatives = [
   'BEGIN PUBLIC KEY is fine: -----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----',
   'version v1.2.3-rc.1+build.45, node_modules/.bin, ghp_ too short',
   'Unicode: naïve café — 日本語テキスト 🚀',
+  // Labels followed by prose, placeholders, code and settings that are not secrets.
+  'the secret: nothing works',
+  'my-sk-mode-configuration-flag-enabled1',
+  'Password: see the vault entry',
+  'password=<your-password>',
+  'password: ${DB_PASSWORD}',
+  'token=$GITHUB_TOKEN and PASSWORD=%DB_PASS%',
+  'password=**** and secret: xxxxxxxx',
+  'password: "your_password_here"',
+  'password=password, secret: TBD, password: null',
+  'api_key = settings.API_KEY',
+  'password = getenv("DB_PASSWORD")',
+  'password = user.password; const token = await getToken()',
+  'password = userPassword',
+  'max_tokens=4096 and token_count: 1200',
+  'auth: required, author=Ada, oauth flow, bypass=true',
+  'PASSWORD_FILE=/run/secrets/db and password_min_length=12',
+  'SECRET_NAME=prod-db-creds',
+  'credentials: none; creds: in 1Password',
+  'token: the session token expired yesterday',
+  'see docs/password-reset.md and the api key rotation is due',
+  'PWD=/home/ada/project OLDPWD=/tmp',
+  'export PATH=$PATH:/usr/local/bin DEBUG=true LOG_LEVEL=info',
+  'the password was rotated on 2024-05-01',
+  'key: value pairs and token = null',
+  'ssh-keygen -t ed25519 writes ~/.ssh/id_ed25519.pub',
+  'skip-sk-tests, risk-score-for-task-2 and desk-booking-app3',
+  'passwords: [redacted:password] already',
+  'git push --force-with-lease origin main --token-file ~/.tok',
+  'https://user@example.com/path and mailto:ada@example.com',
+  'secret: TODO',
+  'password: @DB_PASSWORD@ and password={password} and password=my_password and api_key=your-api-key',
 ];
 
 describe('redactText', () => {
@@ -98,6 +185,43 @@ describe('redactText', () => {
 
   it('has a positive case for every rule', () => {
     expect(new Set(positives.map((p) => p[0]))).toEqual(new Set(redactionKinds));
+  });
+
+  it('has at least 60 positive and 30 negative cases', () => {
+    expect(positives.length).toBeGreaterThanOrEqual(60);
+    expect(negatives.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it('catches the leaks of issue 11 exactly, and keeps its false positives as typed', () => {
+    const cases: Array<[string, string]> = [
+      ['password=Tr0ub4dor.Hx9q', 'password=[redacted:password]'],
+      ['DB_PASSWORD=Summer2024.Winter', 'DB_PASSWORD=[redacted:password]'],
+      ['access_token=ya29.A0ARrdaM8x7Yq2Lk', 'access_token=[redacted:google-oauth-token]'],
+      ['"password": "Tr0ub4dor.Hx9q"', '"password": "[redacted:password]"'],
+      ['client_secret=Ab3dEf.Gh5jK', 'client_secret=[redacted:password]'],
+      ['PGPASSWORD=Tr0ub4dor.Hx9q psql', 'PGPASSWORD=[redacted:password] psql'],
+      ['the secret: nothing works', 'the secret: nothing works'],
+      ['my-sk-mode-configuration-flag-enabled1', 'my-sk-mode-configuration-flag-enabled1'],
+      ['password=hunter22.', 'password=[redacted:password].'],
+    ];
+    for (const [text, expected] of cases) expect(redactText(text).text).toBe(expected);
+  });
+
+  it('redacts any value with a digit after a password label, whatever the label and the quoting (property)', () => {
+    const value = fc
+      .stringMatching(/^[A-Za-z0-9.!#%+@^~]{5,30}$/)
+      .filter((v) => /[0-9]/.test(v) && /[A-Za-z]/.test(v) && !/^[.!#%+@^~]|[.!#%+@^~]$/.test(v));
+    const label = fc.constantFrom('password', 'DB_PASSWORD', 'PGPASSWORD', 'MYSQL_ROOT_PASSWORD', 'client_secret', 'dbPassword', 'app.secret', 'export API_SECRET');
+    const shape = fc.constantFrom('%l=%v', '%l: %v', '"%l": "%v"', "%l='%v'", '%l = "%v"', '{\\"%l\\":\\"%v\\"}', 'x %l=%v y');
+    fc.assert(
+      fc.property(label, shape, value, (l, sh, v) => {
+        const text = sh.replace('%l', l).replace('%v', v);
+        const out = redactText(text).text;
+        expect(out).not.toContain(v);
+        expect(out).toContain('[redacted:password]');
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('keeps the text around the secret, and the label of an assignment', () => {
@@ -149,6 +273,11 @@ describe('redactText', () => {
       `${'a-'.repeat(30000)}`,
       `x://${'a'.repeat(60000)}`,
       `x://u:${'a'.repeat(60000)}`,
+      `"password": "${'a'.repeat(60000)}`,
+      'password="'.repeat(6000),
+      `${'DB_PASSWORD'.repeat(5000)}=x`,
+      `--password ${'-password '.repeat(6000)}`,
+      `token=${'a.'.repeat(30000)}`,
     ];
     const t0 = performance.now();
     for (const text of nasty) redactText(text);
