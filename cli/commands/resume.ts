@@ -33,7 +33,7 @@ export function resumeCommand(io: Io): Command {
       }
       if (opts.at !== undefined) {
         // A past resume context is read-only: it reopens nothing and marks no message read.
-        const at = await loadAt(logbook, opts.at, { session: ref ?? opts.session });
+        const at = await loadAt(logbook, opts.at, { session: ref ?? opts.session, focus: true });
         const r = resumeAt(logbook, at, ref ?? opts.session, opts.budget ? { budget: opts.budget } : {});
         if (opts.json) return printJson(io, withMoment({ ...r.input, context: r.text, omitted: r.omitted }, at.moment));
         return io.stdout(banner(at.moment) + r.text);

@@ -17,7 +17,7 @@ export function viewCommand(io: Io): Command {
     .option('--json', 'the session and every one of its events as JSON')
     .action(async (ref: string | undefined, opts: { progress?: boolean; decisions?: boolean; session?: string; at?: string; json?: boolean }) => {
       const logbook = openLogbook(io, { session: opts.session });
-      const at = await loadAt(logbook, opts.at, { session: ref ?? opts.session });
+      const at = await loadAt(logbook, opts.at, { session: ref ?? opts.session, focus: true });
       const { snap, moment } = at;
       const s = sessionAt(logbook, at, ref ?? opts.session);
       if (opts.json) return printJson(io, withMoment({ session: s, events: snap.events.filter((e) => e.session === s.id) }, moment));

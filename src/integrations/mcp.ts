@@ -197,7 +197,7 @@ export function createMcpServer(options: McpOptions): McpServer {
         const lb = open(args.session);
         if (args.at !== undefined) {
           // As of a moment: read-only, and the current session stays as it is.
-          const view = await loadAt(lb, args.at, { session: args.session });
+          const view = await loadAt(lb, args.at, { session: args.session, focus: true });
           return text(momentBanner(view.moment!) + resumeAt(lb, view, args.session, args.budget ? { budget: args.budget } : {}).text);
         }
         const s = await lb.resume(args.session);
@@ -216,7 +216,7 @@ export function createMcpServer(options: McpOptions): McpServer {
     (args) =>
       run(async () => {
         const lb = open(args.session);
-        const at = await loadAt(lb, args.at, { session: args.session });
+        const at = await loadAt(lb, args.at, { session: args.session, focus: true });
         const { snap, moment } = at;
         const s = sessionAt(lb, at, args.session);
         const top = moment ? momentBanner(moment) : '';

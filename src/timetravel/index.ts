@@ -22,20 +22,23 @@ export { cutFor, latestMoment, momentBanner, WHEN_FORMS, type Moment } from './m
 /**
  * The snapshot holding only the first `moment.cut` events, with the session
  * model and item chains folded from them (lazily: a view that needs only one
- * of them pays for one fold).
+ * of them pays for one fold). With `focus`, the session model holds that one
+ * session (and every message): a session's state is folded from its own
+ * events only, so a one-session view skips folding all the others.
  */
-export function snapshotAt(snap: Snapshot, moment: Pick<Moment, 'cut'>): Snapshot {
+export function snapshotAt(snap: Snapshot, moment: Pick<Moment, 'cut'>, focus?: string): Snapshot {
   const all = snap.events;
   if (moment.cut >= all.length) return snap;
   const events = all.slice(0, moment.cut);
   let sessions: Snapshot['sessions'] | undefined;
   let items: Snapshot['items'] | undefined;
+  const relevant = (e: JournalEvent) => e.session === focus || e.type === 'message.sent' || e.type === 'message.read';
   return {
     events,
     unreadable: snap.unreadable,
     tips: snap.tips,
     get sessions() {
-      return (sessions ??= projectSessions(events));
+      return (sessions ??= projectSessions(focus === undefined ? events : events.filter(relevant)));
     },
     get items() {
       return (items ??= projectItems(events));
@@ -54,15 +57,17 @@ export interface AtView {
 
 /**
  * Load the journal as of `when` (undefined: now). `session` is the session
- * a `checkpoint:N` / `compaction:N` counts in (default: the current one).
+ * a `checkpoint:N` / `compaction:N` counts in (default: the current one);
+ * `focus` folds only that session's state (for `view` and `resume`).
  *
  * @example const { snap, moment } = await loadAt(logbook, 'checkpoint:2', { session: 's_ab12' });
  */
-export async function loadAt(logbook: Logbook, when: string | undefined, options: { session?: string | undefined } = {}): Promise<AtView> {
+export async function loadAt(logbook: Logbook, when: string | undefined, options: { session?: string | undefined; focus?: boolean } = {}): Promise<AtView> {
   const live = await logbook.load();
   if (when === undefined) return { snap: live, live };
-  const moment = cutFor(live.events, when, { now: logbook.journal.now(), session: () => logbook.session(live, options.session).id });
-  return { snap: snapshotAt(live, moment), live, moment };
+  const current = () => logbook.session(live, options.session).id;
+  const moment = cutFor(live.events, when, { now: logbook.journal.now(), session: current });
+  return { snap: snapshotAt(live, moment, options.focus ? current() : undefined), live, moment };
 }
 
 /** A session (reference resolved against the journal now) as it stood at the moment of `view`. */

@@ -76,7 +76,8 @@ export function cutFor(events: readonly JournalEvent[], when: string, context: {
     label,
   });
   if (!text) throw badWhen(when, 'it is empty');
-  const rel = /^(\d+(?:\.\d+)?)\s*(s|m|h|d|w)$/i.exec(text);
+  // No leading zero: an event id starts with one (its time part), and `0000…9h` is an id, not nine hours.
+  const rel = /^((?:0|[1-9]\d{0,8})(?:\.\d+)?)\s*(s|m|h|d|w)$/i.exec(text);
   if (rel) {
     const at = new Date(context.now.getTime() - Number(rel[1]) * UNITS[rel[2]!.toLowerCase()]!).toISOString();
     return moment('relative', cutAtTime(events, at), at, `${text} ago, ${at}`);

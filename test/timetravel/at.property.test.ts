@@ -53,7 +53,7 @@ const draftArb: fc.Arbitrary<Draft> = fc.oneof(
   fc.record({ type: fc.constant('item.linked' as const), session, data: fc.record({ key: fc.constantFrom('task:1', 'task:2', 'kb:node:z'), action: fc.constantFrom('created' as const, 'updated' as const, 'completed' as const) }) }),
   fc.record({ type: fc.constant('message.sent' as const), session, data: fc.record({ to: fc.record({ session }), text }) }),
   fc.record({ type: fc.constant('state.set' as const), data: fc.record({ focus: text }) }),
-  fc.record({ type: fc.constant('session.closed' as const), session, data: fc.record({ outcome: fc.constantFrom('completed' as const, 'abandoned' as const), reason: text, learnings: fc.constant([]), tasksCompleted: fc.constant([]) }) }),
+  fc.record({ type: fc.constant('session.closed' as const), session, data: fc.record({ outcome: fc.constantFrom('completed' as const, 'abandoned' as const), reason: text, learnings: fc.constant([] as string[]), tasksCompleted: fc.constant([] as string[]) }) }),
 );
 
 const starts = () => [
@@ -117,7 +117,17 @@ describe('a view --at WHEN is the view of the journal cut at WHEN', () => {
           expect(views(full, at.snap)).toBe(expected);
           // And the session as of the moment (resolved by today's reference) is the prefix journal's session.
           const prefixSnap = await onlyPrefix.load();
-          if (prefixSnap.sessions.sessions.has(S)) expect(renderSessionFile(sessionAt(full, at, 's_abcd'))).toBe(renderSessionFile(prefixSnap.sessions.sessions.get(S)!));
+          // A one-session view (view, resume) folds only that session's events and the messages: the same bytes.
+          const focused = await loadAt(full, when, { session: S, focus: true });
+          for (const id of form === 'checkpoint' || form === 'compaction' ? [S] : [S, T]) {
+            const then = prefixSnap.sessions.sessions.get(id);
+            if (!then) continue;
+            const one = await loadAt(full, when, { session: id, focus: true });
+            const s = sessionAt(full, one, id);
+            expect(renderSessionFile(s, { items: sessionItems(one.snap.items, id) })).toBe(renderSessionFile(then, { items: sessionItems(prefixSnap.items, id) }));
+            expect(full.resumeText(one.snap, s).text).toBe(onlyPrefix.resumeText(prefixSnap, then).text);
+          }
+          expect(focused.moment).toEqual(at.moment);
         },
       ),
       { numRuns: 120 },

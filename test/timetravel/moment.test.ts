@@ -55,6 +55,8 @@ describe('cutFor', () => {
     expect(cut('90s').cut).toBe(10);
     expect(cut('01J00000000000000000000005').cut).toBe(5);
     expect(cut('01j0000000000000000000000a').cut).toBe(10);
+    // An id prefix of digits and a unit letter is still an id (ids start with 0), found by the property test.
+    expect(error(() => cut('0000009h')).message).toMatch(/none of the accepted forms/);
     expect(cut('checkpoint:1').cut).toBe(3);
     expect(cut('checkpoint:2').cut).toBe(7);
     expect(cut('checkpoint:-1').cut).toBe(7);
