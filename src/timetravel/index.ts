@@ -16,34 +16,58 @@ import { projectSince, sinceLines, type SinceView } from '../../projections/sinc
 import { minute } from '../../projections/time.js';
 import { stableId, type Actor, type JournalEvent } from '../events.js';
 import { cutFor, type Moment } from './moment.js';
+import { entriesOf, entriesOfLines, type Entry } from './entries.js';
+import { isCachingStore } from '../store/types.js';
 
 export { cutFor, latestMoment, momentBanner, WHEN_FORMS, type Moment } from './moment.js';
 
+const ITEM_TYPES = new Set(['item.linked', 'items.migrated']);
+
 /**
- * The snapshot holding only the first `moment.cut` events, with the session
- * model and item chains folded from them (lazily: a view that needs only one
- * of them pays for one fold). With `focus`, the session model holds that one
- * session (and every message): a session's state is folded from its own
- * events only, so a one-session view skips folding all the others.
+ * The snapshot holding only the first `cut` entries, with the session model
+ * and item chains folded from them, each on first use (a view pays only for
+ * the folds it reads, and an entry's body is parsed only when a fold needs
+ * it). With `focus`, the session model holds that one session and every
+ * message: a session's state is folded from its own events only, so a
+ * one-session view skips folding (and parsing) all the others.
  */
-export function snapshotAt(snap: Snapshot, moment: Pick<Moment, 'cut'>, focus?: string): Snapshot {
-  const all = snap.events;
-  if (moment.cut >= all.length) return snap;
-  const events = all.slice(0, moment.cut);
+function snapshotOfEntries(entries: readonly Entry[], cut: number, base: Snapshot, focus?: string): Snapshot {
+  const prefix = entries.slice(0, cut);
+  let events: JournalEvent[] | undefined;
   let sessions: Snapshot['sessions'] | undefined;
   let items: Snapshot['items'] | undefined;
-  const relevant = (e: JournalEvent) => e.session === focus || e.type === 'message.sent' || e.type === 'message.read';
+  const relevant = (e: Entry) => e.session === focus || e.type === 'message.sent' || e.type === 'message.read';
+  const bodies = (list: readonly Entry[]) => list.map((e) => e.event());
   return {
-    events,
-    unreadable: snap.unreadable,
-    tips: snap.tips,
+    unreadable: base.unreadable,
+    tips: base.tips,
+    get events() {
+      return (events ??= bodies(prefix));
+    },
     get sessions() {
-      return (sessions ??= projectSessions(focus === undefined ? events : events.filter(relevant)));
+      return (sessions ??= projectSessions(focus === undefined ? this.events : bodies(prefix.filter(relevant))));
     },
     get items() {
-      return (items ??= projectItems(events));
+      // Item chains are folded from item events alone.
+      return (items ??= projectItems(events ?? bodies(prefix.filter((e) => ITEM_TYPES.has(e.type)))));
     },
   };
+}
+
+/** The snapshot holding only the first `moment.cut` events of `snap` (see snapshotOfEntries); a cut at the end is `snap` itself. */
+export function snapshotAt(snap: Snapshot, moment: Pick<Moment, 'cut'>, focus?: string): Snapshot {
+  if (moment.cut >= snap.events.length) return snap;
+  return snapshotOfEntries(entriesOf(snap.events), moment.cut, snap, focus);
+}
+
+/**
+ * The ordered journal as entries: from the git store's cached lines (order
+ * keys read without parsing the events), else from the snapshot's events.
+ */
+export function journalEntries(logbook: Logbook, snap: Snapshot): Entry[] {
+  const store = logbook.journal.store;
+  if (isCachingStore(store) && store.rawLinesReader) return entriesOfLines(store.rawLinesReader()());
+  return entriesOf(snap.events);
 }
 
 export interface AtView {
@@ -65,9 +89,11 @@ export interface AtView {
 export async function loadAt(logbook: Logbook, when: string | undefined, options: { session?: string | undefined; focus?: boolean } = {}): Promise<AtView> {
   const live = await logbook.load();
   if (when === undefined) return { snap: live, live };
+  const entries = journalEntries(logbook, live);
   const current = () => logbook.session(live, options.session).id;
-  const moment = cutFor(live.events, when, { now: logbook.journal.now(), session: current });
-  return { snap: snapshotAt(live, moment, options.focus ? current() : undefined), live, moment };
+  const moment = cutFor(entries, when, { now: logbook.journal.now(), session: current });
+  const snap = moment.cut >= entries.length ? live : snapshotOfEntries(entries, moment.cut, live, options.focus ? current() : undefined);
+  return { snap, live, moment };
 }
 
 /** A session (reference resolved against the journal now) as it stood at the moment of `view`. */
@@ -100,11 +126,13 @@ export function rebuildAt(logbook: Logbook, view: AtView, out?: string): WriteRe
  * right after the last event this actor and agent wrote in a session other
  * than `current`. `start` (everything) when they never wrote one.
  */
-export function previousSessionEnd(events: readonly JournalEvent[], me: Pick<Actor, 'email' | 'agent'>, current?: string): Moment {
+export function previousSessionEnd(events: readonly JournalEvent[] | readonly Entry[], me: Pick<Actor, 'email' | 'agent'>, current?: string): Moment {
   for (let i = events.length - 1; i >= 0; i--) {
-    const e = events[i]!;
-    if (!e.session || e.session === current || e.actor.email !== me.email || (e.actor.agent ?? '') !== (me.agent ?? '')) continue;
-    return { when: 'previous', kind: 'previous', cut: i + 1, total: events.length, at: e.at, lastEvent: e.id, session: e.session, label: `the end of your previous session ${stableId(e.session)}, ${e.at}` };
+    const x = events[i]!;
+    if (!x.session || x.session === current) continue;
+    const e = typeof (x as Entry).event === 'function' ? (x as Entry).event() : (x as JournalEvent);
+    if (e.actor.email !== me.email || (e.actor.agent ?? '') !== (me.agent ?? '')) continue;
+    return { when: 'previous', kind: 'previous', cut: i + 1, total: events.length, at: e.at, lastEvent: e.id, session: x.session, label: `the end of your previous session ${stableId(x.session)}, ${e.at}` };
   }
   return { when: 'previous', kind: 'start', cut: 0, total: events.length, at: undefined, lastEvent: undefined, label: 'the start of the journal (you have no earlier session)' };
 }
@@ -125,8 +153,10 @@ export async function since(logbook: Logbook, when?: string, options: { limit?: 
   const me = logbook.journal.actor;
   const now = logbook.journal.now();
   const current = logbook.findSession(snap)?.id;
-  const moment = when === undefined ? previousSessionEnd(snap.events, me, current) : cutFor(snap.events, when, { now, session: () => logbook.session(snap).id });
-  const view = projectSince(snap.events, moment.cut, snap.sessions, {
+  const entries = journalEntries(logbook, snap);
+  const moment = when === undefined ? previousSessionEnd(entries, me, current) : cutFor(entries, when, { now, session: () => logbook.session(snap).id });
+  // Only the events after the moment are parsed.
+  const view = projectSince(entries.slice(moment.cut).map((e) => e.event()), 0, snap.sessions, {
     me,
     now,
     staleAfterMs: staleTimeoutMs(logbook.journal),
@@ -142,9 +172,10 @@ export async function since(logbook: Logbook, when?: string, options: { limit?: 
  * when it has no previous session or nobody else wrote since.
  */
 export function catchUpLines(logbook: Logbook, snap: Snapshot, current: string, options: { limit?: number } = {}): string[] {
-  const moment = previousSessionEnd(snap.events, logbook.journal.actor, current);
+  const entries = journalEntries(logbook, snap);
+  const moment = previousSessionEnd(entries, logbook.journal.actor, current);
   if (moment.kind === 'start') return [];
-  const view = projectSince(snap.events, moment.cut, snap.sessions, { me: logbook.journal.actor, limit: options.limit ?? 15 });
+  const view = projectSince(entries.slice(moment.cut).map((e) => e.event()), 0, snap.sessions, { me: logbook.journal.actor, limit: options.limit ?? 15 });
   const lines = sinceLines({ ...view, sessions: view.sessions.filter((g) => g.session !== current) });
   return lines.length ? [`Since your previous session (${minute(moment.at!)}):`, ...lines] : [];
 }

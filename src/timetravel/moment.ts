@@ -6,7 +6,15 @@
  * every clone for the same events and the same `now`.
  */
 import { LogbookError } from '../errors.js';
-import { stableId, type JournalEvent } from '../events.js';
+import { stableId } from '../events.js';
+
+/** What a cut looks at in each event: a journal event, or an entry whose body is not parsed yet. */
+export interface Cuttable {
+  id: string;
+  at: string;
+  type: string;
+  session?: string | undefined;
+}
 
 /** A moment of the journal: the events `[0, cut)` of the ordered list are what was known then. */
 export interface Moment {
@@ -37,7 +45,7 @@ function badWhen(when: string, why: string): LogbookError {
 }
 
 /** The index after the longest prefix whose events all happened at or before `iso`. */
-function cutAtTime(events: readonly JournalEvent[], iso: string): number {
+function cutAtTime(events: readonly Cuttable[], iso: string): number {
   // A prefix, not a filter: an event that arrived later (an import of old history, a replica whose clock lagged) was not known yet.
   let i = 0;
   while (i < events.length && events[i]!.at <= iso) i++;
@@ -62,7 +70,7 @@ function isoOf(text: string): string | undefined {
  *
  * @example cutFor(snap.events, '2h', { now: new Date(), session: () => s.id }).cut
  */
-export function cutFor(events: readonly JournalEvent[], when: string, context: { now: Date; session?: () => string }): Moment {
+export function cutFor(events: readonly Cuttable[], when: string, context: { now: Date; session?: () => string }): Moment {
   const text = when.trim();
   const total = events.length;
   const moment = (kind: Moment['kind'], cut: number, at: string | undefined, label: string, session?: string): Moment => ({
@@ -123,7 +131,7 @@ export function cutFor(events: readonly JournalEvent[], when: string, context: {
 }
 
 /** The moment at the end of everything: what a view without `--at` shows. */
-export function latestMoment(events: readonly JournalEvent[]): Moment {
+export function latestMoment(events: readonly Cuttable[]): Moment {
   const last = events.at(-1);
   return { when: 'now', kind: 'time', cut: events.length, total: events.length, at: last?.at, lastEvent: last?.id, label: 'now' };
 }
