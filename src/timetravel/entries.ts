@@ -24,8 +24,30 @@ export function entriesOf(events: readonly JournalEvent[]): Entry[] {
 }
 
 // The cache writes an event's keys in schema order: id, v, at, session?, actor{…}, clock, replica, type, data.
-const HEAD = /^\{"c":"[0-9a-f]{40,64}","e":\{"id":"([0-9A-Z]{26})","v":\d+,"at":"([^"\\]+)",(?:"session":"([^"\\]+)",)?"actor":\{/;
-const TAIL = /\},"clock":(\d+),"replica":"[^"\\]*","type":"([a-z.]+)","data":/y;
+// Inside a JSON string every `"` is escaped, so `},"clock":` first occurs where the (flat) actor object ends.
+const ID = '","e":{"id":"';
+const AT = '","v":1,"at":"';
+const SESSION = '","session":"';
+const ACTOR = '","actor":{';
+const CLOCK = '},"clock":';
+const TYPE = ',"type":"';
+
+/** An entry read from a cache line; the event is parsed from the line on first use. */
+class LineEntry implements Entry {
+  private body: JournalEvent | undefined;
+  constructor(
+    readonly id: string,
+    readonly clock: number,
+    readonly at: string,
+    readonly type: string,
+    readonly session: string | undefined,
+    private readonly line: string,
+  ) {}
+
+  event(): JournalEvent {
+    return (this.body ??= (JSON.parse(this.line) as { e: JournalEvent }).e);
+  }
+}
 
 function parsedEntry(line: string): Entry | undefined {
   const parsed = JSON.parse(line) as { e?: JournalEvent };
@@ -34,31 +56,31 @@ function parsedEntry(line: string): Entry | undefined {
 
 /** One cache line as an entry, reading the order key without parsing the event; undefined for an unreadable commit. */
 export function entryOfLine(line: string): Entry | undefined {
-  const head = HEAD.exec(line);
-  if (!head) return parsedEntry(line);
-  // Skip the actor object (flat, its strings escaped): the first `}` outside a string closes it.
-  let i = head[0].length;
-  let inString = false;
-  for (; i < line.length; i++) {
-    const ch = line.charCodeAt(i);
-    if (inString) {
-      if (ch === 92) i++;
-      else if (ch === 34) inString = false;
-    } else if (ch === 34) inString = true;
-    else if (ch === 125) break;
+  // {"c":"<commit id>","e":{"id":"<26>","v":1,"at":"<time>"[,"session":"<id>"],"actor":{…},"clock":N,"replica":"…","type":"…","data":…}}
+  const idAt = line.startsWith('{"c":"') ? line.indexOf(ID, 6) : -1;
+  if (idAt < 0 || line.charCodeAt(idAt + ID.length + 26) !== 34) return parsedEntry(line);
+  const id = line.slice(idAt + ID.length, idAt + ID.length + 26);
+  let i = idAt + ID.length + 26;
+  if (!line.startsWith(AT, i)) return parsedEntry(line);
+  i += AT.length;
+  const atEnd = line.indexOf('"', i);
+  const at = line.slice(i, atEnd);
+  i = atEnd;
+  let session: string | undefined;
+  if (line.startsWith(SESSION, i)) {
+    const end = line.indexOf('"', i + SESSION.length);
+    session = line.slice(i + SESSION.length, end);
+    i = end;
   }
-  TAIL.lastIndex = i;
-  const tail = TAIL.exec(line);
-  if (!tail) return parsedEntry(line);
-  let event: JournalEvent | undefined;
-  return {
-    id: head[1]!,
-    clock: Number(tail[1]),
-    at: head[2]!,
-    type: tail[2]!,
-    ...(head[3] ? { session: head[3] } : {}),
-    event: () => (event ??= (JSON.parse(line) as { e: JournalEvent }).e),
-  };
+  if (!line.startsWith(ACTOR, i)) return parsedEntry(line);
+  const clockAt = line.indexOf(CLOCK, i + ACTOR.length);
+  if (clockAt < 0) return parsedEntry(line);
+  const comma = line.indexOf(',', clockAt + CLOCK.length);
+  const clock = Number(line.slice(clockAt + CLOCK.length, comma));
+  const typeAt = line.indexOf(TYPE, comma);
+  if (!Number.isInteger(clock) || typeAt < 0) return parsedEntry(line);
+  const type = line.slice(typeAt + TYPE.length, line.indexOf('"', typeAt + TYPE.length));
+  return new LineEntry(id, clock, at, type, session, line);
 }
 
 /**
@@ -73,9 +95,13 @@ export function entriesOfLines(lines: readonly string[]): Entry[] {
     const e = entryOfLine(line);
     if (e) entries.push(e);
   }
-  entries.sort((a, b) => a.clock - b.clock || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const seen = new Set<string>();
-  const unique = entries.filter((e) => (seen.has(e.id) ? false : (seen.add(e.id), true)));
+  const before = (a: Entry, b: Entry) => a.clock - b.clock || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  // One replica's lines are already in order: sort only when they are not.
+  let sorted = true;
+  for (let i = 1; i < entries.length && sorted; i++) sorted = before(entries[i - 1]!, entries[i]!) <= 0;
+  if (!sorted) entries.sort(before);
+  // The same event through two refs has the same order key, so duplicates sit next to each other.
+  const unique = entries.filter((e, i) => i === 0 || entries[i - 1]!.id !== e.id);
   if (!unique.some((e) => e.type === 'redaction')) return unique;
   return entriesOf(applyRedactions(orderEvents(unique.map((e) => e.event()))));
 }
