@@ -7,7 +7,7 @@ import { minute } from '../projections/time.js';
 
 
 export function sessionLine(s: SessionHeader, extra = ''): string {
-  return inline(`${s.stable}  ${s.status.padEnd(9)}  ${minute(s.updatedAt)}  ${s.shortname}${s.title !== s.shortname ? ` — ${s.title}` : ''}${extra}`);
+  return inline(`${s.stable}  ${s.status.padEnd(9)}  ${minute(s.updatedAt)}  ${s.shortname}${s.title !== s.shortname ? ` — ${s.title}` : ''}${s.group ? `  [group ${s.group}]` : ''}${extra}`);
 }
 
 export function eventLine(e: JournalEvent): string {

@@ -16,6 +16,8 @@ export interface ResumeInput {
   messages?: Message[];
   /** Open items linked to the session: key and latest action. */
   items?: Array<{ key: string; status: string; note?: string }>;
+  /** "Since you were last here": one line per change other sessions made (projections/since.ts), most important first. */
+  since?: string[];
   budget?: number;
 }
 
@@ -91,6 +93,8 @@ export function resumeSections(raw: ResumeInput): Section[] {
   if (next.length) sections.push({ title: 'Next steps', priority: 1, rank: 3, trim: 'end', lines: next.map((n, i) => `${i + 1}. ${n.text}`) });
   const messages = input.messages ?? [];
   if (messages.length) sections.push({ title: 'Unread messages', priority: 1, rank: 1, lines: messages.map((m) => `- from ${m.from.name}${m.from.agent ? ` (${m.from.agent})` : ''} at ${day(m.at)}: ${m.text}`) });
+  // Below the session's own TL;DR, current step and blockers: it shrinks from its end, then goes, before any of them.
+  if (input.since?.length) sections.push({ title: 'Since you were last here', priority: 3, trim: 'end', lines: input.since });
   const ctx: string[] = [];
   if (s.context.objective) ctx.push(`**Objective**: ${s.context.objective}`);
   if (s.context.keyFiles.length) ctx.push('**Key files**:', ...s.context.keyFiles.map((f) => `- ${f}`));

@@ -459,9 +459,19 @@ export class Logbook {
    * `budget`. Unread messages that made it into the text are marked read
    * (a `message.read` event) unless `markRead` is false.
    */
-  async resumeContext(ref?: string, options: { budget?: number; markRead?: boolean } = {}): Promise<{ session: Session; text: string; omitted: string[]; input: ResumeInput; read: Message[] }> {
+  async resumeContext(ref?: string, options: { budget?: number; markRead?: boolean; since?: string[] } = {}): Promise<{ session: Session; text: string; omitted: string[]; input: ResumeInput; read: Message[] }> {
     const session = await this.resume(ref);
     const snap = await this.load();
+    const { text, omitted, input, messages } = this.resumeText(snap, session, options);
+    const read = omitted.includes('unread messages') ? [] : messages;
+    if (read.length && options.markRead !== false) {
+      await this.write([{ type: 'message.read', session: session.id, data: { messages: read.map((m) => m.id) } }]);
+    }
+    return { session, text, omitted, input, read };
+  }
+
+  /** The resume context of `session` from `snap`, with no side effect (`resume --at` shows a past one this way). */
+  resumeText(snap: Snapshot, session: Session, options: { budget?: number; since?: string[] } = {}): { text: string; omitted: string[]; input: ResumeInput; messages: Message[] } {
     const messages = unreadMessagesFor(snap.sessions.messages, session, this.journal.actor);
     const items = [...snap.items.items.values()]
       .filter((i) => i.current_session === session.id && isOpenItem(i))
@@ -470,13 +480,8 @@ export class Logbook {
         const note = [...i.history].reverse().find((h) => h.action !== 'migrated')?.note;
         return { key: i.key, status: i.status, ...(note ? { note } : {}) };
       });
-    const input: ResumeInput = { session, messages, items, ...(options.budget ? { budget: options.budget } : {}) };
-    const { text, omitted } = fitResume(input);
-    const read = omitted.includes('unread messages') ? [] : messages;
-    if (read.length && options.markRead !== false) {
-      await this.write([{ type: 'message.read', session: session.id, data: { messages: read.map((m) => m.id) } }]);
-    }
-    return { session, text, omitted, input, read };
+    const input: ResumeInput = { session, messages, items, ...(options.budget ? { budget: options.budget } : {}), ...(options.since?.length ? { since: options.since } : {}) };
+    return { ...fitResume(input), input, messages };
   }
 
   /**

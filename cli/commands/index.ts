@@ -29,6 +29,7 @@ export const commands: Array<[names: string[], load: CommandLoader]> = [
   [['state'], async () => (await import('./state.js')).stateCommand],
   [['message'], async () => (await import('./message.js')).messageCommand],
   [['stats'], async () => (await import('./stats.js')).statsCommand],
+  [['since'], async () => (await import('./since.js')).sinceCommand],
   [['tail', 'log-tail'], async () => (await import('./tail.js')).tailCommand],
   [['rebuild'], async () => (await import('./rebuild.js')).rebuildCommand],
   [['sync'], async () => (await import('./sync.js')).syncCommand],

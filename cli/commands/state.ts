@@ -2,15 +2,19 @@ import { Command } from 'commander';
 import { projectState, renderStateMarkdown } from '../../projections/state.js';
 import type { Io } from '../io.js';
 import { ALLOW_SECRET_FLAG, collect, openLogbook, printJson, textValue } from '../io.js';
+import { loadAt } from '../../src/timetravel/index.js';
+import { AT_FLAG, banner, withMoment } from '../at.js';
 
 export function stateCommand(io: Io): Command {
   const cmd = new Command('state')
     .description('the project state: todo list, current focus, next steps')
+    .option(...AT_FLAG)
     .option('--json', 'the state as JSON')
-    .action(async (opts: { json?: boolean }) => {
-      const state = projectState((await openLogbook(io).load()).events);
-      if (opts.json) return printJson(io, state);
-      io.stdout(renderStateMarkdown(state));
+    .action(async (opts: { at?: string; json?: boolean }) => {
+      const { snap, moment } = await loadAt(openLogbook(io), opts.at);
+      const state = projectState(snap.events);
+      if (opts.json) return printJson(io, withMoment(state, moment));
+      io.stdout(banner(moment) + renderStateMarkdown(state));
     });
   cmd
     .command('set')

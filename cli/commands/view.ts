@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { sessionItems } from '../../projections/items.js';
 import { decisionsSection, progressSection, renderSessionFile } from '../../projections/sessionFile.js';
 import { inlineAll } from '../../projections/text.js';
+import { loadAt, sessionAt } from '../../src/timetravel/index.js';
+import { AT_FLAG, banner, withMoment } from '../at.js';
 import type { Io } from '../io.js';
 import { openLogbook, printJson } from '../io.js';
 
@@ -12,15 +14,17 @@ export function viewCommand(io: Io): Command {
     .option('--progress', 'only the progress')
     .option('--decisions', 'only the decisions')
     .option('--session <S>', 'session (same as the argument)')
+    .option(...AT_FLAG)
     .option('--json', 'the session and every one of its events as JSON')
-    .action(async (ref: string | undefined, opts: { progress?: boolean; decisions?: boolean; session?: string; json?: boolean }) => {
+    .action(async (ref: string | undefined, opts: { progress?: boolean; decisions?: boolean; session?: string; at?: string; json?: boolean }) => {
       const logbook = openLogbook(io, { session: opts.session });
-      const snap = await logbook.load();
-      const s = logbook.session(snap, ref ?? opts.session);
-      if (opts.json) return printJson(io, { session: s, events: snap.events.filter((e) => e.session === s.id) });
+      const at = await loadAt(logbook, opts.at, { session: ref ?? opts.session, focus: true });
+      const { snap, moment } = at;
+      const s = sessionAt(logbook, at, ref ?? opts.session);
+      if (opts.json) return printJson(io, withMoment({ session: s, events: snap.events.filter((e) => e.session === s.id) }, moment));
       const parts: string[] = [];
       if (opts.progress) parts.push(`## Progress\n${progressSection(inlineAll(s)).join('\n')}\n`);
       if (opts.decisions) parts.push(`## Decisions\n${decisionsSection(inlineAll(s)).join('\n')}\n`);
-      io.stdout(parts.length ? parts.join('\n') : renderSessionFile(s, { items: sessionItems(snap.items, s.id) }));
+      io.stdout(banner(moment) + (parts.length ? parts.join('\n') : renderSessionFile(s, { items: sessionItems(snap.items, s.id) })));
     });
 }

@@ -36,6 +36,7 @@ import { Journal, type Snapshot } from '../journal.js';
 import { Logbook } from '../logbook.js';
 import { findRepo, gitPosition, readGitConfig, type Repo } from '../repo.js';
 import { resolveSession } from '../sessions.js';
+import { catchUpLines } from '../timetravel/index.js';
 import { DEFAULT_BUDGET } from '../../projections/resume.js';
 import { evolveSessions, isOpen, sessionHeaders, type Session } from '../../projections/sessions.js';
 import { detectAgent, gitBool, hookProjectDir, logHookError, spoolLineFor, toolSucceeded } from './hookCommon.js';
@@ -417,7 +418,7 @@ function touchClient(ctx: Ctx, update: Partial<ClientState> = {}): ClientState {
  * The context given to the agent: how to log, then the resume context of its
  * session (Logbook.resumeContext: fitted to the budget, shown messages marked read).
  */
-async function contextFor(ctx: Ctx, t: Target): Promise<string> {
+async function contextFor(ctx: Ctx, t: Target, catchUp = false): Promise<string> {
   const s = t.session;
   const cmd = ctx.options.command ?? 'logbook';
   const header = [
@@ -425,7 +426,9 @@ async function contextFor(ctx: Ctx, t: Target): Promise<string> {
     `Record work as you go: ${cmd} log --progress "…" (also --done, --decision "…" --rationale "…", --discovery, --blocker, --resolve N, --next); ${cmd} checkpoint --note "…"; add --session ${s.stable} if a command picks another session.`,
     '',
   ].join('\n');
-  const { text } = await ctx.logbook.resumeContext(s.id, { budget: DEFAULT_BUDGET - header.length });
+  // SessionStart: what other sessions wrote since this agent's previous session, fitted in the same budget below the session's own state.
+  const since = catchUp ? catchUpLines(ctx.logbook, await ctx.logbook.load(), s.id) : [];
+  const { text } = await ctx.logbook.resumeContext(s.id, { budget: DEFAULT_BUDGET - header.length, since });
   return `${header}${text}`.slice(0, DEFAULT_BUDGET);
 }
 
@@ -466,7 +469,7 @@ async function sessionStart(ctx: Ctx): Promise<HookResult> {
   touchClient(ctx, { session: t.session.id, turnStart: ctx.now().toISOString(), ended: undefined });
   if (Math.random() < 0.05) ctx.state.pruneClients(nowMs, PRUNE_CLIENTS_MS);
   // resumeContext reopens a paused session: a new conversation on it means work goes on.
-  return output('SessionStart', await contextFor(ctx, t));
+  return output('SessionStart', await contextFor(ctx, t, true));
 }
 
 /** Spools left by client sessions that ended without another hook: written with their own identity. */

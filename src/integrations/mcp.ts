@@ -27,6 +27,7 @@ import { DEFAULT_BUDGET } from '../../projections/resume.js';
 import { decisionsSection, progressSection, renderSessionFile } from '../../projections/sessionFile.js';
 import { isOpen, type Session } from '../../projections/sessions.js';
 import { minute } from '../../projections/time.js';
+import { WHEN_FORMS, loadAt, momentBanner, resumeAt, sessionAt } from '../timetravel/index.js';
 
 export interface McpOptions {
   cwd: string;
@@ -60,6 +61,7 @@ const sessionLine = (s: Session) => `${s.stable}  ${s.status.padEnd(9)}  ${minut
 const eventLines = (events: JournalEvent[]) => events.map((e) => `- ${eventSubject(e)}`).join('\n');
 
 const sessionArg = z.string().optional().describe('session: full id, s_xxxx, suffix, shortname or unique prefix (default: current)');
+const atArg = z.string().optional().describe(`the view as of a moment: ${WHEN_FORMS}`);
 
 /** Build the server (not yet connected). */
 export function createMcpServer(options: McpOptions): McpServer {
@@ -190,11 +192,16 @@ export function createMcpServer(options: McpOptions): McpServer {
     {
       title: 'Resume context',
       description: 'Print the resume context of a session (reopening it if paused) and make it this server\'s current session.',
-      inputSchema: { session: sessionArg, budget: z.number().int().min(200).optional().describe(`character budget, default ${DEFAULT_BUDGET}`) },
+      inputSchema: { session: sessionArg, budget: z.number().int().min(200).optional().describe(`character budget, default ${DEFAULT_BUDGET}`), at: atArg },
     },
     (args) =>
       run(async () => {
         const lb = open(args.session);
+        if (args.at !== undefined) {
+          // As of a moment: read-only, and the current session stays as it is.
+          const view = await loadAt(lb, args.at, { session: args.session, focus: true });
+          return text(momentBanner(view.moment!) + resumeAt(lb, view, args.session, args.budget ? { budget: args.budget } : {}).text);
+        }
         const s = await lb.resume(args.session);
         current = s.id;
         return text(await resumeText(lb, s, args.budget));
@@ -206,20 +213,22 @@ export function createMcpServer(options: McpOptions): McpServer {
     {
       title: 'View a session',
       description: 'The session file (markdown), or only its progress or decisions; json gives the session and its events.',
-      inputSchema: { session: sessionArg, section: z.enum(['all', 'progress', 'decisions']).optional(), json: z.boolean().optional() },
+      inputSchema: { session: sessionArg, section: z.enum(['all', 'progress', 'decisions']).optional(), json: z.boolean().optional(), at: atArg },
     },
     (args) =>
       run(async () => {
         const lb = open(args.session);
-        const snap = await lb.load();
-        const s = lb.session(snap, args.session);
+        const at = await loadAt(lb, args.at, { session: args.session, focus: true });
+        const { snap, moment } = at;
+        const s = sessionAt(lb, at, args.session);
+        const top = moment ? momentBanner(moment) : '';
         if (args.json) {
-          const value = { session: s, events: snap.events.filter((e) => e.session === s.id) };
+          const value = { session: s, events: snap.events.filter((e) => e.session === s.id), ...(moment ? { moment } : {}) };
           return text(JSON.stringify(value, (_k, v) => (v instanceof Map ? Object.fromEntries(v) : v), 2), value as unknown as Record<string, unknown>);
         }
-        if (args.section === 'progress') return text(`## Progress\n${progressSection(s).join('\n')}\n`);
-        if (args.section === 'decisions') return text(`## Decisions\n${decisionsSection(s).join('\n')}\n`);
-        return text(renderSessionFile(s));
+        if (args.section === 'progress') return text(`${top}## Progress\n${progressSection(s).join('\n')}\n`);
+        if (args.section === 'decisions') return text(`${top}## Decisions\n${decisionsSection(s).join('\n')}\n`);
+        return text(top + renderSessionFile(s));
       })(),
   );
 

@@ -224,6 +224,30 @@ export class GitStore implements CachingStore {
     return { events, unreadable };
   }
 
+  /**
+   * Every cached line as text, as of the latest update (its new lines
+   * serialised the same way), for readers that parse only the events they
+   * need (time travel cuts by order key first, then parses the prefix it folds).
+   */
+  rawLinesReader(): () => string[] {
+    const updates = this.last ?? [];
+    return () => {
+      const out: string[] = [];
+      for (const u of updates) {
+        if (u.keptBytes) {
+          const kept = this.readCachedText(u.replica, u.keptBytes);
+          if (kept === undefined) {
+            fs.rmSync(path.join(this.cacheDir, 'meta.json'), { force: true });
+            throw new LogbookError('CORRUPT_OBJECT', `the Logbook cache of replica ${u.replica} was damaged or changed while it was read; it has been dropped`, { hint: 'run the command again' });
+          }
+          if (kept) for (const line of kept.trimEnd().split('\n')) out.push(line);
+        }
+        for (const line of u.fresh) out.push(JSON.stringify(line));
+      }
+      return out;
+    };
+  }
+
   /** An opaque projection state saved beside the event cache, valid for exactly these tips. */
   loadState<T>(name: string): { tips: Record<string, string>; data: T } | undefined {
     try {
@@ -389,6 +413,15 @@ export class GitStore implements CachingStore {
       return buf.subarray(start, start + head.length).toString('latin1') === head;
     } catch {
       return false;
+    }
+  }
+
+  private readCachedText(replica: string, bytes: number): string | undefined {
+    try {
+      const buf = readFileSync(path.join(this.cacheDir, `${replica}.ndjson`));
+      return buf.length < bytes ? undefined : buf.subarray(0, bytes).toString('utf8');
+    } catch {
+      return undefined; // missing or corrupt
     }
   }
 

@@ -50,6 +50,8 @@ export interface CachingStore extends EventStore {
   listStates(prefix: string): string[];
   /** A reader of every event as of the latest read, for snapshots that need the full list later. */
   eventsReader(): () => { events: JournalEvent[]; unreadable: UnreadableRecord[] };
+  /** The same events as cached text lines, one JSON object `{c, e}` (or `{c, u}` for an unreadable commit) each. */
+  rawLinesReader?(): () => string[];
 }
 
 export function isCachingStore(store: EventStore): store is CachingStore {

@@ -1,0 +1,93 @@
+/**
+ * Groups (seed 004's `end_group`): sessions started with `--group G` are
+ * closed or paused together, in one append — every session of the group or
+ * none of them.
+ */
+import { LogbookError } from '../errors.js';
+import { taskKey, type Draft, type EventData, type JournalEvent } from '../events.js';
+import type { Logbook } from '../logbook.js';
+import { isOpen, sessionHeaders, type Session, type SessionsState } from '../../projections/sessions.js';
+import type { Snapshot } from '../journal.js';
+
+/** The session model restricted to one group (for `stats --group`). */
+export function sessionsOfGroup(model: SessionsState, group: string): SessionsState {
+  const ids = sessionHeaders(model).filter((h) => h.group === group).map((h) => h.id);
+  const keep = new Set(ids);
+  return {
+    sessions: new Map(ids.map((id) => [id, model.sessions.get(id)!])),
+    order: model.order.filter((id) => keep.has(id)),
+    clientBindings: model.clientBindings,
+    messages: model.messages,
+    // The events of the group's own sessions (a message or project state belongs to no group).
+    eventCount: ids.reduce((n, id) => n + model.sessions.get(id)!.eventCount, 0),
+  };
+}
+
+function openOfGroup(snap: Snapshot, group: string): Session[] {
+  const name = group.trim();
+  if (!name) throw new LogbookError('INVALID_INPUT', '--group needs a non-empty name', { hint: 'pass the group the sessions were started with: logbook start --group G' });
+  const headers = sessionHeaders(snap.sessions);
+  const open = headers.filter((h) => h.group === name && isOpen(h)).map((h) => snap.sessions.sessions.get(h.id)!);
+  if (!open.length) {
+    const groups = [...new Set(headers.filter((h) => h.group !== undefined && isOpen(h)).map((h) => h.group!))].sort();
+    const any = headers.some((h) => h.group === name);
+    throw new LogbookError('SESSION_STATE', any ? `group ${name} has no open session` : `no session was started in group ${name}`, {
+      hint: groups.length ? `groups with open sessions: ${groups.join(', ')}` : 'start sessions with `logbook start --group G`',
+    });
+  }
+  return open;
+}
+
+export interface GroupResult {
+  group: string;
+  /** The sessions acted on, as they were before. */
+  sessions: Session[];
+  /** Open sessions of the group left as they were (pause: already paused). */
+  skipped: Session[];
+  events: JournalEvent[];
+}
+
+/** Close every open session of `group` (completed or abandoned) in one append. */
+export async function closeGroup(
+  logbook: Logbook,
+  options: { group: string; outcome: 'completed' | 'abandoned'; reason?: string; summary?: string; learnings?: string[]; allowSecret?: boolean },
+): Promise<GroupResult> {
+  if (options.outcome === 'abandoned' && !options.reason?.trim()) {
+    throw new LogbookError('INVALID_INPUT', '--abandon needs --reason', { hint: 'say why: --reason "requirements changed"' });
+  }
+  const snap = await logbook.load();
+  const sessions = openOfGroup(snap, options.group);
+  const drafts: Draft[] = [];
+  for (const s of sessions) {
+    // As `close` does: a completed session completes the tasks it still holds.
+    const holds = (t: string) => {
+      const item = snap.items.items.get(taskKey(t));
+      return !item || (item.current_session === s.id && item.status !== 'completed');
+    };
+    const tasksCompleted = options.outcome === 'completed' ? s.taskIds.filter(holds) : [];
+    const data: EventData<'session.closed'> = { outcome: options.outcome, learnings: (options.learnings ?? []).filter((l) => l.trim()), tasksCompleted };
+    if (options.reason) data.reason = options.reason;
+    if (options.summary) data.summary = options.summary;
+    drafts.push({ type: 'session.closed', session: s.id, data });
+    for (const t of tasksCompleted) drafts.push({ type: 'item.linked', session: s.id, data: { key: taskKey(t), action: 'completed' } });
+  }
+  const events = await logbook.journal.append(drafts, { allowSecret: options.allowSecret ?? false });
+  return { group: options.group.trim(), sessions, skipped: [], events };
+}
+
+/** Pause every active session of `group` in one append (paused ones stay as they are). */
+export async function pauseGroup(logbook: Logbook, options: { group: string; note?: string; allowSecret?: boolean }): Promise<GroupResult> {
+  const snap = await logbook.load();
+  const open = openOfGroup(snap, options.group);
+  const sessions = open.filter((s) => s.status === 'active');
+  const skipped = open.filter((s) => s.status !== 'active');
+  if (!sessions.length) {
+    throw new LogbookError('SESSION_STATE', `every open session of group ${options.group.trim()} is already paused`, { hint: 'resume one with `logbook resume S`' });
+  }
+  const note = options.note?.trim() ? { note: options.note } : {};
+  const events = await logbook.journal.append(
+    sessions.map((s) => ({ type: 'session.paused', session: s.id, data: { ...note } })),
+    { allowSecret: options.allowSecret ?? false },
+  );
+  return { group: options.group.trim(), sessions, skipped, events };
+}

@@ -1,0 +1,107 @@
+/**
+ * The ordered journal as entries known by their order key and the few fields
+ * a cut looks at (id, clock, time, type, session), each event's full body
+ * parsed only when a fold needs it. Read from the git store's event cache
+ * lines, a cut of a 100k-event journal parses the events it folds, not all
+ * of them. Pure apart from the reader it is given.
+ */
+import type { JournalEvent } from '../events.js';
+import { applyRedactions, orderEvents } from '../../projections/order.js';
+
+export interface Entry {
+  id: string;
+  clock: number;
+  at: string;
+  type: string;
+  session?: string;
+  /** The whole event (parsed on first use). */
+  event(): JournalEvent;
+}
+
+/** Entries of events already parsed and ordered (a snapshot's `events`). */
+export function entriesOf(events: readonly JournalEvent[]): Entry[] {
+  return events.map((e) => ({ id: e.id, clock: e.clock, at: e.at, type: e.type, ...(e.session ? { session: e.session } : {}), event: () => e }));
+}
+
+// The cache writes an event's keys in schema order: id, v, at, session?, actor{…}, clock, replica, type, data.
+// Inside a JSON string every `"` is escaped, so `},"clock":` first occurs where the (flat) actor object ends.
+const ID = '","e":{"id":"';
+const AT = '","v":1,"at":"';
+const SESSION = '","session":"';
+const ACTOR = '","actor":{';
+const CLOCK = '},"clock":';
+const TYPE = ',"type":"';
+
+/** An entry read from a cache line; the event is parsed from the line on first use. */
+class LineEntry implements Entry {
+  private body: JournalEvent | undefined;
+  constructor(
+    readonly id: string,
+    readonly clock: number,
+    readonly at: string,
+    readonly type: string,
+    readonly session: string | undefined,
+    private readonly line: string,
+  ) {}
+
+  event(): JournalEvent {
+    return (this.body ??= (JSON.parse(this.line) as { e: JournalEvent }).e);
+  }
+}
+
+function parsedEntry(line: string): Entry | undefined {
+  const parsed = JSON.parse(line) as { e?: JournalEvent };
+  return parsed.e ? entriesOf([parsed.e])[0] : undefined;
+}
+
+/** One cache line as an entry, reading the order key without parsing the event; undefined for an unreadable commit. */
+export function entryOfLine(line: string): Entry | undefined {
+  // {"c":"<commit id>","e":{"id":"<26>","v":1,"at":"<time>"[,"session":"<id>"],"actor":{…},"clock":N,"replica":"…","type":"…","data":…}}
+  const idAt = line.startsWith('{"c":"') ? line.indexOf(ID, 6) : -1;
+  if (idAt < 0 || line.charCodeAt(idAt + ID.length + 26) !== 34) return parsedEntry(line);
+  const id = line.slice(idAt + ID.length, idAt + ID.length + 26);
+  let i = idAt + ID.length + 26;
+  if (!line.startsWith(AT, i)) return parsedEntry(line);
+  i += AT.length;
+  const atEnd = line.indexOf('"', i);
+  const at = line.slice(i, atEnd);
+  i = atEnd;
+  let session: string | undefined;
+  if (line.startsWith(SESSION, i)) {
+    const end = line.indexOf('"', i + SESSION.length);
+    session = line.slice(i + SESSION.length, end);
+    i = end;
+  }
+  if (!line.startsWith(ACTOR, i)) return parsedEntry(line);
+  const clockAt = line.indexOf(CLOCK, i + ACTOR.length);
+  if (clockAt < 0) return parsedEntry(line);
+  const comma = line.indexOf(',', clockAt + CLOCK.length);
+  const clock = Number(line.slice(clockAt + CLOCK.length, comma));
+  const typeAt = line.indexOf(TYPE, comma);
+  if (!Number.isInteger(clock) || typeAt < 0) return parsedEntry(line);
+  const type = line.slice(typeAt + TYPE.length, line.indexOf('"', typeAt + TYPE.length));
+  return new LineEntry(id, clock, at, type, session, line);
+}
+
+/**
+ * The journal's cache lines as ordered entries: the order and deduplication
+ * of `prepare` (projections/order.ts). A journal holding a redaction is
+ * parsed whole and redacted, as every view sees it.
+ */
+export function entriesOfLines(lines: readonly string[]): Entry[] {
+  const entries: Entry[] = [];
+  for (const line of lines) {
+    if (!line) continue;
+    const e = entryOfLine(line);
+    if (e) entries.push(e);
+  }
+  const before = (a: Entry, b: Entry) => a.clock - b.clock || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  // One replica's lines are already in order: sort only when they are not.
+  let sorted = true;
+  for (let i = 1; i < entries.length && sorted; i++) sorted = before(entries[i - 1]!, entries[i]!) <= 0;
+  if (!sorted) entries.sort(before);
+  // The same event through two refs has the same order key, so duplicates sit next to each other.
+  const unique = entries.filter((e, i) => i === 0 || entries[i - 1]!.id !== e.id);
+  if (!unique.some((e) => e.type === 'redaction')) return unique;
+  return entriesOf(applyRedactions(orderEvents(unique.map((e) => e.event()))));
+}

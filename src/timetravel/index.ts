@@ -1,0 +1,181 @@
+/**
+ * Views as of a moment (`--at WHEN`) for every face of Logbook (CLI, MCP,
+ * HTTP): load the journal once (the tip-keyed cache, no git walk), cut the
+ * ordered events at the moment, and fold the prefix with the ordinary
+ * projections. A cut at the end is the live snapshot itself.
+ */
+import { LogbookError } from '../errors.js';
+import type { Logbook } from '../logbook.js';
+import type { Snapshot } from '../journal.js';
+import { defaultOutDir, writePlan, type WriteResult } from '../rebuild.js';
+import { staleTimeoutMs } from '../config.js';
+import { projectSessions, type Session } from '../../projections/sessions.js';
+import { projectItems } from '../../projections/items.js';
+import { rebuildPlan } from '../../projections/rebuild.js';
+import { projectSince, sinceLines, type SinceView } from '../../projections/since.js';
+import { minute } from '../../projections/time.js';
+import { stableId, type Actor, type JournalEvent } from '../events.js';
+import { cutFor, type Moment } from './moment.js';
+import { entriesOf, entriesOfLines, type Entry } from './entries.js';
+import { isCachingStore } from '../store/types.js';
+
+export { cutFor, latestMoment, momentBanner, WHEN_FORMS, type Moment } from './moment.js';
+
+const ITEM_TYPES = new Set(['item.linked', 'items.migrated']);
+
+/**
+ * The snapshot holding only the first `cut` entries, with the session model
+ * and item chains folded from them, each on first use (a view pays only for
+ * the folds it reads, and an entry's body is parsed only when a fold needs
+ * it). With `focus`, the session model holds that one session and every
+ * message: a session's state is folded from its own events only, so a
+ * one-session view skips folding (and parsing) all the others.
+ */
+function snapshotOfEntries(entries: readonly Entry[], cut: number, base: Snapshot, focus?: string): Snapshot {
+  const prefix = entries.slice(0, cut);
+  let events: JournalEvent[] | undefined;
+  let sessions: Snapshot['sessions'] | undefined;
+  let items: Snapshot['items'] | undefined;
+  const relevant = (e: Entry) => e.session === focus || e.type === 'message.sent' || e.type === 'message.read';
+  const bodies = (list: readonly Entry[]) => list.map((e) => e.event());
+  return {
+    unreadable: base.unreadable,
+    tips: base.tips,
+    get events() {
+      return (events ??= bodies(prefix));
+    },
+    get sessions() {
+      return (sessions ??= projectSessions(focus === undefined ? this.events : bodies(prefix.filter(relevant))));
+    },
+    get items() {
+      // Item chains are folded from item events alone.
+      return (items ??= projectItems(events ?? bodies(prefix.filter((e) => ITEM_TYPES.has(e.type)))));
+    },
+  };
+}
+
+/** The snapshot holding only the first `moment.cut` events of `snap` (see snapshotOfEntries); a cut at the end is `snap` itself. */
+export function snapshotAt(snap: Snapshot, moment: Pick<Moment, 'cut'>, focus?: string): Snapshot {
+  if (moment.cut >= snap.events.length) return snap;
+  return snapshotOfEntries(entriesOf(snap.events), moment.cut, snap, focus);
+}
+
+/**
+ * The ordered journal as entries: from the git store's cached lines (order
+ * keys read without parsing the events), else from the snapshot's events.
+ */
+export function journalEntries(logbook: Logbook, snap: Snapshot): Entry[] {
+  const store = logbook.journal.store;
+  if (isCachingStore(store) && store.rawLinesReader) return entriesOfLines(store.rawLinesReader()());
+  return entriesOf(snap.events);
+}
+
+export interface AtView {
+  /** The snapshot as of the moment (the live one without WHEN). */
+  snap: Snapshot;
+  /** The journal now. */
+  live: Snapshot;
+  /** Absent without WHEN: the view is the live one. */
+  moment?: Moment;
+}
+
+/**
+ * Load the journal as of `when` (undefined: now). `session` is the session
+ * a `checkpoint:N` / `compaction:N` counts in (default: the current one);
+ * `focus` folds only that session's state (for `view` and `resume`).
+ *
+ * @example const { snap, moment } = await loadAt(logbook, 'checkpoint:2', { session: 's_ab12' });
+ */
+export async function loadAt(logbook: Logbook, when: string | undefined, options: { session?: string | undefined; focus?: boolean } = {}): Promise<AtView> {
+  const live = await logbook.load();
+  if (when === undefined) return { snap: live, live };
+  const entries = journalEntries(logbook, live);
+  const current = () => logbook.session(live, options.session).id;
+  const moment = cutFor(entries, when, { now: logbook.journal.now(), session: current });
+  const snap = moment.cut >= entries.length ? live : snapshotOfEntries(entries, moment.cut, live, options.focus ? current() : undefined);
+  return { snap, live, moment };
+}
+
+/** A session (reference resolved against the journal now) as it stood at the moment of `view`. */
+export function sessionAt(logbook: Logbook, view: AtView, ref?: string): Session {
+  const now = logbook.session(view.live, ref);
+  if (!view.moment) return now;
+  const then = view.snap.sessions.sessions.get(now.id);
+  if (!then) {
+    throw new LogbookError('SESSION_STATE', `session ${now.stable} (${now.shortname}) did not exist yet at ${view.moment.label}`, {
+      hint: `it started at ${now.createdAt}; pass a later --at, or leave --at out`,
+    });
+  }
+  return then;
+}
+
+/** The resume context as of a moment: read-only (a past view reopens nothing and marks no message read). */
+export function resumeAt(logbook: Logbook, view: AtView, ref?: string, options: { budget?: number } = {}) {
+  const session = sessionAt(logbook, view, ref);
+  return logbook.resumeText(view.snap, session, options);
+}
+
+/** `rebuild --at`: every projection file as of the moment, written to `out` (default `.logbook/`). */
+export function rebuildAt(logbook: Logbook, view: AtView, out?: string): WriteResult & { events: number } {
+  const plan = rebuildPlan(view.snap.events, { staleAfterMs: staleTimeoutMs(logbook.journal) });
+  return { ...writePlan(out ?? defaultOutDir(logbook.journal), plan), events: view.snap.events.length };
+}
+
+/**
+ * The default moment of `since`: the end of the reader's previous session —
+ * right after the last event this actor and agent wrote in a session other
+ * than `current`. `start` (everything) when they never wrote one.
+ */
+export function previousSessionEnd(events: readonly JournalEvent[] | readonly Entry[], me: Pick<Actor, 'email' | 'agent'>, current?: string): Moment {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const x = events[i]!;
+    if (!x.session || x.session === current) continue;
+    const e = typeof (x as Entry).event === 'function' ? (x as Entry).event() : (x as JournalEvent);
+    if (e.actor.email !== me.email || (e.actor.agent ?? '') !== (me.agent ?? '')) continue;
+    return { when: 'previous', kind: 'previous', cut: i + 1, total: events.length, at: e.at, lastEvent: e.id, session: x.session, label: `the end of your previous session ${stableId(x.session)}, ${e.at}` };
+  }
+  return { when: 'previous', kind: 'start', cut: 0, total: events.length, at: undefined, lastEvent: undefined, label: 'the start of the journal (you have no earlier session)' };
+}
+
+export interface SinceResult {
+  moment: Moment;
+  view: SinceView;
+}
+
+/**
+ * What changed in the whole journal since `when` (default: the end of this
+ * actor's and agent's previous session), other actors' work first.
+ *
+ * @example const { moment, view } = await since(logbook, '1d');
+ */
+export async function since(logbook: Logbook, when?: string, options: { limit?: number; snap?: Snapshot } = {}): Promise<SinceResult> {
+  const snap = options.snap ?? (await logbook.load());
+  const me = logbook.journal.actor;
+  const now = logbook.journal.now();
+  const current = logbook.findSession(snap)?.id;
+  const entries = journalEntries(logbook, snap);
+  const moment = when === undefined ? previousSessionEnd(entries, me, current) : cutFor(entries, when, { now, session: () => logbook.session(snap).id });
+  // Only the events after the moment are parsed.
+  const view = projectSince(entries.slice(moment.cut).map((e) => e.event()), 0, snap.sessions, {
+    me,
+    now,
+    staleAfterMs: staleTimeoutMs(logbook.journal),
+    ...(moment.at ? { cutAt: moment.at } : {}),
+    ...(options.limit !== undefined ? { limit: options.limit } : {}),
+  });
+  return { moment, view };
+}
+
+/**
+ * The "since you were last here" lines for an agent's SessionStart: what
+ * other sessions wrote since this agent's previous session ended, or nothing
+ * when it has no previous session or nobody else wrote since.
+ */
+export function catchUpLines(logbook: Logbook, snap: Snapshot, current: string, options: { limit?: number } = {}): string[] {
+  const entries = journalEntries(logbook, snap);
+  const moment = previousSessionEnd(entries, logbook.journal.actor, current);
+  if (moment.kind === 'start') return [];
+  const view = projectSince(entries.slice(moment.cut).map((e) => e.event()), 0, snap.sessions, { me: logbook.journal.actor, limit: options.limit ?? 15 });
+  const lines = sinceLines({ ...view, sessions: view.sessions.filter((g) => g.session !== current) });
+  return lines.length ? [`Since your previous session (${minute(moment.at!)}):`, ...lines] : [];
+}
