@@ -7,6 +7,7 @@ import { LogbookError, isLogbookError } from './errors.js';
 import { itemKeyPattern, taskKey, type Draft, type EventData, type JournalEvent, type UnreadableRecord } from './events.js';
 import { importDrafts, importedSessionId, readSessionsTree, type ParsedSession } from './importSessions.js';
 import { newSessionId, shortnameFrom } from './ids.js';
+import { freeShortname, shortnameFromName } from './names/shortname.js';
 import { Journal, type Snapshot } from './journal.js';
 import { gitPosition } from './repo.js';
 import { currentSession, findCurrentSession, resolveSession } from './sessions.js';
@@ -19,7 +20,10 @@ import { projectState, type ProjectState } from '../projections/state.js';
 export interface StartOptions {
   title?: string;
   goal?: string;
+  /** `--name`: turned into a short name; one an open session holds is refused. */
   name?: string;
+  /** A short name to derive from (hooks): one an open session holds gets a `-2`, `-3`, … suffix. */
+  autoName?: string;
   tasks?: string[];
   parent?: string;
   group?: string;
@@ -161,7 +165,7 @@ export class Logbook {
     const given = (options.title ?? options.goal ?? options.name ?? '').trim() || `Session ${now.toISOString().slice(0, 16).replace('T', ' ')}`;
     // Redacted before the short name is derived from it, or a secret would survive there, lower-cased.
     const title = this.journal.redact(given, { allowSecret: this.allowSecret });
-    const shortname = options.name ? nonEmpty(options.name, '--name')!.trim().toLowerCase() : shortnameFrom(title);
+    const shortname = this.pickShortname(snap, options, title);
     const data: EventData<'session.started'> = {
       title,
       shortname,
@@ -181,6 +185,21 @@ export class Logbook {
     const events = await this.write(drafts);
     const after = await this.load();
     return { session: after.sessions.sessions.get(id)!, events };
+  }
+
+  /** Unique among open sessions: a clash with `--name` is refused, a derived name gets a suffix (which `start` prints). */
+  private pickShortname(snap: Snapshot, options: StartOptions, title: string): string {
+    const open = sessionHeaders(snap.sessions).filter(isOpen);
+    const taken = new Set(open.map((s) => s.shortname));
+    if (options.name === undefined) return freeShortname(options.autoName ? shortnameFromName(options.autoName) : shortnameFrom(title), taken);
+    const wanted = shortnameFromName(this.journal.redact(options.name, { allowSecret: this.allowSecret }));
+    const holder = open.find((s) => s.shortname === wanted);
+    if (holder) {
+      throw new LogbookError('INVALID_INPUT', `the short name "${wanted}" is taken by open session ${holder.stable} (${holder.title})`, {
+        hint: `pick another --name (for example ${freeShortname(wanted, taken)}), close ${holder.stable} first, or leave --name out to get a free one`,
+      });
+    }
+    return wanted;
   }
 
   async log(options: LogOptions, ref?: string): Promise<JournalEvent[]> {

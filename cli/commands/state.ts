@@ -6,6 +6,8 @@ import { ALLOW_SECRET_FLAG, collect, openLogbook, printJson, textValue } from '.
 export function stateCommand(io: Io): Command {
   const cmd = new Command('state')
     .description('the project state: todo list, current focus, next steps')
+    // `state set … --json` is set's own flag, not this command's (commander would give it to the parent).
+    .enablePositionalOptions()
     .option('--json', 'the state as JSON')
     .action(async (opts: { json?: boolean }) => {
       const state = projectState((await openLogbook(io).load()).events);

@@ -321,8 +321,9 @@ async function target(
   const stamp = ctx.now().toISOString().slice(0, 16).replace('T', ' ');
   // Started without the client session (which would bind it with less detail): the link below carries path and source.
   // The shortname carries the start of the client session id: two conversations started in one minute must not share it.
-  const name = shortnameFrom(`${ctx.agent}-${ctx.cs.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)}`);
-  const { session } = await new Logbook(ctx.journal).start({ title: `${ctx.agent} session ${stamp}`, name, meta: { client: ctx.agent, clientSession: ctx.cs } });
+  // autoName: a name an open session already holds gets a suffix instead of failing the hook.
+  const autoName = shortnameFrom(`${ctx.agent}-${ctx.cs.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)}`);
+  const { session } = await new Logbook(ctx.journal).start({ title: `${ctx.agent} session ${stamp}`, autoName, meta: { client: ctx.agent, clientSession: ctx.cs } });
   return { session, drafts: [link(session)], started: true, snap: await ctx.logbook.load() };
 }
 
