@@ -3,7 +3,8 @@
  * reads the journal, decides which events follow from the request, and appends
  * them. No terminal or process assumptions here.
  */
-import { LogbookError, isLogbookError } from './errors.js';
+import { LogbookError } from './errors.js';
+import { resolveRecipient } from './messages/recipient.js';
 import { itemKeyPattern, taskKey, type Draft, type EventData, type JournalEvent, type UnreadableRecord } from './events.js';
 import { importDrafts, importedSessionId, readSessionsTree, type ParsedSession } from './importSessions.js';
 import { newSessionId, shortnameFrom } from './ids.js';
@@ -425,23 +426,15 @@ export class Logbook {
   }
 
   /**
-   * Send a message to a session (any reference form) or to an actor (a name
-   * or email; `actor:NAME` or `session:S` when a name could be both): resume
-   * shows it to the recipient once, as unread.
+   * Send a message to a session (any reference form) or to an actor (`Name
+   * <email>`, email or name; `actor:A` or `session:S` when a name could be
+   * both), normalised once here (src/messages/recipient.ts): resume shows it to
+   * the recipient once, as unread. An unknown recipient is an error unless `newActor`.
    */
-  async sendMessage(to: string, text: string): Promise<{ to: { session?: string; actor?: string }; events: JournalEvent[] }> {
+  async sendMessage(to: string, text: string, options: { newActor?: boolean } = {}): Promise<{ to: { session?: string; actor?: string }; events: JournalEvent[] }> {
     const body = nonEmpty(text, 'TEXT')!;
-    const target = nonEmpty(to, '--to')!.trim();
     const snap = await this.load();
-    let recipient: { session?: string; actor?: string };
-    if (/^actor:/i.test(target)) recipient = { actor: nonEmpty(target.slice(6).trim(), '--to actor:')! };
-    else if (/^session:/i.test(target)) recipient = { session: resolveSession(snap.sessions, target.slice(8)).id };
-    else try {
-      recipient = { session: resolveSession(snap.sessions, target).id };
-    } catch (e) {
-      if (!isLogbookError(e, 'UNKNOWN_SESSION')) throw e;
-      recipient = { actor: target };
-    }
+    const recipient = resolveRecipient(to, { sessions: snap.sessions, events: snap.events, newActor: options.newActor ?? false });
     const from = this.findSession(snap);
     const events = await this.write([{ type: 'message.sent', ...(from ? { session: from.id } : {}), data: { to: recipient, text: body } }]);
     return { to: recipient, events };
