@@ -157,6 +157,16 @@ describe('concurrent client sessions', () => {
     expect(names).toEqual(['claude-code-a1b2c3d4', 'claude-code-e5f6a7b8']);
   });
 
+  it('whose client ids begin alike (or whose name a hand-started session took), still get unique shortnames', () => {
+    const dir = initRepo();
+    lb(dir, ['start', '--name', 'claude-code-samesame']);
+    lb(dir, ['pause']); // not adoptable: the hooks start their own
+    hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'samesame-0001', { source: 'startup' }));
+    hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'samesame-0002', { source: 'startup' }));
+    expect(sessions(dir).map((s) => s.shortname)).toEqual(['claude-code-samesame', 'claude-code-samesame-2', 'claude-code-samesame-3']);
+    expect(errorLog(dir)).toBe('');
+  });
+
   it('never bleed into each other', async () => {
     const dir = initRepo();
     lb(dir, ['start', '--goal', 'Started by hand']);
