@@ -193,4 +193,15 @@ describe('logbook mcp', () => {
     expect((await call(client, 'log', { kind: 'decision', text: 'Use a queue', rationale: 'bursts', options: ['queue', 'poll'] })).isError).toBeFalsy();
     expect(viewJson(dir).events.at(-1)!.data).toEqual({ text: 'Use a queue', rationale: 'bursts', options: ['queue', 'poll'] });
   });
+
+  it('a message to the MCP user, written in the README\'s actor form, is in the resume tool\'s context once', async () => {
+    const dir = makeRepo();
+    ok(dir, ['init']);
+    ok(dir, ['start', '--goal', 'Inbox', '--name', 'inbox']);
+    ok(dir, ['start', '--goal', 'Sender', '--name', 'sender'], { env: { LOGBOOK_ACTOR: 'Bob <bob@example.com>' } });
+    ok(dir, ['message', 'send', '--session', 'sender', '--to', 'Ada Lovelace <ada@example.com>', 'the lexer is yours'], { env: { LOGBOOK_ACTOR: 'Bob <bob@example.com>' } });
+    const { client } = await connect(dir);
+    expect(textOf(await call(client, 'resume', { session: 'inbox' }))).toContain('the lexer is yours');
+    expect(textOf(await call(client, 'resume', { session: 'inbox' }))).not.toContain('the lexer is yours');
+  });
 });
