@@ -90,7 +90,7 @@ export function createMcpServer(options: McpOptions): McpServer {
       inputSchema: {
         goal: z.string().optional().describe('what this session is for'),
         title: z.string().optional(),
-        name: z.string().optional().describe('short name (lowercase, dashes), used in file names'),
+        name: z.string().optional().describe('short name, used in file names; any text is made into one (lowercase, dashes); one an open session holds is refused'),
         tasks: z.array(z.string()).optional().describe('task ids to link'),
         parent: z.string().optional().describe('parent session'),
         group: z.string().optional(),
