@@ -22,6 +22,8 @@ export async function buildProgram(io: Io, argv: string[] = []): Promise<Command
     .description('Event-sourced work-session journal for AI coding agents, stored on git refs under refs/logbook/')
     .version(VERSION)
     .showSuggestionAfterError(true)
+    // Options after a subcommand belong to it: `state set --json` is set's flag, not state's.
+    .enablePositionalOptions()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
   for (const [, load] of only.length ? only : commands) {

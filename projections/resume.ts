@@ -4,6 +4,7 @@
  * dropping the least important sections (then the oldest lines of a section)
  * first, never by cutting a line in half. Pure.
  */
+import { isMessageFor } from './recipients.js';
 import { activeDecisions, currentStepOf, openBlockers, openNext, orderedSteps, progressFraction, type Message, type Session } from './sessions.js';
 import { inlineAll, safeLines } from './text.js';
 import { minute as day } from './time.js';
@@ -216,10 +217,5 @@ export function fitResume(input: ResumeInput): { text: string; omitted: string[]
 
 /** Unread messages for a session: addressed to it, or to the given actor (name or email). */
 export function unreadMessagesFor(messages: readonly Message[], session: Session, actor?: { name: string; email: string }): Message[] {
-  return messages.filter(
-    (m) =>
-      !m.read &&
-      ((m.to.session !== undefined && (m.to.session === session.id || m.to.session === session.stable)) ||
-        (m.to.actor !== undefined && actor !== undefined && (m.to.actor === actor.name || m.to.actor === actor.email))),
-  );
+  return messages.filter((m) => !m.read && isMessageFor(m, session, actor));
 }

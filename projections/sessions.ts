@@ -80,7 +80,8 @@ export interface Session {
   gitBranch?: string;
   gitCommit?: string;
   compactionCount: number;
-  compactions: Array<{ at: string; trigger: string; summary?: string }>;
+  /** Counted compactions; `id` is the counting event's (a later summary names it in `of`). */
+  compactions: Array<{ id: string; at: string; trigger: string; summary?: string }>;
   timeline: TimelineEntry[];
   steps: Step[];
   /** Key of the one step in status current (none once the session is closed). */
@@ -214,11 +215,23 @@ export function evolveSessions(state: SessionsState, e: JournalEvent): SessionsS
       if (e.data.gitBranch) s.gitBranch = e.data.gitBranch;
       if (e.data.gitCommit) s.gitCommit = e.data.gitCommit;
       break;
-    case 'session.compacted':
+    case 'session.compacted': {
+      // A later hook of a compaction already counted (e.g. PostCompact's summary): attached to it, not counted twice.
+      const earlier = e.data.of ? s.compactions.find((c) => c.id === e.data.of) : undefined;
+      if (earlier) {
+        if (e.data.summary) {
+          earlier.summary = e.data.summary;
+          const number = s.compactions.indexOf(earlier) + 1;
+          const entry = s.timeline.find((t) => t.kind === 'compaction' && t.number === number);
+          if (entry) entry.note = e.data.summary;
+        }
+        break;
+      }
       s.compactionCount++;
-      s.compactions.push({ at: e.at, trigger: e.data.trigger, ...(e.data.summary ? { summary: e.data.summary } : {}) });
+      s.compactions.push({ id: e.id, at: e.at, trigger: e.data.trigger, ...(e.data.summary ? { summary: e.data.summary } : {}) });
       s.timeline.push({ at: e.at, kind: 'compaction', trigger: e.data.trigger, number: s.compactionCount, ...(e.data.summary ? { note: e.data.summary } : {}) });
       break;
+    }
     case 'session.closed': {
       s.status = e.data.outcome;
       s.closed = { at: e.at, ...e.data };

@@ -1,4 +1,5 @@
 /** User-tunable settings, from the environment or git config (`logbook.*`). */
+import { LogbookError } from './errors.js';
 import type { Journal } from './journal.js';
 import { readGitConfig } from './repo.js';
 
@@ -12,13 +13,26 @@ export function parseDuration(text: string): number | undefined {
   return Number(m[1]) * unit;
 }
 
-/** Sessions without an event for this long are listed as stale: LOGBOOK_STALE_AFTER or logbook.staleAfter (default 24h). */
+const DURATION_FORMS = 'a number with a unit: 90s, 30m, 24h, 7d (or plain milliseconds, 500ms)';
+
+/**
+ * Sessions without an event for this long are listed as stale: LOGBOOK_STALE_AFTER or
+ * logbook.staleAfter (default 24h). A value that is not a duration is an error, not ignored.
+ */
 export function staleTimeoutMs(journal: Journal): number {
   const fromEnv = journal.env.LOGBOOK_STALE_AFTER;
-  if (fromEnv && parseDuration(fromEnv) !== undefined) return parseDuration(fromEnv)!;
+  if (fromEnv !== undefined && fromEnv.trim() !== '') return durationSetting(fromEnv, 'LOGBOOK_STALE_AFTER', 'unset it (default 24h) or set');
   if (journal.repo) {
     const v = readGitConfig(journal.repo.gitdir, journal.env)['logbook.staleafter'];
-    if (v && parseDuration(v) !== undefined) return parseDuration(v)!;
+    if (v !== undefined && v.trim() !== '') return durationSetting(v, 'git config logbook.staleAfter', 'fix it with `git config logbook.staleAfter 24h`, or remove it; accepted:');
   }
   return DEFAULT_STALE_MS;
+}
+
+function durationSetting(value: string, where: string, todo: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms <= 0) {
+    throw new LogbookError('INVALID_INPUT', `${where}=${JSON.stringify(value)} is not a duration`, { hint: `${todo} ${DURATION_FORMS}` });
+  }
+  return ms;
 }

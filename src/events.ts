@@ -64,6 +64,8 @@ export const sessionCheckpointedSchema = kind('session.checkpointed', { note: op
 export const sessionCompactedSchema = kind('session.compacted', {
   trigger: z.enum(['manual', 'auto', 'unknown']),
   summary: optText,
+  /** Set when this completes a compaction counted before (its summary came later): the id of that event. Not counted again. */
+  of: optText,
 });
 export const sessionClosedSchema = kind('session.closed', {
   outcome: z.enum(['completed', 'abandoned']),

@@ -3,6 +3,7 @@
  * `s_xxxx`) and replica ids. Randomness and time are injected so tests control them.
  */
 import { monotonicFactory } from 'ulid';
+import { slugify } from './names/shortname.js';
 
 export type Random = () => number;
 
@@ -38,12 +39,5 @@ export function newReplicaId(random: Random): string {
 
 /** A filesystem- and ref-safe short name derived from a title. */
 export function shortnameFrom(title: string): string {
-  const s = title
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
-    .replace(/-+$/, '');
-  return s || 'session';
+  return slugify(title) || 'session';
 }

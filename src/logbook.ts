@@ -3,10 +3,12 @@
  * reads the journal, decides which events follow from the request, and appends
  * them. No terminal or process assumptions here.
  */
-import { LogbookError, isLogbookError } from './errors.js';
+import { LogbookError } from './errors.js';
+import { resolveRecipient } from './messages/recipient.js';
 import { itemKeyPattern, taskKey, type Draft, type EventData, type JournalEvent, type UnreadableRecord } from './events.js';
 import { importDrafts, importedSessionId, readSessionsTree, type ParsedSession } from './importSessions.js';
 import { newSessionId, shortnameFrom } from './ids.js';
+import { freeShortname, shortnameFromName } from './names/shortname.js';
 import { Journal, type Snapshot } from './journal.js';
 import { gitPosition } from './repo.js';
 import { currentSession, findCurrentSession, resolveSession } from './sessions.js';
@@ -19,7 +21,10 @@ import { projectState, type ProjectState } from '../projections/state.js';
 export interface StartOptions {
   title?: string;
   goal?: string;
+  /** `--name`: turned into a short name; one an open session holds is refused. */
   name?: string;
+  /** A short name to derive from (hooks): one an open session holds gets a `-2`, `-3`, … suffix. */
+  autoName?: string;
   tasks?: string[];
   parent?: string;
   group?: string;
@@ -161,7 +166,7 @@ export class Logbook {
     const given = (options.title ?? options.goal ?? options.name ?? '').trim() || `Session ${now.toISOString().slice(0, 16).replace('T', ' ')}`;
     // Redacted before the short name is derived from it, or a secret would survive there, lower-cased.
     const title = this.journal.redact(given, { allowSecret: this.allowSecret });
-    const shortname = options.name ? nonEmpty(options.name, '--name')!.trim().toLowerCase() : shortnameFrom(title);
+    const shortname = this.pickShortname(snap, options, title);
     const data: EventData<'session.started'> = {
       title,
       shortname,
@@ -181,6 +186,21 @@ export class Logbook {
     const events = await this.write(drafts);
     const after = await this.load();
     return { session: after.sessions.sessions.get(id)!, events };
+  }
+
+  /** Unique among open sessions: a clash with `--name` is refused, a derived name gets a suffix (which `start` prints). */
+  private pickShortname(snap: Snapshot, options: StartOptions, title: string): string {
+    const open = sessionHeaders(snap.sessions).filter(isOpen);
+    const taken = new Set(open.map((s) => s.shortname));
+    if (options.name === undefined) return freeShortname(options.autoName ? shortnameFromName(options.autoName) : shortnameFrom(title), taken);
+    const wanted = shortnameFromName(this.journal.redact(options.name, { allowSecret: this.allowSecret }));
+    const holder = open.find((s) => s.shortname === wanted);
+    if (holder) {
+      throw new LogbookError('INVALID_INPUT', `the short name "${wanted}" is taken by open session ${holder.stable} (${holder.title})`, {
+        hint: `pick another --name (for example ${freeShortname(wanted, taken)}), close ${holder.stable} first, or leave --name out to get a free one`,
+      });
+    }
+    return wanted;
   }
 
   async log(options: LogOptions, ref?: string): Promise<JournalEvent[]> {
@@ -418,23 +438,15 @@ export class Logbook {
   }
 
   /**
-   * Send a message to a session (any reference form) or to an actor (a name
-   * or email; `actor:NAME` or `session:S` when a name could be both): resume
-   * shows it to the recipient once, as unread.
+   * Send a message to a session (any reference form) or to an actor (`Name
+   * <email>`, email or name; `actor:A` or `session:S` when a name could be
+   * both), normalised once here (src/messages/recipient.ts): resume shows it to
+   * the recipient once, as unread. An unknown recipient is an error unless `newActor`.
    */
-  async sendMessage(to: string, text: string): Promise<{ to: { session?: string; actor?: string }; events: JournalEvent[] }> {
+  async sendMessage(to: string, text: string, options: { newActor?: boolean } = {}): Promise<{ to: { session?: string; actor?: string }; events: JournalEvent[] }> {
     const body = nonEmpty(text, 'TEXT')!;
-    const target = nonEmpty(to, '--to')!.trim();
     const snap = await this.load();
-    let recipient: { session?: string; actor?: string };
-    if (/^actor:/i.test(target)) recipient = { actor: nonEmpty(target.slice(6).trim(), '--to actor:')! };
-    else if (/^session:/i.test(target)) recipient = { session: resolveSession(snap.sessions, target.slice(8)).id };
-    else try {
-      recipient = { session: resolveSession(snap.sessions, target).id };
-    } catch (e) {
-      if (!isLogbookError(e, 'UNKNOWN_SESSION')) throw e;
-      recipient = { actor: target };
-    }
+    const recipient = resolveRecipient(to, { sessions: snap.sessions, events: snap.events, newActor: options.newActor ?? false });
     const from = this.findSession(snap);
     const events = await this.write([{ type: 'message.sent', ...(from ? { session: from.id } : {}), data: { to: recipient, text: body } }]);
     return { to: recipient, events };

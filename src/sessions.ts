@@ -4,7 +4,7 @@
  */
 import { LogbookError } from './errors.js';
 import { sessionIdPattern } from './events.js';
-import { sessionHeaders, type Session, type SessionHeader, type SessionsState } from '../projections/sessions.js';
+import { isOpen, sessionHeaders, type Session, type SessionHeader, type SessionsState } from '../projections/sessions.js';
 
 function describe(s: SessionHeader): string {
   return `${s.id} (${s.stable}, ${s.shortname}, ${s.status})`;
@@ -26,7 +26,12 @@ export function resolveSession(state: SessionsState, ref: string): Session {
     (s) => s.id.startsWith(r) || s.stable.startsWith(r) || s.suffix.startsWith(r) || s.shortname.startsWith(r),
   ];
   for (const test of tiers) {
-    const matches = all.filter(test);
+    let matches = all.filter(test);
+    // A short name is unique among open sessions: it names the open one, closed namesakes go by id.
+    if (matches.length > 1 && test === tiers[1]) {
+      const open = matches.filter(isOpen);
+      if (open.length === 1) matches = open;
+    }
     if (matches.length === 1) return state.sessions.get(matches[0]!.id)!;
     if (matches.length > 1) {
       throw new LogbookError('AMBIGUOUS_SESSION', `"${r}" matches ${matches.length} sessions: ${matches.map(describe).join(', ')}`, {

@@ -2,8 +2,9 @@ import { realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { findRepo } from '../../src/repo.js';
-import { codexTrustSteps, installHooks, selfCommand, settingsPath, uninstallHooks, type HookClient, type SettingsChange } from '../../src/integrations/hooksInstall.js';
+import { LogbookError } from '../../src/errors.js';
+import { findRepo, readReplicaId } from '../../src/repo.js';
+import { codexTrustSteps, installHooks, isSharedSettings, portableCommand, selfCommand, settingsPath, uninstallHooks, type HookClient, type SettingsChange } from '../../src/integrations/hooksInstall.js';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 
@@ -23,7 +24,31 @@ interface Opts {
   claude?: boolean;
   codex?: boolean;
   user?: boolean;
+  local?: boolean;
   json?: boolean;
+}
+
+/** A project install needs a journal: hooks in a repository without one would each fail quietly. */
+function requireJournal(io: Io, opts: Opts): void {
+  if (opts.user) return;
+  let repo;
+  try {
+    repo = findRepo(io.cwd);
+  } catch {
+    throw new LogbookError('NOT_A_GIT_REPO', `${io.cwd} is not in a git repository, so the hooks would have no journal to write to`, {
+      hint: 'run this in your project (after `git init` and `logbook init`), or pass --user for a user-wide install',
+    });
+  }
+  if (!readReplicaId(repo.gitdir)) {
+    throw new LogbookError('NOT_INITIALISED', `no Logbook journal in ${repo.workTree ?? repo.gitdir}: every hook would fail quietly`, {
+      hint: 'run `logbook init` first, then `logbook hooks install` again',
+    });
+  }
+}
+
+function checkFlags(opts: Opts): void {
+  if (opts.local && opts.user) throw new LogbookError('INVALID_INPUT', '--local and --user name different files', { hint: 'pass one: --local for .claude/settings.local.json, --user for ~/.claude/settings.json' });
+  if (opts.local && opts.codex) throw new LogbookError('INVALID_INPUT', '--local is Claude Code\'s .claude/settings.local.json; Codex has no such file', { hint: 'drop --local for Codex (or --codex for Claude Code), or pass --user' });
 }
 
 function locations(io: Io, opts: Opts) {
@@ -40,7 +65,7 @@ function locations(io: Io, opts: Opts) {
       /* not a repository: the current directory */
     }
   }
-  return clients.map((client) => ({ client, user: Boolean(opts.user), root, home }));
+  return clients.map((client) => ({ client, user: Boolean(opts.user), local: Boolean(opts.local), root, home }));
 }
 
 function describe(change: SettingsChange, verb: 'install' | 'uninstall'): string {
@@ -56,16 +81,28 @@ export function hooksCommand(io: Io): Command {
   const cmd = new Command('hooks').description('install or remove the Claude Code / Codex hooks that keep the journal without anyone typing');
   const common = (c: Command) =>
     c
-      .option('--claude', 'Claude Code: .claude/settings.json (the default)')
+      .option('--claude', 'Claude Code: .claude/settings.json (the default client)')
       .option('--codex', 'Codex: .codex/hooks.json')
       .option('--user', 'the user-wide file in your home directory instead of this project\'s')
+      .option('--local', 'Claude Code: .claude/settings.local.json, the project file people do not commit')
       .option('--json', 'print what changed as JSON');
   cmd.addCommand(
-    common(new Command('install').description('add the hooks (idempotent; keeps every other hook and setting)')).action((opts: Opts) => {
+    common(new Command('install').description('add the hooks (idempotent; keeps every other hook and setting); the project needs `logbook init` first')).action((opts: Opts) => {
+      checkFlags(opts);
+      requireJournal(io, opts);
       const { node, bin } = installation();
-      const base = selfCommand(node, bin);
+      const absolute = selfCommand(node, bin);
       const changes: SettingsChange[] = [];
-      for (const loc of locations(io, opts)) changes.push(installHooks(loc, base));
+      let base = absolute;
+      for (const loc of locations(io, opts)) {
+        // A committed file gets `logbook` when that is this installation on PATH, not this machine's paths.
+        const shared = isSharedSettings(loc);
+        base = (shared && portableCommand(io.env.PATH, bin)) || absolute;
+        changes.push(installHooks(loc, base));
+        if (shared && base === absolute && !opts.json) {
+          io.stderr(`logbook: note: ${settingsPath(loc)} now runs Logbook by this machine's paths (${absolute}); others who check it out need the same paths\nhint: use --local for .claude/settings.local.json (not committed), or put logbook on PATH (npm install -g) and install again to write plain \`logbook\`\n`);
+        }
+      }
       if (opts.json) return printJson(io, changes);
       for (const change of changes) {
         io.stdout(describe(change, 'install'));
@@ -79,6 +116,7 @@ export function hooksCommand(io: Io): Command {
   );
   cmd.addCommand(
     common(new Command('uninstall').description('remove only the Logbook hooks')).action((opts: Opts) => {
+      checkFlags(opts);
       const changes = locations(io, opts).map((loc) => uninstallHooks(loc));
       if (opts.json) return printJson(io, changes);
       for (const change of changes) io.stdout(describe(change, 'uninstall'));

@@ -11,13 +11,14 @@ export function messageCommand(io: Io): Command {
   cmd
     .command('send')
     .description('send a message; the recipient sees it as unread when it next resumes')
-    .requiredOption('--to <S|ACTOR>', 'a session (id, s_xxxx, suffix, shortname) or a person/agent name or email (actor:NAME, session:S to be explicit)')
+    .requiredOption('--to <S|ACTOR>', 'a session (id, s_xxxx, suffix, short name, prefix) or a person ("Name <email>", email or name); actor:A or session:S to be explicit')
     .argument('<TEXT>', 'the message (- reads stdin)')
+    .option('--new-actor', 'accept a person who has not written to this journal yet (otherwise an unknown --to is an error)')
     .option('--session <S>', 'the session sending it (default: current, if any)')
     .option(...ALLOW_SECRET_FLAG)
     .option('--json', 'print the written event as JSON')
-    .action(async (text: string, opts: { to: string; session?: string; json?: boolean; allowSecret?: boolean }) => {
-      const r = await openLogbook(io, { session: opts.session, allowSecret: opts.allowSecret }).sendMessage(opts.to, await textValue(io, text));
+    .action(async (text: string, opts: { to: string; newActor?: boolean; session?: string; json?: boolean; allowSecret?: boolean }) => {
+      const r = await openLogbook(io, { session: opts.session, allowSecret: opts.allowSecret }).sendMessage(opts.to, await textValue(io, text), { newActor: opts.newActor ?? false });
       if (opts.json) return printJson(io, r.events);
       io.stdout(`Sent to ${r.to.session ? `session ${r.to.session}` : r.to.actor}.\n`);
     });

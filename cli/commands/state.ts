@@ -9,6 +9,8 @@ export function stateCommand(io: Io): Command {
   const cmd = new Command('state')
     .description('the project state: todo list, current focus, next steps')
     .option(...AT_FLAG)
+    // `state set … --json` is set's own flag, not this command's (commander would give it to the parent).
+    .enablePositionalOptions()
     .option('--json', 'the state as JSON')
     .action(async (opts: { at?: string; json?: boolean }) => {
       const { snap, moment } = await loadAt(openLogbook(io), opts.at);

@@ -9,13 +9,13 @@
  * - `hooks/clients/<client>.json`: per client session: which Logbook session it
  *   is bound to, when its current turn started, whether it ended. Used to keep
  *   concurrent agents out of each other's sessions and for the Stop nudge.
- * - `hooks/compact-<client>.json`: a compaction that PreCompact saw and that is
- *   not yet counted (see hooks.ts for why counting is deferred).
+ * - `hooks/compaction-<client>.json`: the last compaction of a client session
+ *   and which of its hooks arrived (compaction.ts).
  *
  * Claims are renames or unlinks, which succeed for exactly one process.
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { redactText } from '../redact.js';
 
@@ -47,12 +47,6 @@ export interface ClientState {
   lastSeen: string;
   /** Set by SessionEnd: the client session no longer holds its Logbook session. */
   ended?: string;
-}
-
-export interface PendingCompaction {
-  session: string;
-  trigger: 'manual' | 'auto' | 'unknown';
-  at: string;
 }
 
 /** A file-name-safe, collision-free name for a client session id. */
@@ -243,42 +237,6 @@ export class HookState {
         } catch {
           /* raced with another pruner */
         }
-      }
-    }
-  }
-
-  private compactFile(clientSession: string): string {
-    return path.join(this.dir, 'hooks', `compact-${clientKey(clientSession)}.json`);
-  }
-
-  markCompaction(clientSession: string, pending: PendingCompaction): void {
-    const file = this.compactFile(clientSession);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify(pending));
-  }
-
-  hasPendingCompaction(clientSession: string): boolean {
-    return existsSync(this.compactFile(clientSession));
-  }
-
-  /** Take the pending compaction of a client session; exactly one caller gets it. */
-  claimCompaction(clientSession: string): PendingCompaction | undefined {
-    const file = this.compactFile(clientSession);
-    const claimed = `${file}.claimed-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    try {
-      renameSync(file, claimed);
-    } catch {
-      return undefined;
-    }
-    try {
-      return JSON.parse(readFileSync(claimed, 'utf8')) as PendingCompaction;
-    } catch {
-      return undefined;
-    } finally {
-      try {
-        unlinkSync(claimed);
-      } catch {
-        /* gone */
       }
     }
   }

@@ -16,13 +16,9 @@
  * with `logbook start` is picked up by the next agent, and a new conversation
  * the next day continues the session the last one left.
  *
- * Compactions are counted exactly once: PreCompact writes a checkpoint and
- * leaves a marker; PostCompact takes the marker and writes the one
- * `session.compacted` (with `compact_summary` when the client sends it). When
- * no PostCompact comes (an older client, a failed hook) the next
- * UserPromptSubmit, Stop, SubagentStop, SessionEnd or PreCompact of that client
- * session takes the marker and writes the `session.compacted` without a
- * summary. Taking the marker is a rename, which exactly one process wins.
+ * Compactions are counted exactly once, by the first of PreCompact,
+ * SessionStart(source compact) and PostCompact that arrives for it; the others
+ * join it (PostCompact's `compact_summary` is attached to it). See compaction.ts.
  *
  * Tool uses are spooled (see hookState.ts) and written as one batch by the next
  * other hook of the same client session, each with the time it happened.
@@ -41,6 +37,7 @@ import { DEFAULT_BUDGET } from '../../projections/resume.js';
 import { evolveSessions, isOpen, sessionHeaders, type Session } from '../../projections/sessions.js';
 import { detectAgent, gitBool, hookProjectDir, logHookError, spoolLineFor, toolSucceeded } from './hookCommon.js';
 import { HookState, type ClaimedSpool, type ClientState, type SpoolLine } from './hookState.js';
+import { CompactionStore, joinsEpisode, type CompactionEpisode, type CompactionHook, type CompactTrigger } from './compaction.js';
 
 export { detectAgent, hookProjectDir, logHookError } from './hookCommon.js';
 import { isContinuationIntent } from './intent.js';
@@ -180,6 +177,7 @@ interface Ctx {
   journal: Journal;
   logbook: Logbook;
   state: HookState;
+  compactions: CompactionStore;
   repo: Repo;
   now: () => Date;
   options: HookOptions;
@@ -197,6 +195,7 @@ async function runHook(event: HookEventName, input: HookInput, repo: Repo, optio
     journal,
     logbook: new Logbook(journal, { clientSession: input.session_id }),
     state: new HookState(repo.gitdir),
+    compactions: new CompactionStore(repo.gitdir),
     repo,
     now: options.now,
     options,
@@ -322,8 +321,9 @@ async function target(
   const stamp = ctx.now().toISOString().slice(0, 16).replace('T', ' ');
   // Started without the client session (which would bind it with less detail): the link below carries path and source.
   // The shortname carries the start of the client session id: two conversations started in one minute must not share it.
-  const name = shortnameFrom(`${ctx.agent}-${ctx.cs.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)}`);
-  const { session } = await new Logbook(ctx.journal).start({ title: `${ctx.agent} session ${stamp}`, name, meta: { client: ctx.agent, clientSession: ctx.cs } });
+  // autoName: a name an open session already holds gets a suffix instead of failing the hook.
+  const autoName = shortnameFrom(`${ctx.agent}-${ctx.cs.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)}`);
+  const { session } = await new Logbook(ctx.journal).start({ title: `${ctx.agent} session ${stamp}`, autoName, meta: { client: ctx.agent, clientSession: ctx.cs } });
   return { session, drafts: [link(session)], started: true, snap: await ctx.logbook.load() };
 }
 
@@ -374,17 +374,12 @@ function toolDrafts(lines: SpoolLine[], session: string): Array<Draft & { at?: s
 }
 
 /**
- * Append `drafts` plus whatever this client session has pending (spooled tool
- * uses, an uncounted compaction) in one batch. Spooled lines go back to the
- * spool when the append fails.
+ * Append `drafts` plus this client session's spooled tool uses in one batch.
+ * Spooled lines go back to the spool when the append fails.
  */
-async function commit(ctx: Ctx, snap: Snapshot, session: Session | undefined, drafts: Draft[], pending: { tools?: ClaimedSpool | undefined; compaction?: boolean } = {}): Promise<JournalEvent[]> {
+async function commit(ctx: Ctx, snap: Snapshot, session: Session | undefined, drafts: Draft[], pending: { tools?: ClaimedSpool | undefined } = {}): Promise<JournalEvent[]> {
   const all: Array<Draft & { at?: string }> = [];
   if (session) {
-    if (pending.compaction) {
-      const c = ctx.state.claimCompaction(ctx.cs);
-      if (c) all.push({ type: 'session.compacted', session: snap.sessions.sessions.has(c.session) ? c.session : session.id, data: { trigger: c.trigger } });
-    }
     const toolSession = snap.sessions.clientBindings.get(ctx.cs) ?? session.id;
     if (pending.tools) all.push(...toolDrafts(pending.tools.lines, toolSession));
   }
@@ -421,15 +416,19 @@ function touchClient(ctx: Ctx, update: Partial<ClientState> = {}): ClientState {
 async function contextFor(ctx: Ctx, t: Target, catchUp = false): Promise<string> {
   const s = t.session;
   const cmd = ctx.options.command ?? 'logbook';
-  const header = [
-    `Logbook: this ${ctx.agent} conversation writes to session ${s.id} (${s.stable}, ${s.shortname})${t.started ? ', started just now' : ''}.`,
-    `Record work as you go: ${cmd} log --progress "…" (also --done, --decision "…" --rationale "…", --discovery, --blocker, --resolve N, --next); ${cmd} checkpoint --note "…"; add --session ${s.stable} if a command picks another session.`,
-    '',
-  ].join('\n');
+  const header = (compactions: number) =>
+    [
+      `Logbook: this ${ctx.agent} conversation writes to session ${s.id} (${s.stable}, ${s.shortname})${t.started ? ', started just now' : ''}.`,
+      // As seed 002's SessionStart says it: the agent knows its context was rebuilt, and how often.
+      ...(compactions ? [`(after ${compactions} compaction(s))`] : []),
+      `Record work as you go: ${cmd} log --progress "…" (also --done, --decision "…" --rationale "…", --discovery, --blocker, --resolve N, --next); ${cmd} checkpoint --note "…"; add --session ${s.stable} if a command picks another session.`,
+      '',
+    ].join('\n');
+  const room = header(999_999).length;
   // SessionStart: what other sessions wrote since this agent's previous session, fitted in the same budget below the session's own state.
   const since = catchUp ? catchUpLines(ctx.logbook, await ctx.logbook.load(), s.id) : [];
-  const { text } = await ctx.logbook.resumeContext(s.id, { budget: DEFAULT_BUDGET - header.length, since });
-  return `${header}${text}`.slice(0, DEFAULT_BUDGET);
+  const { text, session } = await ctx.logbook.resumeContext(s.id, { budget: DEFAULT_BUDGET - room, since });
+  return `${header(session.compactionCount)}${text}`.slice(0, DEFAULT_BUDGET);
 }
 
 function output(event: 'SessionStart' | 'UserPromptSubmit', additionalContext: string): HookResult {
@@ -458,7 +457,8 @@ async function sessionStart(ctx: Ctx): Promise<HookResult> {
     return output('SessionStart', `Logbook: no active session in this repository. Start one with: ${cmd} start --goal "what this work is for"`);
   }
   snap = t.snap;
-  await commit(ctx, snap, t.session, t.drafts, { tools: claimTools(ctx) });
+  if (ctx.input.source === 'compact') await countCompaction(ctx, snap, t.session, 'SessionStart', { drafts: t.drafts, tools: claimTools(ctx) });
+  else await commit(ctx, snap, t.session, t.drafts, { tools: claimTools(ctx) });
   if (await lostAdoptionRace(ctx, t)) {
     const retry = await target(ctx, await ctx.logbook.load(), { source: ctx.input.source, start: true, relink: true, exclude: t.session.id });
     if (retry) {
@@ -500,7 +500,7 @@ async function userPromptSubmit(ctx: Ctx): Promise<HookResult> {
   touchClient(ctx, { turnStart });
   const intent = isContinuationIntent(ctx.input.prompt);
   const tools = claimTools(ctx);
-  if (!intent && !tools && !ctx.state.hasPendingCompaction(ctx.cs)) {
+  if (!intent && !tools) {
     // Nothing to write and nothing to say: do not even read the journal.
     return {};
   }
@@ -510,7 +510,7 @@ async function userPromptSubmit(ctx: Ctx): Promise<HookResult> {
     tools?.done();
     return {};
   }
-  await commit(ctx, snap, t.session, t.drafts, { tools, compaction: true });
+  await commit(ctx, snap, t.session, t.drafts, { tools });
   touchClient(ctx, { session: t.session.id });
   return intent ? output('UserPromptSubmit', await contextFor(ctx, t)) : {};
 }
@@ -524,8 +524,39 @@ async function postToolUse(ctx: Ctx): Promise<HookResult> {
   return {};
 }
 
-function compactTrigger(value: string | null | undefined): 'manual' | 'auto' | 'unknown' {
+function compactTrigger(value: string | null | undefined): CompactTrigger {
   return value === 'manual' || value === 'auto' ? value : 'unknown';
+}
+
+/**
+ * The compaction `hook` proves: counted (one `session.compacted`) when it is
+ * the first hook of a new compaction, else joined to the one counted before;
+ * PostCompact's summary is written on that one (`of`). `drafts` and `tools`
+ * are written in the same batch, under the client session's compaction lock.
+ */
+async function countCompaction(
+  ctx: Ctx,
+  snap: Snapshot,
+  session: Session,
+  hook: CompactionHook,
+  extra: { drafts: Draft[]; tools?: ClaimedSpool | undefined; trigger?: CompactTrigger; summary?: string },
+): Promise<void> {
+  await ctx.compactions.locked(ctx.cs, async () => {
+    const now = ctx.now();
+    const prev = ctx.compactions.read(ctx.cs);
+    const known = prev !== undefined && snap.sessions.sessions.has(prev.session);
+    const join = known && joinsEpisode(prev, hook, now.getTime());
+    const trigger = extra.trigger ?? (join ? prev!.trigger : 'unknown');
+    const drafts = [...extra.drafts];
+    if (!join) drafts.push({ type: 'session.compacted', session: session.id, data: { trigger, ...(extra.summary ? { summary: extra.summary } : {}) } });
+    else if (extra.summary && !prev!.summarised) drafts.push({ type: 'session.compacted', session: prev!.session, data: { trigger, summary: extra.summary, of: prev!.event } });
+    const events = await commit(ctx, snap, session, drafts, { tools: extra.tools });
+    const counted = events.find((e) => e.type === 'session.compacted' && e.data.of === undefined);
+    const episode: CompactionEpisode = join
+      ? { ...prev!, seen: { ...prev!.seen, [hook]: now.toISOString() }, ...(extra.summary ? { summarised: true } : {}) }
+      : { session: session.id, event: counted!.id, trigger, at: now.toISOString(), seen: { [hook]: now.toISOString() }, ...(extra.summary ? { summarised: true } : {}) };
+    ctx.compactions.write(ctx.cs, episode);
+  });
 }
 
 async function preCompact(ctx: Ctx): Promise<HookResult> {
@@ -537,23 +568,23 @@ async function preCompact(ctx: Ctx): Promise<HookResult> {
   const position = gitPosition(ctx.repo);
   const drafts: Draft[] = [...t.drafts];
   if (isOpen(t.session)) drafts.push({ type: 'session.checkpointed', session: t.session.id, data: { note: `before ${trigger === 'unknown' ? '' : `${trigger} `}compaction`, auto: true, ...position } });
-  // A marker left by an earlier compaction that no PostCompact counted is counted now.
-  await commit(ctx, snap, t.session, drafts, { tools: claimTools(ctx), compaction: true });
-  ctx.state.markCompaction(ctx.cs, { session: t.session.id, trigger, at: ctx.now().toISOString() });
+  await countCompaction(ctx, snap, t.session, 'PreCompact', { drafts, tools: claimTools(ctx), trigger });
   return {};
 }
 
 async function postCompact(ctx: Ctx): Promise<HookResult> {
   touchClient(ctx);
-  const pending = ctx.state.claimCompaction(ctx.cs);
   const snap = await ctx.logbook.load();
   const t = await target(ctx, snap, { start: false });
   if (!t) return {};
-  const trigger = ctx.input.trigger ? compactTrigger(ctx.input.trigger) : (pending?.trigger ?? 'unknown');
   let summary = ctx.input.compact_summary?.trim();
   if (summary && summary.length > MAX_SUMMARY_CHARS) summary = `${summary.slice(0, MAX_SUMMARY_CHARS - 1)}…`;
-  const session = pending && snap.sessions.sessions.has(pending.session) ? pending.session : t.session.id;
-  await commit(ctx, snap, t.session, [...t.drafts, { type: 'session.compacted', session, data: { trigger, ...(summary ? { summary } : {}) } }], { tools: claimTools(ctx) });
+  await countCompaction(ctx, snap, t.session, 'PostCompact', {
+    drafts: t.drafts,
+    tools: claimTools(ctx),
+    ...(ctx.input.trigger ? { trigger: compactTrigger(ctx.input.trigger) } : {}),
+    ...(summary ? { summary } : {}),
+  });
   return {};
 }
 
@@ -571,7 +602,7 @@ async function subagent(ctx: Ctx): Promise<HookResult> {
     if (result && result.length > MAX_RESULT_CHARS) result = `${result.slice(0, MAX_RESULT_CHARS - 1)}…`;
     drafts.push({ type: 'agent.finished', session: t.session.id, data: { agentId, agentType, parentSession: t.session.id, ...(result ? { result } : {}) } });
   }
-  await commit(ctx, snap, t.session, drafts, { tools: claimTools(ctx), compaction: true });
+  await commit(ctx, snap, t.session, drafts, { tools: claimTools(ctx) });
   return {};
 }
 
@@ -607,7 +638,7 @@ async function stop(ctx: Ctx): Promise<HookResult> {
     tools?.done();
     return {};
   }
-  await commit(ctx, snap, t.session, t.drafts, { tools, compaction: true });
+  await commit(ctx, snap, t.session, t.drafts, { tools });
   const turnStart = client?.turnStart;
   if (!nudgeOn || !turnStart || client?.nudged === turnStart || !isOpen(t.session)) return {};
   const inTurn = snap.events.filter((e) => e.session === t.session.id && e.at >= turnStart);
@@ -631,7 +662,7 @@ async function sessionEnd(ctx: Ctx): Promise<HookResult> {
     const reason = ctx.input.reason?.trim();
     const note = `${ctx.agent} conversation ended${reason ? ` (${reason})` : ''}`;
     const end: Draft[] = isOpen(t.session) ? [{ type: 'session.checkpointed', session: t.session.id, data: { note, auto: true } }] : [];
-    await commit(ctx, snap, t.session, [...t.drafts, ...end], { tools, compaction: true });
+    await commit(ctx, snap, t.session, [...t.drafts, ...end], { tools });
   } else tools?.done();
   touchClient(ctx, { ended: ctx.now().toISOString() });
   return {};

@@ -8,7 +8,7 @@
  * path replaces them, and uninstall removes only them. A file that is not JSON
  * (or not of that shape) is reported and never written.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LogbookError } from '../errors.js';
 
@@ -76,6 +76,8 @@ export function hookCommand(base: string, event: string, client: HookClient): st
 export interface SettingsLocation {
   client: HookClient;
   user: boolean;
+  /** Claude Code's `.claude/settings.local.json` (the project file people do not commit). */
+  local?: boolean;
   /** the project root (for project-level files) */
   root: string;
   home: string;
@@ -83,7 +85,39 @@ export interface SettingsLocation {
 
 export function settingsPath(loc: SettingsLocation): string {
   const base = loc.user ? loc.home : loc.root;
-  return loc.client === 'claude' ? path.join(base, '.claude', 'settings.json') : path.join(base, '.codex', 'hooks.json');
+  if (loc.client === 'codex') return path.join(base, '.codex', 'hooks.json');
+  return path.join(base, '.claude', loc.local && !loc.user ? 'settings.local.json' : 'settings.json');
+}
+
+/** A settings file that is meant to be committed: the project's, not the user's nor Claude Code's local one. */
+export function isSharedSettings(loc: SettingsLocation): boolean {
+  return !loc.user && !loc.local;
+}
+
+/**
+ * `logbook` when the first `logbook` on `PATH` is this very installation: a
+ * command that works on every machine that has Logbook installed, for a
+ * settings file that gets committed. Undefined otherwise (then the absolute
+ * paths of this machine are the only command known to work).
+ */
+export function portableCommand(pathVar: string | undefined, binPath: string): string | undefined {
+  let self: string;
+  try {
+    self = realpathSync(binPath);
+  } catch {
+    return undefined;
+  }
+  for (const dir of (pathVar ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, 'logbook');
+    try {
+      if (realpathSync(candidate) === self) return 'logbook';
+      if (existsSync(candidate)) return undefined; // another logbook comes first on PATH
+    } catch {
+      /* not there */
+    }
+  }
+  return undefined;
 }
 
 type Json = Record<string, unknown>;

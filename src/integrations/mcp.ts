@@ -21,7 +21,8 @@ import { isLogbookError } from '../errors.js';
 import { redactText } from '../redact.js';
 import { eventSubject, itemActions, type JournalEvent } from '../events.js';
 import { Journal } from '../journal.js';
-import { Logbook, type LogOptions } from '../logbook.js';
+import { Logbook } from '../logbook.js';
+import { logInputSchema, logOptionsFrom } from './mcpLog.js';
 import { closeSummary, renderCloseSummary } from '../../projections/closeSummary.js';
 import { DEFAULT_BUDGET } from '../../projections/resume.js';
 import { decisionsSection, progressSection, renderSessionFile } from '../../projections/sessionFile.js';
@@ -93,7 +94,7 @@ export function createMcpServer(options: McpOptions): McpServer {
       inputSchema: {
         goal: z.string().optional().describe('what this session is for'),
         title: z.string().optional(),
-        name: z.string().optional().describe('short name (lowercase, dashes), used in file names'),
+        name: z.string().optional().describe('short name, used in file names; any text is made into one (lowercase, dashes); one an open session holds is refused'),
         tasks: z.array(z.string()).optional().describe('task ids to link'),
         parent: z.string().optional().describe('parent session'),
         group: z.string().optional(),
@@ -121,29 +122,13 @@ export function createMcpServer(options: McpOptions): McpServer {
     {
       title: 'Log to the session',
       description:
-        'Add entries to the session log. Pass at least one kind: progress (current step), done (a finished step), decision (+ rationale, options), discovery (+ evidence), blocker, resolve (an open blocker: number, id or text; + note), next (a next step).',
-      inputSchema: {
-        progress: z.string().optional(),
-        step: z.string().optional().describe('name of the step progress/done refers to'),
-        done: z.string().optional(),
-        decision: z.string().optional(),
-        rationale: z.string().optional(),
-        options: z.array(z.string()).optional(),
-        discovery: z.string().optional(),
-        evidence: z.string().optional(),
-        blocker: z.string().optional(),
-        resolve: z.string().optional(),
-        note: z.string().optional(),
-        next: z.string().optional(),
-        session: sessionArg,
-      },
+        'Add one entry to the session log: a required kind (progress, done, decision, discovery, blocker, resolve, next) and its text, plus the fields of that kind (decision: rationale, options; discovery: evidence; resolve: note; progress/done: step). Call once per entry.',
+      // mcpLog.ts: what is required is marked required; a field given to the wrong kind is refused by name.
+      inputSchema: logInputSchema,
     },
     (args) =>
       run(async () => {
-        const { session, ...rest } = args;
-        const entries: LogOptions = {};
-        for (const [k, v] of Object.entries(rest)) if (v !== undefined) (entries as Record<string, unknown>)[k] = v;
-        const events = await open(session).log(entries);
+        const events = await open(args.session).log(logOptionsFrom(args));
         return text(`Logged ${events.length} entr${events.length === 1 ? 'y' : 'ies'}:\n${eventLines(events)}`, { events });
       })(),
   );

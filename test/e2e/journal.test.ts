@@ -138,12 +138,14 @@ describe('session references', () => {
     const dir = makeRepo();
     ok(dir, ['init']);
     const a = JSON.parse(ok(dir, ['start', '--name', 'alpha', '--goal', 'A', '--json']));
-    const b = JSON.parse(ok(dir, ['start', '--name', 'alpha', '--goal', 'B', '--json']));
+    // Short names are unique among open sessions, so the ambiguity here is a prefix of two of them.
+    const b = JSON.parse(ok(dir, ['start', '--name', 'alphabet', '--goal', 'B', '--json']));
     for (const ref of [a.id, a.stable, a.suffix]) {
       expect(JSON.parse(ok(dir, ['view', ref, '--json'])).session.id).toBe(a.id);
     }
     expect(JSON.parse(ok(dir, ['view', '--session', b.stable, '--json'])).session.id).toBe(b.id);
-    const ambiguous = run(dir, ['view', 'alpha']);
+    expect(JSON.parse(ok(dir, ['view', 'alpha', '--json'])).session.id).toBe(a.id); // an exact short name wins over a prefix
+    const ambiguous = run(dir, ['view', 'alph']);
     expect(ambiguous.code).toBe(1);
     expect(ambiguous.stderr).toContain(a.id);
     expect(ambiguous.stderr).toContain(b.id);

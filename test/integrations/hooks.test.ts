@@ -157,6 +157,16 @@ describe('concurrent client sessions', () => {
     expect(names).toEqual(['claude-code-a1b2c3d4', 'claude-code-e5f6a7b8']);
   });
 
+  it('whose client ids begin alike (or whose name a hand-started session took), still get unique shortnames', () => {
+    const dir = initRepo();
+    lb(dir, ['start', '--name', 'claude-code-samesame']);
+    lb(dir, ['pause']); // not adoptable: the hooks start their own
+    hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'samesame-0001', { source: 'startup' }));
+    hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'samesame-0002', { source: 'startup' }));
+    expect(sessions(dir).map((s) => s.shortname)).toEqual(['claude-code-samesame', 'claude-code-samesame-2', 'claude-code-samesame-3']);
+    expect(errorLog(dir)).toBe('');
+  });
+
   it('never bleed into each other', async () => {
     const dir = initRepo();
     lb(dir, ['start', '--goal', 'Started by hand']);
@@ -219,33 +229,125 @@ describe('concurrent client sessions', () => {
 
 describe('compaction', () => {
   const start = (dir: string, cs: string) => hook(dir, 'SessionStart', claude(dir, 'SessionStart', cs, { source: 'startup' }));
+  const frontmatterCount = (dir: string) => {
+    lb(dir, ['rebuild']);
+    const active = path.join(dir, '.logbook', 'sessions', 'active');
+    const file = readdirSync(active).find((f) => f.endsWith('.md'))!;
+    return /compaction_count: (\d+)/.exec(readFileSync(path.join(active, file), 'utf8'))![1];
+  };
 
-  it('PreCompact then PostCompact: a checkpoint, compaction_count + 1 once, the summary kept', () => {
+  it('PreCompact then SessionStart(compact): counted once at PreCompact; the file says 1 and the context "after 1 compaction(s)"', () => {
+    const dir = initRepo();
+    start(dir, 'c0');
+    expect(hook(dir, 'PreCompact', claude(dir, 'PreCompact', 'c0', { trigger: 'auto', custom_instructions: '' }))).toMatchObject({ code: 0, stdout: '' });
+    expect(view(dir).session.compactionCount).toBe(1);
+    const ctx = additionalContext(hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'c0', { source: 'compact' })));
+    expect(ctx.split('\n').slice(0, 2).join('\n').replace(/\S+ \(s_\w+, [\w-]+\)/, 'SESSION')).toMatchInlineSnapshot(`
+      "Logbook: this claude-code conversation writes to session SESSION.
+      (after 1 compaction(s))"
+    `);
+    expect(frontmatterCount(dir)).toBe('1');
+    expect(ofType(view(dir), 'session.compacted')).toHaveLength(1);
+  });
+
+  it('PreCompact, PostCompact, SessionStart(compact): one compaction, its summary attached to it, later hooks add nothing', () => {
     const dir = initRepo();
     start(dir, 'c1');
     expect(hook(dir, 'PreCompact', claude(dir, 'PreCompact', 'c1', { trigger: 'auto', custom_instructions: '' }))).toMatchObject({ code: 0, stdout: '' });
     expect(hook(dir, 'PostCompact', claude(dir, 'PostCompact', 'c1', { trigger: 'auto', compact_summary: 'We ported the lexer; grammar next.' }))).toMatchObject({ code: 0, stdout: '' });
+    expect(additionalContext(hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'c1', { source: 'compact' })))).toContain('(after 1 compaction(s))');
     hook(dir, 'Stop', claude(dir, 'Stop', 'c1', { stop_hook_active: false }));
     hook(dir, 'UserPromptSubmit', claude(dir, 'UserPromptSubmit', 'c1', { prompt: 'ok' }));
     const v = view(dir);
     expect(v.session.compactionCount).toBe(1);
     expect(v.session.compactions).toEqual([expect.objectContaining({ trigger: 'auto', summary: 'We ported the lexer; grammar next.' })]);
+    const compacted = ofType(v, 'session.compacted');
+    expect(compacted.map((e) => e.data)).toEqual([{ trigger: 'auto' }, { trigger: 'auto', summary: 'We ported the lexer; grammar next.', of: (compacted[0] as unknown as { id: string }).id }]);
     expect(ofType(v, 'session.checkpointed').map((e) => e.data.note)).toEqual(['before auto compaction']);
-    // The resume context after compaction (SessionStart source=compact) shows the count.
-    expect(additionalContext(hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'c1', { source: 'compact' })))).toContain('1 compaction(s)');
+    expect(frontmatterCount(dir)).toBe('1');
   });
 
-  it('counts a compaction whose PostCompact never came at the next hook, and one with only PostCompact (Codex: no summary)', () => {
+  it('the same hook twice at once (installed in user and project settings) counts once, and stores the summary once', async () => {
     const dir = initRepo();
-    start(dir, 'c2');
-    hook(dir, 'PreCompact', claude(dir, 'PreCompact', 'c2', { trigger: 'manual' }));
-    hook(dir, 'Stop', claude(dir, 'Stop', 'c2', { stop_hook_active: false }));
-    hook(dir, 'Stop', claude(dir, 'Stop', 'c2', { stop_hook_active: false }));
-    expect(view(dir).session.compactionCount).toBe(1);
-    hook(dir, 'PostCompact', codex(dir, 'PostCompact', 'c2', { trigger: 'auto' }), {}, ['--agent', 'codex']);
+    start(dir, 'c3');
+    const twice = (event: string, fields: Payload) => Promise.all([0, 1].map(() => runAsync(dir, ['hook', event], { input: JSON.stringify(claude(dir, event, 'c3', fields)), env: CLEAN })));
+    await twice('PreCompact', { trigger: 'manual' });
+    await twice('PostCompact', { trigger: 'manual', compact_summary: 'sum' });
+    await twice('SessionStart', { source: 'compact' });
     const v = view(dir);
-    expect(v.session.compactionCount).toBe(2);
-    expect(v.session.compactions.map((c) => c.trigger)).toEqual(['manual', 'auto']);
+    expect(v.session.compactionCount).toBe(1);
+    expect(ofType(v, 'session.compacted').filter((e) => e.data.summary)).toHaveLength(1);
+    expect(errorLog(dir)).toBe('');
+  });
+});
+
+describe('compaction, in process with a controlled clock', () => {
+  type Hook = 'PreCompact' | 'SessionStart' | 'PostCompact';
+  const payload = (dir: string, h: Hook, cs: string) =>
+    JSON.stringify(claude(dir, h, cs, h === 'SessionStart' ? { source: 'compact' } : h === 'PostCompact' ? { trigger: 'auto', compact_summary: `summary of ${cs}` } : { trigger: 'auto' }));
+  const env = { ...process.env, ...CLEAN, GIT_CONFIG_NOSYSTEM: '1', LOGBOOK_SESSION: undefined };
+  for (const k of Object.keys(env)) if ((env as Record<string, unknown>)[k] === undefined) delete (env as Record<string, unknown>)[k];
+  const orders: Hook[][] = [
+    ['PreCompact', 'SessionStart', 'PostCompact'],
+    ['PreCompact', 'PostCompact', 'SessionStart'],
+    ['SessionStart', 'PreCompact', 'PostCompact'],
+    ['SessionStart', 'PostCompact', 'PreCompact'],
+    ['PostCompact', 'PreCompact', 'SessionStart'],
+    ['PostCompact', 'SessionStart', 'PreCompact'],
+    ['PreCompact'],
+    ['SessionStart'],
+    ['PostCompact'],
+    ['PreCompact', 'SessionStart'],
+    ['SessionStart', 'PostCompact'],
+  ];
+
+  it('any order and any subset of the three hooks, twice (a second compaction 20 minutes later): two compactions, each summary on its own', async () => {
+    const dir = initRepo();
+    let t = Date.parse('2026-03-01T10:00:00Z');
+    const now = () => new Date(t);
+    for (const [n, order] of orders.entries()) {
+      const cs = `order-${n}`;
+      await handleHook('SessionStart', JSON.stringify(claude(dir, 'SessionStart', cs, { source: 'startup' })), { cwd: dir, env, now });
+      for (let round = 0; round < 2; round++) {
+        for (const h of order) {
+          t += 5_000; // hooks of one compaction: seconds apart
+          await handleHook(h, payload(dir, h, `${cs}`), { cwd: dir, env, now });
+        }
+        t += 20 * 60_000;
+      }
+      const sessionId = JSON.parse(ok(dir, ['list', '--json'])).find((s: { meta: Record<string, string> }) => s.meta.clientSession === cs).id as string;
+      const v = view(dir, sessionId);
+      const hasPost = order.includes('PostCompact');
+      expect([order.join(','), v.session.compactionCount]).toEqual([order.join(','), 2]);
+      expect([order.join(','), v.session.compactions.map((c) => c.summary)]).toEqual([order.join(','), hasPost ? [`summary of ${cs}`, `summary of ${cs}`] : [undefined, undefined]]);
+      await handleHook('SessionEnd', JSON.stringify(claude(dir, 'SessionEnd', cs, { reason: 'exit' })), { cwd: dir, env, now });
+      lb(dir, ['close', '--complete', '--session', sessionId]);
+    }
+    expect(errorLog(dir)).toBe('');
+  });
+
+  it('a PreCompact seen again after the duplicate window is another compaction; a retry within it is not', async () => {
+    const dir = initRepo();
+    let t = Date.parse('2026-03-01T10:00:00Z');
+    const now = () => new Date(t);
+    await handleHook('SessionStart', JSON.stringify(claude(dir, 'SessionStart', 'p', { source: 'startup' })), { cwd: dir, env, now });
+    await handleHook('PreCompact', payload(dir, 'PreCompact', 'p'), { cwd: dir, env, now });
+    t += 2_000;
+    await handleHook('PreCompact', payload(dir, 'PreCompact', 'p'), { cwd: dir, env, now }); // retry
+    expect(view(dir).session.compactionCount).toBe(1);
+    t += 5 * 60_000;
+    await handleHook('PreCompact', payload(dir, 'PreCompact', 'p'), { cwd: dir, env, now }); // the next compaction (no PostCompact came)
+    expect(view(dir).session.compactionCount).toBe(2);
+    t += 5_000;
+    await handleHook('PostCompact', JSON.stringify(codex(dir, 'PostCompact', 'p', { trigger: 'auto' })), { cwd: dir, env, now, agent: 'codex' });
+    expect(view(dir).session.compactionCount).toBe(2); // Codex's PostCompact (no summary) joins it
+    // A compaction whose PreCompact was lost: SessionStart(compact) counts it; the PreCompact of the next one, minutes later, is new.
+    t += 10 * 60_000;
+    await handleHook('SessionStart', payload(dir, 'SessionStart', 'p'), { cwd: dir, env, now });
+    expect(view(dir).session.compactionCount).toBe(3);
+    t += 5 * 60_000;
+    await handleHook('PreCompact', payload(dir, 'PreCompact', 'p'), { cwd: dir, env, now });
+    expect(view(dir).session.compactionCount).toBe(4);
   });
 });
 

@@ -1,6 +1,6 @@
 /** `logbook hooks install / uninstall` against settings files that already hold the user's own hooks and keys. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, ok, run } from '../helpers/cli.js';
@@ -22,8 +22,15 @@ type Settings = { hooks: Record<string, Array<{ matcher?: string; hooks: Array<{
 const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Settings;
 const ours = (s: Settings, event: string) => (s.hooks[event] ?? []).flatMap((g) => g.hooks).filter((h) => / hook \w+ --agent /.test(h.command));
 
-function projectWithSettings(content?: string): { dir: string; file: string } {
+/** A repository with a journal (`hooks install` refuses one without). */
+function initRepo(): string {
   const dir = makeRepo();
+  ok(dir, ['init']);
+  return dir;
+}
+
+function projectWithSettings(content?: string): { dir: string; file: string } {
+  const dir = initRepo();
   const file = path.join(dir, '.claude', 'settings.json');
   if (content !== undefined) {
     mkdirSync(path.dirname(file), { recursive: true });
@@ -90,8 +97,7 @@ describe('hooks install --claude', () => {
   });
 
   it('installs at the repository root from a subdirectory, and the installed command runs with an empty PATH', () => {
-    const dir = makeRepo();
-    ok(dir, ['init']);
+    const dir = initRepo();
     const sub = path.join(dir, 'packages', 'app');
     mkdirSync(sub, { recursive: true });
     ok(sub, ['hooks', 'install']);
@@ -118,7 +124,7 @@ describe('hooks install --claude', () => {
 
 describe('hooks install --codex', () => {
   it('writes .codex/hooks.json with only a "hooks" key and says how to trust the hooks', () => {
-    const dir = makeRepo();
+    const dir = initRepo();
     const out = ok(dir, ['hooks', 'install', '--codex']);
     const file = path.join(dir, '.codex', 'hooks.json');
     const s = read(file);
@@ -136,7 +142,7 @@ describe('hooks install --codex', () => {
   });
 
   it('refuses a hooks.json with other top-level keys (Codex would ignore it) and leaves it untouched', () => {
-    const dir = makeRepo();
+    const dir = initRepo();
     const file = path.join(dir, '.codex', 'hooks.json');
     mkdirSync(path.dirname(file), { recursive: true });
     const text = JSON.stringify({ version: 1, hooks: {} });
@@ -145,5 +151,67 @@ describe('hooks install --codex', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('other than "hooks" (version)');
     expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+});
+
+describe('hooks install: where it writes, and what', () => {
+  it('refuses a repository without a journal (every hook would fail quietly), and a directory outside git', () => {
+    const dir = makeRepo();
+    const r = run(dir, ['hooks', 'install']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.replace(dir, 'REPO')).toMatchInlineSnapshot(`
+      "logbook: no Logbook journal in REPO: every hook would fail quietly
+      hint: run \`logbook init\` first, then \`logbook hooks install\` again
+      "
+    `);
+    expect(existsSync(path.join(dir, '.claude'))).toBe(false);
+    const outside = tempDir();
+    const r2 = run(outside, ['hooks', 'install', '--local']);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toContain('is not in a git repository');
+    expect(existsSync(path.join(outside, '.claude'))).toBe(false);
+    // --user is for every repository: no journal needed here.
+    const home = tempDir();
+    expect(run(dir, ['hooks', 'install', '--user'], { env: { HOME: home } }).code).toBe(0);
+  });
+
+  it('--local writes .claude/settings.local.json and leaves settings.json alone; uninstall --local removes them', () => {
+    const { dir, file } = projectWithSettings(`${JSON.stringify(userSettings, null, 2)}\n`);
+    const before = readFileSync(file, 'utf8');
+    const out = ok(dir, ['hooks', 'install', '--local']);
+    const local = path.join(dir, '.claude', 'settings.local.json');
+    expect(out).toContain(`Installed Logbook hooks`);
+    expect(out).toContain(local);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    expect(ours(read(local), 'SessionStart')[0]!.command).toBe(`"${process.execPath}" "${BIN}" hook SessionStart --agent claude-code`);
+    expect(ok(dir, ['hooks', 'uninstall', '--local'])).toContain('Removed 10 Logbook hook(s)');
+    expect(read(local)).toEqual({});
+    expect(run(dir, ['hooks', 'install', '--local', '--user']).stderr).toContain('--local and --user name different files');
+    expect(run(dir, ['hooks', 'install', '--local', '--codex']).code).toBe(1);
+  });
+
+  it('the committed settings.json gets plain `logbook` when that is this installation on PATH, else this machine\'s paths with a note', () => {
+    const dir = initRepo();
+    const binDir = tempDir('logbook-path-');
+    symlinkSync(BIN, path.join(binDir, 'logbook'));
+    const PATH = [binDir, path.dirname(process.execPath), '/usr/bin', '/bin'].join(path.delimiter);
+    const r = run(dir, ['hooks', 'install'], { env: { PATH } });
+    expect(r.stderr).toBe('');
+    const file = path.join(dir, '.claude', 'settings.json');
+    const command = ours(read(file), 'SessionStart')[0]!.command;
+    expect(command).toBe('logbook hook SessionStart --agent claude-code');
+    const hook = spawnSync('/bin/sh', ['-c', command], {
+      cwd: dir,
+      input: JSON.stringify({ session_id: 'path-1', transcript_path: null, cwd: dir, hook_event_name: 'SessionStart', source: 'startup' }),
+      encoding: 'utf8',
+      env: { PATH, HOME: dir, GIT_CONFIG_NOSYSTEM: '1' },
+    });
+    expect(JSON.parse(hook.stdout).hookSpecificOutput.additionalContext).toContain('Logbook: this claude-code conversation writes to session');
+    // Without logbook on PATH: absolute paths, and a note that says what that means.
+    const other = initRepo();
+    const r2 = run(other, ['hooks', 'install'], { env: { PATH: [path.dirname(process.execPath), '/usr/bin', '/bin'].join(path.delimiter) } });
+    expect(r2.code).toBe(0);
+    expect(r2.stderr).toContain("now runs Logbook by this machine's paths");
+    expect(r2.stderr).toContain('hint: use --local');
   });
 });

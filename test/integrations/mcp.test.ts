@@ -55,23 +55,24 @@ describe('logbook mcp', () => {
     const id = (started.structuredContent as { session: { id: string } }).session.id;
     expect(textOf(started)).toContain(id);
 
-    const logged = await call(client, 'log', {
-      progress: 'Profiling the parser',
-      done: 'Reproduced the slowness',
-      decision: 'Stream the input',
-      rationale: 'the files do not fit in memory',
-      discovery: 'JSON.parse dominates',
-      evidence: 'flame graph',
-      blocker: 'No access to the prod dump',
-      next: 'Ask ops for the dump',
-    });
-    expect(logged.isError).toBeFalsy();
-    expect(textOf(logged)).toContain('Logged 6 entries');
-    expect(textOf(await call(client, 'log', { resolve: '1', note: 'ops sent it' }))).toContain('blocker.resolved');
+    const entries = [
+      { kind: 'progress', text: 'Profiling the parser' },
+      { kind: 'done', text: 'Reproduced the slowness' },
+      { kind: 'decision', text: 'Stream the input', rationale: 'the files do not fit in memory' },
+      { kind: 'discovery', text: 'JSON.parse dominates', evidence: 'flame graph' },
+      { kind: 'blocker', text: 'No access to the prod dump' },
+      { kind: 'next', text: 'Ask ops for the dump' },
+    ];
+    for (const entry of entries) {
+      const logged = await call(client, 'log', entry);
+      expect(logged.isError).toBeFalsy();
+      expect(textOf(logged)).toContain('Logged 1 entry');
+    }
+    expect(textOf(await call(client, 'log', { kind: 'resolve', text: '1', note: 'ops sent it' }))).toContain('blocker.resolved');
     expect(textOf(await call(client, 'link', { key: 'file:src/importer.ts', action: 'updated', note: 'streaming' }))).toContain('file:src/importer.ts');
     expect((await call(client, 'checkpoint', { note: 'half way' })).isError).toBeFalsy();
     expect(textOf(await call(client, 'pause', { note: 'lunch' }))).toContain('Paused');
-    expect(textOf(await call(client, 'log', { resolve: '1' }))).toMatch(/blocker #1 of s_\w{4} \(No access to the prod dump\) was already resolved at /);
+    expect(textOf(await call(client, 'log', { kind: 'resolve', text: '1' }))).toMatch(/blocker #1 of s_\w{4} \(No access to the prod dump\) was already resolved at /);
     // At a small budget the progress and blocker lines outlast the rest.
     const small = textOf(await call(client, 'resume', { budget: 500 }));
     expect(small.length).toBeLessThanOrEqual(500);
@@ -141,7 +142,7 @@ describe('logbook mcp', () => {
     ok(dir, ['init']);
     ok(dir, ['start', '--goal', 'Started in the shell', '--name', 'shell']);
     const { client } = await connect(dir);
-    await call(client, 'log', { progress: 'continued over MCP' });
+    await call(client, 'log', { kind: 'progress', text: 'continued over MCP' });
     expect(viewJson(dir, 'shell').events.some((e) => e.type === 'progress' && e.data.text === 'continued over MCP')).toBe(true);
 
     const started = await call(client, 'start', { goal: 'Started over MCP', name: 'mcp' });
@@ -149,7 +150,7 @@ describe('logbook mcp', () => {
     ok(dir, ['log', '--session', id, '--done', 'continued in the shell']);
     expect(textOf(await call(client, 'view', { section: 'progress' }))).toContain('continued in the shell');
     // The server keeps to the session it started even when told about others by reference.
-    await call(client, 'log', { session: 'shell', next: 'back to the shell session' });
+    await call(client, 'log', { session: 'shell', kind: 'next', text: 'back to the shell session' });
     expect(viewJson(dir, 'shell').events.some((e) => e.type === 'next')).toBe(true);
     expect(viewJson(dir, id).events.some((e) => e.type === 'next')).toBe(false);
   });
@@ -162,5 +163,51 @@ describe('logbook mcp', () => {
     expect(textOf(r)).toContain('logbook init');
     ok(dir, ['init']);
     expect((await call(client, 'list')).isError).toBeFalsy();
+  });
+
+  it('the log tool marks what is required, and a wrong fill is an error naming the right field', async () => {
+    const dir = makeRepo();
+    ok(dir, ['init']);
+    ok(dir, ['start', '--goal', 'Schemas', '--name', 'schemas']);
+    const { client } = await connect(dir);
+    const log = (await client.listTools()).tools.find((t) => t.name === 'log')!;
+    const schema = log.inputSchema as { required?: string[]; properties: Record<string, { enum?: string[] }> };
+    expect(schema.required).toEqual(['kind', 'text']);
+    expect(schema.properties.kind!.enum).toEqual(['progress', 'done', 'decision', 'discovery', 'blocker', 'resolve', 'next']);
+    expect(Object.keys(schema.properties).sort()).toEqual(['evidence', 'kind', 'note', 'options', 'rationale', 'session', 'step', 'text']);
+    // Every tool: a required field is one the tool cannot work without.
+    const tools = Object.fromEntries((await client.listTools()).tools.map((t) => [t.name, ((t.inputSchema as { required?: string[] }).required ?? []).sort()]));
+    expect(tools).toMatchObject({ log: ['kind', 'text'], link: ['key'], close: ['outcome'] });
+
+    const refusal = async (args: Record<string, unknown>) => {
+      const r = await call(client, 'log', args);
+      expect(r.isError).toBe(true);
+      return textOf(r).replace(/^MCP error -32602: Input validation error: Invalid arguments for tool log: /, '');
+    };
+    expect(await refusal({ progress: 'the CLI shape' })).toMatchInlineSnapshot(`
+      "\`kind\` is required, one of "progress", "done", "decision", "discovery", "blocker", "resolve", "next": which kind of entry \`text\` is at kind
+      \`text\` is required: the entry itself (for kind "resolve": the blocker number, id or words of it) at text
+      \`progress\` is not a field: pass kind "progress" and put the entry in \`text\` at progress"
+    `);
+    expect(await refusal({ kind: 'decision', text: 'Use a queue', evidence: 'benchmarks' })).toMatchInlineSnapshot(`"\`evidence\` belongs to kind "discovery", not "decision"; a decision takes \`rationale\` and \`options\` at evidence"`);
+    expect(await refusal({ kind: 'blocker', text: 'CI is red', note: 'x' })).toMatchInlineSnapshot(`"\`note\` belongs to kind "resolve", not "blocker"; a blocker is just its \`text\` at note"`);
+    expect(await refusal({ kind: 'todo', text: 'x' })).toContain('`kind` is required, one of');
+    expect(await refusal({ kind: 'next', text: '' })).toContain('`text` must not be empty');
+    expect(await refusal({ kind: 'next', text: 'x', colour: 'red' })).toContain('unknown field `colour`');
+    // Nothing was written by any of them.
+    expect(viewJson(dir).events.map((e) => e.type)).toEqual(['session.started']);
+    expect((await call(client, 'log', { kind: 'decision', text: 'Use a queue', rationale: 'bursts', options: ['queue', 'poll'] })).isError).toBeFalsy();
+    expect(viewJson(dir).events.at(-1)!.data).toEqual({ text: 'Use a queue', rationale: 'bursts', options: ['queue', 'poll'] });
+  });
+
+  it('a message to the MCP user, written in the README\'s actor form, is in the resume tool\'s context once', async () => {
+    const dir = makeRepo();
+    ok(dir, ['init']);
+    ok(dir, ['start', '--goal', 'Inbox', '--name', 'inbox']);
+    ok(dir, ['start', '--goal', 'Sender', '--name', 'sender'], { env: { LOGBOOK_ACTOR: 'Bob <bob@example.com>' } });
+    ok(dir, ['message', 'send', '--session', 'sender', '--to', 'Ada Lovelace <ada@example.com>', 'the lexer is yours'], { env: { LOGBOOK_ACTOR: 'Bob <bob@example.com>' } });
+    const { client } = await connect(dir);
+    expect(textOf(await call(client, 'resume', { session: 'inbox' }))).toContain('the lexer is yours');
+    expect(textOf(await call(client, 'resume', { session: 'inbox' }))).not.toContain('the lexer is yours');
   });
 });

@@ -62,7 +62,8 @@ describe('hostile input', () => {
 
   it.each([
     [['log', '--session', '../../etc/passwd', '--progress', 'x'], /no session matches/],
-    [['start', '--name', 'Bad Name!'], /shortname: must be lowercase/],
+    [['start', '--name', '!!!'], /--name "!!!" has no letter or digit to make a short name from/],
+    [['start', '--name', ''], /--name needs a non-empty value/],
     [['log', '--resolve', 'nothing'], /has no open blocker/],
     [['close'], /exactly one of --complete or --abandon/],
     [['log'], /nothing to log/],

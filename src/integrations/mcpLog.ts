@@ -1,0 +1,84 @@
+/**
+ * The MCP `log` tool's input: one entry per call, of a required `kind`, with
+ * its required `text`, and the few fields that belong to that kind. A model
+ * fills what the schema marks required; a field given to the wrong kind, or a
+ * kind written as a field (`{"progress": "…"}`, the CLI's shape), is an error
+ * that names the field to use instead.
+ */
+import { z } from 'zod';
+import type { LogOptions } from '../logbook.js';
+
+export const logKinds = ['progress', 'done', 'decision', 'discovery', 'blocker', 'resolve', 'next'] as const;
+export type LogKind = (typeof logKinds)[number];
+
+/** Which optional fields each kind takes (the rest are refused for it). */
+const FIELDS_OF: Record<LogKind, readonly string[]> = {
+  progress: ['step'],
+  done: ['step'],
+  decision: ['rationale', 'options'],
+  discovery: ['evidence'],
+  blocker: [],
+  resolve: ['note'],
+  next: [],
+};
+const KIND_FIELDS = ['step', 'rationale', 'options', 'evidence', 'note'] as const;
+const COMMON = ['kind', 'text', 'session'];
+
+const kindList = logKinds.map((k) => `"${k}"`).join(', ');
+
+export const logShape = {
+  kind: z.enum(logKinds, { error: `\`kind\` is required, one of ${kindList}: which kind of entry \`text\` is` }).describe(
+    'progress: the step being worked on now; done: a finished step; decision: a choice made (+ rationale); discovery: something found out (+ evidence); blocker: what stops the work; resolve: a blocker is solved (text = its number); next: a step still to do',
+  ),
+  text: z
+    .string({ error: '`text` is required: the entry itself (for kind "resolve": the blocker number, id or words of it)' })
+    .min(1, '`text` must not be empty')
+    .describe('the entry; for kind "resolve" the blocker number (as shown by view), its id, or words of it'),
+  step: z.string().optional().describe('progress/done only: the step this is about, when text is a note rather than the step name'),
+  rationale: z.string().optional().describe('decision only: why'),
+  options: z.array(z.string()).optional().describe('decision only: the options that were considered'),
+  evidence: z.string().optional().describe('discovery only: how it is known (a log line, a file:line, a command)'),
+  note: z.string().optional().describe('resolve only: how the blocker was solved'),
+  session: z.string().optional().describe('session: full id, s_xxxx, suffix, shortname or unique prefix (default: current)'),
+};
+
+/** Refuse fields the chosen kind does not take, and kinds written as fields, naming what to write instead. */
+export const logInputSchema = z.looseObject(logShape).superRefine(misplacedFields, {
+  // Also when kind or text is missing: `{"progress": "…"}` then hears which field to use, not only what is missing.
+  when: () => true,
+});
+
+function misplacedFields(value: unknown, ctx: z.RefinementCtx): void {
+  if (!value || typeof value !== 'object') return;
+  const v = value as Record<string, unknown>;
+  const kind = v.kind as LogKind | undefined;
+  for (const key of Object.keys(v)) {
+    if (COMMON.includes(key) || v[key] === undefined) continue;
+    if ((logKinds as readonly string[]).includes(key) && !(KIND_FIELDS as readonly string[]).includes(key)) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `\`${key}\` is not a field: pass kind "${key}" and put the entry in \`text\`` });
+    } else if (!(KIND_FIELDS as readonly string[]).includes(key)) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `unknown field \`${key}\`: the fields are kind, text, ${KIND_FIELDS.join(', ')}, session` });
+    } else if (kind && !FIELDS_OF[kind].includes(key)) {
+      const owner = logKinds.filter((k) => FIELDS_OF[k].includes(key));
+      const own = FIELDS_OF[kind];
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `\`${key}\` belongs to kind ${owner.map((k) => `"${k}"`).join(' or ')}, not "${kind}"${own.length ? `; a ${kind} takes ${own.map((f) => `\`${f}\``).join(' and ')}` : `; a ${kind} is just its \`text\``}`,
+      });
+    }
+  }
+}
+
+export type LogInput = z.infer<typeof logInputSchema>;
+
+/** The library's `log` options for one validated entry. */
+export function logOptionsFrom(input: LogInput): LogOptions {
+  const o: LogOptions = { [input.kind]: input.text };
+  if (input.step !== undefined) o.step = input.step;
+  if (input.rationale !== undefined) o.rationale = input.rationale;
+  if (input.options !== undefined) o.options = input.options;
+  if (input.evidence !== undefined) o.evidence = input.evidence;
+  if (input.note !== undefined) o.note = input.note;
+  return o;
+}
