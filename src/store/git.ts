@@ -17,6 +17,7 @@ import { CURRENT_VERSION, eventSubject, eventTypes, parseStoredEvent, type Journ
 import { runGit } from './gitBinary.js';
 import { EMPTY_TREE, commitBody, objectId, readLooseCommit, writeLooseObject } from './objects.js';
 import { writePack } from './pack.js';
+import { writeFileAtomic } from './atomic.js';
 export { EMPTY_TREE };
 import { REPLICA_PREFIX, compareAndSwapRef, listReplicaRefs, stealIfStale } from './refs.js';
 import type { CachingStore, NewEvents, ReadResult, StoreHead } from './types.js';
@@ -30,15 +31,7 @@ export const CACHE_VERSION = `2/${CURRENT_VERSION}/${createHash('sha1').update(e
 
 function atomicWriteFile(file: string, data: string | Uint8Array, options?: fs.WriteFileOptions): void {
   if (!file.includes(`${path.sep}objects${path.sep}`)) return fs.writeFileSync(file, data, options);
-  const tmp = path.join(path.dirname(file), `tmp_obj_${process.pid}_${Math.random().toString(36).slice(2)}`);
-  const fd = fs.openSync(tmp, 'wx', 0o444);
-  try {
-    fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, data, { mode: 0o444, tmpPrefix: 'tmp_obj_' });
 }
 
 /**
@@ -236,11 +229,7 @@ export class GitStore implements CachingStore {
 
   async saveState(name: string, tips: Record<string, string>, data: unknown): Promise<void> {
     try {
-      await fsp.mkdir(this.cacheDir, { recursive: true });
-      const file = path.join(this.cacheDir, `${name}.json`);
-      const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-      await fsp.writeFile(tmp, JSON.stringify({ version: CACHE_VERSION, tips, data }));
-      await fsp.rename(tmp, file);
+      writeFileAtomic(path.join(this.cacheDir, `${name}.json`), JSON.stringify({ version: CACHE_VERSION, tips, data }), { mkdir: true, fsync: false });
     } catch {
       /* a cache that cannot be written is only slower */
     }
@@ -421,20 +410,14 @@ export class GitStore implements CachingStore {
       for (const u of updates) {
         const file = path.join(this.cacheDir, `${u.replica}.ndjson`);
         const text = linesText(u.fresh);
-        if (u.reset) {
-          const tmp = `${file}.tmp-${process.pid}`;
-          await fsp.writeFile(tmp, text);
-          await fsp.rename(tmp, file);
-        }
+        if (u.reset) writeFileAtomic(file, text, { fsync: false });
         else if (text) {
           // Drop any tail a crashed writer left beyond what meta.json vouches for.
           await fsp.truncate(file, u.keptBytes);
           await fsp.appendFile(file, text);
         }
       }
-      const tmp = path.join(this.cacheDir, `meta.json.tmp-${process.pid}`);
-      await fsp.writeFile(tmp, JSON.stringify(meta));
-      await fsp.rename(tmp, path.join(this.cacheDir, 'meta.json'));
+      writeFileAtomic(path.join(this.cacheDir, 'meta.json'), JSON.stringify(meta), { fsync: false });
     } catch {
       /* the cache is disposable; meta.json only ever vouches for what was fully written */
     } finally {

@@ -7,9 +7,10 @@
  * without a rename; reading stays with isomorphic-git or the git binary.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
+import { makeDirectory, writeFileAtomic } from './atomic.js';
 
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
@@ -20,17 +21,9 @@ export function writeLooseObject(gitdir: string, type: 'commit' | 'tree' | 'blob
   const dir = path.join(gitdir, 'objects', oid.slice(0, 2));
   const file = path.join(dir, oid.slice(2));
   if (!options.replace && existsSync(file)) return oid;
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   // git's own temp-file name: one left by a killed process is ignored by `git fsck` and removed by `git gc`.
-  const tmp = path.join(dir, `tmp_obj_${process.pid}_${Math.random().toString(36).slice(2)}`);
-  const fd = openSync(tmp, 'wx', 0o444);
-  try {
-    writeSync(fd, deflateSync(raw, { level: 1 }));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
+  writeFileAtomic(file, deflateSync(raw, { level: 1 }), { mode: 0o444, tmpPrefix: 'tmp_obj_' });
   return oid;
 }
 
