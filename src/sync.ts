@@ -23,8 +23,8 @@ import { EMPTY_TREE, writeCommitObject, writeLooseObject } from './store/objects
 import { gitBinary } from './store/gitBinary.js';
 import { GitTransport, findExecutable } from './store/gitTransport.js';
 import { HttpTransport } from './store/httpTransport.js';
-import { REPLICA_PREFIX, compareAndSwapRef, listReplicaRefs, readRef } from './store/refs.js';
-import { maskUrl, syncFailure, type Fetched, type PushOutcome, type RefTips, type Transport } from './store/transport.js';
+import { REPLICA_PREFIX, compareAndSwapRef, isReplicaRef, listReplicaRefs, readRef } from './store/refs.js';
+import { maskUrl, networkTimeoutSeconds, syncFailure, type Fetched, type PushOutcome, type RefTips, type Transport } from './store/transport.js';
 
 export type SyncProgress =
   /** A step of the sync, for a status line. */
@@ -92,6 +92,10 @@ export interface SyncResult {
   refused: RefNote[];
   /** True when pushing was turned off. */
   pushSkipped: boolean;
+  /** Remote refs under refs/logbook/ that are no replica ref Logbook reads (nested, misnamed): not fetched. */
+  skipped: Array<{ ref: string; reason: string }>;
+  /** Refs whose local update failed; every other ref was still synced. */
+  failed: Array<{ ref: string; replica?: string; message: string }>;
 }
 
 interface Remote {
@@ -145,11 +149,13 @@ export function resolveRemote(given: string, gitdir: string, env: NodeJS.Process
 async function openTransport(remote: Remote, o: { gitdir: string; env: NodeJS.ProcessEnv; cwd: string; progress: boolean; interactive: boolean; onProgress?: SyncOptions['onProgress'] }): Promise<Transport> {
   const onTransfer = o.onProgress ? (text: string) => o.onProgress!({ kind: 'transfer', text }) : undefined;
   const binary = gitBinary(o.env);
+  const config = readGitConfig(o.gitdir, o.env);
+  const timeoutSeconds = networkTimeoutSeconds(o.env, config);
   if (binary) {
     const found = findExecutable(binary, o.env);
     if (found) {
-      const sshCommandConfigured = readGitConfig(o.gitdir, o.env)['core.sshcommand'] !== undefined;
-      return new GitTransport({ binary: found, gitdir: o.gitdir, remote: remote.gitArg, display: remote.display, env: o.env, cwd: o.cwd, progress: o.progress, onTransfer, interactive: o.interactive, sshCommandConfigured });
+      const sshCommandConfigured = config['core.sshcommand'] !== undefined;
+      return new GitTransport({ binary: found, gitdir: o.gitdir, remote: remote.gitArg, display: remote.display, env: o.env, cwd: o.cwd, progress: o.progress, onTransfer, interactive: o.interactive, sshCommandConfigured, timeoutSeconds });
     }
     if (o.env.LOGBOOK_GIT_BINARY?.trim()) {
       throw syncFailure('list', 'no-transport', remote.display, `LOGBOOK_GIT_BINARY="${binary}" cannot be run`);
@@ -158,7 +164,7 @@ async function openTransport(remote: Remote, o: { gitdir: string; env: NodeJS.Pr
   if (!/^https?:\/\//i.test(remote.fetchUrl) || !/^https?:\/\//i.test(remote.pushUrl)) {
     throw syncFailure('list', 'no-transport', remote.display, 'no git binary is installed, and without it only http(s):// remotes can be reached');
   }
-  return new HttpTransport({ gitdir: o.gitdir, url: remote.fetchUrl, pushUrl: remote.pushUrl, display: remote.display, env: o.env, progress: o.progress, onTransfer });
+  return new HttpTransport({ gitdir: o.gitdir, url: remote.fetchUrl, pushUrl: remote.pushUrl, display: remote.display, env: o.env, progress: o.progress, onTransfer, timeoutSeconds });
 }
 
 /** The hint for a replica-id collision: how one clone gets its own id without losing an event. */
@@ -230,6 +236,20 @@ async function plan(t: Transport, own: string, local: RefTips, remote: RefTips, 
   return out;
 }
 
+/** Split a remote's journal refs into the replica refs Logbook reads and the rest, reported and left alone. */
+function replicaRefsOnly(tips: RefTips): { tips: RefTips; skipped: SyncResult['skipped'] } {
+  const kept: RefTips = {};
+  const skipped: SyncResult['skipped'] = [];
+  for (const [ref, oid] of Object.entries(tips).sort()) {
+    if (isReplicaRef(ref)) kept[ref] = oid;
+    else {
+      const reason = ref.startsWith(REPLICA_PREFIX) ? 'not a replica ref (nested below a replica name, or not named like a replica id); Logbook never reads it' : 'not under refs/logbook/replicas/; Logbook never reads it';
+      skipped.push({ ref, reason });
+    }
+  }
+  return { tips: kept, skipped };
+}
+
 /** Every local ref under refs/logbook/ (loose or packed), through the same reader the store uses. */
 async function localJournalTips(gitdir: string, refs: string[]): Promise<RefTips> {
   const tips: RefTips = {};
@@ -270,6 +290,8 @@ async function setUp(options: SyncOptions) {
 export async function sync(options: SyncOptions): Promise<SyncResult> {
   const { gitdir, replica, remote, own, t, step } = await setUp(options);
   const wantPush = options.push !== false;
+  let skipped: SyncResult['skipped'] = [];
+  const failed: SyncResult['failed'] = [];
   const result = (p: Plan): SyncResult => ({
     remote: remote.given,
     url: maskUrl(remote.fetchUrl),
@@ -281,11 +303,15 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
     behind: p.behind,
     refused: p.refused,
     pushSkipped: !wantPush,
+    skipped,
+    failed,
   });
 
   if (options.dryRun) {
     step(`listing journal refs on ${remote.display}`);
-    const remoteTips = await t.list();
+    const listed = replicaRefsOnly(await t.list());
+    skipped = listed.skipped;
+    const remoteTips = listed.tips;
     const local = await localJournalTips(gitdir, [...new Set([own, ...Object.keys(remoteTips)])]);
     const known = await t.has(Object.values(remoteTips));
     return result(await plan(t, own, local, remoteTips, known, remote.display, remote.given));
@@ -307,14 +333,24 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
   try {
     const pushed = pushing ? await pushing : undefined;
     if (pushed && 'e' in pushed) throw pushed.e;
-    const local = await localJournalTips(gitdir, [...new Set([own, ...Object.keys(fetched.tips)])]);
-    const p = await plan(t, own, local, fetched.tips, new Set(Object.values(fetched.tips)), remote.display, remote.given);
+    const incoming = replicaRefsOnly(fetched.tips);
+    skipped = incoming.skipped;
+    const local = await localJournalTips(gitdir, [...new Set([own, ...Object.keys(incoming.tips)])]);
+    const p = await plan(t, own, local, incoming.tips, new Set(Object.values(incoming.tips)), remote.display, remote.given);
     if (pushed && early) p.push = await afterPush(t, gitdir, own, early, pushed.o, p.push, remote.display, remote.given);
     else if (wantPush && p.push) {
       step(`pushing ${p.push.events} event(s) of ${own}`);
       p.push = await afterPush(t, gitdir, own, p.push.to, await t.push(own, p.push.to), p.push, remote.display, remote.given);
     }
-    for (const change of p.fetch) await fastForward(t, gitdir, change, p);
+    // One ref that cannot be updated never stops the others.
+    for (const change of [...p.fetch]) {
+      try {
+        await fastForward(t, gitdir, change, p);
+      } catch (e) {
+        p.fetch = p.fetch.filter((f) => f !== change);
+        failed.push({ ...withReplica(change.ref), message: (e as Error).message });
+      }
+    }
     return result(p);
   } finally {
     await fetched.cleanup();
