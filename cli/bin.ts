@@ -12,6 +12,7 @@ main(process.argv.slice(2), {
   stderr: (t) => void process.stderr.write(t),
   readStdin,
   isTTY: Boolean(process.stdout.isTTY),
+  exit: (code) => process.exit(code),
 }).then((code) => {
   process.exitCode = code;
 });

@@ -31,3 +31,19 @@ export function deadlineIn(ms: number, clock: () => number = Date.now, start = c
 export function boundedWait(deadline: Deadline | undefined, ms: number): number {
   return Math.min(ms, deadline ? deadline.remaining() : ms);
 }
+
+/**
+ * `work`, or a TIMEOUT error when the deadline comes first. The work itself
+ * must be bounded by the same deadline (handed to every wait, checked before
+ * every write), so that nothing is written after this gave up; a process
+ * (the hook CLI) ends right after.
+ */
+export function raceDeadline<T>(work: Promise<T>, deadline: Deadline, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new LogbookError('TIMEOUT', what, { hint: 'gave up so the agent is not held up; nothing was half-written' })), deadline.remaining());
+    (timer as { unref?: () => void }).unref?.();
+  });
+  work.catch(() => undefined); // its failure after the deadline is moot
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}

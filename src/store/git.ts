@@ -18,6 +18,7 @@ import { runGit } from './gitBinary.js';
 import { EMPTY_TREE, commitBody, objectId, readLooseCommit, writeLooseObject } from './objects.js';
 import { writePack } from './pack.js';
 import { writeFileAtomic } from './atomic.js';
+import type { Deadline } from '../deadline/index.js';
 export { EMPTY_TREE };
 import { REPLICA_PREFIX, compareAndSwapRef, listReplicaRefs, stealIfStale } from './refs.js';
 import type { CachingStore, NewEvents, ReadResult, StoreHead } from './types.js';
@@ -111,8 +112,12 @@ export class GitStore implements CachingStore {
 
   private readonly gitBinary: string | null;
 
-  constructor(gitdir: string, options: { gitBinary?: string | null; cacheDir?: string } = {}) {
+  /** Every wait and write of this store stops when it runs out (a hook's budget). */
+  private readonly deadline: Deadline | undefined;
+
+  constructor(gitdir: string, options: { gitBinary?: string | null; cacheDir?: string; deadline?: Deadline } = {}) {
     this.gitdir = gitdir;
+    this.deadline = options.deadline;
     this.gitBinary = options.gitBinary === undefined ? 'git' : options.gitBinary;
     this.cacheDir = options.cacheDir ?? path.join(gitdir, 'logbook', 'cache');
   }
@@ -135,6 +140,7 @@ export class GitStore implements CachingStore {
 
   async append({ replica, events, expectedTip }: { replica: string; events: JournalEvent[]; expectedTip: string | null }) {
     if (events.length === 0) return { tip: expectedTip ?? '' };
+    this.deadline?.check('before writing the events');
     const bodies: Buffer[] = [];
     let parent = expectedTip;
     for (const event of events) {
@@ -156,7 +162,7 @@ export class GitStore implements CachingStore {
       writeLooseObject(this.gitdir, 'tree', Buffer.alloc(0));
       for (const body of bodies) writeLooseObject(this.gitdir, 'commit', body);
     }
-    await compareAndSwapRef(this.gitdir, REPLICA_PREFIX + replica, expectedTip, parent!);
+    await compareAndSwapRef(this.gitdir, REPLICA_PREFIX + replica, expectedTip, parent!, this.deadline ? { deadline: this.deadline } : {});
     return { tip: parent! };
   }
 
@@ -331,7 +337,7 @@ export class GitStore implements CachingStore {
 
   /** Newest first, and where the walk ended (the parent of the oldest commit read). */
   private async walkWithGit(replica: string, from: string, stop: string | null): Promise<{ lines: CacheLine[]; end: string | undefined } | undefined> {
-    const run = await runGit(this.gitBinary!, this.gitdir, ['log', '--first-parent', '--format=%x1e%H%x1f%P%x1f%B', from, ...(stop ? [`^${stop}`] : []), '--']);
+    const run = await runGit(this.gitBinary!, this.gitdir, this.deadline, ['log', '--first-parent', '--format=%x1e%H%x1f%P%x1f%B', from, ...(stop ? [`^${stop}`] : []), '--']);
     if (!run || run.code !== 0) return undefined; // no binary, or it could not read: fall back to isomorphic-git
     const lines: CacheLine[] = [];
     let end: string | undefined;
