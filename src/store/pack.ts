@@ -8,6 +8,7 @@
  * temporary file.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { makeDirectory, writeFileAtomic } from './atomic.js';
 import { deflateSync } from 'node:zlib';
@@ -104,4 +105,38 @@ export function writePack(gitdir: string, objects: PackObject[]): string[] {
   writeFileAtomic(path.join(dir, `${name}.pack`), Buffer.concat([header, ...unique.map((e) => e.data), packSum]), { mode: 0o444, tmpPrefix: 'tmp_pack_' });
   writeFileAtomic(path.join(dir, `${name}.idx`), idx, { mode: 0o444, tmpPrefix: 'tmp_idx_' });
   return entries.map((e) => e.oid);
+}
+
+/** Does any pack index (version 2) of `gitdir` list `oid`? */
+export function packContains(gitdir: string, oid: string): boolean {
+  const dir = path.join(gitdir, 'objects', 'pack');
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.idx'));
+  } catch {
+    return false;
+  }
+  const want = Buffer.from(oid, 'hex');
+  for (const name of names) {
+    let idx: Buffer;
+    try {
+      idx = readFileSync(path.join(dir, name));
+    } catch {
+      continue;
+    }
+    if (idx.length < 8 + 256 * 4 || idx.readUInt32BE(0) !== 0xff744f63 || idx.readUInt32BE(4) !== 2) continue;
+    const fan = 8;
+    const first = want[0]!;
+    let lo = first === 0 ? 0 : idx.readUInt32BE(fan + (first - 1) * 4);
+    let hi = idx.readUInt32BE(fan + first * 4);
+    const names0 = fan + 256 * 4;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = Buffer.compare(idx.subarray(names0 + mid * 20, names0 + mid * 20 + 20), want);
+      if (c === 0) return true;
+      if (c < 0) lo = mid + 1;
+      else hi = mid;
+    }
+  }
+  return false;
 }

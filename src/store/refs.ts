@@ -241,3 +241,50 @@ function makeRefDirectory(gitdir: string, ref: string): void {
     throw writeError(e, path.dirname(path.join(gitdir, ref)));
   }
 }
+
+export interface JournalRefEntry {
+  ref: string;
+  /** The ref's content: a commit id, or whatever a damaged file holds. */
+  value: string;
+  packed: boolean;
+}
+
+/**
+ * Every ref under `prefix` (loose, and packed ones with no loose copy), raw:
+ * for `logbook doctor`, which reports what is malformed. Lock and stale-lock
+ * files are left out (doctor's lock check reports those).
+ */
+export function listRefsRaw(gitdir: string, prefix: string): JournalRefEntry[] {
+  const out: JournalRefEntry[] = [];
+  const loose = new Set<string>();
+  const walk = (dir: string, ref: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) walk(path.join(dir, e.name), `${ref}${e.name}/`);
+      else if (!e.name.endsWith('.lock') && !e.name.includes('.stale-')) {
+        let value = '';
+        try {
+          value = fs.readFileSync(path.join(dir, e.name), 'utf8').trim();
+        } catch {
+          continue; // removed meanwhile (pack-refs): its packed entry is read below
+        }
+        loose.add(`${ref}${e.name}`);
+        out.push({ ref: `${ref}${e.name}`, value, packed: false });
+      }
+    }
+  };
+  walk(path.join(gitdir, prefix), prefix);
+  let packed = '';
+  try {
+    packed = fs.readFileSync(path.join(gitdir, 'packed-refs'), 'utf8');
+  } catch {
+    /* none */
+  }
+  for (const [ref, oid] of parsePackedRefs(packed)) if (ref.startsWith(prefix) && !loose.has(ref)) out.push({ ref, value: oid, packed: true });
+  return out.sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
+}
