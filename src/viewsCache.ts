@@ -18,7 +18,8 @@ import { createHash } from 'node:crypto';
 import { LogbookError } from './errors.js';
 import { compareEvents, type JournalEvent, type UnreadableRecord } from './events.js';
 import type { CachingStore } from './store/types.js';
-import { deserializeItems, serializeItems, type ItemsState, type SerializedItems } from '../projections/items.js';
+import stringify from 'fast-json-stable-stringify';
+import { deserializeItems, projectItems, serializeItems, type ItemsState, type SerializedItems } from '../projections/items.js';
 import { prepare } from '../projections/order.js';
 import { headerOf, isOpen, projectSessions, sessionHeaders, type Message, type Session, type SessionHeader, type SessionsState } from '../projections/sessions.js';
 
@@ -226,4 +227,36 @@ export async function saveViews(
     const kept = new Set(closed.map((c) => c.file));
     for (const name of store.listStates(CLOSED_PREFIX)) if (!kept.has(name)) store.removeState(name);
   }
+}
+
+/**
+ * How the saved views differ from the views folded again from `events` (the
+ * events up to the tips they were saved at), or undefined when they match:
+ * for `logbook doctor`. Reads only; changes nothing.
+ */
+export function viewsDiffer(store: CachingStore, events: readonly JournalEvent[]): string | undefined {
+  const main = store.loadState<MainFile>(MAIN);
+  if (!main) return undefined;
+  const d = main.data;
+  if (!d || !Array.isArray(d.open) || !Array.isArray(d.closed)) return 'the main views file is malformed';
+  const ordered = prepare(events);
+  const fresh = projectSessions(ordered);
+  const plain = (x: unknown) => stringify(JSON.parse(JSON.stringify(x ?? null)));
+  const headers = sessionHeaders(fresh);
+  const open = headers.filter(isOpen).map((h) => fresh.sessions.get(h.id)!);
+  if (plain(d.open) !== plain(open)) return 'the open sessions differ';
+  const closed = headers.filter((h) => !isOpen(h));
+  if (d.closed.length !== closed.length) return `${d.closed.length} closed sessions cached, ${closed.length} in the events`;
+  for (const [i, entry] of d.closed.entries()) {
+    const s = fresh.sessions.get(closed[i]!.id)!;
+    const { file: _file, ...header } = entry;
+    if (plain(header) !== plain(headerOf(s))) return `closed session ${closed[i]!.id} differs`;
+    const state = store.loadState<Session>(entry.file);
+    if (state && plain(state.data) !== plain(s)) return `closed session ${s.id} differs`;
+  }
+  if (plain(d.order) !== plain(fresh.order)) return 'the session order differs';
+  if (plain(d.clientBindings) !== plain([...fresh.clientBindings])) return 'the client bindings differ';
+  if (plain(d.messages) !== plain(fresh.messages)) return 'the messages differ';
+  if (plain(d.items) !== plain(serializeItems(projectItems(ordered)))) return 'the items differ';
+  return undefined;
 }

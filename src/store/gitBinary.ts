@@ -24,13 +24,17 @@ export interface GitRun {
  * Run git in `gitdir`; resolves `null` when the binary is not installed. A
  * deadline kills the run when it runs out (the caller then falls back or fails).
  */
-export function runGit(binary: string, gitdir: string, deadline: Deadline | undefined, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<GitRun | null> {
+export function runGit(binary: string, gitdir: string, deadline: Deadline | undefined, args: string[], env: NodeJS.ProcessEnv = process.env, input?: string): Promise<GitRun | null> {
   const timeout = deadline ? Math.max(1, deadline.remaining()) : 0;
   return new Promise((resolve) => {
-    execFile(binary, [`--git-dir=${gitdir}`, ...args], { env: { ...env, GIT_TERMINAL_PROMPT: '0' }, maxBuffer: 1 << 30, encoding: 'utf8', ...(timeout && Number.isFinite(timeout) ? { timeout, killSignal: 'SIGKILL' as const } : {}) }, (error, stdout, stderr) => {
+    const child = execFile(binary, [`--git-dir=${gitdir}`, ...args], { env: { ...env, GIT_TERMINAL_PROMPT: '0' }, maxBuffer: 1 << 30, encoding: 'utf8', ...(timeout && Number.isFinite(timeout) ? { timeout, killSignal: 'SIGKILL' as const } : {}) }, (error, stdout, stderr) => {
       if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return resolve(null);
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
+    if (input !== undefined) {
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(input);
+    }
   });
 }
