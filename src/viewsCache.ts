@@ -241,22 +241,23 @@ export function viewsDiffer(store: CachingStore, events: readonly JournalEvent[]
   if (!d || !Array.isArray(d.open) || !Array.isArray(d.closed)) return 'the main views file is malformed';
   const ordered = prepare(events);
   const fresh = projectSessions(ordered);
-  const plain = (x: unknown) => stringify(JSON.parse(JSON.stringify(x ?? null)));
+  // Native serialisation first (the fold builds its objects in one key order); key order aside only when that differs.
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null) || stringify(JSON.parse(JSON.stringify(a ?? null))) === stringify(JSON.parse(JSON.stringify(b ?? null)));
   const headers = sessionHeaders(fresh);
   const open = headers.filter(isOpen).map((h) => fresh.sessions.get(h.id)!);
-  if (plain(d.open) !== plain(open)) return 'the open sessions differ';
+  if (!same(d.open, open)) return 'the open sessions differ';
   const closed = headers.filter((h) => !isOpen(h));
   if (d.closed.length !== closed.length) return `${d.closed.length} closed sessions cached, ${closed.length} in the events`;
   for (const [i, entry] of d.closed.entries()) {
     const s = fresh.sessions.get(closed[i]!.id)!;
     const { file: _file, ...header } = entry;
-    if (plain(header) !== plain(headerOf(s))) return `closed session ${closed[i]!.id} differs`;
+    if (!same(header, headerOf(s))) return `closed session ${closed[i]!.id} differs`;
     const state = store.loadState<Session>(entry.file);
-    if (state && plain(state.data) !== plain(s)) return `closed session ${s.id} differs`;
+    if (state && !same(state.data, s)) return `closed session ${s.id} differs`;
   }
-  if (plain(d.order) !== plain(fresh.order)) return 'the session order differs';
-  if (plain(d.clientBindings) !== plain([...fresh.clientBindings])) return 'the client bindings differ';
-  if (plain(d.messages) !== plain(fresh.messages)) return 'the messages differ';
-  if (plain(d.items) !== plain(serializeItems(projectItems(ordered)))) return 'the items differ';
+  if (!same(d.order, fresh.order)) return 'the session order differs';
+  if (!same(d.clientBindings, [...fresh.clientBindings])) return 'the client bindings differ';
+  if (!same(d.messages, fresh.messages)) return 'the messages differ';
+  if (!same(d.items, serializeItems(projectItems(ordered)))) return 'the items differ';
   return undefined;
 }

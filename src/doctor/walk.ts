@@ -100,7 +100,15 @@ function checkCommit(replica: string, c: RawCommit, pass: Pass, add: Add): Walke
   const start = c.message.indexOf('\n\n');
   const body = start < 0 ? undefined : c.message.slice(start + 2).trimEnd();
   const cached = pass.cache.byOid.get(oid);
-  if (body !== undefined && cached && 'e' in cached && stringify(cached.e) === body) {
+  let raw: unknown;
+  if (body !== undefined && cached && 'e' in cached) {
+    try {
+      raw = JSON.parse(body);
+    } catch {
+      raw = undefined;
+    }
+  }
+  if (raw !== undefined && cached && 'e' in cached && sameJson(raw, cached.e)) {
     // The cache line was validated when it was written, with this schema (the cache version says so).
     walked.event = cached.e;
   } else {
@@ -205,6 +213,29 @@ export function checkClocks(pass: Pass, add: Add): void {
       }
     }
   }
+}
+
+/** Deep equality of two JSON values, key order aside: cheaper than serialising both. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  let nb = 0;
+  for (const k in b) if ((b as Record<string, unknown>)[k] !== undefined) nb++;
+  let na = 0;
+  for (const k of ka) {
+    const va = (a as Record<string, unknown>)[k];
+    if (va === undefined) continue;
+    na++;
+    if (!sameJson(va, (b as Record<string, unknown>)[k])) return false;
+  }
+  return na === nb;
 }
 
 /** Cache lines as they were read before the walk (so a walk can use them), keyed by commit. */
