@@ -146,10 +146,15 @@ export async function checkLocks(ctx: Ctx, pass: Pass, add: Add): Promise<void> 
     ...(await listFiles(path.join(ctx.gitdir, 'refs', 'logbook-rescued'))),
     ...(await listFiles(ctx.cacheDir)),
   ];
-  for (const dir of await fsp.readdir(path.join(ctx.gitdir, 'objects')).catch(() => [] as string[])) {
-    if (!/^[0-9a-f]{2}$/.test(dir)) continue;
-    for (const name of await fsp.readdir(path.join(ctx.gitdir, 'objects', dir)).catch(() => [] as string[])) {
-      if (name.includes('.tmp-') || name.startsWith('tmp_obj_')) candidates.push(path.join(ctx.gitdir, 'objects', dir, name));
+  for (const temp of listLooseObjects(ctx.gitdir).temps) candidates.push(path.join(ctx.gitdir, temp));
+  for (const ns of stagingNamespaces(ctx.gitdir, ctx.now())) {
+    for (const ref of ns.refs) {
+      if (!ns.abandoned) {
+        add({ check: 'locks', code: 'busy-staging-ref', severity: 'info', path: ref, message: `${ref} belongs to a sync that is running` });
+        continue;
+      }
+      pass.staleStaging.push(ref);
+      add({ check: 'locks', code: 'leftover-staging-ref', severity: 'warning', path: ref, fixable: true, message: `${ref} was left by a sync that was killed; nothing reads it, but it keeps objects alive`, hint: 'the next `logbook sync` removes it, and so does `logbook doctor --repair`' });
     }
   }
   for (const file of candidates) {
