@@ -66,6 +66,8 @@ export interface JournalDeps {
   /** New events folded into the cached views before they are saved again (default 64). */
   cacheSaveAfter?: number;
   deadline?: Deadline;
+  /** Replica ids this clone had before (`logbook.formerReplicas`, written by `sync --fix-collision`). */
+  formerReplicas?: readonly string[];
 }
 
 export interface OpenOptions {
@@ -99,9 +101,11 @@ export class Journal {
   private readonly redaction: RedactionOptions;
   private readonly cacheSaveAfter: number;
   private readonly deadline: Deadline | undefined;
+  readonly formerReplicas: readonly string[];
 
   constructor(deps: JournalDeps) {
     this.deadline = deps.deadline;
+    this.formerReplicas = deps.formerReplicas ?? [];
     this.store = deps.store;
     this.replica = deps.replica;
     this.actor = deps.actor;
@@ -127,6 +131,7 @@ export class Journal {
     return new Journal({
       store: new GitStore(repo.gitdir, { gitBinary: gitBinary(env), ...(options.deadline ? { deadline: options.deadline } : {}) }),
       ...(options.deadline ? { deadline: options.deadline } : {}),
+      formerReplicas: (config['logbook.formerreplicas'] ?? '').split(',').map((s) => s.trim()).filter(Boolean),
       replica,
       actor: resolveActor(env, config, options.agent),
       repo,
@@ -220,6 +225,11 @@ export class Journal {
         await new Promise((r) => setTimeout(r, Math.random() * Math.min(attempt, 20)));
       }
     }
+  }
+
+  /** Is `replica` this clone: its id, or one it had before a `sync --fix-collision`? */
+  ownsReplica(replica: string): boolean {
+    return replica === this.replica || this.formerReplicas.includes(replica);
   }
 
   /** `text` as this journal would store it: redacted unless `allowSecret` (e.g. before deriving a file name from it). */

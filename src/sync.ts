@@ -434,7 +434,11 @@ function switchReplicaId(gitdir: string, from: string, to: string): void {
     if (!line.test(text)) {
       throw new LogbookError('INVALID_INPUT', `cannot find "replica = ${from}" in the [logbook] section of ${path.join(gitdir, 'config')}`, { hint: 'set it by hand: git config logbook.replica <new id>' });
     }
-    return text.replace(line, `$1${to}$2`);
+    // Remember the old id: the sessions this clone started under it stay its own (`logbook log` keeps finding them).
+    const former = /(^\[logbook\][^\[]*?^\s*formerReplicas\s*=\s*)(.*)$/mi;
+    const switched = text.replace(line, `$1${to}$2`);
+    if (former.test(switched)) return switched.replace(former, (_m, head: string, list: string) => `${head}${[...new Set([...list.split(',').map((s) => s.trim()).filter(Boolean), from])].join(',')}`);
+    return switched.replace(/^\[logbook\][^\n]*\n/mi, (h) => `${h}\tformerReplicas = ${from}\n`);
   });
 }
 

@@ -272,7 +272,7 @@ function adoptable(ctx: Ctx, snap: Snapshot, exclude?: string): Session | undefi
   const clients = ctx.state.allClients();
   let best: Session | undefined;
   for (const h of sessionHeaders(snap.sessions)) {
-    if (h.status !== 'active' || h.replica !== ctx.journal.replica || h.id === exclude || (best && h.createdAt < best.createdAt)) continue;
+    if (h.status !== 'active' || !ctx.journal.ownsReplica(h.replica) || h.id === exclude || (best && h.createdAt < best.createdAt)) continue;
     const s = snap.sessions.sessions.get(h.id)!; // active: in memory, no closed logs loaded
     if (!heldByOther(ctx, snap, s, clients)) best = s;
   }
