@@ -249,7 +249,7 @@ export function checkCache(ctx: Ctx, tips: Record<string, string>, pass: Pass, a
 export function checkViews(ctx: Ctx, pass: Pass, add: Add): void {
   const store = new GitStore(ctx.gitdir, { gitBinary: null });
   const saved = store.loadState<unknown>('views');
-  if (!saved) return;
+  if (!saved || !Object.keys(saved.tips).length) return; // none, or saved before the first event
   const events: JournalEvent[] = [];
   for (const [replica, tip] of Object.entries(saved.tips)) {
     const walked = pass.walked.get(replica);
