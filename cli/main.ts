@@ -3,6 +3,7 @@
  * LogbookError; commander's own parse errors become exit code 2.
  */
 import { Command, CommanderError } from 'commander';
+import { writeError } from '../src/store/atomic.js';
 import { LogbookError } from '../src/errors.js';
 import { commands } from './commands/index.js';
 import type { Io } from './io.js';
@@ -84,6 +85,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     if (isSystemError(e)) {
       // The environment refused (a path too long, no permission, disk full): the user's to fix, not a bug.
+      const named = writeError(e, (e as NodeJS.ErrnoException).path ?? 'a file');
+      if (named instanceof LogbookError) {
+        io.stderr(`logbook: ${clip(named.message)}\n${named.hint ? `hint: ${named.hint}\n` : ''}`);
+        return 1;
+      }
       io.stderr(`logbook: ${clip(e.message)}\nhint: check the path and its permissions (${e.code})\n`);
       return 1;
     }

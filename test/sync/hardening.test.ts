@@ -112,5 +112,11 @@ describe('staging refs left by a killed sync', () => {
     expect(doctor.findings).toContainEqual(expect.objectContaining({ code: 'leftover-staging-ref', path: left, fixable: true }));
     await lb(a, ['sync']);
     expect(git(a, 'for-each-ref', 'refs/logbook-incoming/')).toBe('');
+    // And doctor --repair removes one just as well.
+    git(a, 'update-ref', `refs/logbook-incoming/${Date.now()}-${dead}-zz8/replicas/${replicaOf(a)}`, tip);
+    const repaired = JSON.parse((await lbRun(a, ['doctor', '--repair', '--json'])).stdout);
+    expect(repaired.repairs).toContainEqual(expect.stringMatching(/staging ref/));
+    expect(repaired.healthy).toBe(true);
+    expect(git(a, 'for-each-ref', 'refs/logbook-incoming/')).toBe('');
   });
 });
