@@ -29,6 +29,11 @@ main(process.argv.slice(2), {
   stderr: writer(process.stderr),
   readStdin,
   isTTY: Boolean(process.stdout.isTTY),
+  // Once stdout is flushed (a pipe is asynchronous on some platforms): a hook's answer must reach the agent whole.
+  exit: (code) => {
+    setTimeout(() => process.exit(code), 500); // a reader that never drains the pipe must not hold the process
+    process.stdout.write('', () => process.exit(code));
+  },
 }).then((code) => {
   process.exitCode = code;
 });

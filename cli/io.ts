@@ -15,6 +15,8 @@ export interface Io {
   /** Reads all of stdin (once); used for `-` values and hook input. */
   readStdin: () => Promise<string>;
   isTTY: boolean;
+  /** End the process now with this code (hooks, once their work is done or given up); absent in-process. */
+  exit?: (code: number) => void;
 }
 
 /** Set by the SessionStart hook in the agent's shell: the agent's conversation, so its commands find its session. */

@@ -3,6 +3,7 @@
  * LogbookError; commander's own parse errors become exit code 2.
  */
 import { Command, CommanderError } from 'commander';
+import { writeError } from '../src/store/atomic.js';
 import { LogbookError } from '../src/errors.js';
 import { redactText } from '../src/redact.js';
 import { escapeControls } from '../projections/text.js';
@@ -91,6 +92,11 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
     }
     if (isSystemError(e)) {
       // The environment refused (a path too long, no permission, disk full): the user's to fix, not a bug.
+      const named = writeError(e, (e as NodeJS.ErrnoException).path ?? 'a file');
+      if (named instanceof LogbookError) {
+        io.stderr(`logbook: ${clip(named.message)}\n${named.hint ? `hint: ${named.hint}\n` : ''}`);
+        return 1;
+      }
       io.stderr(`logbook: ${clip(e.message)}\nhint: check the path and its permissions (${e.code})\n`);
       return 1;
     }

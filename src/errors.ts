@@ -26,6 +26,8 @@ export const errorCodes = {
   SETTINGS_INVALID: 'settings file is not valid JSON',
   SECRET_DETECTED: 'secret detected',
   UNHEALTHY: 'doctor found problems',
+  TIMEOUT: 'time budget ran out',
+  NOT_WRITABLE: 'cannot write to the repository',
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -13,6 +13,7 @@ import { findRepo, readGitConfig, readReplicaId, updateGitConfig, type Repo } fr
 import { checkDraftText } from './limits.js';
 import { redactDraft, redactText, type RedactionOptions } from './redact.js';
 import { GitStore } from './store/git.js';
+import type { Deadline } from './deadline/index.js';
 import { gitBinary } from './store/gitBinary.js';
 import { isCachingStore, type EventStore } from './store/types.js';
 import { orderEvents, prepare } from '../projections/order.js';
@@ -64,6 +65,9 @@ export interface JournalDeps {
   env?: NodeJS.ProcessEnv;
   /** New events folded into the cached views before they are saved again (default 64). */
   cacheSaveAfter?: number;
+  deadline?: Deadline;
+  /** Replica ids this clone had before (`logbook.formerReplicas`, written by `sync --fix-collision`). */
+  formerReplicas?: readonly string[];
 }
 
 export interface OpenOptions {
@@ -73,6 +77,8 @@ export interface OpenOptions {
   random?: Random;
   agent?: { agent?: string; agentSession?: string };
   redaction?: RedactionOptions;
+  /** Every wait (lock, git) and write stops when this runs out: a hook's budget. */
+  deadline?: Deadline;
 }
 
 /** Per-call options of `Journal.append`. */
@@ -94,8 +100,12 @@ export class Journal {
   private readonly nextId: (now: number) => string;
   private readonly redaction: RedactionOptions;
   private readonly cacheSaveAfter: number;
+  private readonly deadline: Deadline | undefined;
+  readonly formerReplicas: readonly string[];
 
   constructor(deps: JournalDeps) {
+    this.deadline = deps.deadline;
+    this.formerReplicas = deps.formerReplicas ?? [];
     this.store = deps.store;
     this.replica = deps.replica;
     this.actor = deps.actor;
@@ -119,7 +129,9 @@ export class Journal {
     const config = readGitConfig(repo.gitdir, env);
     const allow = config['logbook.allowsecret'];
     return new Journal({
-      store: new GitStore(repo.gitdir, { gitBinary: gitBinary(env) }),
+      store: new GitStore(repo.gitdir, { gitBinary: gitBinary(env), ...(options.deadline ? { deadline: options.deadline } : {}) }),
+      ...(options.deadline ? { deadline: options.deadline } : {}),
+      formerReplicas: (config['logbook.formerreplicas'] ?? '').split(',').map((s) => s.trim()).filter(Boolean),
       replica,
       actor: resolveActor(env, config, options.agent),
       repo,
@@ -208,10 +220,16 @@ export class Journal {
         return events;
       } catch (e) {
         if (!isLogbookError(e, 'CONFLICT') || attempt >= MAX_ATTEMPTS) throw e;
+        this.deadline?.check('retrying an append');
         // Many writers racing for one ref (parallel hooks): a short random pause lets one through at a time.
         await new Promise((r) => setTimeout(r, Math.random() * Math.min(attempt, 20)));
       }
     }
+  }
+
+  /** Is `replica` this clone: its id, or one it had before a `sync --fix-collision`? */
+  ownsReplica(replica: string): boolean {
+    return replica === this.replica || this.formerReplicas.includes(replica);
   }
 
   /** `text` as this journal would store it: redacted unless `allowSecret` (e.g. before deriving a file name from it). */

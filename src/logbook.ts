@@ -121,7 +121,7 @@ export class Logbook {
   }
 
   private input() {
-    return { explicit: this.explicit, envSession: this.journal.env.LOGBOOK_SESSION, clientSession: this.clientSession, replica: this.journal.replica };
+    return { explicit: this.explicit, envSession: this.journal.env.LOGBOOK_SESSION, clientSession: this.clientSession, replica: this.journal.replica, formerReplicas: this.journal.formerReplicas };
   }
 
   /** The session meant by `ref`, or the current one (SPEC 4) when `ref` is undefined. */
@@ -333,7 +333,7 @@ export class Logbook {
     const headers = sessionHeaders(snap.sessions);
     for (let i = headers.length - 1; i >= 0; i--) {
       const s = headers[i]!;
-      if (s.status === 'paused' && s.replica === this.journal.replica) return snap.sessions.sessions.get(s.id);
+      if (s.status === 'paused' && this.journal.ownsReplica(s.replica)) return snap.sessions.sessions.get(s.id);
     }
     return undefined;
   }

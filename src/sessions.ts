@@ -53,6 +53,8 @@ export interface CurrentSessionInput {
   /** The agent's client session id, bound by a SessionStart hook. */
   clientSession?: string | undefined;
   replica: string;
+  /** Ids this clone had before `sync --fix-collision` gave it a new one: its sessions started under them are still its own. */
+  formerReplicas?: readonly string[] | undefined;
 }
 
 /** The current session: --session, LOGBOOK_SESSION, the client binding, the newest active session of this replica. */
@@ -74,7 +76,7 @@ export function findCurrentSession(state: SessionsState, input: CurrentSessionIn
   // Newest by creation time, not by journal order: an imported session (old history, appended late) must not become current.
   let newest: SessionHeader | undefined;
   for (const s of sessionHeaders(state)) {
-    if (s.status === 'active' && s.replica === input.replica && (!newest || s.createdAt >= newest.createdAt)) newest = s;
+    if (s.status === 'active' && (s.replica === input.replica || input.formerReplicas?.includes(s.replica)) && (!newest || s.createdAt >= newest.createdAt)) newest = s;
   }
   return newest && state.sessions.get(newest.id);
 }

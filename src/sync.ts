@@ -12,19 +12,14 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import stringify from 'fast-json-stable-stringify';
 import { LogbookError, isLogbookError } from './errors.js';
-import { parseStoredEvent } from './events.js';
-import { newReplicaId, type Random } from './ids.js';
 import type { Journal } from './journal.js';
-import { readGitConfig, readReplicaId, updateGitConfig } from './repo.js';
-import { durableFs, payloadOf } from './store/git.js';
-import { EMPTY_TREE, writeCommitObject, writeLooseObject } from './store/objects.js';
+import { readGitConfig, readReplicaId } from './repo.js';
 import { gitBinary } from './store/gitBinary.js';
 import { GitTransport, findExecutable } from './store/gitTransport.js';
 import { HttpTransport } from './store/httpTransport.js';
-import { REPLICA_PREFIX, compareAndSwapRef, listReplicaRefs, readRef } from './store/refs.js';
-import { maskUrl, syncFailure, type Fetched, type PushOutcome, type RefTips, type Transport } from './store/transport.js';
+import { REPLICA_PREFIX, compareAndSwapRef, isReplicaRef, listReplicaRefs, readRef } from './store/refs.js';
+import { maskUrl, networkTimeoutSeconds, syncFailure, type Fetched, type PushOutcome, type RefTips, type Transport } from './store/transport.js';
 
 export type SyncProgress =
   /** A step of the sync, for a status line. */
@@ -92,6 +87,10 @@ export interface SyncResult {
   refused: RefNote[];
   /** True when pushing was turned off. */
   pushSkipped: boolean;
+  /** Remote refs under refs/logbook/ that are no replica ref Logbook reads (nested, misnamed): not fetched. */
+  skipped: Array<{ ref: string; reason: string }>;
+  /** Refs whose local update failed; every other ref was still synced. */
+  failed: Array<{ ref: string; replica?: string; message: string }>;
 }
 
 interface Remote {
@@ -145,11 +144,13 @@ export function resolveRemote(given: string, gitdir: string, env: NodeJS.Process
 async function openTransport(remote: Remote, o: { gitdir: string; env: NodeJS.ProcessEnv; cwd: string; progress: boolean; interactive: boolean; onProgress?: SyncOptions['onProgress'] }): Promise<Transport> {
   const onTransfer = o.onProgress ? (text: string) => o.onProgress!({ kind: 'transfer', text }) : undefined;
   const binary = gitBinary(o.env);
+  const config = readGitConfig(o.gitdir, o.env);
+  const timeoutSeconds = networkTimeoutSeconds(o.env, config);
   if (binary) {
     const found = findExecutable(binary, o.env);
     if (found) {
-      const sshCommandConfigured = readGitConfig(o.gitdir, o.env)['core.sshcommand'] !== undefined;
-      return new GitTransport({ binary: found, gitdir: o.gitdir, remote: remote.gitArg, display: remote.display, env: o.env, cwd: o.cwd, progress: o.progress, onTransfer, interactive: o.interactive, sshCommandConfigured });
+      const sshCommandConfigured = config['core.sshcommand'] !== undefined;
+      return new GitTransport({ binary: found, gitdir: o.gitdir, remote: remote.gitArg, display: remote.display, env: o.env, cwd: o.cwd, progress: o.progress, onTransfer, interactive: o.interactive, sshCommandConfigured, timeoutSeconds });
     }
     if (o.env.LOGBOOK_GIT_BINARY?.trim()) {
       throw syncFailure('list', 'no-transport', remote.display, `LOGBOOK_GIT_BINARY="${binary}" cannot be run`);
@@ -158,7 +159,7 @@ async function openTransport(remote: Remote, o: { gitdir: string; env: NodeJS.Pr
   if (!/^https?:\/\//i.test(remote.fetchUrl) || !/^https?:\/\//i.test(remote.pushUrl)) {
     throw syncFailure('list', 'no-transport', remote.display, 'no git binary is installed, and without it only http(s):// remotes can be reached');
   }
-  return new HttpTransport({ gitdir: o.gitdir, url: remote.fetchUrl, pushUrl: remote.pushUrl, display: remote.display, env: o.env, progress: o.progress, onTransfer });
+  return new HttpTransport({ gitdir: o.gitdir, url: remote.fetchUrl, pushUrl: remote.pushUrl, display: remote.display, env: o.env, progress: o.progress, onTransfer, timeoutSeconds });
 }
 
 /** The hint for a replica-id collision: how one clone gets its own id without losing an event. */
@@ -230,6 +231,20 @@ async function plan(t: Transport, own: string, local: RefTips, remote: RefTips, 
   return out;
 }
 
+/** Split a remote's journal refs into the replica refs Logbook reads and the rest, reported and left alone. */
+function replicaRefsOnly(tips: RefTips): { tips: RefTips; skipped: SyncResult['skipped'] } {
+  const kept: RefTips = {};
+  const skipped: SyncResult['skipped'] = [];
+  for (const [ref, oid] of Object.entries(tips).sort()) {
+    if (isReplicaRef(ref)) kept[ref] = oid;
+    else {
+      const reason = ref.startsWith(REPLICA_PREFIX) ? 'not a replica ref (nested below a replica name, or not named like a replica id); Logbook never reads it' : 'not under refs/logbook/replicas/; Logbook never reads it';
+      skipped.push({ ref, reason });
+    }
+  }
+  return { tips: kept, skipped };
+}
+
 /** Every local ref under refs/logbook/ (loose or packed), through the same reader the store uses. */
 async function localJournalTips(gitdir: string, refs: string[]): Promise<RefTips> {
   const tips: RefTips = {};
@@ -241,7 +256,7 @@ async function localJournalTips(gitdir: string, refs: string[]): Promise<RefTips
 }
 
 /** What every sync needs: the repository, this replica, the remote and a transport to it. */
-async function setUp(options: SyncOptions) {
+export async function setUp(options: SyncOptions) {
   const gitdir = options.gitdir ?? options.journal?.repo?.gitdir;
   if (!gitdir) throw new LogbookError('INVALID_INPUT', 'sync needs a journal stored in a git repository', { hint: 'pass { journal } opened with Journal.open, or { gitdir }' });
   const replica = options.replica ?? options.journal?.replica ?? readReplicaId(gitdir);
@@ -270,6 +285,8 @@ async function setUp(options: SyncOptions) {
 export async function sync(options: SyncOptions): Promise<SyncResult> {
   const { gitdir, replica, remote, own, t, step } = await setUp(options);
   const wantPush = options.push !== false;
+  let skipped: SyncResult['skipped'] = [];
+  const failed: SyncResult['failed'] = [];
   const result = (p: Plan): SyncResult => ({
     remote: remote.given,
     url: maskUrl(remote.fetchUrl),
@@ -281,11 +298,15 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
     behind: p.behind,
     refused: p.refused,
     pushSkipped: !wantPush,
+    skipped,
+    failed,
   });
 
   if (options.dryRun) {
     step(`listing journal refs on ${remote.display}`);
-    const remoteTips = await t.list();
+    const listed = replicaRefsOnly(await t.list());
+    skipped = listed.skipped;
+    const remoteTips = listed.tips;
     const local = await localJournalTips(gitdir, [...new Set([own, ...Object.keys(remoteTips)])]);
     const known = await t.has(Object.values(remoteTips));
     return result(await plan(t, own, local, remoteTips, known, remote.display, remote.given));
@@ -307,14 +328,24 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
   try {
     const pushed = pushing ? await pushing : undefined;
     if (pushed && 'e' in pushed) throw pushed.e;
-    const local = await localJournalTips(gitdir, [...new Set([own, ...Object.keys(fetched.tips)])]);
-    const p = await plan(t, own, local, fetched.tips, new Set(Object.values(fetched.tips)), remote.display, remote.given);
+    const incoming = replicaRefsOnly(fetched.tips);
+    skipped = incoming.skipped;
+    const local = await localJournalTips(gitdir, [...new Set([own, ...Object.keys(incoming.tips)])]);
+    const p = await plan(t, own, local, incoming.tips, new Set(Object.values(incoming.tips)), remote.display, remote.given);
     if (pushed && early) p.push = await afterPush(t, gitdir, own, early, pushed.o, p.push, remote.display, remote.given);
     else if (wantPush && p.push) {
       step(`pushing ${p.push.events} event(s) of ${own}`);
       p.push = await afterPush(t, gitdir, own, p.push.to, await t.push(own, p.push.to), p.push, remote.display, remote.given);
     }
-    for (const change of p.fetch) await fastForward(t, gitdir, change, p);
+    // One ref that cannot be updated never stops the others.
+    for (const change of [...p.fetch]) {
+      try {
+        await fastForward(t, gitdir, change, p);
+      } catch (e) {
+        p.fetch = p.fetch.filter((f) => f !== change);
+        failed.push({ ...withReplica(change.ref), message: (e as Error).message });
+      }
+    }
     return result(p);
   } finally {
     await fetched.cleanup();
@@ -380,118 +411,4 @@ async function fastForward(t: Transport, gitdir: string, change: RefChange & { e
   throw new LogbookError('LOCKED', `${change.ref} kept moving while sync tried to update it`, { hint: 'run `logbook sync` again' });
 }
 
-
-export interface FixCollisionResult {
-  oldReplica: string;
-  newReplica: string;
-  /** Events only this clone had written under the old id, now re-recorded under the new one. */
-  moved: number;
-  /** Where this clone's old history of the shared ref is kept (null when nothing diverged). */
-  rescued: string | null;
-}
-
-/** Switch `logbook.replica` from `from` to `to` in .git/config, in place, keeping the file's layout. */
-function switchReplicaId(gitdir: string, from: string, to: string): void {
-  // Only inside the [logbook] section: another section may have a key named replica too.
-  const line = new RegExp(`(^\\[logbook\\][^\\[]*?^\\s*replica\\s*=\\s*)${from}(\\s*)$`, 'mi');
-  updateGitConfig(gitdir, (text) => {
-    if (!line.test(text)) {
-      throw new LogbookError('INVALID_INPUT', `cannot find "replica = ${from}" in the [logbook] section of ${path.join(gitdir, 'config')}`, { hint: 'set it by hand: git config logbook.replica <new id>' });
-    }
-    return text.replace(line, `$1${to}$2`);
-  });
-}
-
-/** A journal commit's message with its event re-recorded under `replica` (anything else carried over unchanged). */
-function moveToReplica(message: string, replica: string): string {
-  try {
-    const raw = payloadOf(message) as Record<string, unknown>;
-    if (raw && typeof raw === 'object' && typeof raw.replica === 'string') {
-      const moved = { ...raw, replica };
-      // Keep events a newer Logbook wrote as they are, apart from the replica.
-      if (parseStoredEvent(moved).ok || !parseStoredEvent(raw).ok) return `${message.split('\n')[0]}\n\n${stringify(moved)}\n`;
-    }
-  } catch {
-    /* not an event: carried over unchanged, doctor reports it as before */
-  }
-  return message;
-}
-
-/**
- * Resolve a replica-id collision from this clone's side: give it a new
- * replica id, re-record under that id the events only this clone wrote on
- * the shared ref (same ids, clocks, times and data; only `replica` differs),
- * keep this clone's old history of the shared ref under refs/logbook-rescued/,
- * and take the remote's copy of the shared ref. No event is lost and no ref
- * ends up holding another replica's events. Call `sync` afterwards.
- */
-export async function fixCollision(options: SyncOptions & { random?: Random }): Promise<FixCollisionResult> {
-  const { gitdir, replica, remote, own, t, step } = await setUp(options);
-  step(`fetching journal refs from ${remote.display}`);
-  const fetched = await t.fetch(Object.values(await listReplicaRefs(gitdir)));
-  try {
-    const remoteTip = fetched.tips[own] ?? null;
-    const localTip = await readRef(gitdir, own);
-    const c = remoteTip && localTip ? await t.compare(localTip, remoteTip) : { aOnly: localTip ? 1 : 0, bOnly: remoteTip ? 1 : 0 };
-    if (!remoteTip || c.bOnly === 0) {
-      throw new LogbookError('INVALID_INPUT', `no replica-id collision: ${remote.display} holds nothing on ${own} that this clone did not write`, {
-        hint: 'nothing to fix; `logbook sync` works as it is',
-      });
-    }
-    const random = options.random ?? Math.random;
-    const taken = new Set(Object.keys(await listReplicaRefs(gitdir)));
-    let fresh = newReplicaId(random);
-    while (taken.has(fresh) || fresh === replica) fresh = newReplicaId(random);
-    // This clone's own events: the commits of the local ref that the remote's copy lacks (one linear chain).
-    const mine: Array<{ message: string; name: string; email: string; seconds: number }> = [];
-    const { readCommit } = await import('isomorphic-git');
-    for (let oid = localTip, n = 0; oid && n < (localTip && remoteTip ? c.aOnly : 0); n++) {
-      const { commit } = await readCommit({ fs: durableFs, gitdir, oid });
-      mine.push({ message: commit.message, name: commit.author.name, email: commit.author.email, seconds: commit.author.timestamp });
-      oid = commit.parent[0] ?? null;
-    }
-    mine.reverse();
-    writeLooseObject(gitdir, 'tree', Buffer.alloc(0));
-    let parent: string | null = null;
-    for (const m of mine) {
-      parent = writeCommitObject(gitdir, { tree: EMPTY_TREE, parent, name: m.name, email: m.email, seconds: m.seconds, message: moveToReplica(m.message, fresh) });
-    }
-    step(`moving ${mine.length} event(s) of this clone to replica ${fresh}`);
-    const newRef = `${REPLICA_PREFIX}${fresh}`;
-    if (parent) await compareAndSwapRef(gitdir, newRef, null, parent);
-    switchReplicaId(gitdir, replica, fresh);
-    let rescued: string | null = null;
-    if (localTip && c.aOnly > 0) {
-      rescued = `${RESCUE_PREFIX}${replica}/${localTip}`;
-      if ((await readRef(gitdir, rescued)) !== localTip) await compareAndSwapRef(gitdir, rescued, null, localTip);
-    }
-    // A process that still had the old id (a hook mid-append) may have appended since we read the
-    // ref: carry those events over too, until the shared ref is handed back unchanged.
-    let handedFrom = localTip;
-    let moved = mine.length;
-    for (;;) {
-      try {
-        await compareAndSwapRef(gitdir, own, handedFrom, remoteTip);
-        break;
-      } catch (e) {
-        if (!isLogbookError(e, 'CONFLICT')) throw e;
-        const now = await readRef(gitdir, own);
-        const late: Array<{ message: string; name: string; email: string; seconds: number }> = [];
-        for (let oid = now; oid && oid !== handedFrom; ) {
-          const { commit } = await readCommit({ fs: durableFs, gitdir, oid });
-          late.push({ message: commit.message, name: commit.author.name, email: commit.author.email, seconds: commit.author.timestamp });
-          oid = commit.parent[0] ?? null;
-        }
-        let tip = parent;
-        for (const m of late.reverse()) tip = writeCommitObject(gitdir, { tree: EMPTY_TREE, parent: tip, name: m.name, email: m.email, seconds: m.seconds, message: moveToReplica(m.message, fresh) });
-        await compareAndSwapRef(gitdir, newRef, parent, tip!);
-        parent = tip;
-        moved += late.length;
-        handedFrom = now;
-      }
-    }
-    return { oldReplica: replica, newReplica: fresh, moved, rescued };
-  } finally {
-    await fetched.cleanup();
-  }
-}
+export { fixCollision, type FixCollisionResult } from './syncCollision.js';

@@ -18,7 +18,8 @@ import { createHash } from 'node:crypto';
 import { LogbookError } from './errors.js';
 import { compareEvents, type JournalEvent, type UnreadableRecord } from './events.js';
 import type { CachingStore } from './store/types.js';
-import { deserializeItems, serializeItems, type ItemsState, type SerializedItems } from '../projections/items.js';
+import stringify from 'fast-json-stable-stringify';
+import { deserializeItems, projectItems, serializeItems, type ItemsState, type SerializedItems } from '../projections/items.js';
 import { prepare } from '../projections/order.js';
 import { headerOf, isOpen, projectSessions, sessionHeaders, type Message, type Session, type SessionHeader, type SessionsState } from '../projections/sessions.js';
 
@@ -228,4 +229,37 @@ export async function saveViews(
     const kept = new Set(closed.map((c) => c.file));
     for (const name of store.listStates(CLOSED_PREFIX)) if (!kept.has(name)) store.removeState(name);
   }
+}
+
+/**
+ * How the saved views differ from the views folded again from `events` (the
+ * events up to the tips they were saved at), or undefined when they match:
+ * for `logbook doctor`. Reads only; changes nothing.
+ */
+export function viewsDiffer(store: CachingStore, events: readonly JournalEvent[]): string | undefined {
+  const main = store.loadState<MainFile>(MAIN);
+  if (!main) return undefined;
+  const d = main.data;
+  if (!d || !Array.isArray(d.open) || !Array.isArray(d.closed)) return 'the main views file is malformed';
+  const ordered = prepare(events);
+  const fresh = projectSessions(ordered);
+  // Native serialisation first (the fold builds its objects in one key order); key order aside only when that differs.
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null) || stringify(JSON.parse(JSON.stringify(a ?? null))) === stringify(JSON.parse(JSON.stringify(b ?? null)));
+  const headers = sessionHeaders(fresh);
+  const open = headers.filter(isOpen).map((h) => fresh.sessions.get(h.id)!);
+  if (!same(d.open, open)) return 'the open sessions differ';
+  const closed = headers.filter((h) => !isOpen(h));
+  if (d.closed.length !== closed.length) return `${d.closed.length} closed sessions cached, ${closed.length} in the events`;
+  for (const [i, entry] of d.closed.entries()) {
+    const s = fresh.sessions.get(closed[i]!.id)!;
+    const { file: _file, ...header } = entry;
+    if (!same(header, headerOf(s))) return `closed session ${closed[i]!.id} differs`;
+    const state = store.loadState<Session>(entry.file);
+    if (state && !same(state.data, s)) return `closed session ${s.id} differs`;
+  }
+  if (!same(d.order, fresh.order)) return 'the session order differs';
+  if (!same(d.clientBindings, [...fresh.clientBindings])) return 'the client bindings differ';
+  if (!same(d.messages, fresh.messages)) return 'the messages differ';
+  if (!same(d.items, serializeItems(projectItems(ordered)))) return 'the items differ';
+  return undefined;
 }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { runDoctor, type DoctorReport, type Finding } from '../../src/doctor.js';
+import { gitBinary } from '../../src/store/gitBinary.js';
 import { LogbookError } from '../../src/errors.js';
 import { findRepo } from '../../src/repo.js';
 import type { Io } from '../io.js';
@@ -57,7 +58,7 @@ export function doctorCommand(io: Io): Command {
     .option('--json', 'print the report as JSON')
     .action(async (opts: { repair?: boolean; json?: boolean }) => {
       const repo = findRepo(io.cwd);
-      const report = await runDoctor({ gitdir: repo.gitdir, repair: Boolean(opts.repair) });
+      const report = await runDoctor({ gitdir: repo.gitdir, repair: Boolean(opts.repair), gitBinary: gitBinary(io.env) });
       if (opts.json) printJson(io, report);
       else io.stdout(formatDoctorReport(report));
       if (!report.healthy) {

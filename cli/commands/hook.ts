@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { handleHook, hookEventNames } from '../../src/integrations/hooks.js';
+import { deadlineIn } from '../../src/deadline/index.js';
+import { handleHook, hookBudgetMs, hookEventNames } from '../../src/integrations/hooks.js';
 import { selfCommand } from '../../src/integrations/hooksInstall.js';
 import type { Io } from '../io.js';
 import { installation } from './hooks.js';
@@ -10,14 +11,18 @@ export function hookCommand(io: Io): Command {
     .argument('<EventName>', hookEventNames.join(' | '))
     .option('--agent <name>', 'the client that runs the hook (claude-code, codex); detected when absent')
     .action(async (event: string, opts: { agent?: string }) => {
-      const stdin = await io.readStdin();
+      // The budget runs from process start: start-up and reading stdin count against it.
+      const deadline = deadlineIn(hookBudgetMs(event, io.env), Date.now, Math.round(performance.timeOrigin));
       const { node, bin } = installation();
-      const result = await handleHook(event, stdin, {
+      const result = await handleHook(event, io.readStdin(), {
         cwd: io.cwd,
         env: io.env,
         ...(opts.agent ? { agent: opts.agent } : {}),
         command: selfCommand(node, bin),
+        deadline,
       });
       if (result.stdout) io.stdout(result.stdout);
+      // Done, or given up: either way nothing more may happen in this process (a stalled wait, an unread stdin).
+      io.exit?.(0);
     });
 }

@@ -33,6 +33,8 @@ export function formatSync(r: SyncResult): string {
   for (const b of r.behind) {
     lines.push(`note: ${r.remote} has an older copy of ${name(b)} (${plural(b.localOnly ?? 0, 'event')} behind this clone's); kept ours, its own clone pushes it on its next sync.`);
   }
+  for (const s of r.skipped ?? []) lines.push(`note: skipped ${s.ref} on ${r.remote}: ${s.reason}.`);
+  for (const f of r.failed ?? []) lines.push(`error: could not update ${name(f)}: ${f.message}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -71,6 +73,12 @@ export function syncCommand(io: Io): Command {
       const result = await sync({ journal: openJournal(io), ...common, dryRun: Boolean(opts.dryRun), push: opts.push });
       if (opts.json) printJson(io, fix ? { fix, ...result } : result);
       else io.stdout(formatSync(result));
+      if (result.failed.length) {
+        throw new LogbookError('SYNC_FAILED', `${plural(result.failed.length, 'ref')} could not be updated locally (every other ref was synced): ${result.failed.map((f) => `${f.ref}: ${f.message}`).join('; ')}`, {
+          hint: 'run `logbook doctor` for what is wrong with those refs, then `logbook sync` again',
+          data: { failed: result.failed },
+        });
+      }
       if (result.refused.length) {
         const list = result.refused.map((r) => `${name(r)} (${plural(r.localOnly ?? 0, 'event')} only here, ${plural(r.remoteOnly ?? 0, 'event')} only there)`).join('; ');
         throw new LogbookError('REF_MOVED_BACKWARDS', `refused to move ${plural(result.refused.length, 'ref')} that ${result.remote} holds as a non-fast-forward of ours: ${list}`, {

@@ -5,6 +5,7 @@
  * burst of tool calls costs the agent little more than node's own start-up.
  * Same rules as every hook: no output, exit 0, failures to hook-errors.log.
  */
+import { deadlineIn, raceDeadline } from '../deadline/index.js';
 import { LogbookError } from '../errors.js';
 import { findRepo, readReplicaId, type Repo } from '../repo.js';
 import { detectAgent, hookProjectDir, logHookError, spoolLineFor, toolSucceeded } from './hookCommon.js';
@@ -17,6 +18,13 @@ export interface FastHookOptions {
   env: NodeJS.ProcessEnv;
   readStdin: () => Promise<string>;
   now?: () => Date;
+  /** When the process started (epoch ms): the budget runs from there. */
+  startedAt?: number;
+}
+
+function hookFastBudgetMs(env: NodeJS.ProcessEnv): number {
+  const given = Number(env.LOGBOOK_HOOK_BUDGET_MS?.trim());
+  return env.LOGBOOK_HOOK_BUDGET_MS?.trim() && Number.isFinite(given) && given > 0 ? given : 8000;
 }
 
 function agentFlag(args: string[]): string | undefined {
@@ -38,7 +46,8 @@ export async function fastPostToolUse(options: FastHookOptions): Promise<void> {
     return; // not a repository: nowhere to write, not even the error log
   }
   try {
-    const text = await options.readStdin();
+    // stdin that never closes must not hold the agent: the fast path has the default hook budget.
+    const text = await raceDeadline(options.readStdin(), deadlineIn(hookFastBudgetMs(options.env), Date.now, options.startedAt), `${event} hook: stdin did not close in time`);
     let input: { session_id?: unknown; tool_name?: unknown; tool_response?: unknown; duration_ms?: unknown; turn_id?: unknown };
     try {
       input = JSON.parse(text);

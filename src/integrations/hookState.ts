@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { redactText } from '../redact.js';
+import { writeFileAtomic } from '../store/atomic.js';
 
 /** Spools (and claimed spools) untouched this long belong to a client that is gone. */
 export const ORPHAN_SPOOL_MS = 10 * 60 * 1000;
@@ -201,10 +202,7 @@ export class HookState {
 
   writeClient(state: ClientState): void {
     const file = path.join(this.clientsDir(), `${clientKey(state.clientSession)}.json`);
-    mkdirSync(this.clientsDir(), { recursive: true });
-    const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    writeFileSync(tmp, JSON.stringify(state));
-    renameSync(tmp, file);
+    writeFileAtomic(file, JSON.stringify(state), { mkdir: true, fsync: false });
   }
 
   /** Every known client session of this clone. */

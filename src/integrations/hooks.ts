@@ -41,6 +41,7 @@ import { CompactionStore, joinsEpisode, type CompactionEpisode, type CompactionH
 
 export { detectAgent, hookProjectDir, logHookError } from './hookCommon.js';
 import { isContinuationIntent } from './intent.js';
+import { deadlineIn, raceDeadline, type Deadline } from '../deadline/index.js';
 
 export const hookEventNames = [
   'SessionStart',
@@ -80,8 +81,20 @@ export interface HookOptions {
   agent?: string;
   /** How the agent can run this Logbook (shown in the context it is given); default `logbook`. */
   command?: string;
-  /** Give up (and log) after this long; defaults per event. */
+  /** Give up (and log) after this long; defaults per event (`hookBudgetMs`). */
   timeoutMs?: number;
+  /** The budget as a deadline started by the caller (at process start); every wait of the hook is bounded by it. */
+  deadline?: Deadline;
+}
+
+/**
+ * A hook's time budget: `LOGBOOK_HOOK_BUDGET_MS` when set, else 1,200 ms for
+ * SessionEnd (Claude Code gives it 1.5 s in all) and 8 s for the others.
+ */
+export function hookBudgetMs(eventName: string, env: NodeJS.ProcessEnv): number {
+  const given = Number(env.LOGBOOK_HOOK_BUDGET_MS?.trim());
+  if (env.LOGBOOK_HOOK_BUDGET_MS?.trim() && Number.isFinite(given) && given > 0) return given;
+  return eventName === 'SessionEnd' ? SESSION_END_BUDGET_MS : DEFAULT_BUDGET_MS;
 }
 
 export interface HookResult {
@@ -132,23 +145,16 @@ export function parseHookInput(text: string): HookInput {
   return parsed.data;
 }
 
-function withDeadline<T>(work: Promise<T>, ms: number, event: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${event} hook did not finish within ${ms} ms; gave up so the agent is not held up`)), ms);
-    timer.unref?.();
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
-}
-
 /**
  * Handle one hook. Never throws and never rejects: failures are logged and
  * give an empty result, so the agent carries on as if no hook were installed.
  *
  * @example await handleHook('SessionStart', '{"session_id":"abc","source":"startup"}', { cwd, env })
  */
-export async function handleHook(eventName: string, stdinText: string, options: HookOptions): Promise<HookResult> {
+export async function handleHook(eventName: string, stdinText: string | Promise<string>, options: HookOptions): Promise<HookResult> {
   const now = options.now ?? (() => new Date());
+  const budget = options.timeoutMs ?? hookBudgetMs(eventName, options.env);
+  const deadline = options.deadline ?? deadlineIn(budget);
   let repo: Repo | undefined;
   try {
     repo = findRepo(hookProjectDir(options));
@@ -159,9 +165,10 @@ export async function handleHook(eventName: string, stdinText: string, options: 
     if (!isHookEventName(eventName)) {
       throw new LogbookError('INVALID_INPUT', `unknown hook event "${eventName}"`, { hint: `one of ${hookEventNames.join(', ')}` });
     }
-    const input = parseHookInput(stdinText);
-    const budget = options.timeoutMs ?? (eventName === 'SessionEnd' ? SESSION_END_BUDGET_MS : DEFAULT_BUDGET_MS);
-    return await withDeadline(runHook(eventName, input, repo, { ...options, now }), budget, eventName);
+    // stdin that never closes (`sleep 30 | logbook hook …`) counts against the budget like everything else.
+    const text = await raceDeadline(Promise.resolve(stdinText), deadline, `${eventName} hook: stdin did not close within the ${budget} ms budget`);
+    const input = parseHookInput(text);
+    return await raceDeadline(runHook(eventName, input, repo, { ...options, now, deadline }), deadline, `${eventName} hook did not finish within ${budget} ms`);
   } catch (e) {
     // An uninitialised repository is normal for a user-wide install: say so once per conversation, not per tool call.
     if (!isLogbookError(e, 'NOT_INITIALISED') || eventName === 'SessionStart') logHookError(repo.gitdir, eventName, e, now());
@@ -184,9 +191,9 @@ interface Ctx {
   config: Record<string, string>;
 }
 
-async function runHook(event: HookEventName, input: HookInput, repo: Repo, options: HookOptions & { now: () => Date }): Promise<HookResult> {
+async function runHook(event: HookEventName, input: HookInput, repo: Repo, options: HookOptions & { now: () => Date; deadline: Deadline }): Promise<HookResult> {
   const agent = detectAgent(input, options.env, options.agent);
-  const journal = Journal.open({ cwd: repo.workTree ?? repo.gitdir, env: options.env, now: options.now, agent: { agent, agentSession: input.session_id } });
+  const journal = Journal.open({ cwd: repo.workTree ?? repo.gitdir, env: options.env, now: options.now, agent: { agent, agentSession: input.session_id }, deadline: options.deadline });
   const ctx: Ctx = {
     event,
     input,
@@ -265,7 +272,7 @@ function adoptable(ctx: Ctx, snap: Snapshot, exclude?: string): Session | undefi
   const clients = ctx.state.allClients();
   let best: Session | undefined;
   for (const h of sessionHeaders(snap.sessions)) {
-    if (h.status !== 'active' || h.replica !== ctx.journal.replica || h.id === exclude || (best && h.createdAt < best.createdAt)) continue;
+    if (h.status !== 'active' || !ctx.journal.ownsReplica(h.replica) || h.id === exclude || (best && h.createdAt < best.createdAt)) continue;
     const s = snap.sessions.sessions.get(h.id)!; // active: in memory, no closed logs loaded
     if (!heldByOther(ctx, snap, s, clients)) best = s;
   }

@@ -10,6 +10,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../store/atomic.js';
 import { LogbookError } from '../errors.js';
 
 export type HookClient = 'claude' | 'codex';
@@ -179,10 +180,7 @@ export interface SettingsChange {
 }
 
 function write(file: string, data: Json): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.logbook-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(data, null, 2)}\n`);
-  renameSync(tmp, file);
+  writeFileAtomic(file, `${JSON.stringify(data, null, 2)}\n`, { mkdir: true });
 }
 
 /** Add (or refresh) our hooks in the client's settings file. Idempotent. */

@@ -7,16 +7,19 @@
  * `.git/logbook/cache/` keyed by ref tips: only commits that are new since the
  * last read are parsed.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { existsSync, promises as fsp, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import stringify from 'fast-json-stable-stringify';
-import { LogbookError } from '../errors.js';
+import { LogbookError, isLogbookError } from '../errors.js';
 import { CURRENT_VERSION, eventSubject, eventTypes, parseStoredEvent, type JournalEvent, type UnreadableRecord } from '../events.js';
 import { runGit } from './gitBinary.js';
 import { EMPTY_TREE, commitBody, objectId, readLooseCommit, writeLooseObject } from './objects.js';
 import { writePack } from './pack.js';
+import { writeFileAtomic } from './atomic.js';
+import type { Deadline } from '../deadline/index.js';
 export { EMPTY_TREE };
 import { REPLICA_PREFIX, compareAndSwapRef, listReplicaRefs, stealIfStale } from './refs.js';
 import type { CachingStore, NewEvents, ReadResult, StoreHead } from './types.js';
@@ -30,15 +33,7 @@ export const CACHE_VERSION = `3/${CURRENT_VERSION}/${createHash('sha1').update(e
 
 function atomicWriteFile(file: string, data: string | Uint8Array, options?: fs.WriteFileOptions): void {
   if (!file.includes(`${path.sep}objects${path.sep}`)) return fs.writeFileSync(file, data, options);
-  const tmp = path.join(path.dirname(file), `tmp_obj_${process.pid}_${Math.random().toString(36).slice(2)}`);
-  const fd = fs.openSync(tmp, 'wx', 0o444);
-  try {
-    fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, data, { mode: 0o444, tmpPrefix: 'tmp_obj_' });
 }
 
 /**
@@ -78,23 +73,8 @@ export function commitMessage(event: JournalEvent): string {
   return `${eventSubject(event)}\n\n${stringify(event)}\n`;
 }
 
-/** A replica ref found not to contain the tip an earlier read cached: rewritten, reset or deleted by hand. */
-export interface RewriteRecord {
-  replica: string;
-  from: string;
-  to: string | null;
-}
-
-export interface CacheMeta {
-  version: string;
-  /** Per replica: the tip the cache file vouches for, its length, and the Lamport clock of the tip event. */
-  replicas: Record<string, { tip: string; bytes: number; clock?: number }>;
-  /** Refs found rewritten or deleted by an earlier read, kept until `logbook doctor --repair` deals with them. */
-  rewrites?: RewriteRecord[];
-}
-
-/** One cached line: a commit and either its event or why it is unreadable. */
-type CacheLine = { c: string; e: JournalEvent } | { c: string; u: Omit<UnreadableRecord, 'commit' | 'replica'> };
+import { cacheDirOf, readCacheLines, type CacheLine, type CacheMeta, type RewriteRecord } from './cacheFiles.js';
+export { cacheDirOf, readCacheLines, readCacheMetaFile, type CacheLine, type CacheMeta, type RewriteRecord } from './cacheFiles.js';
 
 interface ReplicaUpdate {
   replica: string;
@@ -118,10 +98,14 @@ export class GitStore implements CachingStore {
 
   private readonly gitBinary: string | null;
 
-  constructor(gitdir: string, options: { gitBinary?: string | null; cacheDir?: string } = {}) {
+  /** Every wait and write of this store stops when it runs out (a hook's budget). */
+  private readonly deadline: Deadline | undefined;
+
+  constructor(gitdir: string, options: { gitBinary?: string | null; cacheDir?: string; deadline?: Deadline } = {}) {
     this.gitdir = gitdir;
+    this.deadline = options.deadline;
     this.gitBinary = options.gitBinary === undefined ? 'git' : options.gitBinary;
-    this.cacheDir = options.cacheDir ?? path.join(gitdir, 'logbook', 'cache');
+    this.cacheDir = options.cacheDir ?? cacheDirOf(gitdir);
   }
 
   async head(): Promise<StoreHead> {
@@ -142,6 +126,7 @@ export class GitStore implements CachingStore {
 
   async append({ replica, events, expectedTip }: { replica: string; events: JournalEvent[]; expectedTip: string | null }) {
     if (events.length === 0) return { tip: expectedTip ?? '' };
+    this.deadline?.check('before writing the events');
     const bodies: Buffer[] = [];
     let parent = expectedTip;
     for (const event of events) {
@@ -163,7 +148,7 @@ export class GitStore implements CachingStore {
       writeLooseObject(this.gitdir, 'tree', Buffer.alloc(0));
       for (const body of bodies) writeLooseObject(this.gitdir, 'commit', body);
     }
-    await compareAndSwapRef(this.gitdir, REPLICA_PREFIX + replica, expectedTip, parent!);
+    await compareAndSwapRef(this.gitdir, REPLICA_PREFIX + replica, expectedTip, parent!, this.deadline ? { deadline: this.deadline } : {});
     return { tip: parent! };
   }
 
@@ -197,7 +182,14 @@ export class GitStore implements CachingStore {
 
   async read(): Promise<ReadResult> {
     const { tips } = await this.update();
-    return { ...this.eventsReader()(), tips };
+    try {
+      return { ...this.readAll(this.last ?? []), tips };
+    } catch (e) {
+      if (!isLogbookError(e, 'CORRUPT_OBJECT') || !(e.data as { cache?: boolean } | undefined)?.cache) throw e;
+      // A cache file damaged behind meta.json's back (it has been dropped): rebuilt from git, silently.
+      const again = await this.update();
+      return { ...this.readAll(this.last ?? []), tips: again.tips };
+    }
   }
 
   /** Every event as of the latest update, from the cache file plus what that update found. */
@@ -211,12 +203,15 @@ export class GitStore implements CachingStore {
     const unreadable: UnreadableRecord[] = [];
     for (const u of updates) {
       const kept = u.keptBytes ? this.readCachedLines(u.replica, u.keptBytes) : [];
-      if (!kept) {
-        // Damaged behind meta.json's back (or rewritten meanwhile): drop it, so the next command rebuilds it from git.
+      let lines = kept ? [...kept, ...u.fresh] : undefined;
+      if (!lines) {
+        // Damaged behind meta.json's back (or rewritten meanwhile): drop it, so the next read rebuilds it from git,
+        // and read this replica from git now (one `git log`) where git is installed.
         fs.rmSync(path.join(this.cacheDir, 'meta.json'), { force: true });
-        throw new LogbookError('CORRUPT_OBJECT', `the Logbook cache of replica ${u.replica} was damaged or changed while it was read; it has been dropped`, { hint: 'run the command again' });
+        lines = this.gitBinary ? walkWithGitSync(this.gitBinary, this.gitdir, u.tip) : undefined;
+        if (!lines) throw new LogbookError('CORRUPT_OBJECT', `the Logbook cache of replica ${u.replica} was damaged or changed while it was read; it has been dropped`, { hint: 'run the command again', data: { cache: true } });
       }
-      for (const line of [...kept, ...u.fresh]) {
+      for (const line of lines) {
         if ('e' in line) events.push(line.e);
         else unreadable.push({ commit: line.c, replica: u.replica, ...line.u });
       }
@@ -260,11 +255,7 @@ export class GitStore implements CachingStore {
 
   async saveState(name: string, tips: Record<string, string>, data: unknown): Promise<void> {
     try {
-      await fsp.mkdir(this.cacheDir, { recursive: true });
-      const file = path.join(this.cacheDir, `${name}.json`);
-      const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-      await fsp.writeFile(tmp, JSON.stringify({ version: CACHE_VERSION, tips, data }));
-      await fsp.rename(tmp, file);
+      writeFileAtomic(path.join(this.cacheDir, `${name}.json`), JSON.stringify({ version: CACHE_VERSION, tips, data }), { mkdir: true, fsync: false });
     } catch {
       /* a cache that cannot be written is only slower */
     }
@@ -366,7 +357,7 @@ export class GitStore implements CachingStore {
 
   /** Newest first, and where the walk ended (the parent of the oldest commit read). */
   private async walkWithGit(replica: string, from: string, stop: string | null): Promise<{ lines: CacheLine[]; end: string | undefined } | undefined> {
-    const run = await runGit(this.gitBinary!, this.gitdir, ['log', '--first-parent', '--format=%x1e%H%x1f%P%x1f%B', from, ...(stop ? [`^${stop}`] : []), '--']);
+    const run = await runGit(this.gitBinary!, this.gitdir, this.deadline, ['log', '--first-parent', '--format=%x1e%H%x1f%P%x1f%B', from, ...(stop ? [`^${stop}`] : []), '--']);
     if (!run || run.code !== 0) return undefined; // no binary, or it could not read: fall back to isomorphic-git
     const lines: CacheLine[] = [];
     let end: string | undefined;
@@ -426,14 +417,8 @@ export class GitStore implements CachingStore {
   }
 
   private readCachedLines(replica: string, bytes: number): CacheLine[] | undefined {
-    try {
-      const buf = readFileSync(path.join(this.cacheDir, `${replica}.ndjson`));
-      if (buf.length < bytes) return undefined;
-      const text = buf.subarray(0, bytes).toString('utf8');
-      return text ? text.trimEnd().split('\n').map((l) => JSON.parse(l) as CacheLine) : [];
-    } catch {
-      return undefined; // missing or corrupt
-    }
+    const lines = readCacheLines(this.cacheDir, replica, bytes);
+    return typeof lines === 'string' ? undefined : lines; // missing or corrupt
   }
 
   /** Best effort: a reader that loses the race for the cache lock just skips writing it. */
@@ -454,26 +439,37 @@ export class GitStore implements CachingStore {
       for (const u of updates) {
         const file = path.join(this.cacheDir, `${u.replica}.ndjson`);
         const text = linesText(u.fresh);
-        if (u.reset) {
-          const tmp = `${file}.tmp-${process.pid}`;
-          await fsp.writeFile(tmp, text);
-          await fsp.rename(tmp, file);
-        }
+        if (u.reset) writeFileAtomic(file, text, { fsync: false });
         else if (text) {
           // Drop any tail a crashed writer left beyond what meta.json vouches for.
           await fsp.truncate(file, u.keptBytes);
           await fsp.appendFile(file, text);
         }
       }
-      const tmp = path.join(this.cacheDir, `meta.json.tmp-${process.pid}`);
-      await fsp.writeFile(tmp, JSON.stringify(meta));
-      await fsp.rename(tmp, path.join(this.cacheDir, 'meta.json'));
+      writeFileAtomic(path.join(this.cacheDir, 'meta.json'), JSON.stringify(meta), { fsync: false });
     } catch {
       /* the cache is disposable; meta.json only ever vouches for what was fully written */
     } finally {
       await fsp.unlink(lock).catch(() => undefined);
     }
   }
+}
+
+/** Every commit of a replica, oldest first, through one synchronous `git log`; undefined when git cannot read it. */
+function walkWithGitSync(binary: string, gitdir: string, tip: string): CacheLine[] | undefined {
+  let out: string;
+  try {
+    out = execFileSync(binary, [`--git-dir=${gitdir}`, 'log', '--first-parent', '--format=%x1e%H%x1f%P%x1f%B', tip, '--'], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return undefined;
+  }
+  const lines: CacheLine[] = [];
+  for (const record of out.split('\x1e')) {
+    if (!record) continue;
+    const [oid, , message] = record.split('\x1f') as [string, string, string];
+    lines.push(lineOf(oid, message.replace(/\n$/, '')));
+  }
+  return lines.reverse();
 }
 
 /** Parse a journal commit's message into a cache line: its event, or why it is not one. */

@@ -6,6 +6,7 @@
  * force the fallbacks (tests use that).
  */
 import { execFile } from 'node:child_process';
+import type { Deadline } from '../deadline/index.js';
 
 export function gitBinary(env: NodeJS.ProcessEnv): string | null {
   const v = env.LOGBOOK_GIT_BINARY?.trim();
@@ -19,13 +20,21 @@ export interface GitRun {
   stderr: string;
 }
 
-/** Run git in `gitdir`; resolves `null` when the binary is not installed. */
-export function runGit(binary: string, gitdir: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<GitRun | null> {
+/**
+ * Run git in `gitdir`; resolves `null` when the binary is not installed. A
+ * deadline kills the run when it runs out (the caller then falls back or fails).
+ */
+export function runGit(binary: string, gitdir: string, deadline: Deadline | undefined, args: string[], env: NodeJS.ProcessEnv = process.env, input?: string): Promise<GitRun | null> {
+  const timeout = deadline ? Math.max(1, deadline.remaining()) : 0;
   return new Promise((resolve) => {
-    execFile(binary, [`--git-dir=${gitdir}`, ...args], { env: { ...env, GIT_TERMINAL_PROMPT: '0' }, maxBuffer: 1 << 30, encoding: 'utf8' }, (error, stdout, stderr) => {
+    const child = execFile(binary, [`--git-dir=${gitdir}`, ...args], { env: { ...env, GIT_TERMINAL_PROMPT: '0' }, maxBuffer: 1 << 30, encoding: 'utf8', ...(timeout && Number.isFinite(timeout) ? { timeout, killSignal: 'SIGKILL' as const } : {}) }, (error, stdout, stderr) => {
       if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return resolve(null);
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
+    if (input !== undefined) {
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(input);
+    }
   });
 }

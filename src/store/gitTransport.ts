@@ -15,9 +15,9 @@ import { accessSync, constants as fsc, promises as fsp, readFileSync, readdirSyn
 import path from 'node:path';
 import { JOURNAL_PREFIX, isJournalRef, syncFailure, type FailureReason, type Fetched, type PushOutcome, type RefTips, type Transport } from './transport.js';
 
-export const STAGING_PREFIX = 'refs/logbook-incoming/';
-/** Staging namespaces older than this were left by a killed sync and are removed. */
-const STALE_STAGING_MS = 60 * 60 * 1000;
+import { STAGING_PREFIX, stagingNamespaces } from './staging.js';
+
+export { STAGING_PREFIX };
 
 export interface GitRunResult {
   code: number;
@@ -41,6 +41,8 @@ export interface GitTransportOptions {
   interactive: boolean;
   /** `core.sshCommand` is set: leave ssh to it. */
   sshCommandConfigured?: boolean;
+  /** Bound on every network wait: git's low-speed limit, ssh's connect and keep-alive timeouts, and a watchdog. */
+  timeoutSeconds: number;
 }
 
 /** Variables that point git at another repository: a sync run from inside a git hook must not inherit them. */
@@ -50,7 +52,7 @@ const LOCAL_REPO_ENV = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJEC
 export function spawnGit(
   binary: string,
   args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; input?: string; onStderr?: (text: string) => void },
+  options: { cwd: string; env: NodeJS.ProcessEnv; input?: string; onStderr?: (text: string) => void; idleTimeoutMs?: number },
 ): Promise<GitRunResult | null> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = { ...options.env };
@@ -58,10 +60,26 @@ export function spawnGit(
     const child = spawn(binary, args, { cwd: options.cwd, env, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let stderr = '';
-    child.stdout!.on('data', (d: Buffer) => out.push(d));
+    // A watchdog for what git's own limits do not cover: no output at all for this long ends the run.
+    let idle: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    const alive = () => {
+      if (!options.idleTimeoutMs) return;
+      clearTimeout(idle);
+      idle = setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, options.idleTimeoutMs);
+    };
+    alive();
+    child.stdout!.on('data', (d: Buffer) => {
+      out.push(d);
+      alive();
+    });
     child.stderr!.on('data', (d: Buffer) => {
       const text = d.toString('utf8');
       stderr += text;
+      alive();
       options.onStderr?.(text);
     });
     if (options.input !== undefined) {
@@ -70,11 +88,14 @@ export function spawnGit(
     }
     let failed = false;
     child.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(idle);
       failed = true;
       resolve(e.code === 'ENOENT' || e.code === 'EACCES' ? null : { code: -1, stdout: '', stderr: String(e.message) });
     });
     child.on('close', (code, signal) => {
+      clearTimeout(idle);
       if (failed) return;
+      if (timedOut) stderr += `\nfatal: timed out: git made no progress for ${Math.round(options.idleTimeoutMs! / 1000)} s\n`;
       resolve({ code: code ?? (signal ? 128 : -1), stdout: Buffer.concat(out).toString('utf8'), stderr });
     });
   });
@@ -114,6 +135,7 @@ export function gitErrorDetail(stderr: string): string {
 export function classifyGitFailure(stderr: string): FailureReason {
   if (/Authentication failed|could not read (Username|Password)|terminal prompts disabled|Permission denied \(publickey|returned error: 40[13]|HTTP 40[13]|Invalid username or password|access denied|Host key verification failed/i.test(stderr)) return 'auth';
   if (/does not appear to be a git repository|Repository not found|returned error: 404|HTTP 404|not a git repository|No such file or directory/i.test(stderr)) return 'not-found';
+  if (/Operation too slow|Connection timed out|timed out/i.test(stderr)) return 'timeout';
   if (/Could not resolve|Connection refused|Failed to connect|timed out|Could not read from remote|unable to access|early EOF|hung up|RPC failed|Connection reset|Empty reply|Network is unreachable|No route to host|transfer closed|SSL/i.test(stderr)) return 'unreachable';
   if (/remote rejected|pre-receive hook declined|denied/i.test(stderr)) return 'rejected';
   return 'unreachable';
@@ -132,15 +154,24 @@ export class GitTransport implements Transport {
     // Never hang on a credential prompt nobody can see (a sync run from a hook or a pipe).
     const env: NodeJS.ProcessEnv = { ...this.o.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' };
     // ssh asks for passphrases and host keys on /dev/tty itself; unless the user chose their own ssh command, make it fail instead.
-    if (!env.GIT_SSH_COMMAND && !env.GIT_SSH && !this.o.sshCommandConfigured) env.GIT_SSH_COMMAND = 'ssh -o BatchMode=yes';
+    // ssh bounded too: connecting, and a server that stops answering (keep-alives unanswered).
+    const t = this.o.timeoutSeconds;
+    if (!env.GIT_SSH_COMMAND && !env.GIT_SSH && !this.o.sshCommandConfigured) env.GIT_SSH_COMMAND = `ssh -o BatchMode=yes -o ConnectTimeout=${t} -o ServerAliveInterval=${Math.max(1, Math.ceil(t / 3))} -o ServerAliveCountMax=3`;
     return env;
   }
 
-  async git(args: string[], options: { input?: string; transfer?: boolean } = {}): Promise<GitRunResult> {
+  /** git's own bounds on HTTP: a transfer slower than 1 KiB/s for the timeout (an answer that never comes included) fails. */
+  private networkConfig(): string[] {
+    return ['-c', 'http.lowSpeedLimit=1024', '-c', `http.lowSpeedTime=${this.o.timeoutSeconds}`];
+  }
+
+  async git(args: string[], options: { input?: string; transfer?: boolean; network?: boolean } = {}): Promise<GitRunResult> {
     const forward = options.transfer && this.o.progress ? this.o.onTransfer : undefined;
-    const r = await spawnGit(this.o.binary, [`--git-dir=${this.o.gitdir}`, ...args], {
+    const r = await spawnGit(this.o.binary, [`--git-dir=${this.o.gitdir}`, ...(options.network ? this.networkConfig() : []), ...args], {
       cwd: this.o.cwd,
       env: this.env(),
+      // With --progress git speaks at least every second while it works; silence this long is a hang.
+      ...(options.network ? { idleTimeoutMs: this.o.timeoutSeconds * 2000 } : {}),
       ...(options.input !== undefined ? { input: options.input } : {}),
       ...(forward ? { onStderr: forward } : {}),
     });
@@ -149,7 +180,7 @@ export class GitTransport implements Transport {
   }
 
   async list(): Promise<RefTips> {
-    const r = await this.git(['ls-remote', '--refs', this.o.remote, `${JOURNAL_PREFIX}*`]);
+    const r = await this.git(['ls-remote', '--refs', this.o.remote, `${JOURNAL_PREFIX}*`], { network: true });
     if (r.code !== 0) throw syncFailure('list', classifyGitFailure(r.stderr), this.o.display, gitErrorDetail(r.stderr));
     return parseRefLines(r.stdout, JOURNAL_PREFIX);
   }
@@ -167,13 +198,14 @@ export class GitTransport implements Transport {
       '--no-tags',
       '--no-recurse-submodules',
       ...(noFetchHead ? ['--no-write-fetch-head'] : []),
-      this.o.progress ? '--progress' : '--quiet',
+      // Always --progress: the watchdog takes git's progress output as its sign of life (shown only when asked for).
+      '--progress',
       this.o.remote,
       `+${JOURNAL_PREFIX}*:${staging}*`,
     ];
-    let r = await this.git(args(true), { transfer: true });
+    let r = await this.git(args(true), { transfer: true, network: true });
     // git before 2.29 has no --no-write-fetch-head; it then writes FETCH_HEAD as any fetch does.
-    if (r.code !== 0 && /no-write-fetch-head/.test(r.stderr)) r = await this.git(args(false), { transfer: true });
+    if (r.code !== 0 && /no-write-fetch-head/.test(r.stderr)) r = await this.git(args(false), { transfer: true, network: true });
     if (r.code !== 0) {
       await cleanup();
       throw syncFailure('fetch', classifyGitFailure(r.stderr), this.o.display, gitErrorDetail(r.stderr));
@@ -242,19 +274,9 @@ export class GitTransport implements Transport {
     }
   }
 
-  /** Staging namespaces of syncs that were killed before cleaning up. */
+  /** Staging namespaces of syncs that were killed before cleaning up (their process is gone), loose or packed. */
   private async removeStaleStaging(): Promise<void> {
-    let names: string[];
-    try {
-      names = await fsp.readdir(path.join(this.o.gitdir, STAGING_PREFIX));
-    } catch {
-      return;
-    }
-    const now = Date.now();
-    for (const name of names) {
-      const started = Number(name.split('-')[0]);
-      if (Number.isFinite(started) && now - started > STALE_STAGING_MS) await this.deleteRefs(`${STAGING_PREFIX}${name}/`);
-    }
+    for (const ns of stagingNamespaces(this.o.gitdir)) if (ns.abandoned) await this.deleteRefs(`${STAGING_PREFIX}${ns.run}/`);
   }
 
   async push(ref: string, oid: string): Promise<PushOutcome> {
@@ -269,12 +291,12 @@ export class GitTransport implements Transport {
       '--no-follow-tags',
       '--no-signed',
       '--recurse-submodules=no',
-      // Not --quiet: it silences the --porcelain report too.
-      ...(this.o.progress ? ['--progress'] : []),
+      // Not --quiet: it silences the --porcelain report too. --progress: the watchdog's sign of life.
+      '--progress',
       this.o.remote,
       `${oid}:${ref}`,
     ];
-    const r = await this.git(args, { transfer: true });
+    const r = await this.git(args, { transfer: true, network: true });
     const line = r.stdout.split('\n').find((l) => l.includes(`:${ref}\t`));
     if (r.code === 0 && line && !line.startsWith('!')) {
       const [flag, , summary = ''] = line.split('\t');

@@ -34,6 +34,8 @@ export interface HttpTransportOptions {
   env: NodeJS.ProcessEnv;
   progress: boolean;
   onTransfer?: ((text: string) => void) | undefined;
+  /** Give up on a request that gets no answer (no byte) for this long. */
+  timeoutSeconds: number;
 }
 
 function pkt(line: string | Buffer): Buffer {
@@ -113,8 +115,10 @@ export class HttpTransport implements Transport {
     const http = await loadHttp();
     let res;
     try {
-      res = await http.request({ url, method: init.method, headers: init.headers, ...(init.body ? { body: init.body as unknown as AsyncIterableIterator<Uint8Array> } : {}) });
+      // simple-get's `timeout`: the socket may stay silent this long, connecting or waiting for an answer.
+      res = await http.request({ url, method: init.method, headers: init.headers, fetchOptions: { timeout: this.o.timeoutSeconds * 1000 }, ...(init.body ? { body: init.body as unknown as AsyncIterableIterator<Uint8Array> } : {}) });
     } catch (e) {
+      if (/timed out|timeout/i.test((e as Error).message)) throw syncFailure(stage, 'timeout', this.o.display, `no answer within ${this.o.timeoutSeconds} s`, e);
       throw syncFailure(stage, 'unreachable', this.o.display, (e as Error).message, e);
     }
     if (res.statusCode === 401 || res.statusCode === 403) {

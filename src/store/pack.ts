@@ -8,8 +8,9 @@
  * temporary file.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { makeDirectory, writeFileAtomic } from './atomic.js';
 import { deflateSync } from 'node:zlib';
 import { objectId } from './objects.js';
 
@@ -50,15 +51,6 @@ export interface PackObject {
   body: Buffer;
 }
 
-function writeDurably(file: string, chunks: Buffer[]): void {
-  const fd = openSync(file, 'wx', 0o444);
-  try {
-    for (const c of chunks) writeSync(fd, c);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** Write `objects` as one pack in `gitdir`; returns their ids in the same order. */
 export function writePack(gitdir: string, objects: PackObject[]): string[] {
@@ -107,12 +99,44 @@ export function writePack(gitdir: string, objects: PackObject[]): string[] {
   const idx = Buffer.concat([idxBody, createHash('sha1').update(idxBody).digest()]);
 
   const dir = path.join(gitdir, 'objects', 'pack');
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   const name = `pack-${packSum.toString('hex')}`;
-  const tmp = `tmp_pack_${process.pid}_${Math.random().toString(36).slice(2)}`;
-  writeDurably(path.join(dir, `${tmp}.pack`), [header, ...unique.map((e) => e.data), packSum]);
-  writeDurably(path.join(dir, `${tmp}.idx`), [idx]);
-  renameSync(path.join(dir, `${tmp}.pack`), path.join(dir, `${name}.pack`));
-  renameSync(path.join(dir, `${tmp}.idx`), path.join(dir, `${name}.idx`));
+  // The pack before its index: git only looks at packs that have an index.
+  writeFileAtomic(path.join(dir, `${name}.pack`), Buffer.concat([header, ...unique.map((e) => e.data), packSum]), { mode: 0o444, tmpPrefix: 'tmp_pack_' });
+  writeFileAtomic(path.join(dir, `${name}.idx`), idx, { mode: 0o444, tmpPrefix: 'tmp_idx_' });
   return entries.map((e) => e.oid);
+}
+
+/** Does any pack index (version 2) of `gitdir` list `oid`? */
+export function packContains(gitdir: string, oid: string): boolean {
+  const dir = path.join(gitdir, 'objects', 'pack');
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.idx'));
+  } catch {
+    return false;
+  }
+  const want = Buffer.from(oid, 'hex');
+  for (const name of names) {
+    let idx: Buffer;
+    try {
+      idx = readFileSync(path.join(dir, name));
+    } catch {
+      continue;
+    }
+    if (idx.length < 8 + 256 * 4 || idx.readUInt32BE(0) !== 0xff744f63 || idx.readUInt32BE(4) !== 2) continue;
+    const fan = 8;
+    const first = want[0]!;
+    let lo = first === 0 ? 0 : idx.readUInt32BE(fan + (first - 1) * 4);
+    let hi = idx.readUInt32BE(fan + first * 4);
+    const names0 = fan + 256 * 4;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = Buffer.compare(idx.subarray(names0 + mid * 20, names0 + mid * 20 + 20), want);
+      if (c === 0) return true;
+      if (c < 0) lo = mid + 1;
+      else hi = mid;
+    }
+  }
+  return false;
 }

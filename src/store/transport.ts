@@ -55,7 +55,22 @@ export function maskUrl(text: string): string {
   return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)([^/@\s]*)@/gi, (_m, scheme: string, auth: string) => `${scheme}${auth.includes(':') ? `${auth.split(':')[0]}:***` : '***'}@`);
 }
 
-export type FailureReason = 'unreachable' | 'auth' | 'not-found' | 'protocol' | 'rejected' | 'no-transport';
+export type FailureReason = 'unreachable' | 'auth' | 'not-found' | 'protocol' | 'rejected' | 'no-transport' | 'timeout';
+
+/** Default bound on every network wait of a sync (connect, an answer, a stalled transfer), in seconds. */
+export const DEFAULT_NETWORK_TIMEOUT_S = 30;
+
+/**
+ * How long a sync waits for a remote that stops answering: `LOGBOOK_NETWORK_TIMEOUT`
+ * (seconds) or git config `logbook.networkTimeout`, default 30 s.
+ */
+export function networkTimeoutSeconds(env: NodeJS.ProcessEnv, config: Record<string, string>): number {
+  for (const raw of [env.LOGBOOK_NETWORK_TIMEOUT, config['logbook.networktimeout']]) {
+    const n = Number(raw?.trim());
+    if (raw?.trim() && Number.isFinite(n) && n > 0) return Math.max(1, Math.round(n));
+  }
+  return DEFAULT_NETWORK_TIMEOUT_S;
+}
 
 /** A transport failure: what failed, against which remote, and what to do about it. Local refs are untouched. */
 export function syncFailure(stage: 'list' | 'fetch' | 'push', reason: FailureReason, remote: string, detail: string, cause?: unknown): LogbookError {
@@ -68,6 +83,7 @@ export function syncFailure(stage: 'list' | 'fetch' | 'push', reason: FailureRea
     protocol: `the remote does not speak the git smart protocol as expected; try \`git ls-remote ${remote}\`; ${unchanged}`,
     rejected: `the remote refused the update (a server hook or permissions); the journal refs must be writable under refs/logbook/, or run \`logbook sync --no-push\` to only fetch; ${unchanged}`,
     'no-transport': 'install git, or use an http(s):// remote (the only kind Logbook can reach without git)',
+    timeout: `the remote accepted the connection but stopped answering; check the network and the remote, or allow more time with LOGBOOK_NETWORK_TIMEOUT=<seconds> (git config logbook.networkTimeout); ${unchanged}`,
   };
   return new LogbookError('SYNC_FAILED', maskUrl(`cannot ${verb} ${remote}: ${detail}`), { hint: maskUrl(hints[reason]), data: { stage, reason }, cause });
 }

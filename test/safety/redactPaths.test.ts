@@ -98,7 +98,7 @@ describe('a secret on any path', () => {
         mcpTexts.push(JSON.stringify(r));
         return r;
       };
-      expect((await texts('log', { decision: `keep "password": "${secrets.mcpArg}" in the vault`, rationale: 'rotated' })).isError).toBeFalsy();
+      expect((await texts('log', { kind: 'decision', text: `keep "password": "${secrets.mcpArg}" in the vault`, rationale: 'rotated' })).isError).toBeFalsy();
       expect((await texts('link', { key: `not a key client_secret=${secrets.mcpError}` })).isError).toBe(true);
     } finally {
       await client.close();
@@ -110,7 +110,7 @@ describe('a secret on any path', () => {
     const objects = allObjects();
     for (const marker of ['[redacted:password]', '[redacted:google-oauth-token]', '[redacted:aws-access-key]']) expect(objects).toContain(marker);
     const v = JSON.parse(ok(dir, ['view', '--json'], { env: CLEAN })) as { events: Array<{ type: string; data: Record<string, unknown> }> };
-    expect(v.events.find((e) => e.type === 'session.compacted')?.data.summary).toContain('access_token=[redacted:google-oauth-token]');
+    expect(v.events.find((e) => e.type === 'session.compacted' && e.data.summary)?.data.summary).toContain('access_token=[redacted:google-oauth-token]');
     expect(v.events.find((e) => e.type === 'decision')?.data.text).toContain('"password": "[redacted:password]"');
     expect(v.events.some((e) => e.type === 'tool.used' && String(e.data.tool).includes('[redacted:password]'))).toBe(true);
     expect(v.events.find((e) => e.type === 'session.started')?.data.meta).toEqual({ db_password: '[redacted:password]', '[redacted:aws-access-key]': 'x' });

@@ -61,10 +61,15 @@ describe('replica-id collision', () => {
       expect(doctor.code, doctor.stdout + doctor.stderr).toBe(0);
       await expectFsckClean(dir);
     }
+    // The session B was working in (started before the copy, under the old id) is still B's current session.
+    const progress = await lbRun(b, ['log', '--progress', 'B after the fix']);
+    expect(progress.code, progress.stderr).toBe(0);
+    expect(await lb(b, ['view'])).toContain('B after the fix');
+    expect(git(b, 'config', 'logbook.formerReplicas').trim()).toBe(shared);
     // B keeps writing under its new id, and it travels.
     await lb(b, ['start', '--goal', 'B on its own id']);
     await lb(b, ['sync']);
-    expect(await lb(a, ['sync'])).toMatch(new RegExp(`replica ${replicaOf(b)} +\\+1 event`));
+    expect(await lb(a, ['sync'])).toMatch(new RegExp(`replica ${replicaOf(b)} +\\+2 events`));
   });
 
   it('a copy that wrote nothing since: the remote is ahead of its own ref, reported as a collision, fixed by moving nothing', async () => {

@@ -97,6 +97,8 @@ describe('sync() as a library', () => {
       behind: [],
       refused: [],
       pushSkipped: false,
+      skipped: [],
+      failed: [],
     });
     expect(text).toMatchInlineSnapshot(`
       "Fetched 3 new events of 1 replica:
