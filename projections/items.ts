@@ -113,6 +113,7 @@ export const itemsProjection = {
       case 'message.read':
       case 'state.set':
       case 'redaction':
+      case 'commit.linked':
         break;
       default: {
         const never: never = e;
