@@ -23,6 +23,8 @@ export const errorCodes = {
   SETTINGS_INVALID: 'settings file is not valid JSON',
   SECRET_DETECTED: 'secret detected',
   UNHEALTHY: 'doctor found problems',
+  GIT_NOT_FOUND: 'the git binary is needed and missing',
+  UNKNOWN_PATH: 'no such file in the repository',
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { findRepo } from '../../src/repo.js';
 import { codexTrustSteps, installHooks, selfCommand, settingsPath, uninstallHooks, type HookClient, type SettingsChange } from '../../src/integrations/hooksInstall.js';
+import { installGitHooks, uninstallGitHooks, type GitHooksChange } from '../../src/code/install.js';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 
@@ -23,7 +24,17 @@ interface Opts {
   claude?: boolean;
   codex?: boolean;
   user?: boolean;
+  git?: boolean;
   json?: boolean;
+}
+
+function describeGit(change: GitHooksChange, verb: 'install' | 'uninstall'): string {
+  const lines = change.hooks.map((h) => {
+    const kept = h.userHook ? (verb === 'install' ? ` (your hook, kept in ${h.userHook}, still runs first)` : ' (your hook is back)') : '';
+    return `  ${h.hook}: ${h.action}${kept}`;
+  });
+  const head = verb === 'install' ? `Git hooks in ${change.dir}${change.changed ? '' : ': already installed, nothing changed'}` : `Git hooks in ${change.dir}${change.changed ? '' : ': no Logbook hooks, nothing changed'}`;
+  return `${head}\n${lines.join('\n')}\n`;
 }
 
 function locations(io: Io, opts: Opts) {
@@ -59,10 +70,17 @@ export function hooksCommand(io: Io): Command {
       .option('--claude', 'Claude Code: .claude/settings.json (the default)')
       .option('--codex', 'Codex: .codex/hooks.json')
       .option('--user', 'the user-wide file in your home directory instead of this project\'s')
+      .option('--git', 'the git post-commit and post-rewrite hooks that record commits on the current session')
       .option('--json', 'print what changed as JSON');
   cmd.addCommand(
     common(new Command('install').description('add the hooks (idempotent; keeps every other hook and setting)')).action((opts: Opts) => {
       const { node, bin } = installation();
+      if (opts.git) {
+        const change = installGitHooks({ cwd: io.cwd, env: io.env, node, script: path.join(path.dirname(bin), '..', 'dist', 'githook.cjs') });
+        if (opts.json) return printJson(io, change);
+        io.stdout(`${describeGit(change, 'install')}Commits made while a session is open are recorded on it (commit.linked); nothing is added to your commits. Errors go to .git/logbook/hook-errors.log.\n`);
+        return;
+      }
       const base = selfCommand(node, bin);
       const changes: SettingsChange[] = [];
       for (const loc of locations(io, opts)) changes.push(installHooks(loc, base));
@@ -79,6 +97,12 @@ export function hooksCommand(io: Io): Command {
   );
   cmd.addCommand(
     common(new Command('uninstall').description('remove only the Logbook hooks')).action((opts: Opts) => {
+      if (opts.git) {
+        const change = uninstallGitHooks({ cwd: io.cwd, env: io.env });
+        if (opts.json) return printJson(io, change);
+        io.stdout(describeGit(change, 'uninstall'));
+        return;
+      }
       const changes = locations(io, opts).map((loc) => uninstallHooks(loc));
       if (opts.json) return printJson(io, changes);
       for (const change of changes) io.stdout(describe(change, 'uninstall'));

@@ -1,0 +1,39 @@
+/**
+ * The commits fold (projections/commits.ts) kept beside the views cache, so
+ * `why` on a long journal folds only the events that are new since it last ran.
+ */
+import type { Journal } from '../journal.js';
+import { compareEvents, type JournalEvent } from '../events.js';
+import { isCachingStore } from '../store/types.js';
+import { prepare } from '../../projections/order.js';
+import { deserializeCommits, evolveCommits, linkLateOrigins, projectCommits, serializeCommits, type CommitsState, type SerializedCommits } from '../../projections/commits.js';
+
+const STATE = 'code-commits';
+
+export async function loadCommits(journal: Journal): Promise<CommitsState> {
+  const store = journal.store;
+  if (!isCachingStore(store)) return finish(projectCommits(prepare((await store.read()).events)));
+  const cached = store.loadState<SerializedCommits>(STATE);
+  if (cached) {
+    const delta = await store.readNew(cached.tips);
+    // A redaction hides a commit's record: refold from the start, as the views do.
+    if (delta.complete && !delta.events.some((e) => e.type === 'redaction')) {
+      const state = deserializeCommits(cached.data);
+      const fresh = delta.events.filter((e) => e.type === 'commit.linked').sort(compareEvents);
+      if (!fresh.length) return state;
+      for (const e of fresh) evolveCommits(state, e);
+      linkLateOrigins(state);
+      await store.saveState(STATE, delta.tips, serializeCommits(state));
+      return state;
+    }
+  }
+  const all = await store.read();
+  const state = finish(projectCommits(prepare(all.events.filter((e: JournalEvent) => e.type === 'commit.linked' || e.type === 'redaction'))));
+  await store.saveState(STATE, all.tips, serializeCommits(state));
+  return state;
+}
+
+function finish(state: CommitsState): CommitsState {
+  linkLateOrigins(state);
+  return state;
+}

@@ -1,0 +1,136 @@
+/**
+ * `logbook why PATH[:LINE[-END]]`: blame → commit → session. Each blamed
+ * commit is matched to a recorded `commit.linked`: directly, through the
+ * rewrites Logbook saw (amend, rebase, cherry-pick), or by patch id for the
+ * rewrites it never saw (a rebase on another clone, a squash that kept the
+ * patch). Then each session brings the decisions, discoveries, blockers and
+ * `file:` items that concern the path.
+ */
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { LogbookError } from '../errors.js';
+import type { Logbook } from '../logbook.js';
+import { originsOf, type CommitRecord, type CommitsState } from '../../projections/commits.js';
+import { whyView, type BlamedCommit, type WhyView } from '../../projections/why.js';
+import { loadCommits } from './commitsIndex.js';
+import { gitRunner, patchIds, type GitRunner } from './git.js';
+
+export interface WhyTarget {
+  file: string;
+  start?: number;
+  end?: number;
+}
+
+/** `src/a.ts`, `src/a.ts:12`, `src/a.ts:12-20` (a path may itself hold colons; only a trailing line part counts). */
+export function parseTarget(text: string): WhyTarget {
+  const t = text.trim();
+  if (!t) throw new LogbookError('INVALID_INPUT', 'why needs a path', { hint: 'for example: logbook why src/app.ts:42' });
+  const m = /^(.+?):(\d+)(?:-(\d+))?$/.exec(t);
+  if (!m) return { file: t };
+  const start = Number(m[2]);
+  const end = m[3] === undefined ? start : Number(m[3]);
+  if (start < 1 || end < start) {
+    throw new LogbookError('INVALID_INPUT', `line range ${m[2]}${m[3] ? `-${m[3]}` : ''} is not a range of lines`, { hint: 'lines count from 1, and END is not before LINE: src/a.ts:10-20' });
+  }
+  return { file: m[1]!, start, end };
+}
+
+interface Located {
+  rel: string;
+  workTree: string;
+  lineCount: number;
+}
+
+function locate(target: WhyTarget, cwd: string, workTree: string | undefined, git: GitRunner): Located {
+  if (!workTree) throw new LogbookError('INVALID_INPUT', 'this repository has no work tree to blame', { hint: 'run `logbook why` in a clone with a checkout' });
+  const root = realpathSync(workTree);
+  const abs = path.resolve(cwd, target.file);
+  let real: string;
+  try {
+    real = realpathSync(abs);
+  } catch {
+    throw new LogbookError('UNKNOWN_PATH', `no file ${target.file} (looked for ${abs})`, { hint: 'pass the path of a file in this repository, relative to where you are' });
+  }
+  const rel = path.relative(root, real);
+  if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new LogbookError('INVALID_INPUT', `${target.file} is outside the repository ${root}`, { hint: 'pass a file inside this repository' });
+  }
+  if (statSync(real).isDirectory()) throw new LogbookError('INVALID_INPUT', `${target.file} is a directory`, { hint: 'pass a file, e.g. logbook why src/app.ts' });
+  const relPosix = rel.split(path.sep).join('/');
+  const tracked = git(['ls-files', '--full-name', '--', relPosix], { allowFail: true }).trim();
+  if (!tracked) throw new LogbookError('UNKNOWN_PATH', `${relPosix} is not tracked by git: no commit explains it`, { hint: 'commit it first, or pass a tracked file (`git ls-files`)' });
+  const text = readFileSync(real, 'utf8');
+  const lineCount = text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+  if (target.start !== undefined && target.end! > lineCount) {
+    throw new LogbookError('INVALID_INPUT', `line ${target.end} is out of range: ${relPosix} has ${lineCount} line(s)`, { hint: lineCount ? `pass lines between 1 and ${lineCount}` : 'the file is empty' });
+  }
+  return { rel: relPosix, workTree: root, lineCount };
+}
+
+/** Parse `git blame --porcelain`: each commit with the final line numbers it explains. */
+export function parseBlame(out: string): Array<{ commit: string; lines: number[]; summary: string; author: string; time?: string }> {
+  const byCommit = new Map<string, { commit: string; lines: number[]; summary: string; author: string; time?: string }>();
+  let current: { commit: string; lines: number[]; summary: string; author: string; time?: string } | undefined;
+  let final = 0;
+  for (const line of out.split('\n')) {
+    const head = /^([0-9a-f]{40}(?:[0-9a-f]{24})?) \d+ (\d+)/.exec(line);
+    if (head) {
+      current = byCommit.get(head[1]!);
+      if (!current) {
+        current = { commit: head[1]!, lines: [], summary: '', author: '' };
+        byCommit.set(head[1]!, current);
+      }
+      final = Number(head[2]);
+      continue;
+    }
+    if (!current) continue;
+    if (line.startsWith('\t')) current.lines.push(final);
+    else if (line.startsWith('summary ')) current.summary = line.slice(8);
+    else if (line.startsWith('author ')) current.author = line.slice(7);
+    else if (line.startsWith('author-time ')) current.time = new Date(Number(line.slice(12)) * 1000).toISOString();
+  }
+  return [...byCommit.values()];
+}
+
+/** The recorded commit a blamed commit leads to, and how. */
+function match(index: CommitsState, commit: string, byPatch: Map<string, string>): { record: CommitRecord; how: BlamedCommit['how'] } | undefined {
+  const direct = index.commits.get(commit);
+  if (direct) return { record: direct, how: direct.replaces ? 'rewritten' : 'recorded' };
+  const patch = byPatch.get(commit);
+  const twins = patch ? index.byPatch.get(patch) : undefined;
+  // The newest recorded commit with that patch: the latest form of the change Logbook saw.
+  const twin = twins?.length ? index.commits.get(twins[twins.length - 1]!) : undefined;
+  return twin ? { record: twin, how: 'patch-id' } : undefined;
+}
+
+export async function why(logbook: Logbook, options: { target: string; cwd: string; env: NodeJS.ProcessEnv }): Promise<WhyView> {
+  const target = parseTarget(options.target);
+  const repo = logbook.journal.repo;
+  const git = gitRunner(repo?.workTree ?? options.cwd, options.env);
+  const where = locate(target, options.cwd, repo?.workTree, git);
+  const range = target.start !== undefined ? ['-L', `${target.start},${target.end}`] : [];
+  const blame = where.lineCount ? parseBlame(git(['blame', '--porcelain', ...range, '--', where.rel])) : [];
+  const [snap, index] = await Promise.all([logbook.load(), loadCommits(logbook.journal)]);
+  const uncommitted = /^0+$/;
+  const unknown = blame.filter((b) => !uncommitted.test(b.commit) && !index.commits.has(b.commit)).map((b) => b.commit);
+  const byPatch = unknown.length && index.byPatch.size ? patchIds(git, unknown) : new Map<string, string>();
+  const blamed: BlamedCommit[] = blame.map((b) => {
+    if (uncommitted.test(b.commit)) return { commit: b.commit, lines: b.lines, subject: 'Not committed yet', author: b.author, how: 'uncommitted' };
+    const m = match(index, b.commit, byPatch);
+    if (!m) return { commit: b.commit, lines: b.lines, subject: b.summary, author: b.author, ...(b.time ? { at: b.time } : {}), how: 'unrecorded' };
+    return { commit: b.commit, lines: b.lines, subject: b.summary, author: b.author, ...(b.time ? { at: b.time } : {}), how: m.how, record: m.record, origins: originsOf(index, m.record.commit) };
+  });
+  return whyView({
+    path: where.rel,
+    ...(target.start !== undefined ? { range: { start: target.start, end: target.end! } } : {}),
+    blamed,
+    sessionOf: (id) => {
+      try {
+        return snap.sessions.sessions.get(id);
+      } catch {
+        return undefined; // a closed session's cached file unreadable: shown by id only
+      }
+    },
+    items: snap.items,
+  });
+}
