@@ -115,7 +115,8 @@ export function whyView(input: { path: string; range?: { start: number; end: num
     if (!s) continue;
     g.s.entries = entriesFor(s, input.items, input.path, base, g.times);
   }
-  const sessions = [...bySession.values()].map((g) => g.s).sort((a, b) => b.lines.length - a.lines.length || (a.started ?? '').localeCompare(b.started ?? ''));
+  // Stable sort: on a tie the session whose commit is blamed comes before the sessions it was rewritten from.
+  const sessions = [...bySession.values()].map((g) => g.s).sort((a, b) => b.lines.length - a.lines.length);
   for (const s of sessions) s.lines.sort((a, b) => a - b);
   return { path: input.path, ...(input.range ? { range: input.range } : {}), sessions, unexplained };
 }

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { commitView, renderCommits, sessionCommits } from '../../projections/commits.js';
 import { loadCommits } from '../../src/code/commitsIndex.js';
 import { drainCommits } from '../../src/code/record.js';
+import { isLogbookError } from '../../src/errors.js';
 import type { Io } from '../io.js';
 import { openLogbook, printJson } from '../io.js';
 
@@ -13,8 +14,7 @@ export function commitsCommand(io: Io): Command {
     .option('--json', 'the commits as JSON')
     .action(async (ref: string | undefined, opts: { session?: string; json?: boolean }) => {
       const logbook = openLogbook(io, { session: opts.session });
-      // Commits the hooks spooled and the background drain has not recorded yet.
-      await drainCommits({ cwd: io.cwd, env: io.env });
+      await drainQuietly(io);
       const snap = await logbook.load();
       const s = logbook.session(snap, ref ?? opts.session);
       const index = await loadCommits(logbook.journal);
@@ -22,4 +22,14 @@ export function commitsCommand(io: Io): Command {
       if (opts.json) return printJson(io, { session: s.id, stable: s.stable, commits: views });
       io.stdout(renderCommits(s, views));
     });
+}
+
+/** Record the commits the hooks spooled that the background drain has not recorded yet; a failure is said, not fatal to reading. */
+export async function drainQuietly(io: Io): Promise<void> {
+  try {
+    await drainCommits({ cwd: io.cwd, env: io.env });
+  } catch (e) {
+    const what = isLogbookError(e) ? e.message : (e as Error)?.message ?? String(e);
+    io.stderr(`logbook: note: spooled commits could not be recorded yet (${what}); they stay spooled for the next try\n`);
+  }
 }

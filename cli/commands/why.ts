@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { renderWhy } from '../../projections/why.js';
-import { drainCommits } from '../../src/code/record.js';
 import { why } from '../../src/code/why.js';
 import type { Io } from '../io.js';
 import { openLogbook, printJson } from '../io.js';
+import { drainQuietly } from './commits.js';
 
 export function whyCommand(io: Io): Command {
   return new Command('why')
@@ -12,7 +12,7 @@ export function whyCommand(io: Io): Command {
     .option('--json', 'the answer as JSON')
     .action(async (target: string, opts: { json?: boolean }) => {
       const logbook = openLogbook(io);
-      await drainCommits({ cwd: io.cwd, env: io.env });
+      await drainQuietly(io);
       const view = await why(logbook, { target, cwd: io.cwd, env: io.env });
       if (opts.json) return printJson(io, view);
       io.stdout(renderWhy(view));

@@ -68,7 +68,7 @@ export function commitInfos(git: GitRunner, commits: readonly string[]): Map<str
   }
   const input = `${existing.join('\n')}\n`;
   let current: CommitInfo | undefined;
-  for (const line of git(['diff-tree', '--stdin', '-r', '--name-only', '-m', '--first-parent', '--root', '--no-renames'], { input }).split('\n')) {
+  for (const line of git(['diff-tree', '--stdin', '-r', '--name-only', '--diff-merges=first-parent', '--root', '--no-renames'], { input }).split('\n')) {
     if (!line) continue;
     if (OID.test(line) && out.has(line)) current = out.get(line);
     else if (current && !current.files.includes(line)) current.files.push(line);

@@ -6,6 +6,8 @@
  * Run by the detached drain the hook starts, and before `commits`, `why` and
  * `sync` read, so nothing waits for the background.
  */
+import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type { Draft, EventData } from '../events.js';
 import { Journal } from '../journal.js';
 import { Logbook } from '../logbook.js';
@@ -60,42 +62,88 @@ function wantedFrom(lines: readonly SpoolLine[]): Wanted[] {
   return [...byCommit.values()];
 }
 
+const LOCK_STALE_MS = 30_000;
+const LOCK_WAIT_MS = 20_000;
+
+/**
+ * One drain at a time: a reader (`commits`, `why`) that drains while the
+ * hook's background drain is still appending waits for it, so it never reads
+ * the journal between "taken from the spool" and "appended".
+ */
+async function withDrainLock<T>(gitdir: string, now: () => Date, fn: () => Promise<T>): Promise<T> {
+  const dir = path.join(gitdir, 'logbook');
+  mkdirSync(dir, { recursive: true });
+  const lock = path.join(dir, 'commits.drain.lock');
+  const started = Date.now();
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      try {
+        if (now().getTime() - statSync(lock).mtimeMs > LOCK_STALE_MS) rmSync(lock, { force: true }); // its holder died
+      } catch {
+        /* released meanwhile */
+      }
+      if (Date.now() - started > LOCK_WAIT_MS) return fn(); // a stuck holder must not stall the reader: spool files are taken atomically anyway
+      await new Promise((r) => setTimeout(r, 15));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
 /** Record every spooled commit. Lines that could not be recorded (the journal busy, git failing) go back to the spool. */
 export async function drainCommits(options: DrainOptions): Promise<DrainReport> {
   const now = options.now ?? (() => new Date());
   const repo = findRepo(options.cwd);
+  return withDrainLock(repo.gitdir, now, () => drainLocked(options, repo, now));
+}
+
+async function drainLocked(options: DrainOptions, repo: { gitdir: string; workTree: string | undefined }, now: () => Date): Promise<DrainReport> {
   const taken = takeSpool(repo.gitdir, now(), `${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   const report: DrainReport = { recorded: 0, noSession: 0 };
   if (!taken.lines.length) return report;
   try {
     const wanted = wantedFrom(taken.lines);
     const git = gitRunner(repo.workTree ?? repo.gitdir, options.env);
-    const infos = commitInfos(git, wanted.map((w) => w.commit));
     const groups = new Map<string, Wanted[]>();
     for (const w of wanted) {
       const key = JSON.stringify(w.env);
       groups.set(key, [...(groups.get(key) ?? []), w]);
     }
+    // The session of each group first: commits made with no session open cost no git process.
+    const plans: Array<{ journal: Journal; session: string; wanted: Wanted[] }> = [];
     for (const group of groups.values()) {
       const lineEnv = group[0]!.env;
       const env = { ...options.env, LOGBOOK_SESSION: undefined, LOGBOOK_CLIENT_SESSION: undefined, ...lineEnv };
       const clientSession = lineEnv.LOGBOOK_CLIENT_SESSION;
       const journal = Journal.open({ cwd: options.cwd, env, ...(clientSession ? { agent: { agentSession: clientSession } } : {}) });
       const logbook = new Logbook(journal, { clientSession });
-      const snap = await logbook.load();
       let session;
       try {
-        session = logbook.findSession(snap);
+        session = logbook.findSession(await logbook.load());
       } catch {
         session = undefined; // LOGBOOK_SESSION names a session this clone does not hold
       }
-      const index = await loadCommits(journal);
+      const open = session && isOpen(session) ? session : undefined;
+      const kept = group.filter((w) => open && open.createdAt <= w.t);
+      report.noSession += group.length - kept.length;
+      if (open && kept.length) plans.push({ journal, session: open.id, wanted: kept });
+    }
+    if (!plans.length) {
+      taken.done();
+      return report;
+    }
+    const infos = commitInfos(git, plans.flatMap((p) => p.wanted.map((w) => w.commit)));
+    for (const plan of plans) {
+      const index = await loadCommits(plan.journal);
       const drafts: Draft[] = [];
-      for (const w of group) {
-        if (!session || !isOpen(session) || session.createdAt > w.t) {
-          report.noSession++;
-          continue;
-        }
+      for (const w of plan.wanted) {
         const info = infos.get(w.commit);
         if (!info) continue; // gone (gc'd) before it was recorded
         let replaces = w.replaces;
@@ -113,7 +161,7 @@ export async function drainCommits(options: DrainOptions): Promise<DrainReport> 
           }
         }
         const known = index.commits.get(w.commit);
-        if (known && known.session === session.id && (!replaces || (known.replaces === replaces && known.why === why))) continue; // recorded already
+        if (known && known.session === plan.session && (!replaces || (known.replaces === replaces && known.why === why))) continue; // recorded already
         const data: EventData<'commit.linked'> = { commit: w.commit, subject: info.subject, files: info.files.slice(0, 500) };
         if (info.patchId) data.patchId = info.patchId;
         if (w.branch) data.branch = w.branch;
@@ -121,9 +169,9 @@ export async function drainCommits(options: DrainOptions): Promise<DrainReport> 
           data.replaces = replaces;
           data.why = why;
         }
-        drafts.push({ type: 'commit.linked', session: session.id, data });
+        drafts.push({ type: 'commit.linked', session: plan.session, data });
       }
-      if (drafts.length) await journal.append(drafts);
+      if (drafts.length) await plan.journal.append(drafts);
       report.recorded += drafts.length;
     }
     taken.done();

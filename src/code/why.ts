@@ -98,8 +98,8 @@ function match(index: CommitsState, commit: string, byPatch: Map<string, string>
   if (direct) return { record: direct, how: direct.replaces ? 'rewritten' : 'recorded' };
   const patch = byPatch.get(commit);
   const twins = patch ? index.byPatch.get(patch) : undefined;
-  // The newest recorded commit with that patch: the latest form of the change Logbook saw.
-  const twin = twins?.length ? index.commits.get(twins[twins.length - 1]!) : undefined;
+  // The first recorded commit with that patch: where the change was written (later ones are its copies).
+  const twin = twins?.length ? index.commits.get(twins[0]!) : undefined;
   return twin ? { record: twin, how: 'patch-id' } : undefined;
 }
 
