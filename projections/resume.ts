@@ -15,6 +15,8 @@ export interface ResumeInput {
   messages?: Message[];
   /** Open items linked to the session: key and latest action. */
   items?: Array<{ key: string; status: string; note?: string }>;
+  /** The session's commits, newest first: one line each (projections/commits.ts). */
+  commits?: string[];
   budget?: number;
 }
 
@@ -88,6 +90,7 @@ export function resumeSections(input: ResumeInput): Section[] {
   }
   const items = input.items ?? [];
   if (items.length) sections.push({ title: 'Open linked items', priority: 4, trim: 'end', lines: items.map((i) => `- ${i.key} (${i.status})${i.note ? `: ${i.note}` : ''}`) });
+  if (input.commits?.length) sections.push({ title: 'Recent commits', priority: 4, trim: 'end', lines: input.commits });
   const done = s.steps.filter((st) => st.status === 'done');
   const open = s.steps.filter((st) => st.status !== 'done');
   if (s.steps.length) {

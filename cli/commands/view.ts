@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { sessionItems } from '../../projections/items.js';
 import { decisionsSection, progressSection, renderSessionFile } from '../../projections/sessionFile.js';
+import { commitView, sessionCommits } from '../../projections/commits.js';
+import { loadCommits } from '../../src/code/commitsIndex.js';
 import type { Io } from '../io.js';
 import { openLogbook, printJson } from '../io.js';
 
@@ -16,10 +18,12 @@ export function viewCommand(io: Io): Command {
       const logbook = openLogbook(io, { session: opts.session });
       const snap = await logbook.load();
       const s = logbook.session(snap, ref ?? opts.session);
-      if (opts.json) return printJson(io, { session: s, events: snap.events.filter((e) => e.session === s.id) });
+      const index = await loadCommits(logbook.journal);
+      const commits = sessionCommits(index, s.id).map((r) => commitView(index, r));
+      if (opts.json) return printJson(io, { session: s, events: snap.events.filter((e) => e.session === s.id), commits });
       const parts: string[] = [];
       if (opts.progress) parts.push(`## Progress\n${progressSection(s).join('\n')}\n`);
       if (opts.decisions) parts.push(`## Decisions\n${decisionsSection(s).join('\n')}\n`);
-      io.stdout(parts.length ? parts.join('\n') : renderSessionFile(s, { items: sessionItems(snap.items, s.id) }));
+      io.stdout(parts.length ? parts.join('\n') : renderSessionFile(s, { items: sessionItems(snap.items, s.id), commits }));
     });
 }

@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ok, run } from '../helpers/cli.js';
+import { BIN, ok, run } from '../helpers/cli.js';
 import { makeBareRepo, makeRepo, tempDir } from '../helpers/repo.js';
 
 /** Stock git with the environment of a user's shell (LOGBOOK_SESSION and friends reach the hooks). */
@@ -229,6 +229,42 @@ describe('rewrites', () => {
     const squash = whyJson(dir, 'cache.ts');
     expect(squash.sessions.map((s: { id: string }) => s.id)).toEqual([a]);
     expect(squash.sessions[0].commits[0].how).toBe(`same patch as ${picked.slice(0, 12)}`);
+  });
+});
+
+describe('the session shows its commits', () => {
+  it('in the session file, view --json, the resume context, the rebuilt tree and the MCP why tool', async () => {
+    const dir = project();
+    const id = startSession(dir, 'Shown commits', 'shown');
+    const c = commit(dir, 'add the widget', { 'widget.ts': 'export const w = 1;\n' });
+    g(dir, ['commit', '-q', '--amend', '-m', 'add the widget (amended)']);
+    const amended = g(dir, ['rev-parse', 'HEAD']).trim();
+    ok(dir, ['commits']); // records what the hooks spooled
+    const file = ok(dir, ['view']);
+    const section = file.slice(file.indexOf('## Commits'));
+    expect(section.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d/g, 'TIME')).toBe(
+      `## Commits\n- ${amended.slice(0, 12)} TIME [main] add the widget (amended) — amend of ${c.slice(0, 12)}\n- ${c.slice(0, 12)} TIME [main] add the widget — amended into ${amended.slice(0, 12)}\n`,
+    );
+    expect(JSON.parse(ok(dir, ['view', '--json'])).commits.map((x: CommitJson) => x.commit)).toEqual([amended, c]);
+    expect(ok(dir, ['resume'])).toContain(`## Recent commits\n- ${amended.slice(0, 12)}`);
+    ok(dir, ['rebuild']);
+    expect(readFileSync(path.join(dir, `.logbook/sessions/active/shown-${id.slice(-4)}.md`), 'utf8')).toContain(section.trimEnd());
+    const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
+    const { StdioClientTransport } = await import('@modelcontextprotocol/sdk/client/stdio.js');
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^LOGBOOK_/.test(k)) env[k] = v;
+    const client = new Client({ name: 'code-test', version: '1.0.0' });
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp'], cwd: dir, env: { ...env, GIT_CONFIG_NOSYSTEM: '1' } }));
+    try {
+      const r = (await client.callTool({ name: 'why', arguments: { path: 'widget.ts:1' } })) as unknown as { content: Array<{ text: string }>; structuredContent: { sessions: Array<{ id: string }> } };
+      expect(r.structuredContent.sessions.map((x) => x.id)).toEqual([id]);
+      expect(r.content[0]!.text).toContain('shown — Shown commits');
+      const bad = (await client.callTool({ name: 'why', arguments: { path: 'widget.ts:9' } })) as unknown as { isError?: boolean; content: Array<{ text: string }> };
+      expect(bad.isError).toBe(true);
+      expect(bad.content[0]!.text).toContain('out of range');
+    } finally {
+      await client.close();
+    }
   });
 });
 
