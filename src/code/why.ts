@@ -57,8 +57,6 @@ function locate(target: WhyTarget, cwd: string, workTree: string | undefined, gi
   }
   if (statSync(real).isDirectory()) throw new LogbookError('INVALID_INPUT', `${target.file} is a directory`, { hint: 'pass a file, e.g. logbook why src/app.ts' });
   const relPosix = rel.split(path.sep).join('/');
-  const tracked = git(['ls-files', '--full-name', '--', relPosix], { allowFail: true }).trim();
-  if (!tracked) throw new LogbookError('UNKNOWN_PATH', `${relPosix} is not tracked by git: no commit explains it`, { hint: 'commit it first, or pass a tracked file (`git ls-files`)' });
   const text = readFileSync(real, 'utf8');
   const lineCount = text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
   if (target.start !== undefined && target.end! > lineCount) {
@@ -109,7 +107,21 @@ export async function why(logbook: Logbook, options: { target: string; cwd: stri
   const git = gitRunner(repo?.workTree ?? options.cwd, options.env);
   const where = locate(target, options.cwd, repo?.workTree, git);
   const range = target.start !== undefined ? ['-L', `${target.start},${target.end}`] : [];
-  const blame = where.lineCount ? parseBlame(git(['blame', '--porcelain', ...range, '--', where.rel])) : [];
+  const untracked = () => !git(['ls-files', '--full-name', '--', where.rel], { allowFail: true }).trim();
+  const notTracked = () => new LogbookError('UNKNOWN_PATH', `${where.rel} is not tracked by git: no commit explains it`, { hint: 'commit it first, or pass a tracked file (`git ls-files`)' });
+  let blameOut = '';
+  if (!where.lineCount) {
+    if (untracked()) throw notTracked();
+  } else {
+    try {
+      blameOut = git(['blame', '--porcelain', ...range, '--', where.rel]);
+    } catch (e) {
+      // Asked only when blame fails, so the common case runs one git process.
+      if (untracked()) throw notTracked();
+      throw e;
+    }
+  }
+  const blame = parseBlame(blameOut);
   const [snap, index] = await Promise.all([logbook.load(), loadCommits(logbook.journal)]);
   const uncommitted = /^0+$/;
   const unknown = blame.filter((b) => !uncommitted.test(b.commit) && !index.commits.has(b.commit)).map((b) => b.commit);
