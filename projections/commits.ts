@@ -47,7 +47,7 @@ const rank = (why: RewriteWhy | undefined) => (why === undefined ? 0 : why === '
 
 /** Apply one event (mutates and returns `state`). The same commit recorded twice merges into one record. */
 export function evolveCommits(state: CommitsState, e: JournalEvent): CommitsState {
-  // A redacted record (its commit id hidden) is forgotten.
+  // Redaction hides a record's subject and files but keeps its ids (order.ts); an id that is not one is ignored.
   if (e.type !== 'commit.linked' || !e.session || !/^[0-9a-f]{40}/.test(e.data.commit)) return state;
   const d = e.data;
   let r = state.commits.get(d.commit);

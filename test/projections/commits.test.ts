@@ -54,6 +54,15 @@ describe('commits projection', () => {
     expect(state.bySession.get(A)).toEqual([c(1), c(2)]);
   });
 
+  it('a redacted record keeps its commit ids and loses its subject and files', () => {
+    const s = new Story();
+    s.start(A, 'a');
+    const e = s.add('commit.linked', A, { commit: c(1), patchId: 'p', subject: 'token=abc', files: ['secret.txt'] });
+    s.add('redaction', A, { event: e.id });
+    const r = projectCommits(prepare(s.events)).commits.get(c(1))!;
+    expect(r).toMatchObject({ commit: c(1), patchId: 'p', subject: '[redacted]', files: ['[redacted]'] });
+  });
+
   it('the cached fold (any prefix, serialised, then the rest) equals the fold from scratch', () => {
     const events = story().events;
     fc.assert(
