@@ -19,7 +19,8 @@ export function gitRunner(cwd: string, env: NodeJS.ProcessEnv): GitRunner {
   return (args, options = {}) => {
     if (!binary) throw missingGit();
     try {
-      return execFileSync(binary, args, {
+      // Paths as they are (not octal-quoted) in name lists and blame.
+      return execFileSync(binary, ['-c', 'core.quotePath=false', ...args], {
         cwd,
         input: options.input ?? '',
         encoding: 'utf8',
