@@ -142,6 +142,27 @@ describe('recording commits', () => {
     expect(view.events.filter((e: { type: string }) => e.type === 'commit.linked')).toHaveLength(1);
   });
 
+  it("an agent's commit goes to the session bound to its conversation (LOGBOOK_CLIENT_SESSION), and a user post-rewrite hook still gets the rewrite list", () => {
+    const dir = makeRepo();
+    ok(dir, ['init']);
+    write(dir, '.git/hooks/post-rewrite', `#!/bin/sh\ncat > "${dir}/.git/rewrites-seen"\necho "user post-rewrite $1"\n`);
+    chmodSync(path.join(dir, '.git/hooks/post-rewrite'), 0o755);
+    ok(dir, ['hooks', 'install', '--git']);
+    ok(dir, ['start', '--goal', 'Agent conversation', '--name', 'convo'], { env: { LOGBOOK_CLIENT_SESSION: 'claude-123', LOGBOOK_AGENT: 'claude-code' } });
+    ok(dir, ['start', '--goal', 'Newer session', '--name', 'newer']);
+    const agentEnv = { LOGBOOK_CLIENT_SESSION: 'claude-123', LOGBOOK_AGENT: 'claude-code' };
+    const c = commit(dir, 'by the agent', { 'x.txt': 'x\n' }, agentEnv);
+    const r = spawnSync('git', ['commit', '-q', '--amend', '-m', 'by the agent, amended'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...agentEnv } });
+    expect(r.status).toBe(0);
+    expect(`${r.stdout}${r.stderr}`).toContain('user post-rewrite amend');
+    const amended = g(dir, ['rev-parse', 'HEAD']).trim();
+    expect(readFileSync(path.join(dir, '.git/rewrites-seen'), 'utf8')).toBe(`${c} ${amended}\n`);
+    expect(commitsOf(dir, 'convo').map((x) => x.commit)).toEqual([amended, c]);
+    expect(commitsOf(dir, 'newer')).toEqual([]);
+    const w = whyJson(dir, 'x.txt:1');
+    expect(w.sessions[0]).toMatchObject({ shortname: 'convo', agent: 'claude-code' });
+  });
+
   it('an agent committing records on its own session (LOGBOOK_SESSION), not the newest one; a merge commit has no patch id', () => {
     const dir = project();
     const mine = startSession(dir, 'Agent A', 'agent-a');
