@@ -92,22 +92,88 @@ export function linkLateOrigins(state: CommitsState): void {
   }
 }
 
+/**
+ * The fold as saved in the cache: one JSON array per line, so `why` can find
+ * the few records it needs with a string search instead of parsing thousands.
+ * `became` is not stored: it is rebuilt from `replaces` on load.
+ */
 export interface SerializedCommits {
-  records: CommitRecord[];
+  lines: string;
+}
+
+type Row = [commit: string, session: string, at: string, actor: Actor, subject: string, files: string[], patch: string, branch: string, replaces: string, why: string];
+
+function toRow(r: CommitRecord): Row {
+  return [r.commit, r.session, r.at, r.actor, r.subject, r.files, r.patchId ? `p:${r.patchId}` : '', r.branch ?? '', r.replaces ?? '', r.why ?? ''];
+}
+
+function fromRow(row: Row): CommitRecord {
+  const [commit, session, at, actor, subject, files, patch, branch, replaces, why] = row;
+  return {
+    commit,
+    session,
+    at,
+    actor,
+    subject,
+    files,
+    ...(patch ? { patchId: patch.slice(2) } : {}),
+    ...(branch ? { branch } : {}),
+    ...(replaces && why ? { replaces, why: why as RewriteWhy } : {}),
+    became: [],
+  };
 }
 
 export function serializeCommits(state: CommitsState): SerializedCommits {
-  return { records: [...state.commits.values()] };
+  let lines = '';
+  for (const r of state.commits.values()) lines += `\n${JSON.stringify(toRow(r))}`;
+  return { lines: `${lines}\n` };
 }
 
 export function deserializeCommits(data: SerializedCommits): CommitsState {
   const state = initialCommitsState();
-  for (const r of data.records) {
+  for (const line of data.lines.split('\n')) {
+    if (!line) continue;
+    const r = fromRow(JSON.parse(line) as Row);
     state.commits.set(r.commit, r);
     push(state.bySession, r.session, r.commit);
     if (r.patchId) push(state.byPatch, r.patchId, r.commit);
   }
+  linkLateOrigins(state);
   return state;
+}
+
+/** What `why` asks of the recorded commits: a record by id, and the commits with a patch id. */
+export interface CommitLookup {
+  get(commit: string): CommitRecord | undefined;
+  /** Commits with this patch id, in the order recorded. */
+  withPatch(patchId: string): string[];
+  readonly empty: boolean;
+}
+
+export function lookupOf(state: CommitsState): CommitLookup {
+  return { get: (c) => state.commits.get(c), withPatch: (p) => state.byPatch.get(p) ?? [], empty: state.commits.size === 0 };
+}
+
+/** A lookup straight on the saved lines: only the records asked for are parsed. */
+export function linesLookup(data: SerializedCommits): CommitLookup {
+  const text = data.lines;
+  const lineAt = (pos: number) => {
+    const start = text.lastIndexOf('\n', pos) + 1;
+    return fromRow(JSON.parse(text.slice(start, text.indexOf('\n', pos))) as Row);
+  };
+  return {
+    get(commit) {
+      const pos = text.indexOf(`\n["${commit}"`);
+      return pos < 0 ? undefined : lineAt(pos + 1);
+    },
+    withPatch(patchId) {
+      const out: string[] = [];
+      const needle = `"p:${patchId}"`;
+      for (let pos = text.indexOf(needle); pos >= 0; pos = text.indexOf(needle, pos + needle.length)) out.push(lineAt(pos).commit);
+      return out;
+    },
+    empty: text.trim() === '',
+  };
 }
 
 /** The commits a session made, newest first. */
@@ -132,14 +198,15 @@ export function fateOf(state: CommitsState, commit: string): Array<{ commit: str
   return out;
 }
 
-/** The chain of commits `commit` replaced, oldest last: amend of a rebase of a cherry-pick … */
-export function originsOf(state: CommitsState, commit: string): CommitRecord[] {
+/** The chain of commits `commit` replaced, newest first: amend of a rebase of a cherry-pick … */
+export function originsOf(state: CommitsState | CommitLookup, commit: string): CommitRecord[] {
+  const lookup = 'get' in state ? state : lookupOf(state);
   const out: CommitRecord[] = [];
   const seen = new Set([commit]);
-  let r = state.commits.get(commit);
+  let r = lookup.get(commit);
   while (r?.replaces && !seen.has(r.replaces)) {
     seen.add(r.replaces);
-    const prev = state.commits.get(r.replaces);
+    const prev = lookup.get(r.replaces);
     if (!prev) break;
     out.push(prev);
     r = prev;

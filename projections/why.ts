@@ -122,7 +122,8 @@ export function whyView(input: { path: string; range?: { start: number; end: num
 }
 
 function entriesFor(s: Session, items: ItemsState, rel: string, base: string, times: number[]): WhyEntry[] {
-  const mentions = (text: string) => text.includes(rel) || (base.length >= 3 && new RegExp(`(^|[^\\w.-])${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w-])`).test(text));
+  const named = base.length >= 3 ? new RegExp(`(^|[^\\w.-])${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w-])`) : undefined;
+  const mentions = (text: string) => text.includes(rel) || Boolean(named?.test(text));
   const near = (at: string) => {
     const t = ms(at);
     return times.some((c) => t >= c - BEFORE_MS && t <= c + AFTER_MS);

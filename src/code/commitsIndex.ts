@@ -6,7 +6,7 @@ import type { Journal } from '../journal.js';
 import { compareEvents, type JournalEvent } from '../events.js';
 import { isCachingStore } from '../store/types.js';
 import { prepare } from '../../projections/order.js';
-import { deserializeCommits, evolveCommits, linkLateOrigins, projectCommits, serializeCommits, type CommitsState, type SerializedCommits } from '../../projections/commits.js';
+import { deserializeCommits, evolveCommits, linesLookup, linkLateOrigins, lookupOf, projectCommits, serializeCommits, type CommitLookup, type CommitsState, type SerializedCommits } from '../../projections/commits.js';
 
 const STATE = 'code-commits';
 
@@ -14,7 +14,7 @@ export async function loadCommits(journal: Journal): Promise<CommitsState> {
   const store = journal.store;
   if (!isCachingStore(store)) return finish(projectCommits(prepare((await store.read()).events)));
   const cached = store.loadState<SerializedCommits>(STATE);
-  if (cached) {
+  if (cached && typeof cached.data?.lines === 'string') {
     const delta = await store.readNew(cached.tips);
     // A redaction hides a commit's record: refold from the start, as the views do.
     if (delta.complete && !delta.events.some((e) => e.type === 'redaction')) {
@@ -36,4 +36,21 @@ export async function loadCommits(journal: Journal): Promise<CommitsState> {
 function finish(state: CommitsState): CommitsState {
   linkLateOrigins(state);
   return state;
+}
+
+/**
+ * The recorded commits as `why` needs them: when the cache is current, a
+ * lookup on its saved lines (nothing else parsed); otherwise the fold, brought
+ * up to date and saved as `loadCommits` does.
+ */
+export async function loadCommitLookup(journal: Journal): Promise<CommitLookup> {
+  const store = journal.store;
+  if (isCachingStore(store)) {
+    const cached = store.loadState<SerializedCommits>(STATE);
+    if (cached && typeof cached.data?.lines === 'string') {
+      const delta = await store.readNew(cached.tips);
+      if (delta.complete && !delta.events.some((e) => e.type === 'commit.linked' || e.type === 'redaction')) return linesLookup(cached.data);
+    }
+  }
+  return lookupOf(await loadCommits(journal));
 }

@@ -10,9 +10,9 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LogbookError } from '../errors.js';
 import type { Logbook } from '../logbook.js';
-import { originsOf, type CommitRecord, type CommitsState } from '../../projections/commits.js';
+import { originsOf, type CommitLookup, type CommitRecord } from '../../projections/commits.js';
 import { whyView, type BlamedCommit, type WhyView } from '../../projections/why.js';
-import { loadCommits } from './commitsIndex.js';
+import { loadCommitLookup } from './commitsIndex.js';
 import { gitRunner, patchIds, type GitRunner } from './git.js';
 
 export interface WhyTarget {
@@ -91,13 +91,12 @@ export function parseBlame(out: string): Array<{ commit: string; lines: number[]
 }
 
 /** The recorded commit a blamed commit leads to, and how. */
-function match(index: CommitsState, commit: string, byPatch: Map<string, string>): { record: CommitRecord; how: BlamedCommit['how'] } | undefined {
-  const direct = index.commits.get(commit);
+function match(index: CommitLookup, commit: string, direct: CommitRecord | undefined, byPatch: Map<string, string>): { record: CommitRecord; how: BlamedCommit['how'] } | undefined {
   if (direct) return { record: direct, how: direct.replaces ? 'rewritten' : 'recorded' };
   const patch = byPatch.get(commit);
-  const twins = patch ? index.byPatch.get(patch) : undefined;
+  const twins = patch ? index.withPatch(patch) : [];
   // The first recorded commit with that patch: where the change was written (later ones are its copies).
-  const twin = twins?.length ? index.commits.get(twins[0]!) : undefined;
+  const twin = twins.length ? index.get(twins[0]!) : undefined;
   return twin ? { record: twin, how: 'patch-id' } : undefined;
 }
 
@@ -122,13 +121,14 @@ export async function why(logbook: Logbook, options: { target: string; cwd: stri
     }
   }
   const blame = parseBlame(blameOut);
-  const [snap, index] = await Promise.all([logbook.load(), loadCommits(logbook.journal)]);
+  const [snap, index] = await Promise.all([logbook.load(), loadCommitLookup(logbook.journal)]);
   const uncommitted = /^0+$/;
-  const unknown = blame.filter((b) => !uncommitted.test(b.commit) && !index.commits.has(b.commit)).map((b) => b.commit);
-  const byPatch = unknown.length && index.byPatch.size ? patchIds(git, unknown) : new Map<string, string>();
+  const direct = new Map(blame.map((b) => [b.commit, uncommitted.test(b.commit) ? undefined : index.get(b.commit)]));
+  const unknown = blame.filter((b) => !uncommitted.test(b.commit) && !direct.get(b.commit)).map((b) => b.commit);
+  const byPatch = unknown.length && !index.empty ? patchIds(git, unknown) : new Map<string, string>();
   const blamed: BlamedCommit[] = blame.map((b) => {
     if (uncommitted.test(b.commit)) return { commit: b.commit, lines: b.lines, subject: 'Not committed yet', author: b.author, how: 'uncommitted' };
-    const m = match(index, b.commit, byPatch);
+    const m = match(index, b.commit, direct.get(b.commit), byPatch);
     if (!m) return { commit: b.commit, lines: b.lines, subject: b.summary, author: b.author, ...(b.time ? { at: b.time } : {}), how: 'unrecorded' };
     return { commit: b.commit, lines: b.lines, subject: b.summary, author: b.author, ...(b.time ? { at: b.time } : {}), how: m.how, record: m.record, origins: originsOf(index, m.record.commit) };
   });

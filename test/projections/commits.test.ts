@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { commitView, deserializeCommits, evolveCommits, fateOf, linkLateOrigins, originsOf, projectCommits, renderCommits, serializeCommits, sessionCommits } from '../../projections/commits.js';
+import { commitView, deserializeCommits, linesLookup, evolveCommits, fateOf, linkLateOrigins, originsOf, projectCommits, renderCommits, serializeCommits, sessionCommits } from '../../projections/commits.js';
 import { projectItems } from '../../projections/items.js';
 import { prepare } from '../../projections/order.js';
 import { projectSessions } from '../../projections/sessions.js';
@@ -75,6 +75,13 @@ describe('commits projection', () => {
         for (const e of ordered.slice(k)) evolveCommits(resumed, e);
         linkLateOrigins(resumed);
         expect(serializeCommits(resumed)).toEqual(serializeCommits(whole));
+        const views = (st: typeof whole) => [...st.commits.values()].map((r) => commitView(st, r));
+        expect(views(deserializeCommits(serializeCommits(resumed)))).toEqual(views(whole));
+        // The lookup on the saved lines answers as the fold does.
+        const lines = linesLookup(serializeCommits(whole));
+        for (const r of whole.commits.values()) expect(lines.get(r.commit)).toEqual({ ...r, became: [] });
+        expect(lines.withPatch('p1')).toEqual(whole.byPatch.get('p1') ?? []);
+        expect(lines.get(c(9))).toBeUndefined();
       }),
     );
   });
