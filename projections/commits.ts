@@ -147,11 +147,21 @@ export interface CommitLookup {
   get(commit: string): CommitRecord | undefined;
   /** Commits with this patch id, in the order recorded. */
   withPatch(patchId: string): string[];
+  /** What `commit` was rewritten into (amend, rebase, cherry-pick), in the order recorded. */
+  became(commit: string): CommitRecord['became'];
+  /** A session's commits, in the order recorded. */
+  forSession(session: string): CommitRecord[];
   readonly empty: boolean;
 }
 
 export function lookupOf(state: CommitsState): CommitLookup {
-  return { get: (c) => state.commits.get(c), withPatch: (p) => state.byPatch.get(p) ?? [], empty: state.commits.size === 0 };
+  return {
+    get: (c) => state.commits.get(c),
+    withPatch: (p) => state.byPatch.get(p) ?? [],
+    became: (c) => state.commits.get(c)?.became ?? [],
+    forSession: (id) => (state.bySession.get(id) ?? []).map((c) => state.commits.get(c)!),
+    empty: state.commits.size === 0,
+  };
 }
 
 /** A lookup straight on the saved lines: only the records asked for are parsed. */
@@ -161,7 +171,17 @@ export function linesLookup(data: SerializedCommits): CommitLookup {
     const start = text.lastIndexOf('\n', pos) + 1;
     return fromRow(JSON.parse(text.slice(start, text.indexOf('\n', pos))) as Row);
   };
+  const scan = (needle: string, keep: (r: CommitRecord) => boolean): CommitRecord[] => {
+    const out: CommitRecord[] = [];
+    for (let pos = text.indexOf(needle); pos >= 0; pos = text.indexOf(needle, pos + needle.length)) {
+      const r = lineAt(pos);
+      if (keep(r) && !out.some((o) => o.commit === r.commit)) out.push(r);
+    }
+    return out;
+  };
   return {
+    became: (commit) => scan(`,"${commit}","`, (r) => r.replaces === commit).map((r) => ({ commit: r.commit, why: r.why!, session: r.session })),
+    forSession: (session) => scan(`","${session}","`, (r) => r.session === session),
     get(commit) {
       const pos = text.indexOf(`\n["${commit}"`);
       return pos < 0 ? undefined : lineAt(pos + 1);
@@ -176,19 +196,22 @@ export function linesLookup(data: SerializedCommits): CommitLookup {
   };
 }
 
+const asLookup = (state: CommitsState | CommitLookup): CommitLookup => ('get' in state ? state : lookupOf(state));
+
 /** The commits a session made, newest first. */
-export function sessionCommits(state: CommitsState, session: string): CommitRecord[] {
-  return (state.bySession.get(session) ?? []).map((c) => state.commits.get(c)!).reverse();
+export function sessionCommits(state: CommitsState | CommitLookup, session: string): CommitRecord[] {
+  return asLookup(state).forSession(session).reverse();
 }
 
 /** Every commit `commit` became, following rewrites of rewrites (amended, then rebased). */
-export function fateOf(state: CommitsState, commit: string): Array<{ commit: string; why: RewriteWhy; session: string; from: string }> {
+export function fateOf(state: CommitsState | CommitLookup, commit: string): Array<{ commit: string; why: RewriteWhy; session: string; from: string }> {
+  const lookup = asLookup(state);
   const out: Array<{ commit: string; why: RewriteWhy; session: string; from: string }> = [];
   const seen = new Set([commit]);
   const queue = [commit];
   while (queue.length) {
     const c = queue.shift()!;
-    for (const b of state.commits.get(c)?.became ?? []) {
+    for (const b of lookup.became(c)) {
       if (seen.has(b.commit)) continue;
       seen.add(b.commit);
       out.push({ ...b, from: c });
@@ -200,7 +223,7 @@ export function fateOf(state: CommitsState, commit: string): Array<{ commit: str
 
 /** The chain of commits `commit` replaced, newest first: amend of a rebase of a cherry-pick … */
 export function originsOf(state: CommitsState | CommitLookup, commit: string): CommitRecord[] {
-  const lookup = 'get' in state ? state : lookupOf(state);
+  const lookup = asLookup(state);
   const out: CommitRecord[] = [];
   const seen = new Set([commit]);
   let r = lookup.get(commit);
@@ -225,7 +248,7 @@ export interface CommitView {
   became: Array<{ commit: string; why: RewriteWhy; session: string; from: string }>;
 }
 
-export function commitView(state: CommitsState, r: CommitRecord): CommitView {
+export function commitView(state: CommitsState | CommitLookup, r: CommitRecord): CommitView {
   return {
     commit: r.commit,
     at: r.at,

@@ -35,6 +35,6 @@ export { projectSessions } from '../projections/sessions.js';
 export { why, parseTarget } from './code/why.js';
 export { drainCommits } from './code/record.js';
 export { installGitHooks, uninstallGitHooks } from './code/install.js';
-export { loadCommits } from './code/commitsIndex.js';
+export { loadCommits, loadCommitLookup } from './code/commitsIndex.js';
 export { projectCommits, sessionCommits, commitView, renderCommits } from '../projections/commits.js';
 export { renderWhy, type WhyView } from '../projections/why.js';

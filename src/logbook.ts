@@ -16,7 +16,7 @@ import { isOpenItem } from '../projections/items.js';
 import { fitResume, unreadMessagesFor, type ResumeInput } from '../projections/resume.js';
 import { projectState, type ProjectState } from '../projections/state.js';
 import { commitLines, commitView, sessionCommits } from '../projections/commits.js';
-import { loadCommits } from './code/commitsIndex.js';
+import { loadCommitLookup } from './code/commitsIndex.js';
 
 export interface StartOptions {
   title?: string;
@@ -460,7 +460,7 @@ export class Logbook {
         const note = [...i.history].reverse().find((h) => h.action !== 'migrated')?.note;
         return { key: i.key, status: i.status, ...(note ? { note } : {}) };
       });
-    const index = await loadCommits(this.journal);
+    const index = await loadCommitLookup(this.journal);
     const commits = commitLines(sessionCommits(index, session.id).slice(0, 20).map((r) => commitView(index, r)), session.id);
     const input: ResumeInput = { session, messages, items, ...(commits.length ? { commits } : {}), ...(options.budget ? { budget: options.budget } : {}) };
     const { text, omitted } = fitResume(input);

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { commitView, renderCommits, sessionCommits } from '../../projections/commits.js';
-import { loadCommits } from '../../src/code/commitsIndex.js';
+import { loadCommitLookup } from '../../src/code/commitsIndex.js';
 import { drainCommits } from '../../src/code/record.js';
 import { isLogbookError } from '../../src/errors.js';
 import type { Io } from '../io.js';
@@ -17,7 +17,7 @@ export function commitsCommand(io: Io): Command {
       await drainQuietly(io);
       const snap = await logbook.load();
       const s = logbook.session(snap, ref ?? opts.session);
-      const index = await loadCommits(logbook.journal);
+      const index = await loadCommitLookup(logbook.journal);
       const views = sessionCommits(index, s.id).map((r) => commitView(index, r));
       if (opts.json) return printJson(io, { session: s.id, stable: s.stable, commits: views });
       io.stdout(renderCommits(s, views));

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { sessionItems } from '../../projections/items.js';
 import { decisionsSection, progressSection, renderSessionFile } from '../../projections/sessionFile.js';
 import { commitView, sessionCommits } from '../../projections/commits.js';
-import { loadCommits } from '../../src/code/commitsIndex.js';
+import { loadCommitLookup } from '../../src/code/commitsIndex.js';
 import type { Io } from '../io.js';
 import { openLogbook, printJson } from '../io.js';
 
@@ -18,7 +18,7 @@ export function viewCommand(io: Io): Command {
       const logbook = openLogbook(io, { session: opts.session });
       const snap = await logbook.load();
       const s = logbook.session(snap, ref ?? opts.session);
-      const index = await loadCommits(logbook.journal);
+      const index = await loadCommitLookup(logbook.journal);
       const commits = sessionCommits(index, s.id).map((r) => commitView(index, r));
       if (opts.json) return printJson(io, { session: s, events: snap.events.filter((e) => e.session === s.id), commits });
       const parts: string[] = [];

@@ -15,7 +15,7 @@ import { findRepo } from '../repo.js';
 import { isOpen } from '../../projections/sessions.js';
 import type { RewriteWhy } from '../../projections/commits.js';
 import { commitInfos, gitRunner } from './git.js';
-import { loadCommits } from './commitsIndex.js';
+import { loadCommitLookup } from './commitsIndex.js';
 import { takeSpool, type SpoolLine } from './spool.js';
 
 export interface DrainOptions {
@@ -141,7 +141,7 @@ async function drainLocked(options: DrainOptions, repo: { gitdir: string; workTr
     }
     const infos = commitInfos(git, plans.flatMap((p) => p.wanted.map((w) => w.commit)));
     for (const plan of plans) {
-      const index = await loadCommits(plan.journal);
+      const index = await loadCommitLookup(plan.journal);
       const drafts: Draft[] = [];
       for (const w of plan.wanted) {
         const info = infos.get(w.commit);
@@ -154,13 +154,13 @@ async function drainLocked(options: DrainOptions, repo: { gitdir: string; workTr
           why = 'cherry-pick';
         }
         if (!replaces && info.patchId) {
-          const twin = (index.byPatch.get(info.patchId) ?? []).find((c) => c !== w.commit);
+          const twin = index.withPatch(info.patchId).find((c) => c !== w.commit);
           if (twin) {
             replaces = twin;
             why = 'cherry-pick';
           }
         }
-        const known = index.commits.get(w.commit);
+        const known = index.get(w.commit);
         if (known && known.session === plan.session && (!replaces || (known.replaces === replaces && known.why === why))) continue; // recorded already
         const data: EventData<'commit.linked'> = { commit: w.commit, subject: info.subject, files: info.files.slice(0, 500) };
         if (info.patchId) data.patchId = info.patchId;

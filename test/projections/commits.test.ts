@@ -82,6 +82,8 @@ describe('commits projection', () => {
         for (const r of whole.commits.values()) expect(lines.get(r.commit)).toEqual({ ...r, became: [] });
         expect(lines.withPatch('p1')).toEqual(whole.byPatch.get('p1') ?? []);
         expect(lines.get(c(9))).toBeUndefined();
+        for (const r of whole.commits.values()) expect(commitView(lines, lines.get(r.commit)!)).toEqual(commitView(whole, r));
+        for (const id of [A, B]) expect(sessionCommits(lines, id).map((r) => r.commit)).toEqual(sessionCommits(whole, id).map((r) => r.commit));
       }),
     );
   });
