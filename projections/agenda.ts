@@ -144,6 +144,7 @@ export const agendaProjection = {
       case 'message.read':
       case 'state.set':
       case 'redaction':
+      case 'commit.linked':
         break;
       default: {
         const never: never = e;

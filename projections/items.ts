@@ -114,6 +114,7 @@ export const itemsProjection = {
       case 'message.read':
       case 'state.set':
       case 'redaction':
+      case 'commit.linked':
         break;
       default: {
         const never: never = e;

@@ -25,7 +25,7 @@ function hideText(value: unknown): unknown {
   return value;
 }
 
-const KEEP = new Set(['status', 'outcome', 'trigger', 'action', 'source', 'sub', 'blocker', 'supersedes', 'key', 'keys', 'from', 'to', 'parentSession', 'agentId', 'success', 'durationMs', 'messages', 'event']);
+const KEEP = new Set(['status', 'outcome', 'trigger', 'action', 'source', 'sub', 'blocker', 'supersedes', 'key', 'keys', 'from', 'to', 'parentSession', 'agentId', 'success', 'durationMs', 'messages', 'event', 'commit', 'patchId', 'replaces', 'why']);
 
 /** Events named by a `redaction` event keep their place but lose their free text. */
 export function applyRedactions(events: readonly JournalEvent[]): JournalEvent[] {

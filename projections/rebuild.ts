@@ -6,6 +6,7 @@
  * writer in src/rebuild.ts puts the plan on disk.
  */
 import type { JournalEvent } from '../src/events.js';
+import { commitView, evolveCommits, initialCommitsState, sessionCommits } from './commits.js';
 import { agendaProjection, agendaViews, renderAgendaJson, renderAgendaMarkdown } from './agenda.js';
 import { itemsProjection, renderItemsJson, renderItemsMarkdown, sessionItems } from './items.js';
 import { prepare } from './order.js';
@@ -37,12 +38,14 @@ export function rebuildPlan(events: readonly JournalEvent[], options: RebuildPla
   const items = itemsProjection.initial();
   const agenda = agendaProjection.initial();
   const state = stateProjection.initial();
+  const commits = initialCommitsState();
   const bySession = new Map<string, JournalEvent[]>();
   for (const e of ordered) {
     evolveSessions(sessions, e);
     itemsProjection.evolve(items, e);
     agendaProjection.evolve(agenda, e);
     stateProjection.evolve(state, e);
+    evolveCommits(commits, e);
     if (e.session) {
       let list = bySession.get(e.session);
       if (!list) bySession.set(e.session, (list = []));
@@ -57,7 +60,7 @@ export function rebuildPlan(events: readonly JournalEvent[], options: RebuildPla
     const folder = isOpen(s) ? 'active' : 'archive';
     // Two sessions can share shortname and suffix (two replicas, one chance in 1.6 million): the later one gets its full id.
     const file = claim(`${SESSIONS_DIR}/${folder}/${s.shortname}-${s.suffix}.md`, `${SESSIONS_DIR}/${folder}/${s.shortname}-${s.id}.md`);
-    plan.set(file, renderSessionFile(s, { items: sessionItems(items, s.id) }));
+    plan.set(file, renderSessionFile(s, { items: sessionItems(items, s.id), commits: sessionCommits(commits, s.id).map((r) => commitView(commits, r)) }));
     const progress = claim(`${SESSIONS_DIR}/journal/${s.suffix}/progress.md`, `${SESSIONS_DIR}/journal/${s.id}/progress.md`);
     plan.set(progress, renderProgressFile(s, bySession.get(s.id) ?? []));
   }

@@ -19,6 +19,8 @@ export interface ResumeInput {
   items?: Array<{ key: string; status: string; note?: string }>;
   /** "Since you were last here": one line per change other sessions made (projections/since.ts), most important first. */
   since?: string[];
+  /** The session's commits, newest first: one line each (projections/commits.ts). */
+  commits?: string[];
   budget?: number;
 }
 
@@ -115,6 +117,7 @@ export function resumeSections(raw: ResumeInput): Section[] {
   }
   const items = input.items ?? [];
   if (items.length) sections.push({ title: 'Open linked items', priority: 4, trim: 'end', lines: items.map((i) => `- ${i.key} (${i.status})${i.note ? `: ${i.note}` : ''}`) });
+  if (input.commits?.length) sections.push({ title: 'Recent commits', priority: 4, trim: 'end', lines: input.commits });
   const { done, current, remaining } = orderedSteps(s);
   if (s.steps.length) {
     sections.push({

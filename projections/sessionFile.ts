@@ -3,6 +3,7 @@
  * Context, Progress, Decisions, Discoveries, Blockers, Next Steps — rendered
  * from the session model. Pure and deterministic: same session, same bytes.
  */
+import { commitLines, type CommitView } from './commits.js';
 import { stringify as yamlStringify } from 'yaml';
 import { eventSummary, type JournalEvent } from '../src/events.js';
 import { tldr } from './resume.js';
@@ -117,6 +118,8 @@ export function itemsSection(items: ReadonlyArray<{ key: string; status: string;
 export interface SessionFileOptions {
   /** Items whose chain currently ends in this session; rendered as a Linked Items section when given and not empty. */
   items?: ReadonlyArray<{ key: string; status: string; note?: string }>;
+  /** The session's commits, newest first (projections/commits.ts); a Commits section when not empty. */
+  commits?: readonly CommitView[];
 }
 
 export function renderSessionFile(raw: Session, rawOptions: SessionFileOptions = {}): string {
@@ -135,6 +138,7 @@ export function renderSessionFile(raw: Session, rawOptions: SessionFileOptions =
   if (s.timeline.length) parts.push(`## Timeline\n${timelineSection(s).join('\n')}`);
   if (s.subsessions.length) parts.push(`## Work Blocks\n${subsessionsSection(s).join('\n')}`);
   if (options.items?.length) parts.push(`## Linked Items\n${itemsSection(options.items).join('\n')}`);
+  if (options.commits?.length) parts.push(`## Commits\n${commitLines(options.commits, s.id).join('\n')}`);
   if (s.closed) {
     const c = s.closed;
     const lines = [`**Outcome**: ${c.outcome} (${minute(c.at)})`];

@@ -319,6 +319,8 @@ export function evolveSessions(state: SessionsState, e: JournalEvent): SessionsS
     case 'state.set':
     case 'redaction':
       break; // projected by items.ts / state.ts
+    case 'commit.linked':
+      break; // projected by commits.ts
     default: {
       const never: never = e;
       return never;

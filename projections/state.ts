@@ -54,6 +54,7 @@ export const stateProjection = {
       case 'message.sent':
       case 'message.read':
       case 'redaction':
+      case 'commit.linked':
         break;
       default: {
         const never: never = e;

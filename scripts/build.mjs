@@ -35,4 +35,6 @@ await Promise.all([
   build({ ...common, entryPoints: [path.join(root, 'src/index.ts')], outfile: path.join(root, 'dist/index.cjs') }),
   // `logbook hook PostToolUse` runs after every tool call of an agent: a bundle of a few KB (bin/logbook.cjs picks it).
   build({ ...common, entryPoints: [path.join(root, 'cli/hookBin.ts')], outfile: path.join(root, 'dist/hook.cjs') }),
+  // The git post-commit / post-rewrite hooks: the same kind of small bundle, run by the user's every commit.
+  build({ ...common, entryPoints: [path.join(root, 'cli/gitHookBin.ts')], outfile: path.join(root, 'dist/githook.cjs') }),
 ]);

@@ -28,6 +28,8 @@ export const errorCodes = {
   UNHEALTHY: 'doctor found problems',
   TIMEOUT: 'time budget ran out',
   NOT_WRITABLE: 'cannot write to the repository',
+  GIT_NOT_FOUND: 'the git binary is needed and missing',
+  UNKNOWN_PATH: 'no such file in the repository',
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -160,6 +160,19 @@ export const stateSetSchema = kind('state.set', {
 });
 export const redactionSchema = kind('redaction', { event: text, reason: optText });
 
+const commitId = z.string().check(z.regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'must be a full commit id'));
+/** A commit the session made (git hooks, src/code/); a rewritten one names the commit it replaced and why. */
+export const commitLinkedSchema = kind('commit.linked', {
+  commit: commitId,
+  /** `git patch-id --stable`; none for a merge commit. */
+  patchId: optText,
+  branch: optText,
+  subject: z.string(),
+  files: z.array(text),
+  replaces: z.optional(commitId),
+  why: z.optional(z.enum(['amend', 'rebase', 'cherry-pick'])),
+});
+
 export const journalEventSchema = z.discriminatedUnion('type', [
   sessionStartedSchema,
   sessionPausedSchema,
@@ -186,6 +199,7 @@ export const journalEventSchema = z.discriminatedUnion('type', [
   messageReadSchema,
   stateSetSchema,
   redactionSchema,
+  commitLinkedSchema,
 ]);
 
 export type JournalEvent = z.infer<typeof journalEventSchema>;
@@ -284,6 +298,8 @@ export function eventSummary(e: JournalEvent): string {
       return e.data.focus ?? 'project state';
     case 'redaction':
       return `${e.data.event}${e.data.reason ? `: ${e.data.reason}` : ''}`;
+    case 'commit.linked':
+      return `${e.data.commit.slice(0, 12)} ${e.data.subject}${e.data.why && e.data.replaces ? ` (${e.data.why} of ${e.data.replaces.slice(0, 12)})` : ''}`;
     default: {
       const never: never = e;
       return never;

@@ -17,6 +17,8 @@ import { isOpen, isStale, openBlockers, sessionHeaders, type Blocker, type Messa
 import { isOpenItem } from '../projections/items.js';
 import { fitResume, unreadMessagesFor, type ResumeInput } from '../projections/resume.js';
 import { projectState, type ProjectState } from '../projections/state.js';
+import { commitLines, commitView, sessionCommits } from '../projections/commits.js';
+import { loadCommitLookup } from './code/commitsIndex.js';
 
 export interface StartOptions {
   title?: string;
@@ -474,7 +476,9 @@ export class Logbook {
   async resumeContext(ref?: string, options: { budget?: number; markRead?: boolean; since?: string[] } = {}): Promise<{ session: Session; text: string; omitted: string[]; input: ResumeInput; read: Message[] }> {
     const session = await this.resume(ref);
     const snap = await this.load();
-    const { text, omitted, input, messages } = this.resumeText(snap, session, options);
+    const index = await loadCommitLookup(this.journal);
+    const commits = commitLines(sessionCommits(index, session.id).slice(0, 20).map((r) => commitView(index, r)), session.id);
+    const { text, omitted, input, messages } = this.resumeText(snap, session, { ...options, commits });
     const read = omitted.includes('unread messages') ? [] : messages;
     if (read.length && options.markRead !== false) {
       await this.write([{ type: 'message.read', session: session.id, data: { messages: read.map((m) => m.id) } }]);
@@ -483,7 +487,7 @@ export class Logbook {
   }
 
   /** The resume context of `session` from `snap`, with no side effect (`resume --at` shows a past one this way). */
-  resumeText(snap: Snapshot, session: Session, options: { budget?: number; since?: string[] } = {}): { text: string; omitted: string[]; input: ResumeInput; messages: Message[] } {
+  resumeText(snap: Snapshot, session: Session, options: { budget?: number; since?: string[]; commits?: string[] } = {}): { text: string; omitted: string[]; input: ResumeInput; messages: Message[] } {
     const messages = unreadMessagesFor(snap.sessions.messages, session, this.journal.actor);
     const items = [...snap.items.items.values()]
       .filter((i) => i.current_session === session.id && isOpenItem(i))
@@ -492,7 +496,7 @@ export class Logbook {
         const note = [...i.history].reverse().find((h) => h.action !== 'migrated')?.note;
         return { key: i.key, status: i.status, ...(note ? { note } : {}) };
       });
-    const input: ResumeInput = { session, messages, items, ...(options.budget ? { budget: options.budget } : {}), ...(options.since?.length ? { since: options.since } : {}) };
+    const input: ResumeInput = { session, messages, items, ...(options.budget ? { budget: options.budget } : {}), ...(options.since?.length ? { since: options.since } : {}), ...(options.commits?.length ? { commits: options.commits } : {}) };
     return { ...fitResume(input), input, messages };
   }
 

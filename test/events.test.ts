@@ -12,9 +12,17 @@ describe('event schemas', () => {
         'session.started', 'session.paused', 'session.resumed', 'session.checkpointed', 'session.compacted', 'session.closed',
         'subsession.started', 'subsession.ended', 'progress', 'decision', 'discovery', 'blocker', 'blocker.resolved', 'next',
         'context', 'item.linked', 'items.migrated', 'agent.started', 'agent.finished', 'tool.used', 'transcript.linked',
-        'message.sent', 'message.read', 'state.set', 'redaction',
+        'message.sent', 'message.read', 'state.set', 'redaction', 'commit.linked',
       ].sort(),
     );
+  });
+
+  it('commit.linked takes full commit ids and the three kinds of rewrite only', () => {
+    const data = { commit: 'a'.repeat(40), patchId: 'b'.repeat(40), branch: 'main', subject: 'x', files: ['a.ts'], replaces: 'c'.repeat(40), why: 'rebase' as const };
+    const e = ev({ type: 'commit.linked', session: S, data });
+    expect(parseStoredEvent(JSON.parse(JSON.stringify(e)))).toEqual({ ok: true, event: e });
+    expect(parseStoredEvent({ ...e, data: { ...data, commit: 'abc123' } })).toMatchObject({ ok: false, reason: expect.stringMatching(/data\.commit: must be a full commit id/) });
+    expect(parseStoredEvent({ ...e, data: { ...data, why: 'squash' } }).ok).toBe(false);
   });
 
   it('round-trips a valid event and rejects a broken one with a readable reason', () => {

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { LogbookError } from '../../src/errors.js';
 import { findRepo, readReplicaId } from '../../src/repo.js';
 import { codexTrustSteps, installHooks, isSharedSettings, portableCommand, selfCommand, settingsPath, uninstallHooks, type HookClient, type SettingsChange } from '../../src/integrations/hooksInstall.js';
+import { installGitHooks, uninstallGitHooks, type GitHooksChange } from '../../src/code/install.js';
 import type { Io } from '../io.js';
 import { printJson } from '../io.js';
 
@@ -25,6 +26,7 @@ interface Opts {
   codex?: boolean;
   user?: boolean;
   local?: boolean;
+  git?: boolean;
   json?: boolean;
 }
 
@@ -49,6 +51,15 @@ function requireJournal(io: Io, opts: Opts): void {
 function checkFlags(opts: Opts): void {
   if (opts.local && opts.user) throw new LogbookError('INVALID_INPUT', '--local and --user name different files', { hint: 'pass one: --local for .claude/settings.local.json, --user for ~/.claude/settings.json' });
   if (opts.local && opts.codex) throw new LogbookError('INVALID_INPUT', '--local is Claude Code\'s .claude/settings.local.json; Codex has no such file', { hint: 'drop --local for Codex (or --codex for Claude Code), or pass --user' });
+}
+
+function describeGit(change: GitHooksChange, verb: 'install' | 'uninstall'): string {
+  const lines = change.hooks.map((h) => {
+    const kept = h.userHook ? (verb === 'install' ? ` (your hook, kept in ${h.userHook}, still runs first)` : ' (your hook is back)') : '';
+    return `  ${h.hook}: ${h.action}${kept}`;
+  });
+  const head = verb === 'install' ? `Git hooks in ${change.dir}${change.changed ? '' : ': already installed, nothing changed'}` : `Git hooks in ${change.dir}${change.changed ? '' : ': no Logbook hooks, nothing changed'}`;
+  return `${head}\n${lines.join('\n')}\n`;
 }
 
 function locations(io: Io, opts: Opts) {
@@ -85,12 +96,19 @@ export function hooksCommand(io: Io): Command {
       .option('--codex', 'Codex: .codex/hooks.json')
       .option('--user', 'the user-wide file in your home directory instead of this project\'s')
       .option('--local', 'Claude Code: .claude/settings.local.json, the project file people do not commit')
+      .option('--git', 'the git post-commit and post-rewrite hooks that record commits on the current session')
       .option('--json', 'print what changed as JSON');
   cmd.addCommand(
     common(new Command('install').description('add the hooks (idempotent; keeps every other hook and setting); the project needs `logbook init` first')).action((opts: Opts) => {
       checkFlags(opts);
       requireJournal(io, opts);
       const { node, bin } = installation();
+      if (opts.git) {
+        const change = installGitHooks({ cwd: io.cwd, env: io.env, node, script: path.join(path.dirname(bin), '..', 'dist', 'githook.cjs') });
+        if (opts.json) return printJson(io, change);
+        io.stdout(`${describeGit(change, 'install')}Commits made while a session is open are recorded on it (commit.linked); nothing is added to your commits. Errors go to .git/logbook/hook-errors.log.\n`);
+        return;
+      }
       const absolute = selfCommand(node, bin);
       const changes: SettingsChange[] = [];
       let base = absolute;
@@ -117,6 +135,12 @@ export function hooksCommand(io: Io): Command {
   cmd.addCommand(
     common(new Command('uninstall').description('remove only the Logbook hooks')).action((opts: Opts) => {
       checkFlags(opts);
+      if (opts.git) {
+        const change = uninstallGitHooks({ cwd: io.cwd, env: io.env });
+        if (opts.json) return printJson(io, change);
+        io.stdout(describeGit(change, 'uninstall'));
+        return;
+      }
       const changes = locations(io, opts).map((loc) => uninstallHooks(loc));
       if (opts.json) return printJson(io, changes);
       for (const change of changes) io.stdout(describe(change, 'uninstall'));

@@ -38,5 +38,8 @@ export const commands: Array<[names: string[], load: CommandLoader]> = [
   [['import-sessions'], async () => (await import('./importSessions.js')).importSessionsCommand],
   [['hooks'], async () => (await import('./hooks.js')).hooksCommand],
   [['hook'], async () => (await import('./hook.js')).hookCommand],
+  [['commits'], async () => (await import('./commits.js')).commitsCommand],
+  [['why'], async () => (await import('./why.js')).whyCommand],
+  [['git-hook'], async () => (await import('./gitHook.js')).gitHookCommand],
   [['mcp'], async () => (await import('./mcp.js')).mcpCommand],
 ];

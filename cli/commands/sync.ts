@@ -58,6 +58,8 @@ export function syncCommand(io: Io): Command {
     .option('--json', 'print the result as JSON')
     .action(async (remote: string, opts: { dryRun?: boolean; push: boolean; json?: boolean; fixCollision?: boolean }) => {
       if (opts.fixCollision && opts.dryRun) throw new LogbookError('INVALID_INPUT', '--fix-collision and --dry-run do not go together', { hint: 'run `logbook sync --dry-run` to see the collision, then `logbook sync --fix-collision`' });
+      // Commits the git hooks spooled travel with this sync, not the next one.
+      if (!opts.dryRun) await (await import('./commits.js')).drainQuietly(io);
       // Transfer progress goes to stderr, and only when a person is watching it.
       const watching = Boolean(process.stderr.isTTY) && !opts.json;
       const common = {

@@ -1,7 +1,7 @@
 /**
  * `logbook mcp`: a stdio MCP server (official TypeScript SDK) over the same
  * journal and session ids as the CLI. Tools: start, log, link, checkpoint,
- * pause, resume, view, list, close. Resources: `logbook://resume` (the resume
+ * pause, resume, view, list, close, why. Resources: `logbook://resume` (the resume
  * context of the current session) and `logbook://sessions/{id}` (each session file).
  *
  * Which session a tool acts on: its `session` argument, else the session this
@@ -29,6 +29,9 @@ import { decisionsSection, progressSection, renderSessionFile } from '../../proj
 import { isOpen, type Session } from '../../projections/sessions.js';
 import { minute } from '../../projections/time.js';
 import { WHEN_FORMS, loadAt, momentBanner, resumeAt, sessionAt } from '../timetravel/index.js';
+import { renderWhy } from '../../projections/why.js';
+import { drainCommits } from '../code/record.js';
+import { why } from '../code/why.js';
 
 export interface McpOptions {
   cwd: string;
@@ -231,6 +234,21 @@ export function createMcpServer(options: McpOptions): McpServer {
         const shown = all.filter((s) => !args.status || (args.status === 'open' ? isOpen(s) : s.status === args.status));
         const rows = shown.map((s) => ({ id: s.id, stable: s.stable, shortname: s.shortname, title: s.title, status: s.status, updatedAt: s.updatedAt, current: s.id === current }));
         return text(shown.length ? shown.map(sessionLine).join('\n') : 'No sessions.', { sessions: rows });
+      })(),
+  );
+
+  server.registerTool(
+    'why',
+    {
+      title: 'Why is this code like this',
+      description: 'Blame a file (or some of its lines) and name the sessions, agents, decisions and discoveries that produced it, through amends, rebases and cherry-picks.',
+      inputSchema: { path: z.string().describe('a file of the repository, optionally with :LINE or :LINE-END (src/app.ts:42-50)') },
+    },
+    (args) =>
+      run(async () => {
+        await drainCommits({ cwd: options.cwd, env: options.env }).catch(() => undefined); // spooled commits: best effort, the answer does not wait on them
+        const view = await why(open(), { target: args.path, cwd: options.cwd, env: options.env });
+        return text(renderWhy(view), view as unknown as Record<string, unknown>);
       })(),
   );
 

@@ -4,7 +4,7 @@
  * later without an entry here fails this test, and each one is run through the
  * built CLI on a real repository holding sessions, items, messages and a remote.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +75,8 @@ const RUNS: Array<[path: string, args: string[]]> = [
   ['item', ['item', 'task:42']],
   ['items', ['items']],
   ['stats', ['stats']],
+  ['commits', ['commits']],
+  ['why', ['why', 'a.ts:1']],
   ['since', ['since', '1d']],
   ['tail', ['tail', '-n', '5']],
   ['rebuild', ['rebuild']],
@@ -110,6 +112,9 @@ describe('--json on every command', () => {
   it('prints JSON for each of them, on a real repository', () => {
     const repo = makeRepo();
     git(repo, 'remote', 'add', 'origin', makeBareRepo());
+    writeFileSync(path.join(repo, 'a.ts'), 'export {};\n');
+    git(repo, 'add', 'a.ts');
+    git(repo, 'commit', '-q', '-m', 'a file for why');
     expect(parsesAsJson(ok(repo, ['init', '--json']))).toBe(true);
     let eventId = '';
     const failures: string[] = [];
