@@ -32,3 +32,6 @@ export { itemsProjection, projectItems, itemView } from '../projections/items.js
 export { stateProjection, projectState } from '../projections/state.js';
 export { renderStats } from '../projections/stats.js';
 export { projectSessions } from '../projections/sessions.js';
+export { searchJournal, type SearchOptions, type SearchResult, type SearchHit } from './search/search.js';
+export { findEvent, type ShownEvent } from './search/show.js';
+export { renderSearchResults, renderEvent } from '../projections/search.js';
