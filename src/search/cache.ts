@@ -13,7 +13,8 @@ import path from 'node:path';
 import type { EventStore } from '../store/types.js';
 import { CACHE_VERSION } from '../store/git.js';
 import { stealIfStale } from '../store/refs.js';
-import { addEvents, corpusOf, type ActorEntry, type Corpus, type SessionEntry } from './corpus.js';
+import type { JournalEvent } from '../events.js';
+import { DamagedIndex, addEvents, corpusOf, type ActorEntry, type Corpus, type SegmentRef, type SessionEntry } from './corpus.js';
 import { decodeSegment, encodeSegment, type Segment } from './segment.js';
 
 /** The index format; with the event cache's version, so an upgrade that reads events differently reindexes. */
@@ -44,23 +45,33 @@ function readManifest(dir: string): Manifest | undefined {
   }
 }
 
-/** The corpus the manifest describes, or undefined when any part of it is missing or damaged. */
-export function loadCorpus(dir: string): { corpus: Corpus; files: string[] } | undefined {
+/**
+ * The corpus the manifest describes, its segments read on first use; or
+ * undefined when there is no usable manifest.
+ */
+export function loadCorpus(dir: string): Corpus | undefined {
   const m = readManifest(dir);
   if (!m) return undefined;
-  const segments: Segment[] = [];
-  for (const { file, n } of m.segments) {
-    let buf: Buffer;
-    try {
-      buf = fs.readFileSync(path.join(dir, file));
-    } catch {
-      return undefined;
-    }
-    const s = decodeSegment(buf);
-    if (!s || s.n !== n) return undefined;
-    segments.push(s);
-  }
-  return { corpus: { tips: m.tips, segments, sessions: m.sessions, actors: m.actors, hidden: new Set(m.hidden) }, files: m.segments.map((s) => s.file) };
+  const segments: SegmentRef[] = m.segments.map(({ file, n }) => {
+    let s: Segment | undefined;
+    return {
+      n,
+      file,
+      get: () => {
+        if (s) return s;
+        let buf: Buffer;
+        try {
+          buf = fs.readFileSync(path.join(dir, file));
+        } catch {
+          throw new DamagedIndex(`${file} is missing`);
+        }
+        const decoded = decodeSegment(buf);
+        if (!decoded || decoded.n !== n) throw new DamagedIndex(`${file} is damaged`);
+        return (s = decoded);
+      },
+    };
+  });
+  return { tips: m.tips, segments, sessions: m.sessions, actors: m.actors, hidden: new Set(m.hidden) };
 }
 
 function writeAtomic(file: string, data: string | Buffer): void {
@@ -75,7 +86,7 @@ function writeAtomic(file: string, data: string | Buffer): void {
  * lock: a process that cannot take it, or finds that another process saved
  * meanwhile, leaves the index as that one saved it.
  */
-export async function saveCorpus(dir: string, c: Corpus, expected: string[] | undefined, encoded = new Map<Segment, string>()): Promise<void> {
+export async function saveCorpus(dir: string, c: Corpus, expected: string[] | undefined): Promise<void> {
   const lock = path.join(dir, LOCK);
   try {
     fs.mkdirSync(dir, { recursive: true });
@@ -87,15 +98,13 @@ export async function saveCorpus(dir: string, c: Corpus, expected: string[] | un
   try {
     const now = readManifest(dir);
     if (expected ? !now || now.segments.map((s) => s.file).join() !== expected.join() : now) return;
-    const segments = c.segments.map((s) => {
-      let file = encoded.get(s);
-      if (!file) {
-        const bytes = encodeSegment(s);
-        file = `seg-${createHash('sha1').update(bytes).digest('hex').slice(0, 16)}.bin`;
-        const full = path.join(dir, file);
-        writeAtomic(full, bytes);
+    const segments = c.segments.map((ref) => {
+      if (!ref.file) {
+        const bytes = encodeSegment(ref.get());
+        ref.file = `seg-${createHash('sha1').update(bytes).digest('hex').slice(0, 16)}.bin`;
+        writeAtomic(path.join(dir, ref.file), bytes);
       }
-      return { file, n: s.n };
+      return { file: ref.file, n: ref.n };
     });
     const manifest: Manifest = { version: INDEX_VERSION, tips: c.tips, segments, sessions: c.sessions, actors: c.actors, hidden: [...c.hidden] };
     writeAtomic(path.join(dir, MANIFEST), JSON.stringify(manifest));
@@ -114,6 +123,20 @@ const sameTips = (a: Record<string, string>, b: Record<string, string>) => {
 };
 
 /**
+ * Index `events` (new since the saved index's tips) into the index in `dir`
+ * and save it, reading only the segments a merge or a redaction touches: the
+ * cost of an update is that of the new events, whatever the journal's size.
+ * Returns the corpus, or undefined when there is no usable index to update.
+ */
+export async function updateCorpus(dir: string, events: readonly JournalEvent[], tips: Record<string, string>, loaded: Corpus | undefined = loadCorpus(dir)): Promise<Corpus | undefined> {
+  if (!loaded) return undefined;
+  const files = loaded.segments.map((s) => s.file!);
+  addEvents(loaded, events, tips);
+  await saveCorpus(dir, loaded, files);
+  return loaded;
+}
+
+/**
  * The index, brought up to the store's tips: loaded from `dir` and given
  * what is new since it was saved, or rebuilt from every event when it is
  * missing, damaged, or no longer a prefix of the journal (a rewritten ref).
@@ -122,18 +145,19 @@ const sameTips = (a: Record<string, string>, b: Record<string, string>) => {
 export async function openCorpus(store: EventStore, dir: string | undefined): Promise<Corpus> {
   const loaded = dir ? loadCorpus(dir) : undefined;
   if (loaded) {
-    const delta = await store.readNew(loaded.corpus.tips);
-    if (delta.complete) {
-      const c = loaded.corpus;
-      if (!delta.events.length && sameTips(delta.tips, c.tips)) return c;
-      const before = new Map(c.segments.map((s, i) => [s, loaded.files[i]!]));
-      addEvents(c, delta.events, delta.tips);
-      await saveCorpus(dir!, c, loaded.files, before);
-      return c;
+    try {
+      const delta = await store.readNew(loaded.tips);
+      if (delta.complete) {
+        const c = delta.events.length || !sameTips(delta.tips, loaded.tips) ? (await updateCorpus(dir!, delta.events, delta.tips, loaded))! : loaded;
+        for (const s of c.segments) s.get(); // every segment intact, or rebuild
+        return c;
+      }
+    } catch (e) {
+      if (!(e instanceof DamagedIndex)) throw e;
     }
   }
   const { events, tips } = await store.read();
   const c = corpusOf(events, tips);
-  if (dir) await saveCorpus(dir, c, loaded?.files ?? readManifest(dir)?.segments.map((s) => s.file));
+  if (dir) await saveCorpus(dir, c, readManifest(dir)?.segments.map((s) => s.file));
   return c;
 }

@@ -24,9 +24,25 @@ export interface ActorEntry {
   agent?: string;
 }
 
+/**
+ * A segment as the corpus holds it: its size at hand, its content read on
+ * first use (an update touches only the newest, small segments).
+ */
+export interface SegmentRef {
+  n: number;
+  /** Its file, once saved. */
+  file?: string;
+  /** The segment; throws a DamagedIndex when its file turned out to be damaged. */
+  get(): Segment;
+}
+
+export class DamagedIndex extends Error {}
+
+export const refOf = (s: Segment): SegmentRef => ({ n: s.n, get: () => s });
+
 export interface Corpus {
   tips: Record<string, string>;
-  segments: Segment[];
+  segments: SegmentRef[];
   sessions: SessionEntry[];
   actors: ActorEntry[];
   /** Every event a redaction hides (its text is in no segment). */
@@ -84,18 +100,21 @@ export function addEvents(c: Corpus, events: readonly JournalEvent[], tips: Reco
   }
   let rewritten = false;
   if (fresh.size) {
-    c.segments = c.segments.map((s) => {
-      const keep: Doc[] = [];
-      let dropped = false;
-      for (let i = 0; i < s.n; i++) {
-        const d = docAt(s, i);
-        if (fresh.has(d.id)) dropped = true;
-        else keep.push(d);
-      }
-      if (!dropped) return s;
-      rewritten = true;
-      return buildSegment(keep);
-    }).filter((s) => s.n > 0);
+    c.segments = c.segments
+      .map((ref) => {
+        const s = ref.get();
+        const keep: Doc[] = [];
+        let dropped = false;
+        for (let i = 0; i < s.n; i++) {
+          const d = docAt(s, i);
+          if (fresh.has(d.id)) dropped = true;
+          else keep.push(d);
+        }
+        if (!dropped) return ref;
+        rewritten = true;
+        return refOf(buildSegment(keep));
+      })
+      .filter((s) => s.n > 0);
     for (const s of c.sessions) if (s.startedBy && fresh.has(s.startedBy)) s.shortname = '[redacted]';
   }
   const docs: Doc[] = [];
@@ -116,7 +135,7 @@ export function addEvents(c: Corpus, events: readonly JournalEvent[], tips: Reco
     if (!text) continue;
     docs.push({ id: e.id, type: typeCode.get(e.type)!, session, actor: tables.actor(e.actor), at: Date.parse(e.at), text });
   }
-  if (docs.length) c.segments.push(buildSegment(docs));
+  if (docs.length) c.segments.push(refOf(buildSegment(docs)));
   c.tips = tips;
   mergeSegments(c);
   return { rewritten };
@@ -130,12 +149,12 @@ export function addEvents(c: Corpus, events: readonly JournalEvent[], tips: Reco
 export function mergeSegments(c: Corpus): void {
   const segs = c.segments;
   while (segs.length >= 2 && (segs.at(-1)!.n * 2 >= segs.at(-2)!.n || segs.length > 16)) {
-    const b = segs.pop()!;
-    const a = segs.pop()!;
+    const b = segs.pop()!.get();
+    const a = segs.pop()!.get();
     const docs: Doc[] = [];
     for (let i = 0; i < a.n; i++) docs.push(docAt(a, i));
     for (let i = 0; i < b.n; i++) docs.push(docAt(b, i));
-    segs.push(buildSegment(docs));
+    segs.push(refOf(buildSegment(docs)));
   }
 }
 

@@ -8,8 +8,8 @@ import { eventTypes, type JournalEvent } from '../events.js';
 import { prepare } from '../../projections/order.js';
 import type { Corpus, SessionEntry } from './corpus.js';
 import type { Clause, SearchFilters } from './query.js';
-import { PREFIX_WEIGHT, compareHits, termScore, type CorpusStats } from './rank.js';
-import { docId, docText, forPostings, lowerBound, termAt, vocabSize, type Segment } from './segment.js';
+import { B, K1, PREFIX_WEIGHT, averageLength, compareHits, idf, termScore, type CorpusStats } from './rank.js';
+import { dfAt, docId, docText, lowerBound, termAt, vocabSize, type Segment } from './segment.js';
 import { eventText, terms } from './text.js';
 
 /** One result before it is dressed for display. */
@@ -62,13 +62,14 @@ export function hasPhrase(words: readonly string[], phrase: readonly string[]): 
 /** Evaluate over the index. */
 export function evaluate(c: Corpus, clauses: readonly Clause[], filters: SearchFilters, limit: number): Evaluated {
   const stats: CorpusStats = { n: 0, totalLength: 0 };
-  for (const s of c.segments) {
+  const segments = c.segments.map((ref) => ref.get());
+  for (const s of segments) {
     stats.n += s.n;
     stats.totalLength += s.totalLength;
   }
   // Document frequencies over every segment, of each vocabulary word a clause touches.
   const df = new Map<string, number>();
-  const ranges = c.segments.map((s) =>
+  const ranges = segments.map((s) =>
     clauses.map((cl) => {
       const found: Array<[t: number, term: string]> = [];
       if (cl.kind === 'term') {
@@ -83,67 +84,114 @@ export function evaluate(c: Corpus, clauses: readonly Clause[], filters: SearchF
           if (t < vocabSize(s) && termAt(s, t) === w) found.push([t, w]);
         }
       }
-      for (const [t, w] of found) df.set(w, (df.get(w) ?? 0) + forPostings(s, t));
+      for (const [t, w] of found) df.set(w, (df.get(w) ?? 0) + dfAt(s, t));
       return found;
     }),
   );
   const test = matcher(filters, (ix) => (ix ? c.sessions[ix - 1] : undefined));
-  const hits: Array<RawHit & { seg: Segment; doc: number }> = [];
-  c.segments.forEach((s, si) => {
+  const filtered = Object.keys(filters).length > 0;
+  const found: Array<{ seg: Segment; doc: number; score: number; at: number; id: string }> = [];
+  // A few more than asked for, in case the same event reached the index twice (through two refs).
+  const keep = limit + 8;
+  let total = 0;
+  segments.forEach((s, si) => {
+    // Per clause, a score per document (0: no match), so that scores add up in clause order as the reference adds them.
     const perClause = clauses.map((cl, ci) => clauseScores(s, cl, ranges[si]![ci]!, df, stats));
-    const bySize = [...perClause].sort((a, b) => a.size - b.size);
-    for (const doc of bySize[0]!.keys()) {
-      if (!bySize.every((m) => m.has(doc))) continue;
-      const fields = { type: eventTypes[s.types[doc]!]!, session: s.sessions[doc]!, actor: c.actors[s.actors[doc]!]!, at: s.at[doc]! };
-      if (!test(fields)) continue;
+    let fewest = perClause[0]!;
+    for (const p of perClause) if (p.docs.length < fewest.docs.length) fewest = p;
+    for (const doc of fewest.docs) {
       let score = 0;
-      for (const m of perClause) score += m.get(doc)!;
-      const session = fields.session ? c.sessions[fields.session - 1]!.id : undefined;
-      hits.push({ id: docId(s, doc), type: fields.type, session, actor: fields.actor, at: fields.at, score, text: '', seg: s, doc });
+      let all = true;
+      for (const p of perClause) {
+        const v = p.scores[doc]!;
+        if (v === 0) {
+          all = false;
+          break;
+        }
+        score += v;
+      }
+      if (!all) continue;
+      if (filtered && !test({ type: eventTypes[s.types[doc]!]!, session: s.sessions[doc]!, actor: c.actors[s.actors[doc]!]!, at: s.at[doc]! })) continue;
+      total++;
+      const hit = { seg: s, doc, score, at: s.at[doc]!, id: '' };
+      // Keep only the best few, in order: most candidates lose one comparison with the last kept.
+      if (found.length >= keep && rank(hit, found[found.length - 1]!) >= 0) continue;
+      let i = found.length;
+      while (i > 0 && rank(hit, found[i - 1]!) < 0) i--;
+      found.splice(i, 0, hit);
+      if (found.length > keep) found.pop();
     }
   });
-  return top(hits, limit, (h) => docText(h.seg, h.doc));
-}
-
-/** The best `limit` hits (one per event id), with their text. */
-function top<H extends RawHit>(hits: H[], limit: number, textOf: (h: H) => string): Evaluated {
-  hits.sort(compareHits);
   const seen = new Set<string>();
-  const unique = hits.filter((h) => !seen.has(h.id) && (seen.add(h.id), true));
-  return {
-    total: unique.length,
-    hits: unique.slice(0, limit).map((h) => ({ id: h.id, type: h.type, session: h.session, actor: h.actor, at: h.at, score: h.score, text: textOf(h) })),
-  };
+  const hits: RawHit[] = [];
+  for (const f of found) {
+    if (hits.length >= limit) break;
+    const s = f.seg;
+    const id = f.id || docId(s, f.doc);
+    if (seen.has(id)) continue; // the same event through two refs
+    seen.add(id);
+    const session = s.sessions[f.doc]! ? c.sessions[s.sessions[f.doc]! - 1]!.id : undefined;
+    hits.push({ id, type: eventTypes[s.types[f.doc]!]!, session, actor: c.actors[s.actors[f.doc]!]!, at: f.at, score: f.score, text: docText(s, f.doc) });
+  }
+  return { total, hits };
 }
 
-/** One clause's score per matching document of a segment. */
-function clauseScores(s: Segment, cl: Clause, found: Array<[number, string]>, df: Map<string, number>, stats: CorpusStats): Map<number, number> {
-  const out = new Map<number, number>();
+/** compareHits over index positions: ids are only cut out of a segment where a tie on score and date needs them. */
+function rank(a: { seg: Segment; doc: number; score: number; at: number; id: string }, b: { seg: Segment; doc: number; score: number; at: number; id: string }): number {
+  if (a.score !== b.score) return b.score - a.score;
+  if (a.at !== b.at) return b.at - a.at;
+  if (!a.id) a.id = docId(a.seg, a.doc);
+  if (!b.id) b.id = docId(b.seg, b.doc);
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/** The best `limit` hits, with their text. */
+function top(hits: RawHit[], limit: number): Evaluated {
+  hits.sort(compareHits);
+  return { total: hits.length, hits: hits.slice(0, limit) };
+}
+
+/** One clause's score per document of a segment (0 where it does not match), and the documents it matches. */
+function clauseScores(s: Segment, cl: Clause, found: Array<[number, string]>, df: Map<string, number>, stats: CorpusStats): { scores: Float64Array; docs: number[] } {
+  const scores = new Float64Array(s.n);
+  const docs: number[] = [];
+  const { postDocs, postTf, postOff, lengths } = s;
+  const avg = averageLength(stats);
   if (cl.kind === 'term') {
     for (const [t, w] of found) {
       const weight = w === cl.term ? 1 : PREFIX_WEIGHT;
-      const d = df.get(w)!;
-      forPostings(s, t, (doc, tf) => out.set(doc, (out.get(doc) ?? 0) + termScore(stats, d, tf, s.lengths[doc]!, weight)));
-    }
-  } else {
-    const tfs = new Map<string, Map<number, number>>();
-    for (const [t, w] of found) {
-      const m = new Map<number, number>();
-      forPostings(s, t, (doc, tf) => m.set(doc, tf));
-      tfs.set(w, m);
-    }
-    if (tfs.size === new Set(cl.terms).size) {
-      const first = [...tfs.values()].sort((a, b) => a.size - b.size)[0]!;
-      for (const doc of first.keys()) {
-        if (![...tfs.values()].every((m) => m.has(doc))) continue;
-        if (!hasPhrase(terms(docText(s, doc)), cl.terms)) continue;
-        let score = 0;
-        for (const w of cl.terms) score += termScore(stats, df.get(w)!, tfs.get(w)!.get(doc)!, s.lengths[doc]!, 1);
-        out.set(doc, score);
+      const wi = weight * idf(stats, df.get(w)!);
+      for (let k = postOff[t]!, end = postOff[t + 1]!; k < end; k++) {
+        const doc = postDocs[k]!;
+        const tf = postTf[k]!;
+        if (scores[doc] === 0) docs.push(doc);
+        // termScore, inline: the same operations in the same order, so the same bits.
+        scores[doc] = scores[doc]! + wi * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * lengths[doc]!) / avg)));
       }
     }
+    return { scores, docs };
   }
-  return out;
+  const distinct = new Set(cl.terms);
+  if (found.length < distinct.size) return { scores, docs };
+  const tfs = new Map<string, Uint8Array>();
+  let rarest: number = found[0]![0];
+  for (const [t, w] of found) {
+    const m = new Uint8Array(s.n);
+    for (let k = postOff[t]!, end = postOff[t + 1]!; k < end; k++) m[postDocs[k]!] = postTf[k]!;
+    tfs.set(w, m);
+    if (dfAt(s, t) < dfAt(s, rarest)) rarest = t;
+  }
+  for (let k = postOff[rarest]!, end = postOff[rarest + 1]!; k < end; k++) {
+    const doc = postDocs[k]!;
+    let all = true;
+    for (const m of tfs.values()) if (!m[doc]) all = false;
+    if (!all || !hasPhrase(terms(docText(s, doc)), cl.terms)) continue;
+    let score = 0;
+    for (const w of cl.terms) score += termScore(stats, df.get(w)!, tfs.get(w)![doc]!, lengths[doc]!, 1);
+    scores[doc] = score;
+    docs.push(doc);
+  }
+  return { scores, docs };
 }
 
 /**
@@ -173,7 +221,7 @@ export function scan(events: readonly JournalEvent[], clauses: readonly Clause[]
   const hits: RawHit[] = [];
   for (const { e, text, words } of docs) {
     const tf = new Map<string, number>();
-    for (const w of words) tf.set(w, (tf.get(w) ?? 0) + 1);
+    for (const w of words) tf.set(w, Math.min(255, (tf.get(w) ?? 0) + 1));
     let score = 0;
     let all = true;
     for (const cl of clauses) {
@@ -193,5 +241,5 @@ export function scan(events: readonly JournalEvent[], clauses: readonly Clause[]
     if (!test({ type: e.type, session: e.session ? ix.get(e.session) ?? -1 : 0, actor: e.actor, at })) continue;
     hits.push({ id: e.id, type: e.type, session: e.session, actor: e.actor, at, score, text });
   }
-  return top(hits, limit, (h) => h.text);
+  return top(hits, limit);
 }

@@ -2,8 +2,8 @@
  * BM25 scoring, shared by the index and the brute-force reference so that
  * both add the same numbers in the same order and agree to the last bit.
  */
-const K1 = 1.2;
-const B = 0.75;
+export const K1 = 1.2;
+export const B = 0.75;
 /** A word found only as a prefix of the query's (`sweep` in `sweeper`) counts half. */
 export const PREFIX_WEIGHT = 0.5;
 
@@ -18,10 +18,16 @@ export function idf(stats: CorpusStats, df: number): number {
   return Math.log(1 + (stats.n - df + 0.5) / (df + 0.5));
 }
 
-/** One term's contribution to one document. */
+export const averageLength = (stats: CorpusStats): number => (stats.n ? stats.totalLength / stats.n : 1);
+
+/**
+ * One term's contribution to one document. The index's inner loop writes
+ * this expression out inline (evaluate.ts); the two must stay the same.
+ */
 export function termScore(stats: CorpusStats, df: number, tf: number, length: number, weight: number): number {
-  const avg = stats.n ? stats.totalLength / stats.n : 1;
-  return weight * idf(stats, df) * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / avg)));
+  const avg = averageLength(stats);
+  const w = weight * idf(stats, df);
+  return w * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / avg)));
 }
 
 /** Results in rank order: score, then the most recent, then the later id. */

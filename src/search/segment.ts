@@ -1,7 +1,8 @@
 /**
  * One immutable piece of the search index: a few documents (events with
- * text), their words in a sorted vocabulary, and per word a delta-coded list
- * of (document, frequency). Encoded as one binary file whose typed arrays
+ * text), their words in a sorted vocabulary, and per word its documents and
+ * frequencies as plain typed arrays (no varints: a query in a fresh process
+ * runs before the JIT has warmed up, where every decoding step costs). Encoded as one binary file whose typed arrays
  * load without parsing; a CRC over the file tells a damaged one.
  *
  *   "LBSX" | crc32 | header length | header JSON | sections, each 8-aligned
@@ -36,7 +37,10 @@ export interface Segment {
   textOff: Uint32Array;
   vocab: string;
   vocabOff: Uint32Array;
-  postings: Uint8Array;
+  /** Documents of each word, ascending, word `t` at postOff[t]..postOff[t+1]. */
+  postDocs: Uint32Array;
+  /** Their frequencies (at most 255). */
+  postTf: Uint8Array;
   postOff: Uint32Array;
   /** Sum of lengths. */
   totalLength: number;
@@ -44,14 +48,6 @@ export interface Segment {
 
 const ID_LENGTH = 26;
 const MAGIC = 'LBSX';
-
-function pushVarint(out: number[], v: number): void {
-  while (v >= 0x80) {
-    out.push((v & 0x7f) | 0x80);
-    v >>>= 7;
-  }
-  out.push(v);
-}
 
 export function buildSegment(docs: readonly Doc[]): Segment {
   const n = docs.length;
@@ -73,23 +69,24 @@ export function buildSegment(docs: readonly Doc[]): Segment {
   const vocabList = [...byTerm.keys()].sort();
   const vocabOff = new Uint32Array(vocabList.length + 1);
   const postOff = new Uint32Array(vocabList.length + 1);
-  const bytes: number[] = [];
+  let total = 0;
+  for (const list of byTerm.values()) total += list.length / 2;
+  const postDocs = new Uint32Array(total);
+  const postTf = new Uint8Array(total);
   let chars = 0;
+  let k = 0;
   vocabList.forEach((w, t) => {
     vocabOff[t] = chars;
     chars += w.length;
-    postOff[t] = bytes.length;
+    postOff[t] = k;
     const list = byTerm.get(w)!;
-    pushVarint(bytes, list.length / 2);
-    let prev = 0;
-    for (let k = 0; k < list.length; k += 2) {
-      pushVarint(bytes, list[k]! - prev);
-      pushVarint(bytes, list[k + 1]!);
-      prev = list[k]!;
+    for (let j = 0; j < list.length; j += 2, k++) {
+      postDocs[k] = list[j]!;
+      postTf[k] = Math.min(255, list[j + 1]!);
     }
   });
   vocabOff[vocabList.length] = chars;
-  postOff[vocabList.length] = bytes.length;
+  postOff[vocabList.length] = k;
   const textOff = new Uint32Array(n + 1);
   let at = 0;
   docs.forEach((d, i) => {
@@ -109,7 +106,8 @@ export function buildSegment(docs: readonly Doc[]): Segment {
     textOff,
     vocab: vocabList.join(''),
     vocabOff,
-    postings: Uint8Array.from(bytes),
+    postDocs,
+    postTf,
     postOff,
     totalLength,
   };
@@ -136,40 +134,16 @@ export function lowerBound(s: Segment, q: string): number {
   return lo;
 }
 
-/** Call `fn(doc, tf)` for each posting of vocabulary entry `t`; returns its document frequency. */
-export function forPostings(s: Segment, t: number, fn?: (doc: number, tf: number) => void): number {
-  const p = s.postings;
-  let i = s.postOff[t]!;
-  const read = (): number => {
-    let v = 0;
-    let shift = 0;
-    for (;;) {
-      const b = p[i++]!;
-      v += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return v;
-      shift += 7;
-    }
-  };
-  const df = read();
-  if (!fn) return df;
-  let doc = 0;
-  for (let k = 0; k < df; k++) {
-    doc += read();
-    fn(doc, read());
-  }
-  return df;
-}
-
-/** Document frequency of entry `t` (its first varint). */
-export const dfAt = (s: Segment, t: number): number => forPostings(s, t);
+/** Document frequency of vocabulary entry `t`. */
+export const dfAt = (s: Segment, t: number): number => s.postOff[t + 1]! - s.postOff[t]!;
 
 const crc32: (data: Uint8Array) => number =
   typeof (zlib as { crc32?: unknown }).crc32 === 'function'
     ? (data) => (zlib as unknown as { crc32: (d: Uint8Array) => number }).crc32(data)
     : (data) => createHash('sha1').update(data).digest().readUInt32LE(0);
 
-const SECTIONS = ['types', 'sessions', 'actors', 'at', 'lengths', 'textOff', 'vocabOff', 'postings', 'postOff'] as const;
-const ARRAYS = { types: Uint8Array, sessions: Uint32Array, actors: Uint32Array, at: Float64Array, lengths: Uint32Array, textOff: Uint32Array, vocabOff: Uint32Array, postings: Uint8Array, postOff: Uint32Array };
+const SECTIONS = ['types', 'sessions', 'actors', 'at', 'lengths', 'textOff', 'vocabOff', 'postDocs', 'postTf', 'postOff'] as const;
+const ARRAYS = { types: Uint8Array, sessions: Uint32Array, actors: Uint32Array, at: Float64Array, lengths: Uint32Array, textOff: Uint32Array, vocabOff: Uint32Array, postDocs: Uint32Array, postTf: Uint8Array, postOff: Uint32Array };
 
 const pad8 = (n: number) => (8 - (n % 8)) % 8;
 
