@@ -69,8 +69,9 @@ export function evaluate(c: Corpus, clauses: readonly Clause[], filters: SearchF
   }
   // Document frequencies over every segment, of each vocabulary word a clause touches.
   const df = new Map<string, number>();
-  const ranges = segments.map((s) =>
-    clauses.map((cl) => {
+  const ranges = segments.map((s) => {
+    const counted = new Set<number>();
+    return clauses.map((cl) => {
       const found: Array<[t: number, term: string]> = [];
       if (cl.kind === 'term') {
         for (let t = lowerBound(s, cl.term), v = vocabSize(s); t < v; t++) {
@@ -84,10 +85,15 @@ export function evaluate(c: Corpus, clauses: readonly Clause[], filters: SearchF
           if (t < vocabSize(s) && termAt(s, t) === w) found.push([t, w]);
         }
       }
-      for (const [t, w] of found) df.set(w, (df.get(w) ?? 0) + dfAt(s, t));
+      for (const [t, w] of found) {
+        // A word two clauses touch (`lock lock`, `lo lock`) is counted once.
+        if (counted.has(t)) continue;
+        counted.add(t);
+        df.set(w, (df.get(w) ?? 0) + dfAt(s, t));
+      }
       return found;
-    }),
-  );
+    });
+  });
   const test = matcher(filters, (ix) => (ix ? c.sessions[ix - 1] : undefined));
   const filtered = Object.keys(filters).length > 0;
   const found: Array<{ seg: Segment; doc: number; score: number; at: number; id: string }> = [];
