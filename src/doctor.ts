@@ -25,6 +25,7 @@ import { parseStoredEvent, type JournalEvent } from './events.js';
 import { readReplicaId } from './repo.js';
 import { CACHE_VERSION, EMPTY_TREE, GitStore, commitMessage, durableFs, payloadOf } from './store/git.js';
 import { commitBody, objectId, writeLooseObject } from './store/objects.js';
+import { checkSearchIndex } from './search/doctor.js';
 import { REPLICA_PREFIX, STALE_LOCK_MS, compareAndSwapRef, readRef, stealIfStale } from './store/refs.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -38,6 +39,7 @@ export const doctorChecks = {
   replicas: 'no sign of a replica id shared by two clones',
   locks: 'no lock or temp file left by a killed process',
   cache: 'the cache matches the refs',
+  search: 'the search index matches the events',
 } as const;
 export type CheckId = keyof typeof doctorChecks;
 
@@ -321,6 +323,10 @@ class Doctor {
     await this.checkHistory(tips, pass, add);
     await this.checkLocks(pass, add);
     await this.checkCache(tips, pass, add);
+    for (const f of checkSearchIndex({ gitdir: this.gitdir, tips, events: [...pass.walked.values()].flatMap((cs) => cs.flatMap((c) => (c.event ? [c.event] : []))) })) {
+      add(f);
+      pass.cacheBad = true; // --repair drops the cache, the index with it
+    }
     await this.checkLooseObjects(pass, add);
     return pass;
   }
