@@ -26,14 +26,15 @@ export interface Doc {
 
 export interface Segment {
   n: number;
-  /** The documents' ids, 26 characters each. */
-  ids: string;
+  /** The documents' ids, 26 ASCII bytes each (decoded only for the hits shown). */
+  ids: Buffer;
   types: Uint8Array;
   sessions: Uint32Array;
   actors: Uint32Array;
   at: Float64Array;
   lengths: Uint32Array;
-  text: string;
+  /** The documents' text, UTF-8; textOff in bytes (decoded only where a hit or a phrase needs it). */
+  text: Buffer;
   textOff: Uint32Array;
   vocab: string;
   vocabOff: Uint32Array;
@@ -88,21 +89,22 @@ export function buildSegment(docs: readonly Doc[]): Segment {
   vocabOff[vocabList.length] = chars;
   postOff[vocabList.length] = k;
   const textOff = new Uint32Array(n + 1);
+  const texts = docs.map((d) => Buffer.from(d.text, 'utf8'));
   let at = 0;
-  docs.forEach((d, i) => {
+  texts.forEach((b, i) => {
     textOff[i] = at;
-    at += d.text.length;
+    at += b.length;
   });
   textOff[n] = at;
   return {
     n,
-    ids: docs.map((d) => d.id).join(''),
+    ids: Buffer.from(docs.map((d) => d.id).join(''), 'latin1'),
     types: Uint8Array.from(docs, (d) => d.type),
     sessions: Uint32Array.from(docs, (d) => d.session),
     actors: Uint32Array.from(docs, (d) => d.actor),
     at: Float64Array.from(docs, (d) => d.at),
     lengths,
-    text: docs.map((d) => d.text).join(''),
+    text: Buffer.concat(texts),
     textOff,
     vocab: vocabList.join(''),
     vocabOff,
@@ -117,8 +119,8 @@ export function docAt(s: Segment, i: number): Doc {
   return { id: docId(s, i), type: s.types[i]!, session: s.sessions[i]!, actor: s.actors[i]!, at: s.at[i]!, text: docText(s, i) };
 }
 
-export const docId = (s: Segment, i: number): string => s.ids.slice(i * ID_LENGTH, (i + 1) * ID_LENGTH);
-export const docText = (s: Segment, i: number): string => s.text.slice(s.textOff[i]!, s.textOff[i + 1]!);
+export const docId = (s: Segment, i: number): string => s.ids.toString('latin1', i * ID_LENGTH, (i + 1) * ID_LENGTH);
+export const docText = (s: Segment, i: number): string => s.text.toString('utf8', s.textOff[i]!, s.textOff[i + 1]!);
 export const termAt = (s: Segment, t: number): string => s.vocab.slice(s.vocabOff[t]!, s.vocabOff[t + 1]!);
 export const vocabSize = (s: Segment): number => s.vocabOff.length - 1;
 
@@ -148,8 +150,8 @@ const ARRAYS = { types: Uint8Array, sessions: Uint32Array, actors: Uint32Array, 
 const pad8 = (n: number) => (8 - (n % 8)) % 8;
 
 export function encodeSegment(s: Segment): Buffer {
-  const ids = Buffer.from(s.ids, 'latin1');
-  const text = Buffer.from(s.text, 'utf8');
+  const ids = s.ids;
+  const text = s.text;
   const vocab = Buffer.from(s.vocab, 'utf8');
   const parts: Buffer[] = [ids, text, vocab, ...SECTIONS.map((k) => Buffer.from(s[k].buffer, s[k].byteOffset, s[k].byteLength))];
   const header = Buffer.from(JSON.stringify({ n: s.n, totalLength: s.totalLength, sizes: parts.map((p) => p.length) }));
@@ -183,11 +185,12 @@ export function decodeSegment(buf: Buffer): Segment | undefined {
     SECTIONS.forEach((k, j) => {
       const [a, b] = section(3 + j);
       const Ctor = ARRAYS[k];
-      // Copied out, so every typed array is aligned whatever the buffer's offset.
-      arrays[k] = new Ctor((buf.buffer as ArrayBuffer).slice(buf.byteOffset + a, buf.byteOffset + b));
+      const at = buf.byteOffset + a;
+      // A view into the file's bytes where they are aligned (sections are 8-aligned in the file), else a copy.
+      arrays[k] = at % Ctor.BYTES_PER_ELEMENT === 0 ? new Ctor(buf.buffer as ArrayBuffer, at, (b - a) / Ctor.BYTES_PER_ELEMENT) : new Ctor((buf.buffer as ArrayBuffer).slice(at, buf.byteOffset + b));
     });
     if (off > buf.length) return undefined;
-    const s = { n: header.n, totalLength: header.totalLength, ids: buf.toString('latin1', i0, i1), text: buf.toString('utf8', t0, t1), vocab: buf.toString('utf8', v0, v1), ...arrays } as Segment;
+    const s = { n: header.n, totalLength: header.totalLength, ids: buf.subarray(i0, i1), text: buf.subarray(t0, t1), vocab: buf.toString('utf8', v0, v1), ...arrays } as Segment;
     if (s.ids.length !== s.n * ID_LENGTH || s.textOff.length !== s.n + 1 || s.vocabOff.length !== s.postOff.length) return undefined;
     return s;
   } catch {
