@@ -1,8 +1,14 @@
 import { Command } from 'commander';
+import { LogbookError } from '../../src/errors.js';
 import { searchJournal } from '../../src/search/search.js';
 import { renderSearchResults } from '../../projections/search.js';
 import type { Io } from '../io.js';
 import { collect, openJournal, printJson } from '../io.js';
+
+function limitOf(value: string): number {
+  if (!/^\s*\d+\s*$/.test(value)) throw new LogbookError('INVALID_INPUT', `--limit must be a whole number of at least 1, got "${value}"`, { hint: 'e.g. --limit 10' });
+  return Number(value);
+}
 
 export function searchCommand(io: Io): Command {
   return new Command('search')
@@ -28,7 +34,7 @@ export function searchCommand(io: Io): Command {
         ...(opts.since !== undefined ? { since: opts.since } : {}),
         ...(opts.until !== undefined ? { until: opts.until } : {}),
         ...(opts.status !== undefined ? { status: opts.status } : {}),
-        ...(opts.limit !== undefined ? { limit: /^\d+$/.test(opts.limit) ? Number(opts.limit) : Number.NaN } : {}),
+        ...(opts.limit !== undefined ? { limit: limitOf(opts.limit) } : {}),
       });
       if (opts.json) return printJson(io, result);
       io.stdout(renderSearchResults(result));
