@@ -10,6 +10,10 @@ import { build } from 'esbuild';
 import { ROOT, WORK, fastImport, git, gitEnv, logbook, makeJournalRepo, median, nodeNoop, proc, time } from './lib.mjs';
 
 const WORD = 'regression';
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 export default async function searchSuite({ runs }) {
   const n = Math.max(...(process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number));
@@ -56,24 +60,25 @@ export default async function searchSuite({ runs }) {
   const savedFiles = new Set(readdirSync(index));
   const updates = [];
   const alone = [];
-  for (let i = 0; i < runs + 1; i++) {
+  for (let i = 0; i < 2 * runs + 1; i++) {
     for (const f of readdirSync(index)) if (!savedFiles.has(f)) rmSync(path.join(index, f));
     writeFileSync(manifest, savedManifest);
-    let t = process.hrtime.bigint();
+    // CPU time of this process: the work, which a machine shared with other jobs does not inflate as it does wall time.
+    let t = cpuMs();
     await L.updateCorpus(index, delta.events, delta.tips);
-    const u = Number(process.hrtime.bigint() - t) / 1e6;
+    const u = cpuMs() - t;
     const fresh = path.join(WORK, 'search-index-alone');
     rmSync(fresh, { recursive: true, force: true });
     mkdirSync(fresh, { recursive: true });
-    t = process.hrtime.bigint();
+    t = cpuMs();
     await L.saveCorpus(fresh, L.corpusOf(delta.events, delta.tips), undefined);
-    const a = Number(process.hrtime.bigint() - t) / 1e6;
+    const a = cpuMs() - t;
     if (i > 0) {
       updates.push(u);
       alone.push(a);
     }
   }
-  rows.push({ name: `search index update after fetching 1,000 events, ${n} total (in-process)`, ms: median(updates), baselineMs: median(alone), baseline: 'vs indexing those 1,000 alone', target: '≤ 2×' });
+  rows.push({ name: `search index update after fetching 1,000 events, ${n} total (in-process, CPU time)`, ms: median(updates), baselineMs: median(alone), baseline: 'vs indexing those 1,000 alone', target: '≤ 2×' });
   rmSync(dir, { recursive: true, force: true });
   void git;
   return rows;
