@@ -41,3 +41,6 @@ export { installGitHooks, uninstallGitHooks } from './code/install.js';
 export { loadCommits, loadCommitLookup } from './code/commitsIndex.js';
 export { projectCommits, sessionCommits, commitView, renderCommits } from '../projections/commits.js';
 export { renderWhy, type WhyView } from '../projections/why.js';
+export { searchJournal, type SearchOptions, type SearchResult, type SearchHit } from './search/search.js';
+export { findEvent, type ShownEvent } from './search/show.js';
+export { renderSearchResults, renderEvent } from '../projections/search.js';

@@ -19,6 +19,7 @@ import { fitResume, unreadMessagesFor, type ResumeInput } from '../projections/r
 import { projectState, type ProjectState } from '../projections/state.js';
 import { commitLines, commitView, sessionCommits } from '../projections/commits.js';
 import { loadCommitLookup } from './code/commitsIndex.js';
+import { refreshSearchIndex } from './search/search.js';
 
 export interface StartOptions {
   title?: string;
@@ -566,6 +567,7 @@ export class Logbook {
     if (earlier) return { target, events: [], earlier };
     const note = reason === undefined ? undefined : nonEmpty(reason, '--reason');
     const events = await this.write([{ type: 'redaction', ...(target.session ? { session: target.session } : {}), data: { event: target.id, ...(note ? { reason: note } : {}) } }]);
+    await refreshSearchIndex(this.journal);
     return { target, events };
   }
 

@@ -18,6 +18,7 @@ import { EMPTY_TREE } from '../store/objects.js';
 import { STALE_LOCK_MS } from '../store/refs.js';
 import { checkCache, checkHistory, checkLocks, checkLooseObjects, checkRefs, checkViews } from './checks.js';
 import { repair } from './repair.js';
+import { checkSearchIndex } from '../search/doctor.js';
 import { doctorChecks, type Add, type CheckId, type Ctx, type DoctorOptions, type DoctorReport, type Pass } from './types.js';
 import { checkClocks, indexCache, walkReplica } from './walk.js';
 
@@ -71,6 +72,11 @@ async function examine(ctx: Ctx): Promise<Pass> {
   await checkLocks(ctx, pass, add);
   checkCache(ctx, tips, pass, add);
   if (!pass.cacheBad && !pass.broken.size) checkViews(ctx, pass, add);
+  const events = [...pass.walked.values()].flatMap((cs) => cs.flatMap((c) => (c.event ? [c.event] : [])));
+  for (const f of checkSearchIndex({ gitdir: ctx.gitdir, tips, events })) {
+    add(f);
+    pass.cacheBad = true; // --repair drops the whole cache, the index with it
+  }
   checkLooseObjects(ctx, pass, add);
   return pass;
 }

@@ -13,6 +13,7 @@ export const doctorChecks = {
   replicas: 'no sign of a replica id shared by two clones',
   locks: 'no lock or temp file left by a killed process',
   cache: 'the cache matches the refs',
+  search: 'the search index matches the events',
 } as const;
 export type CheckId = keyof typeof doctorChecks;
 

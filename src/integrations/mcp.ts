@@ -1,7 +1,7 @@
 /**
  * `logbook mcp`: a stdio MCP server (official TypeScript SDK) over the same
  * journal and session ids as the CLI. Tools: start, log, link, checkpoint,
- * pause, resume, view, list, close, why. Resources: `logbook://resume` (the resume
+ * pause, resume, view, list, close, why, search, show. Resources: `logbook://resume` (the resume
  * context of the current session) and `logbook://sessions/{id}` (each session file).
  *
  * Which session a tool acts on: its `session` argument, else the session this
@@ -32,6 +32,9 @@ import { WHEN_FORMS, loadAt, momentBanner, resumeAt, sessionAt } from '../timetr
 import { renderWhy } from '../../projections/why.js';
 import { drainCommits } from '../code/record.js';
 import { why } from '../code/why.js';
+import { renderEvent, renderSearchResults } from '../../projections/search.js';
+import { searchJournal } from '../search/search.js';
+import { findEvent } from '../search/show.js';
 
 export interface McpOptions {
   cwd: string;
@@ -276,6 +279,47 @@ export function createMcpServer(options: McpOptions): McpServer {
         if (current === session.id) current = undefined;
         const summary = closeSummary(session)!;
         return text(renderCloseSummary(summary), summary as unknown as Record<string, unknown>);
+      })(),
+  );
+
+  // Search: short results first, then one event's body by id (`show`), so an agent pays only for what it opens.
+  server.registerTool(
+    'search',
+    {
+      title: 'Search the journal',
+      description: 'Find events across every session by their text (BM25-ranked; words also match as prefixes; "quoted phrases"). Short results: id, type, session, date, one line around the match. Open one with `show`.',
+      inputSchema: {
+        query: z.string().describe('words and "quoted phrases"; every one must match'),
+        types: z.array(z.string()).optional().describe('only these event types (decision, discovery, progress, blocker, next, …)'),
+        session: z.string().optional().describe('only this session: full id, s_xxxx, suffix, shortname or unique prefix'),
+        actor: z.string().optional().describe('only events by this person (name or email)'),
+        agent: z.string().optional().describe('only events by this agent'),
+        since: z.string().optional().describe('from: ISO date or date-time, today, yesterday, or an age (12h, 7d, 2w)'),
+        until: z.string().optional().describe('up to: same forms; an ISO date takes in the whole day'),
+        status: z.enum(['open', 'closed']).optional().describe("the session's status"),
+        limit: z.number().int().min(1).optional().describe('at most this many results (default 20)'),
+      },
+    },
+    (args) =>
+      run(async () => {
+        const { query, types, ...rest } = args;
+        const result = await searchJournal(open().journal, { query, ...(types ? { types } : {}), ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) });
+        return text(renderSearchResults(result), { ...result });
+      })(),
+  );
+
+  server.registerTool(
+    'show',
+    {
+      title: 'Show one event',
+      description: 'One event in full (by id or a unique prefix, as `search` lists them), with its session and the events around it.',
+      inputSchema: { event: z.string().describe('event id or unique prefix') },
+    },
+    (args) =>
+      run(async () => {
+        const lb = open();
+        const shown = findEvent(await lb.load(), args.event);
+        return text(renderEvent(shown), { ...shown });
       })(),
   );
 

@@ -77,6 +77,8 @@ const RUNS: Array<[path: string, args: string[]]> = [
   ['stats', ['stats']],
   ['commits', ['commits']],
   ['why', ['why', 'a.ts:1']],
+  ['search', ['search', 'race']],
+  ['show', ['show', '{id}']],
   ['since', ['since', '1d']],
   ['tail', ['tail', '-n', '5']],
   ['rebuild', ['rebuild']],

@@ -48,7 +48,7 @@ describe('logbook mcp', () => {
     ok(dir, ['init']);
     const { client, errors, stderr } = await connect(dir);
     const tools = (await client.listTools()).tools.map((t) => t.name).sort();
-    expect(tools).toEqual(['checkpoint', 'close', 'link', 'list', 'log', 'pause', 'resume', 'start', 'view', 'why']);
+    expect(tools).toEqual(['checkpoint', 'close', 'link', 'list', 'log', 'pause', 'resume', 'search', 'show', 'start', 'view', 'why']);
 
     const started = await call(client, 'start', { goal: 'Speed up the importer', name: 'importer', tasks: ['T-7'] });
     expect(started.isError).toBeFalsy();
