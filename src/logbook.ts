@@ -449,7 +449,17 @@ export class Logbook {
    */
   async resumeContext(ref?: string, options: { budget?: number; markRead?: boolean } = {}): Promise<{ session: Session; text: string; omitted: string[]; input: ResumeInput; read: Message[] }> {
     const session = await this.resume(ref);
-    const snap = await this.load();
+    const input = this.resumeInput(await this.load(), session, options.budget);
+    const { text, omitted } = fitResume(input);
+    const read = omitted.includes('unread messages') ? [] : (input.messages ?? []);
+    if (read.length && options.markRead !== false) {
+      await this.write([{ type: 'message.read', session: session.id, data: { messages: read.map((m) => m.id) } }]);
+    }
+    return { session, text, omitted, input, read };
+  }
+
+  /** What the resume context of `session` is made of, read only (no reopening, nothing marked read): for views such as `GET /api/sessions/{S}/resume`. */
+  resumeInput(snap: Snapshot, session: Session, budget?: number): ResumeInput {
     const messages = unreadMessagesFor(snap.sessions.messages, session, this.journal.actor);
     const items = [...snap.items.items.values()]
       .filter((i) => i.current_session === session.id && isOpenItem(i))
@@ -458,13 +468,7 @@ export class Logbook {
         const note = [...i.history].reverse().find((h) => h.action !== 'migrated')?.note;
         return { key: i.key, status: i.status, ...(note ? { note } : {}) };
       });
-    const input: ResumeInput = { session, messages, items, ...(options.budget ? { budget: options.budget } : {}) };
-    const { text, omitted } = fitResume(input);
-    const read = omitted.includes('unread messages') ? [] : messages;
-    if (read.length && options.markRead !== false) {
-      await this.write([{ type: 'message.read', session: session.id, data: { messages: read.map((m) => m.id) } }]);
-    }
-    return { session, text, omitted, input, read };
+    return { session, messages, items, ...(budget ? { budget } : {}) };
   }
 
   /**

@@ -38,4 +38,5 @@ export const commands: Array<[names: string[], load: CommandLoader]> = [
   [['hooks'], async () => (await import('./hooks.js')).hooksCommand],
   [['hook'], async () => (await import('./hook.js')).hookCommand],
   [['mcp'], async () => (await import('./mcp.js')).mcpCommand],
+  [['serve'], async () => (await import('./serve.js')).serveCommand],
 ];

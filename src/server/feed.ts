@@ -1,0 +1,222 @@
+/**
+ * One repository as the server sees it: a long-lived journal for reads, the
+ * snapshot of its current tips (reused until a ref moves), and the live feed
+ * of events in delivery order.
+ *
+ * New events are found by watching the refs, not by rereading the journal:
+ * fs.watch on `.git`, `.git/refs`, `.git/refs/logbook` and
+ * `.git/refs/logbook/replicas` (each re-armed when it appears or is replaced;
+ * `packed-refs` changes show in `.git`), then `store.readNew(lastTips)` reads
+ * only the commits that are new since the tips last seen, whoever wrote them
+ * (this server, the CLI, a hook, MCP or a plain `git fetch`). A cheap tip
+ * check (refs only) on a slow timer covers file systems whose watch events
+ * get lost (network mounts, some containers).
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+import { compareEvents, type JournalEvent } from '../events.js';
+import { Journal, type Snapshot } from '../journal.js';
+import { orderEvents } from '../../projections/order.js';
+
+export interface FeedBatch {
+  repo: string;
+  events: JournalEvent[];
+}
+
+type Listener = (batch: FeedBatch) => void;
+
+/** Everything the views of one snapshot need more than once, built on first use. */
+export interface View {
+  snap: Snapshot;
+  bySession(id: string): JournalEvent[];
+  byId(id: string): JournalEvent | undefined;
+}
+
+function viewOf(snap: Snapshot): View {
+  let sessions: Map<string, JournalEvent[]> | undefined;
+  let ids: Map<string, JournalEvent> | undefined;
+  return {
+    snap,
+    bySession(id) {
+      if (!sessions) {
+        sessions = new Map();
+        for (const e of snap.events) if (e.session) (sessions.get(e.session) ?? sessions.set(e.session, []).get(e.session)!).push(e);
+      }
+      return sessions.get(id) ?? [];
+    },
+    byId(id) {
+      ids ??= new Map(snap.events.map((e) => [e.id, e]));
+      return ids.get(id);
+    },
+  };
+}
+
+export interface RepoOptions {
+  name: string;
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  now?: () => Date;
+  /** Debounce of ref changes before reading (ms). */
+  settleMs?: number;
+  /** The safety-net tip check (ms); 0 turns it off. */
+  tipCheckMs?: number;
+  onError?: (e: unknown) => void;
+}
+
+export class Repo {
+  readonly name: string;
+  readonly dir: string;
+  readonly journal: Journal;
+  private readonly options: RepoOptions;
+  private view: { tips: string; view: View } | undefined;
+  /** Event ids in the order the feed delivered them (the journal's order at start, then arrivals). */
+  private readonly ids: string[] = [];
+  private readonly position = new Map<string, number>();
+  private tips: Record<string, string> = {};
+  private readonly listeners = new Set<Listener>();
+  private readonly watchers = new Map<string, FSWatcher>();
+  private timer: NodeJS.Timeout | undefined;
+  private interval: NodeJS.Timeout | undefined;
+  private checking: Promise<void> | undefined;
+  private again = false;
+  private closed = false;
+
+  constructor(options: RepoOptions) {
+    this.options = options;
+    this.name = options.name;
+    this.dir = options.dir;
+    this.journal = Journal.open({ cwd: options.dir, env: options.env, ...(options.now ? { now: options.now } : {}) });
+  }
+
+  get gitdir(): string {
+    return this.journal.repo!.gitdir;
+  }
+
+  /** Read the journal once, then follow it. */
+  async start(): Promise<void> {
+    const view = await this.current();
+    for (const e of view.snap.events) this.remember(e.id);
+    this.tips = view.snap.tips;
+    this.arm();
+    const every = this.options.tipCheckMs ?? 5000;
+    if (every > 0) {
+      this.interval = setInterval(() => this.schedule(), every);
+      this.interval.unref();
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    clearInterval(this.interval);
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
+    this.listeners.clear();
+  }
+
+  /** The snapshot of the current tips; reused while no ref moved. */
+  async current(): Promise<View> {
+    const head = JSON.stringify((await this.journal.store.head()).tips);
+    if (this.view?.tips === head) return this.view.view;
+    const snap = await this.journal.load();
+    const view = viewOf(snap);
+    this.view = { tips: JSON.stringify(snap.tips), view };
+    return view;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Ids delivered after `id` (in delivery order), or undefined when the feed never saw `id`. */
+  idsAfter(id: string | undefined): string[] | undefined {
+    if (id === undefined) return this.ids.slice();
+    const at = this.position.get(id);
+    return at === undefined ? undefined : this.ids.slice(at + 1);
+  }
+
+  lastId(): string | undefined {
+    return this.ids.at(-1);
+  }
+
+  has(id: string): boolean {
+    return this.position.has(id);
+  }
+
+  /** Look now (after an append of our own, or when a watcher fired). Resolves when the feed is up to date. */
+  refresh(): Promise<void> {
+    if (this.checking) {
+      this.again = true;
+      return this.checking;
+    }
+    this.checking = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.check();
+        } while (this.again && !this.closed);
+      } catch (e) {
+        this.options.onError?.(e);
+      } finally {
+        this.checking = undefined;
+      }
+    })();
+    return this.checking;
+  }
+
+  private remember(id: string): boolean {
+    if (this.position.has(id)) return false;
+    this.position.set(id, this.ids.length);
+    this.ids.push(id);
+    return true;
+  }
+
+  private schedule(): void {
+    if (this.closed) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.refresh(), this.options.settleMs ?? 15);
+  }
+
+  private async check(): Promise<void> {
+    const head = await this.journal.store.head();
+    if (JSON.stringify(head.tips) === JSON.stringify(this.tips)) return;
+    const delta = await this.journal.store.readNew(this.tips);
+    let fresh: JournalEvent[];
+    if (delta.complete) fresh = orderEvents(delta.events);
+    else {
+      // A ref was rewritten or the cache reset: compare ids with everything (rare).
+      this.view = undefined;
+      fresh = (await this.current()).snap.events;
+    }
+    this.tips = delta.tips;
+    const added = fresh.filter((e) => this.remember(e.id)).sort(compareEvents);
+    if (!added.length) return;
+    for (const listener of [...this.listeners]) listener({ repo: this.name, events: added });
+  }
+
+  /** Watch each directory on the way to the replica refs; a directory that appears later is armed when its parent reports it. */
+  private arm(): void {
+    if (this.closed) return;
+    const dirs = [this.gitdir, path.join(this.gitdir, 'refs'), path.join(this.gitdir, 'refs', 'logbook'), path.join(this.gitdir, 'refs', 'logbook', 'replicas')];
+    for (const dir of dirs) {
+      if (this.watchers.has(dir)) continue;
+      try {
+        const w = watch(dir, { persistent: false }, (_kind, file) => {
+          if (file && String(file).endsWith('.lock') && dir !== dirs[3]) return;
+          if (dir !== dirs[3]) this.arm();
+          this.schedule();
+        });
+        w.on('error', () => {
+          // The directory went away (e.g. `git pack-refs` removed it): watch it again once it is back.
+          w.close();
+          this.watchers.delete(dir);
+          this.schedule();
+        });
+        this.watchers.set(dir, w);
+      } catch {
+        /* not there yet: its parent's watcher arms it when it appears */
+      }
+    }
+  }
+}
