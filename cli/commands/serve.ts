@@ -31,6 +31,8 @@ export function serveCommand(io: Io): Command {
       const { startServer } = await import('../../src/server/index.js');
       const { VERSION } = await import('../main.js');
       const token = io.env.LOGBOOK_SERVE_TOKEN?.trim() || undefined;
+      // The safety-net tip check behind the ref watchers (ms; 0 turns it off, to see the watchers alone at work).
+      const tipCheck = io.env.LOGBOOK_SERVE_TIP_CHECK_MS === undefined ? undefined : Number(io.env.LOGBOOK_SERVE_TIP_CHECK_MS);
       const server = await startServer({
         repos: opts.repo,
         cwd: io.cwd,
@@ -38,6 +40,7 @@ export function serveCommand(io: Io): Command {
         host: opts.host,
         port: opts.port,
         ...(token ? { token } : {}),
+        ...(tipCheck !== undefined && Number.isFinite(tipCheck) ? { tipCheckMs: tipCheck } : {}),
         readOnly: Boolean(opts.readOnly),
         ...(opts.sync ? { sync: { remote: opts.sync, everyMs: opts.every } } : {}),
         version: VERSION,
