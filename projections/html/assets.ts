@@ -66,6 +66,7 @@ ul.options li.chosen{font-weight:600}
 .resolved{color:var(--muted)}
 .tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:10px}.tiles div{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:8px 12px}.tiles dt{color:var(--muted);font-size:13px}.tiles dd{margin:0;font-size:22px;font-weight:700}
 .chart{margin-bottom:8px}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(440px,1fr));gap:0 28px}
 time{color:var(--muted);font-size:13px}
 `;
 

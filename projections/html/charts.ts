@@ -23,7 +23,7 @@ export function barChart(id: string, title: string, bars: readonly Bar[], option
 ${bars.map((b, i) => {
     const x = 48 + i * (bw + 4);
     const extra = b.extra ?? 0;
-    return html`<g><title>${b.label}: ${b.value}${options.unit ? ` ${options.unit}` : ''}${extra ? `, ${extra} ${options.extraLabel ?? ''}` : ''}</title><rect x="${x}" y="${y(b.value)}" width="${bw}" height="${Math.max(0, 10 + h - y(b.value))}" class="bar"/>${extra ? html`<rect x="${x}" y="${y(b.value + extra)}" width="${bw}" height="${y(b.value) - y(b.value + extra)}" class="bar extra"/>` : ''}${i % every === 0 ? html`<text x="${x + bw / 2}" y="${height - 18}" text-anchor="middle" class="axis">${b.label.length > 5 ? b.label.slice(5) : b.label}</text>` : ''}</g>`;
+    return html`<g><title>${b.label}: ${b.value}${options.unit ? ` ${options.unit}` : ''}${extra ? `, ${extra} ${options.extraLabel ?? ''}` : ''}</title><rect x="${x}" y="${y(b.value)}" width="${bw}" height="${Math.max(0, 10 + h - y(b.value))}" class="bar"/>${extra ? html`<rect x="${x}" y="${y(b.value + extra)}" width="${bw}" height="${y(b.value) - y(b.value + extra)}" class="bar extra"/>` : ''}${i % every === 0 ? html`<text x="${x + bw / 2}" y="${height - 18}" text-anchor="middle" class="axis">${/^\d{4}-\d\d-\d\d$/.test(b.label) ? b.label.slice(5) : b.label}</text>` : ''}</g>`;
   })}
 </svg></div>
 <figcaption>${title}</figcaption>

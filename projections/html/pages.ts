@@ -63,10 +63,10 @@ export function renderStatsPage(input: { repo: string; base: string; stats: Stat
   ];
   const body: Raw = html`<h1>Statistics <span class="muted">${input.repo}</span></h1>
 <dl class="tiles">${tiles.map(([k, v]) => html`<div><dt>${k}</dt><dd>${v}</dd></div>`)}</dl>
-<section aria-labelledby="c1"><h2 id="c1">Sessions started per day</h2>${barChart('spd', 'Sessions started per day', activity.days.map((d) => ({ label: d.day, value: d.sessions })), { unit: 'sessions' })}</section>
+<div class="charts"><section aria-labelledby="c1"><h2 id="c1">Sessions started per day</h2>${barChart('spd', 'Sessions started per day', activity.days.map((d) => ({ label: d.day, value: d.sessions })), { unit: 'sessions' })}</section>
 <section aria-labelledby="c2"><h2 id="c2">Completion rate</h2>${splitBar('cr', `Completion rate ${rate}`, { label: 'completed', value: st.completed }, { label: 'abandoned', value: st.abandoned })}</section>
 <section aria-labelledby="c3"><h2 id="c3">Compactions per day</h2>${barChart('cpd', 'Compactions per day', activity.days.map((d) => ({ label: d.day, value: d.compactions })), { unit: 'compactions' })}</section>
-<section aria-labelledby="c4"><h2 id="c4">Tool use</h2>${activity.tools.length ? barChart('tools', 'Tool calls by tool (failures on top)', activity.tools, { unit: 'calls', extraLabel: 'failures' }) : html`<p class="empty">No tool use recorded.</p>`}</section>`;
+<section aria-labelledby="c4"><h2 id="c4">Tool use</h2>${activity.tools.length ? barChart('tools', 'Tool calls by tool (failures on top)', activity.tools, { unit: 'calls', extraLabel: 'failures' }) : html`<p class="empty">No tool use recorded.</p>`}</section></div>`;
   return page({ title: 'Statistics', nav: 'stats', base: input.base, body, live: input.live });
 }
 
