@@ -10,7 +10,9 @@ import http from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { BIN, lastSession, logbook, makeJournalRepo, median, time } from './lib.mjs';
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+// Keep-alive sockets, renewed after each idle phase (the server closes idle ones after 5 s).
+let agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+const freshAgent = () => (agent.destroy(), (agent = new http.Agent({ keepAlive: true, maxSockets: 16 })));
 
 function get(port, token, path) {
   return new Promise((resolve, reject) => {
@@ -73,9 +75,11 @@ export default async function serveSuite({ runs = 7 } = {}) {
     await get(port, token, viewPath);
     await get(port, token, resumePath);
     const cliView = await time(() => logbook(dir, 'view', session, '--json'), { runs: 3, warmup: 1 });
+    freshAgent();
     const view = await time(() => get(port, token, viewPath), { runs: runs * 5 });
     rows.push({ name: `GET /api/sessions/{S}, ${size}-event journal (median, 1 client)`, ms: view, baselineMs: cliView, baseline: 'vs `logbook view S --json` process', target: '' });
     const cliResume = await time(() => logbook(dir, 'resume', session, '--json'), { runs: 3, warmup: 1 });
+    freshAgent();
     const resume = await time(() => get(port, token, resumePath), { runs: runs * 5 });
     rows.push({ name: `GET /api/sessions/{S}/resume, ${size}-event journal (median, 1 client)`, ms: resume, baselineMs: cliResume, baseline: 'vs `logbook resume S --json` process', target: '' });
     rows.push({ name: `GET /api/sessions/{S}, 10 concurrent clients`, ms: await throughput(port, token, viewPath), unit: 'req/s' });
