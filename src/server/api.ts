@@ -194,8 +194,8 @@ export const routes: Route[] = [
     summary: 'Every session’s agenda, or one with ?session= (as `logbook agenda --json`)',
     query: { session: 'one session' },
     async handle(req) {
-      const { snap } = await req.repo.current();
-      const agenda = projectAgenda(snap.events);
+      const { snap, events } = await req.repo.current();
+      const agenda = projectAgenda(events);
       const ref = req.query.get('session');
       if (ref) return agendaViews(agenda, snap.sessions, [reader(req).session(snap, ref).id])[0];
       return { sessions: agendaViews(agenda, snap.sessions) };
@@ -238,7 +238,7 @@ export const routes: Route[] = [
     path: '/api/state',
     summary: 'The project state: todo list, focus, next steps (as `logbook state --json`)',
     async handle(req) {
-      return projectState((await req.repo.current()).snap.events);
+      return projectState((await req.repo.current()).events);
     },
   },
   {

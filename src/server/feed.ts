@@ -25,30 +25,38 @@ export interface FeedBatch {
 
 type Listener = (batch: FeedBatch) => void;
 
-/** Everything the views of one snapshot need more than once, built on first use. */
+/**
+ * What a request reads: the session model and item chains of the current
+ * tips (folded incrementally by Journal.load), and every event in the
+ * journal's order with lookups by session and id. The event list is kept by
+ * the feed and grows with each batch it reads, so a new event never makes the
+ * next request reread the whole journal.
+ */
 export interface View {
   snap: Snapshot;
+  events: readonly JournalEvent[];
   bySession(id: string): JournalEvent[];
   byId(id: string): JournalEvent | undefined;
 }
 
-function viewOf(snap: Snapshot): View {
-  let sessions: Map<string, JournalEvent[]> | undefined;
-  let ids: Map<string, JournalEvent> | undefined;
-  return {
-    snap,
-    bySession(id) {
-      if (!sessions) {
-        sessions = new Map();
-        for (const e of snap.events) if (e.session) (sessions.get(e.session) ?? sessions.set(e.session, []).get(e.session)!).push(e);
-      }
-      return sessions.get(id) ?? [];
-    },
-    byId(id) {
-      ids ??= new Map(snap.events.map((e) => [e.id, e]));
-      return ids.get(id);
-    },
-  };
+interface EventIndex {
+  events: JournalEvent[];
+  sessions: Map<string, JournalEvent[]>;
+  ids: Map<string, JournalEvent>;
+}
+
+function indexOf(events: readonly JournalEvent[]): EventIndex {
+  const index: EventIndex = { events: [], sessions: new Map(), ids: new Map() };
+  add(index, events);
+  return index;
+}
+
+function add(index: EventIndex, events: readonly JournalEvent[]): void {
+  for (const e of events) {
+    index.events.push(e);
+    index.ids.set(e.id, e);
+    if (e.session) (index.sessions.get(e.session) ?? index.sessions.set(e.session, []).get(e.session)!).push(e);
+  }
 }
 
 export interface RepoOptions {
@@ -69,6 +77,8 @@ export class Repo {
   readonly journal: Journal;
   private readonly options: RepoOptions;
   private view: { tips: string; view: View } | undefined;
+  /** Every event in order, kept up to date by the feed; undefined when it must be read again (a redaction, an event older than the newest). */
+  private index: EventIndex | undefined;
   /** Event ids in the order the feed delivered them (the journal's order at start, then arrivals). */
   private readonly ids: string[] = [];
   private readonly position = new Map<string, number>();
@@ -94,9 +104,10 @@ export class Repo {
 
   /** Read the journal once, then follow it. */
   async start(): Promise<void> {
-    const view = await this.current();
-    for (const e of view.snap.events) this.remember(e.id);
-    this.tips = view.snap.tips;
+    const snap = await this.journal.load();
+    this.index = indexOf(snap.events);
+    for (const e of this.index.events) this.remember(e.id);
+    this.tips = snap.tips;
     this.arm();
     const every = this.options.tipCheckMs ?? 5000;
     if (every > 0) {
@@ -116,10 +127,18 @@ export class Repo {
 
   /** The snapshot of the current tips; reused while no ref moved. */
   async current(): Promise<View> {
+    // The feed first, so the event list holds at least what the snapshot below knows.
+    await this.refresh();
     const head = JSON.stringify((await this.journal.store.head()).tips);
-    if (this.view?.tips === head) return this.view.view;
+    if (this.view?.tips === head && this.index) return this.view.view;
     const snap = await this.journal.load();
-    const view = viewOf(snap);
+    const index = (this.index ??= indexOf(snap.events));
+    const view: View = {
+      snap,
+      events: index.events,
+      bySession: (id) => index.sessions.get(id) ?? [],
+      byId: (id) => index.ids.get(id),
+    };
     this.view = { tips: JSON.stringify(snap.tips), view };
     return view;
   }
@@ -186,12 +205,15 @@ export class Repo {
     if (delta.complete) fresh = orderEvents(delta.events);
     else {
       // A ref was rewritten or the cache reset: compare ids with everything (rare).
-      this.view = undefined;
-      fresh = (await this.current()).snap.events;
+      this.index = undefined;
+      fresh = (await this.journal.load()).events;
     }
     this.tips = delta.tips;
     const added = fresh.filter((e) => this.remember(e.id)).sort(compareEvents);
     if (!added.length) return;
+    const last = this.index?.events.at(-1);
+    if (this.index && (!last || compareEvents(added[0]!, last) > 0) && !added.some((e) => e.type === 'redaction')) add(this.index, added);
+    else this.index = undefined; // an older event arrived (by fetch), or a redaction changes earlier ones: read again on next use
     for (const listener of [...this.listeners]) listener({ repo: this.name, events: added });
   }
 

@@ -10,6 +10,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { LogbookError } from '../errors.js';
 import { matchRoute, type ApiRequest } from './api.js';
@@ -251,7 +252,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   port = (server.address() as AddressInfo).port;
   const shown = host.includes(':') ? `[${host}]` : host;
   allowedHosts = new Set([`${shown}:${port}`]);
-  if (host === '127.0.0.1' || host === '::1' || host === 'localhost') for (const h of ['127.0.0.1', 'localhost', '[::1]']) allowedHosts.add(`${h}:${port}`);
+  for (const h of ownNames(host)) allowedHosts.add(`${h}:${port}`);
   syncTimer?.start();
   const base = `http://${shown}:${port}`;
   return {
@@ -269,6 +270,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The names this server answers to besides the bound address: loopback names, and for a wildcard bind this machine's addresses and host name. */
+function ownNames(host: string): string[] {
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'];
+  if (host === '127.0.0.1' || host === '::1' || host === 'localhost') return loopback;
+  if (host !== '0.0.0.0' && host !== '::') return [];
+  const addresses = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => (a.family === 'IPv6' ? `[${a.address}]` : a.address)));
+  return [...loopback, ...addresses, hostname().toLowerCase()];
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

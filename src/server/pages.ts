@@ -90,13 +90,13 @@ export async function renderPage(url: URL, ctx: PageContext): Promise<string> {
     return renderItemPage({ repo: repo.name, base, item, sessions, live: streamOf(repo, ctx) });
   }
   if (rest === '/agenda') {
-    const { snap } = await repo.current();
-    return renderAgendaPage({ repo: repo.name, base, views: agendaViews(projectAgenda(snap.events), snap.sessions).reverse(), live: streamOf(repo, ctx) });
+    const { snap, events } = await repo.current();
+    return renderAgendaPage({ repo: repo.name, base, views: agendaViews(projectAgenda(events), snap.sessions).reverse(), live: streamOf(repo, ctx) });
   }
   if (rest === '/stats') {
-    const { snap } = await repo.current();
+    const { snap, events } = await repo.current();
     const stats = renderStats(snap.sessions, { asOf: repo.journal.now(), staleAfterMs: staleTimeoutMs(repo.journal) });
-    return renderStatsPage({ repo: repo.name, base, stats, activity: dailyActivity(snap.events), live: streamOf(repo, ctx) });
+    return renderStatsPage({ repo: repo.name, base, stats, activity: dailyActivity(events), live: streamOf(repo, ctx) });
   }
   if (rest === '/search') {
     const query = url.searchParams.get('q') ?? '';

@@ -327,6 +327,13 @@ describe('logbook serve: the live stream', () => {
       git(dir, 'fetch', '-q', other, 'refs/logbook/*:refs/logbook/*');
       const fetched = await stream.until((evs) => evs.some((e) => e.event.data.text === 'found elsewhere'), 'the fetched events');
       expect(fetched.map((e) => e.event.type)).toEqual(['progress', 'session.started', 'discovery']);
+      // The views know them too, in the journal's order (they sort before ours: a lower clock).
+      const theirs = fetched[1]!.event.session!;
+      expect((await request(s, 'GET', `/api/sessions/${theirs}`)).json.events.map((e: { type: string }) => e.type)).toEqual(['session.started', 'discovery']);
+      expect((await request(s, 'GET', `/api/sessions/${id}`)).json.events.map((e: { type: string }) => e.type)).toEqual(['session.started', 'progress']);
+      ok(dir, ['log', '--progress', 'after the fetch']);
+      await stream.until((evs) => evs.some((e) => e.event.data.text === 'after the fetch'), 'the next append');
+      expect((await request(s, 'GET', `/api/sessions/${id}`)).json).toEqual(JSON.parse(ok(dir, ['view', id, '--json'])));
       stream.close();
     } finally {
       await s.stop();
