@@ -16,6 +16,19 @@ function duration(value: string): number {
   return ms;
 }
 
+/** dist/serve.cjs is a bundle of its own with its own copy of LogbookError: re-raise its errors as this bundle's, so cli/main.ts reports them as such. */
+async function adoptErrors<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    const err = e as { name?: string; code?: string; message?: string; hint?: string; data?: Record<string, unknown> };
+    if (err?.name === 'LogbookError' && typeof err.code === 'string' && !(e instanceof LogbookError)) {
+      throw new LogbookError(err.code as ConstructorParameters<typeof LogbookError>[0], err.message ?? '', { ...(err.hint ? { hint: err.hint } : {}), ...(err.data ? { data: err.data } : {}), cause: e });
+    }
+    throw e;
+  }
+}
+
 export function serveCommand(io: Io): Command {
   return new Command('serve')
     .description('serve the HTTP API and live web view of one or more repositories; prints the URL with its access token first')
@@ -33,7 +46,7 @@ export function serveCommand(io: Io): Command {
       const token = io.env.LOGBOOK_SERVE_TOKEN?.trim() || undefined;
       // The safety-net tip check behind the ref watchers (ms; 0 turns it off, to see the watchers alone at work).
       const tipCheck = io.env.LOGBOOK_SERVE_TIP_CHECK_MS === undefined ? undefined : Number(io.env.LOGBOOK_SERVE_TIP_CHECK_MS);
-      const server = await startServer({
+      const server = await adoptErrors(startServer({
         repos: opts.repo,
         cwd: io.cwd,
         env: io.env,
@@ -45,7 +58,7 @@ export function serveCommand(io: Io): Command {
         ...(opts.sync ? { sync: { remote: opts.sync, everyMs: opts.every } } : {}),
         version: VERSION,
         onError: (e) => io.stderr(`logbook serve: ${(e as Error)?.message ?? String(e)}\n`),
-      });
+      }));
       io.stdout(`${server.openUrl}\n`);
       io.stderr(`Serving ${server.repos.map((r) => `${r.name} (${r.dir})`).join(', ')}${opts.readOnly ? ', read-only' : ''}${opts.sync ? `, syncing with ${opts.sync} every ${Math.round(opts.every / 1000)}s` : ''}. Ctrl-C stops.\n`);
       await new Promise<void>((resolve) => {

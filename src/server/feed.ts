@@ -88,7 +88,7 @@ export class Repo {
   private timer: NodeJS.Timeout | undefined;
   private interval: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
-  private again = false;
+  private next: Promise<void> | undefined;
   private closed = false;
 
   constructor(options: RepoOptions) {
@@ -129,8 +129,8 @@ export class Repo {
   async current(): Promise<View> {
     // The feed first, so the event list holds at least what the snapshot below knows.
     await this.refresh();
-    const head = JSON.stringify((await this.journal.store.head()).tips);
-    if (this.view?.tips === head && this.index) return this.view.view;
+    const tips = JSON.stringify(this.tips);
+    if (this.view?.tips === tips && this.index) return this.view.view;
     const snap = await this.journal.load();
     const index = (this.index ??= indexOf(snap.events));
     const view: View = {
@@ -139,7 +139,7 @@ export class Repo {
       bySession: (id) => index.sessions.get(id) ?? [],
       byId: (id) => index.ids.get(id),
     };
-    this.view = { tips: JSON.stringify(snap.tips), view };
+    this.view = { tips, view };
     return view;
   }
 
@@ -163,25 +163,26 @@ export class Repo {
     return this.position.has(id);
   }
 
-  /** Look now (after an append of our own, or when a watcher fired). Resolves when the feed is up to date. */
+  /**
+   * Look now (after an append of our own, a request, or when a watcher fired);
+   * resolves once a check that began after this call has finished. Callers
+   * that arrive while a check runs share the one check that follows it, so
+   * many concurrent requests cost two reads of the refs, not one each.
+   */
   refresh(): Promise<void> {
-    if (this.checking) {
-      this.again = true;
+    if (!this.checking) {
+      this.checking = this.check()
+        .catch((e) => this.options.onError?.(e))
+        .finally(() => {
+          this.checking = undefined;
+        });
       return this.checking;
     }
-    this.checking = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.check();
-        } while (this.again && !this.closed);
-      } catch (e) {
-        this.options.onError?.(e);
-      } finally {
-        this.checking = undefined;
-      }
-    })();
-    return this.checking;
+    this.next ??= this.checking.then(() => {
+      this.next = undefined;
+      return this.refresh();
+    });
+    return this.next;
   }
 
   private remember(id: string): boolean {

@@ -177,14 +177,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       // DNS rebinding: a page of evil.example that resolves to 127.0.0.1 still says Host: evil.example.
       const hostHeader = (req.headers.host ?? '').toLowerCase();
       if (!allowedHosts.has(hostHeader)) throw new HttpError(403, 'FORBIDDEN_HOST', `Host "${req.headers.host ?? ''}" is not this server`, `use ${[...allowedHosts][0]}`);
+      const given = url.searchParams.get('token');
+      if (!isApi && req.method === 'GET' && given !== null && safeEqual(given, token)) {
+        // Trade the token in the URL for a cookie, and drop it from the address bar (and from history).
+        url.searchParams.delete('token');
+        res.writeHead(303, { ...SECURITY_HEADERS, 'Set-Cookie': `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`, Location: `${url.pathname}${url.search}` });
+        return void res.end();
+      }
       if (!authorised(req)) {
-        const given = url.searchParams.get('token');
-        if (!isApi && req.method === 'GET' && given !== null && safeEqual(given, token)) {
-          // Trade the token in the URL for a cookie, and drop it from the address bar (and from history).
-          url.searchParams.delete('token');
-          res.writeHead(303, { ...SECURITY_HEADERS, 'Set-Cookie': `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`, Location: `${url.pathname}${url.search}` });
-          return void res.end();
-        }
         throw new HttpError(401, 'UNAUTHORIZED', given === null ? 'this server needs its access token' : 'wrong access token', 'open the URL `logbook serve` printed, or send Authorization: Bearer <token>');
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') {

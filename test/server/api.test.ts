@@ -8,7 +8,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ok } from '../helpers/cli.js';
+import net from 'node:net';
+import os from 'node:os';
+import { BIN, ok, run } from '../helpers/cli.js';
 import { git, makeRepo } from '../helpers/repo.js';
 import { request, serve, serveEnv, sse, type Served } from '../helpers/serve.js';
 import { logBodySchema } from '../../src/server/schemas.js';
@@ -252,6 +254,19 @@ describe('logbook serve: the door', () => {
     const dir = journalRepo();
     const s = await serve(dir);
     expect(new URL(s.openUrl).hostname).toBe('127.0.0.1');
+    // Not reachable on this machine's other addresses.
+    const outside = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);
+    if (outside) {
+      const refused = await new Promise<string>((resolve) => {
+        const c = net.connect({ host: outside.address, port: s.port }, () => (c.destroy(), resolve('connected')));
+        c.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+      });
+      expect(refused).toBe('ECONNREFUSED');
+    }
+    // A second server on the same port says so.
+    const busy = run(dir, ['serve', '--port', String(s.port)]);
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toContain(`port ${s.port} is in use`);
     expect(s.openUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{20,}$/);
     const stream = sse(s);
     await stream.opened; // an open stream must not keep the process alive
