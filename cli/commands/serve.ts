@@ -59,9 +59,8 @@ export function serveCommand(io: Io): Command {
         version: VERSION,
         onError: (e) => io.stderr(`logbook serve: ${(e as Error)?.message ?? String(e)}\n`),
       }));
-      io.stdout(`${server.openUrl}\n`);
-      io.stderr(`Serving ${server.repos.map((r) => `${r.name} (${r.dir})`).join(', ')}${opts.readOnly ? ', read-only' : ''}${opts.sync ? `, syncing with ${opts.sync} every ${Math.round(opts.every / 1000)}s` : ''}. Ctrl-C stops.\n`);
-      await new Promise<void>((resolve) => {
+      // Listening for the signals before the URL is out: whoever reads it may stop the server at once.
+      const stopped = new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
@@ -70,6 +69,9 @@ export function serveCommand(io: Io): Command {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      io.stdout(`${server.openUrl}\n`);
+      io.stderr(`Serving ${server.repos.map((r) => `${r.name} (${r.dir})`).join(', ')}${opts.readOnly ? ', read-only' : ''}${opts.sync ? `, syncing with ${opts.sync} every ${Math.round(opts.every / 1000)}s` : ''}. Ctrl-C stops.\n`);
+      await stopped;
       await server.close();
     });
 }
