@@ -68,6 +68,7 @@ ul.options li.chosen{font-weight:600}
 .chart{margin-bottom:8px}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(440px,1fr));gap:0 28px}
 time{color:var(--muted);font-size:13px}
+mark{background:var(--warn);color:var(--bg);padding:0 2px;border-radius:2px}
 `;
 
 export const CLIENT_SCRIPT = `'use strict';

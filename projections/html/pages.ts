@@ -70,6 +70,23 @@ export function renderStatsPage(input: { repo: string; base: string; stats: Stat
   return page({ title: 'Statistics', nav: 'stats', base: input.base, body, live: input.live });
 }
 
+/** The shape `GET /api/search` answers with (src/search's SearchResult): snippets mark the match with `**`. */
+export interface SearchHits {
+  query: string;
+  total: number;
+  hits: Array<{ id: string; type: string; at: string; snippet: string; session?: { id: string; stable: string; shortname: string } | undefined }>;
+}
+
+/** `**match**` in a snippet becomes <mark>; everything else is escaped. */
+const marked = (snippet: string): Raw => html`${snippet.split('**').map((part, i) => (i % 2 ? html`<mark>${part}</mark>` : part))}`;
+
+export function searchResults(r: SearchHits, base: string): Raw {
+  if (!r.hits.length) return html`<p class="empty">No event matches “${r.query}”.</p>`;
+  return html`<p>${r.total} event${r.total === 1 ? '' : 's'} match; the best ${r.hits.length}:</p><ol class="events">${r.hits.map(
+    (h) => html`<li><time datetime="${h.at}">${h.at.slice(0, 16).replace('T', ' ')}</time> <span class="type">${h.type}</span> ${h.session ? html`<a href="${base}/sessions/${encodeURIComponent(h.session.id)}#e-${h.id}">${h.session.stable} ${h.session.shortname}</a>` : ''} <span class="text">${marked(h.snippet)}</span></li>`,
+  )}</ol>`;
+}
+
 export function renderSearchPage(input: { base: string; query: string; error?: { message: string; hint?: string }; results?: Raw }): string {
   const body = html`<h1>Search</h1>
 <form role="search" action="${input.base}/search" method="get" class="big-search"><label for="q2">Find events by their text</label> <input id="q2" name="q" type="search" value="${input.query}"> <button type="submit">Search</button></form>

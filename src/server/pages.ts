@@ -13,7 +13,7 @@ import { isOpen, type Session } from '../../projections/sessions.js';
 import { renderStats } from '../../projections/stats.js';
 import { renderDashboard, type DashboardRepo } from '../../projections/html/dashboard.js';
 import { renderItemPage, type ChainSession } from '../../projections/html/item.js';
-import { dailyActivity, renderAgendaPage, renderSearchPage, renderStatsPage } from '../../projections/html/pages.js';
+import { dailyActivity, renderAgendaPage, renderSearchPage, renderStatsPage, searchResults, type SearchHits } from '../../projections/html/pages.js';
 import { renderSessionPage } from '../../projections/html/session.js';
 import { HttpError, errorResponse } from './errors.js';
 import type { Repo } from './feed.js';
@@ -102,8 +102,8 @@ export async function renderPage(url: URL, ctx: PageContext): Promise<string> {
     const query = url.searchParams.get('q') ?? '';
     if (!query.trim()) return renderSearchPage({ base, query });
     try {
-      await search({ repo, params: {}, query: url.searchParams, body: undefined, sessionHeader: undefined, agent: 'http', env: {} });
-      return renderSearchPage({ base, query });
+      const found = (await search({ repo, params: {}, query: url.searchParams, body: undefined, sessionHeader: undefined, agent: 'http', env: {} })) as SearchHits;
+      return renderSearchPage({ base, query, results: searchResults(found, base) });
     } catch (e) {
       if (!(e instanceof HttpError) && !isLogbookError(e)) throw e;
       const { body } = errorResponse(e);

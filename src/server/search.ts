@@ -1,7 +1,12 @@
 /**
- * `GET /api/search`: the search capability lives on its own branch
- * (src/search). Until it is merged this answers 501 with a clear error; the
- * merge replaces this one function with a call into src/search.
+ * `GET /api/search` and the search page. The search capability lives on its
+ * own branch (src/search); until it is merged this answers 501 with a clear
+ * error. The merge replaces only the body of `search` with
+ *
+ *   return searchJournal(req.repo.journal, { query: req.query.get('q') ?? '', ...filters from req.query });
+ *
+ * whose SearchResult (`{query, total, hits}`) the search page already renders
+ * (projections/html/pages.ts `searchResults`).
  */
 import { HttpError } from './errors.js';
 import type { ApiRequest } from './api.js';

@@ -8,7 +8,7 @@ import { renderDashboard } from '../../../projections/html/dashboard.js';
 import { chainSvg } from '../../../projections/html/item.js';
 import { esc, html } from '../../../projections/html/layout.js';
 import { lanes, laneOf, renderSessionPage } from '../../../projections/html/session.js';
-import { dailyActivity, renderStatsPage } from '../../../projections/html/pages.js';
+import { dailyActivity, renderStatsPage, searchResults } from '../../../projections/html/pages.js';
 import { renderStats } from '../../../projections/stats.js';
 import { ev } from '../../helpers/events.js';
 
@@ -67,6 +67,14 @@ describe('web view renderers', () => {
     expect(page.match(/class="compaction"/g)).toHaveLength(1);
     expect(page).toContain('class="mk l-tool failed"');
     expect(page).toContain('<span class="num">#1</span>');
+  });
+
+  it('renders search hits with the match marked and everything else escaped', () => {
+    const out = searchResults({ query: 'pratt', total: 3, hits: [{ id: 'E1', type: 'decision', at: '2026-01-02T10:00:00.000Z', snippet: 'Use a **Pratt** parser <b>', session: { id: S, stable: 's_abcd', shortname: 'parser' } }] }, '').html;
+    expect(out).toContain('<mark>Pratt</mark>');
+    expect(out).toContain('&lt;b&gt;');
+    expect(out).toContain(`href="/sessions/${S}#e-E1"`);
+    expect(searchResults({ query: '<x>', total: 0, hits: [] }, '').html).toContain('&lt;x&gt;');
   });
 
   it('draws the chain of an item as one box per session and one arrow per migration', () => {
