@@ -41,10 +41,13 @@ export async function streamEvents(req: IncomingMessage, res: ServerResponse, re
     'X-Accel-Buffering': 'no',
   });
   streams.add(res);
-  const sent = new Set<string>();
+  // Only the catch-up and the batches queued meanwhile can overlap; afterwards the feed delivers each event once.
+  let sent: Set<string> | undefined = new Set<string>();
   const send = (repo: string, e: JournalEvent) => {
-    if (sent.has(`${repo}/${e.id}`)) return;
-    sent.add(`${repo}/${e.id}`);
+    if (sent) {
+      if (sent.has(`${repo}/${e.id}`)) return;
+      sent.add(`${repo}/${e.id}`);
+    }
     last.set(repo, e.id);
     res.write(`id: ${idText()}\ndata: ${JSON.stringify({ repo, event: e })}\n\n`);
   };
@@ -86,4 +89,5 @@ export async function streamEvents(req: IncomingMessage, res: ServerResponse, re
   const waiting = queue;
   queue = undefined;
   for (const b of waiting) for (const e of b.events) send(b.repo, e);
+  sent = undefined;
 }
