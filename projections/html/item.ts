@@ -31,7 +31,7 @@ ${sessions.map((s, i) => {
     const box = html`<g class="node${i === 0 ? ' origin' : ''}${i === sessions.length - 1 ? ' current' : ''}">
 <rect x="${x}" y="24" width="${BOX_W}" height="${BOX_H}" rx="8"/>
 <text x="${x + 10}" y="44" class="node-id">${s.stable}${i === 0 ? ' · origin' : ''}${i === sessions.length - 1 && sessions.length > 1 ? ' · now' : ''}</text>
-<text x="${x + 10}" y="63" class="node-title">${clip(s.title, 26)}</text>
+<text x="${x + 10}" y="63" class="node-title">${clip(s.title, 23)}</text>
 <text x="${x + 10}" y="83" class="node-meta">${s.status}${actions(s.stable).length ? ` · ${clip(actions(s.stable).join(', '), 20)}` : ''}</text>
 </g>`;
     const linked = s.id ? html`<a href="${base}/sessions/${encodeURIComponent(s.id)}">${box}</a>` : box;

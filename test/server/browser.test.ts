@@ -3,13 +3,13 @@
  * playwright-core through its executable path, against `logbook serve` as a
  * child process. The screenshots it saves in docs/ are the README's images.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, ok } from '../helpers/cli.js';
-import { makeRepo } from '../helpers/repo.js';
+import { git, tempDir } from '../helpers/repo.js';
 import { serve, type Served } from '../helpers/serve.js';
 import { Journal } from '../../src/journal.js';
 
@@ -60,7 +60,13 @@ describe.skipIf(!existsSync(CHROMIUM))('web view in headless chromium', () => {
   let profile: string;
 
   beforeAll(async () => {
-    dir = makeRepo();
+    // A project with a readable name: it shows on the pages (and in the README's screenshots).
+    dir = path.join(tempDir(), 'calculator');
+    mkdirSync(dir);
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, 'config', 'user.name', 'Ada Lovelace');
+    git(dir, 'config', 'user.email', 'ada@example.com');
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'initial');
     ok(dir, ['init']);
     ids = await story(dir);
     s = await serve(dir);
