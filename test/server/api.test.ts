@@ -296,6 +296,16 @@ describe('logbook serve: the door', () => {
       expect((await request(s, 'POST', `/api/repos/${repos[1]!.name}/log`, { body: { progress: 'b only' } })).status).toBe(201);
       const got = await stream.until((evs) => evs.length === 1);
       expect(got[0]!.repo).toBe(repos[1]!.name);
+      // Its id is a cursor over both repositories: a reconnect with it gets what either wrote since.
+      expect(got[0]!.id.split(',')).toEqual([expect.stringMatching(new RegExp(`^${repos[0]!.name}=`)), `${repos[1]!.name}=${got[0]!.event.id}`]);
+      stream.close();
+      ok(a, ['log', '--progress', 'a while away']);
+      ok(b, ['log', '--progress', 'b while away']);
+      const again = sse(s, '/api/events/stream', got[0]!.id);
+      await again.opened;
+      const since = await again.until((evs) => evs.length === 2);
+      expect(since.map((e) => `${e.repo}:${e.event.data.text}`)).toEqual([`${repos[0]!.name}:a while away`, `${repos[1]!.name}:b while away`]);
+      again.close();
       const page = await request(s, 'GET', '/');
       expect(page.text).toContain('in a');
       expect(page.text).toContain('in b');
