@@ -21,6 +21,7 @@ import { renderPage } from './pages.js';
 import { streamEvents } from './sse.js';
 import { SyncTimer } from './syncTimer.js';
 import { CLIENT_SCRIPT, STYLESHEET } from '../../projections/html/assets.js';
+import { esc } from '../../projections/html/layout.js';
 
 export interface ServeOptions {
   /** Repository directories (default: the current one); the first answers unprefixed paths. */
@@ -99,14 +100,13 @@ function sendError(res: ServerResponse, e: unknown, html = false): void {
   const { status, body } = errorResponse(e);
   if (res.headersSent) return void res.end();
   if (html) {
-    const text = `<!doctype html><meta charset="utf-8"><title>Logbook: ${status}</title><main><h1>${status} ${body.error.code}</h1><p>${escapeText(body.error.message)}</p>${body.error.hint ? `<p>${escapeText(body.error.hint)}</p>` : ''}</main>`;
+    const text = `<!doctype html><meta charset="utf-8"><title>Logbook: ${status}</title><main><h1>${status} ${body.error.code}</h1><p>${esc(body.error.message)}</p>${body.error.hint ? `<p>${esc(body.error.hint)}</p>` : ''}</main>`;
     res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': CSP });
     return void res.end(text);
   }
   sendJson(res, status, body);
 }
 
-const escapeText = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Read a JSON body of at most `limit` bytes. */
 function readBody(req: IncomingMessage, limit: number): Promise<unknown> {

@@ -164,6 +164,11 @@ describe('logbook serve: error statuses', () => {
     expect((await request(s, 'GET', '/api/nothing')).status).toBe(404);
     expect((await request(s, 'GET', '/api/repos/other/sessions')).status).toBe(404);
     expect((await request(s, 'GET', '/sessions/zzzz')).status).toBe(404);
+    // An error page quotes what was asked for, escaped.
+    const page = await request(s, 'GET', '/sessions/%3Cscript%3Ealert(1)%3C%2Fscript%3E');
+    expect(page.status).toBe(404);
+    expect(page.text).not.toContain('<script>');
+    expect(page.text).toContain('&lt;script&gt;');
   });
 
   it('409: writing to a closed session, pausing a paused one', async () => {
