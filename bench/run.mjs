@@ -162,6 +162,7 @@ await optionalSuite('timetravel.mjs');
 await optionalSuite('doctor.mjs');
 await optionalSuite('code.mjs');
 await optionalSuite('search.mjs');
+await optionalSuite('serve.mjs');
 
 const machine = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, git: git(ROOT, '--version').trim(), platform: `${os.platform()} ${os.release()}` };
 const result = { date: new Date().toISOString(), machine, seconds: Math.round((Date.now() - started) / 1000), rows };

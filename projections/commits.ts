@@ -270,13 +270,19 @@ function fateText(f: { commit: string; why: RewriteWhy; session: string }, own: 
 }
 
 /** One line per commit for `logbook commits` and the session file. */
+/** Where a commit came from and what it became, as one phrase ("amend of …; cherry-picked as … in s_xxxx"), or undefined. */
+export function commitNote(v: CommitView, session: string): string | undefined {
+  const notes: string[] = [];
+  if (v.replaces) notes.push(`${v.replaces.why === 'cherry-pick' ? 'cherry-pick' : v.replaces.why} of ${short(v.replaces.commit)}`);
+  // Only what this commit itself became: the later steps of a chain show on those commits' own lines.
+  for (const f of v.became.filter((b) => b.from === v.commit)) notes.push(fateText(f, session));
+  return notes.length ? notes.join('; ') : undefined;
+}
+
 export function commitLines(views: readonly CommitView[], session: string): string[] {
   return views.map((v) => {
-    const notes: string[] = [];
-    if (v.replaces) notes.push(`${v.replaces.why === 'cherry-pick' ? 'cherry-pick' : v.replaces.why} of ${short(v.replaces.commit)}`);
-    // Only what this commit itself became: the later steps of a chain show on those commits' own lines.
-    for (const f of v.became.filter((b) => b.from === v.commit)) notes.push(fateText(f, session));
-    return `- ${short(v.commit)} ${minute(v.at)}${v.branch ? ` [${v.branch}]` : ''} ${v.subject}${notes.length ? ` — ${notes.join('; ')}` : ''}`;
+    const note = commitNote(v, session);
+    return `- ${short(v.commit)} ${minute(v.at)}${v.branch ? ` [${v.branch}]` : ''} ${v.subject}${note ? ` — ${note}` : ''}`;
   });
 }
 

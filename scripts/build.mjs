@@ -26,11 +26,14 @@ const mcpApart = {
   name: 'mcp-apart',
   setup(b) {
     b.onResolve({ filter: /integrations\/mcp\.js$/ }, (args) => (args.importer.endsWith(path.join('cli', 'commands', 'mcp.ts')) ? { path: './mcp.cjs', external: true } : undefined));
+    // `logbook serve` (node:http, classic zod, the HTML renderers) likewise: dist/serve.cjs.
+    b.onResolve({ filter: /server\/index\.js$/ }, (args) => (args.importer.endsWith(path.join('cli', 'commands', 'serve.ts')) ? { path: './serve.cjs', external: true } : undefined));
   },
 };
 await Promise.all([
   build({ ...common, entryPoints: [path.join(root, 'cli/bin.ts')], outfile: path.join(root, 'dist/logbook.cjs'), plugins: [mcpApart], supported: { 'dynamic-import': false } }),
   build({ ...common, entryPoints: [path.join(root, 'src/integrations/mcp.ts')], outfile: path.join(root, 'dist/mcp.cjs') }),
+  build({ ...common, entryPoints: [path.join(root, 'src/server/index.ts')], outfile: path.join(root, 'dist/serve.cjs') }),
   // The library, for embedding and for the benchmark's in-process measurements.
   build({ ...common, entryPoints: [path.join(root, 'src/index.ts')], outfile: path.join(root, 'dist/index.cjs') }),
   // `logbook hook PostToolUse` runs after every tool call of an agent: a bundle of a few KB (bin/logbook.cjs picks it).

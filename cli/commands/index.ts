@@ -44,4 +44,5 @@ export const commands: Array<[names: string[], load: CommandLoader]> = [
   [['why'], async () => (await import('./why.js')).whyCommand],
   [['git-hook'], async () => (await import('./gitHook.js')).gitHookCommand],
   [['mcp'], async () => (await import('./mcp.js')).mcpCommand],
+  [['serve'], async () => (await import('./serve.js')).serveCommand],
 ];

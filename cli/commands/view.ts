@@ -4,8 +4,7 @@ import { decisionsSection, progressSection, renderSessionFile } from '../../proj
 import { inlineAll } from '../../projections/text.js';
 import { loadAt, sessionAt } from '../../src/timetravel/index.js';
 import { AT_FLAG, banner, withMoment } from '../at.js';
-import { commitView, sessionCommits } from '../../projections/commits.js';
-import { loadCommitLookup } from '../../src/code/commitsIndex.js';
+import { sessionCommitViews } from '../../src/code/commitsIndex.js';
 import type { Io } from '../io.js';
 import { openLogbook, printJson } from '../io.js';
 
@@ -24,8 +23,7 @@ export function viewCommand(io: Io): Command {
       const { snap, moment } = at;
       const s = sessionAt(logbook, at, ref ?? opts.session);
       // A past moment shows the commits recorded by then.
-      const index = await loadCommitLookup(logbook.journal);
-      const commits = sessionCommits(index, s.id).filter((r) => !moment?.at || r.at <= moment.at).map((r) => commitView(index, r));
+      const commits = await sessionCommitViews(logbook.journal, s.id, moment?.at);
       if (opts.json) return printJson(io, withMoment({ session: s, events: snap.events.filter((e) => e.session === s.id), commits }, moment));
       const parts: string[] = [];
       if (opts.progress) parts.push(`## Progress\n${progressSection(inlineAll(s)).join('\n')}\n`);

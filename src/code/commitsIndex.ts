@@ -6,7 +6,7 @@ import type { Journal } from '../journal.js';
 import { compareEvents, type JournalEvent } from '../events.js';
 import { isCachingStore, type CachingStore } from '../store/types.js';
 import { prepare } from '../../projections/order.js';
-import { deserializeCommits, evolveCommits, linesLookup, linkLateOrigins, lookupOf, projectCommits, serializeCommits, type CommitLookup, type CommitsState, type SerializedCommits } from '../../projections/commits.js';
+import { commitNote, commitView, deserializeCommits, evolveCommits, linesLookup, linkLateOrigins, lookupOf, projectCommits, serializeCommits, sessionCommits, type CommitLookup, type CommitsState, type CommitView, type SerializedCommits } from '../../projections/commits.js';
 
 const STATE = 'code-commits';
 /** Events read past the saved tips before the tips are saved again (as the views cache does). */
@@ -66,4 +66,20 @@ export async function loadCommitLookup(journal: Journal): Promise<CommitLookup> 
     }
   }
   return lookupOf(await loadCommits(journal));
+}
+
+/**
+ * A session's commits, newest first, each with where it came from and what it
+ * became — what `view --json`, the session file, `GET /api/sessions/{S}` and the
+ * session page show. `until` (ISO time) keeps those recorded by then (`--at`).
+ */
+export async function sessionCommitViews(journal: Journal, session: string, until?: string): Promise<Array<CommitView & { note?: string }>> {
+  const index = await loadCommitLookup(journal);
+  return sessionCommits(index, session)
+    .filter((r) => until === undefined || r.at <= until)
+    .map((r) => {
+      const v = commitView(index, r);
+      const note = commitNote(v, session);
+      return note ? { ...v, note } : v;
+    });
 }

@@ -16,8 +16,8 @@ import { git, makeRepo, tempDir } from '../helpers/repo.js';
 const RUNS = Number(process.env.LOGBOOK_FUZZ_RUNS ?? 400);
 const HOOK_RUNS = Number(process.env.LOGBOOK_FUZZ_HOOK_RUNS ?? 40);
 
-/** Commands that talk to the outside world or never end are not for an in-process fuzzer. */
-const SKIP = new Set(['mcp', 'sync']);
+/** Commands that talk to the outside world or never end (mcp, serve) are not for an in-process fuzzer. */
+const SKIP = new Set(['mcp', 'sync', 'serve']);
 
 function memoryIo(cwd: string, home: string, stdin: string): Io & { out: string; err: string } {
   const io = {

@@ -1,0 +1,298 @@
+/**
+ * The HTTP API: one table of routes, each a thin adapter over the library
+ * (the same `Logbook` methods and projections the CLI and MCP call). The
+ * OpenAPI document is generated from this table and its zod schemas.
+ */
+import type { z } from 'zod';
+import { LogbookError } from '../errors.js';
+import { Journal } from '../journal.js';
+import { Logbook, type LogOptions } from '../logbook.js';
+import { staleTimeoutMs } from '../config.js';
+import { agendaViews, projectAgenda } from '../../projections/agenda.js';
+import { isOpenItem, itemView, sortedItems } from '../../projections/items.js';
+import { fitResume } from '../../projections/resume.js';
+import { projectState } from '../../projections/state.js';
+import { renderStats } from '../../projections/stats.js';
+import { HttpError, invalidBody } from './errors.js';
+import type { Repo } from './feed.js';
+import { closeBodySchema, linkBodySchema, logBodySchema, noteBodySchema, startBodySchema } from './schemas.js';
+import { search, searchQuery } from './search.js';
+import { sessionCommitViews } from '../code/commitsIndex.js';
+
+export interface ApiRequest {
+  repo: Repo;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** The parsed JSON body (writes only). */
+  body: unknown;
+  /** X-Session-ID, when given. */
+  sessionHeader: string | undefined;
+  /** Who the writes are by: X-Logbook-Agent, else `http`. */
+  agent: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface Route {
+  method: 'GET' | 'POST';
+  /** With `{NAME}` placeholders; matched after any `/api/repos/{NAME}` prefix is taken off. */
+  path: string;
+  summary: string;
+  body?: z.ZodType;
+  query?: Record<string, string>;
+  /** Writes are refused by --read-only. */
+  write?: boolean;
+  status?: number;
+  handle(req: ApiRequest): Promise<unknown>;
+}
+
+const parse = <T>(schema: z.ZodType<T>, what: string, body: unknown): T => {
+  const r = schema.safeParse(body ?? {});
+  if (!r.success) throw invalidBody(what, r.error.issues);
+  return r.data;
+};
+
+/** Drop undefined fields (the library's options are exact optional types). */
+const defined = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+/** A Logbook for one write: the journal opened afresh with this request's agent, and the session of X-Session-ID or the body. */
+function writer(req: ApiRequest, session: string | undefined): Logbook {
+  const journal = Journal.open({ cwd: req.repo.dir, env: req.env, agent: { agent: req.agent } });
+  return new Logbook(journal, { session: req.sessionHeader ?? session });
+}
+
+const reader = (req: ApiRequest) => new Logbook(req.repo.journal, req.sessionHeader ? { session: req.sessionHeader } : {});
+
+/** Wait until the feed has seen our own append, so a client that writes then reads its stream misses nothing. */
+async function written<T>(req: ApiRequest, value: T): Promise<T> {
+  await req.repo.refresh();
+  return value;
+}
+
+export const routes: Route[] = [
+  {
+    method: 'GET',
+    path: '/api/sessions',
+    summary: 'Every session, newest first (as `logbook list --json`)',
+    query: { status: 'active | paused | completed | abandoned | open | stale', group: 'only this group' },
+    async handle(req) {
+      const lb = reader(req);
+      const { snap } = await req.repo.current();
+      const status = req.query.get('status') ?? undefined;
+      const group = req.query.get('group') ?? undefined;
+      const rows = lb.listSessions(snap, defined({ status, group, staleAfterMs: staleTimeoutMs(req.repo.journal) }));
+      return rows.map((h) => ({ ...snap.sessions.sessions.get(h.id)!, stale: h.stale }));
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/sessions',
+    summary: 'Start a session (as `logbook start`)',
+    body: startBodySchema,
+    write: true,
+    status: 201,
+    async handle(req) {
+      const b = parse(startBodySchema, 'start', req.body);
+      const lb = new Logbook(Journal.open({ cwd: req.repo.dir, env: req.env, agent: { agent: req.agent } }));
+      const { session, events } = await lb.start(defined({ ...b, meta: { channel: 'api', ...(b.meta ?? {}) } }));
+      return written(req, { session, events });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/sessions/{S}',
+    summary: 'A session and every one of its events (as `logbook view --json`)',
+    async handle(req) {
+      const view = await req.repo.current();
+      const s = reader(req).session(view.snap, req.params.S);
+      return { session: s, events: view.bySession(s.id), commits: await sessionCommitViews(req.repo.journal, s.id) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/sessions/{S}/resume',
+    summary: 'The resume context of a session (read only: nothing is reopened or marked read)',
+    query: { budget: 'character budget (default 10000)' },
+    async handle(req) {
+      const lb = reader(req);
+      const { snap } = await req.repo.current();
+      const s = lb.session(snap, req.params.S);
+      const budgetText = req.query.get('budget');
+      const budget = budgetText === null ? undefined : Number(budgetText);
+      if (budget !== undefined && (!Number.isInteger(budget) || budget < 200)) throw new LogbookError('INVALID_INPUT', `budget must be a whole number of characters, at least 200; got "${budgetText}"`, { hint: 'for example ?budget=4000' });
+      const { input, text, omitted } = lb.resumeText(snap, s, budget === undefined ? {} : { budget });
+      return { ...input, context: text, omitted };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/log',
+    summary: 'Add entries to the session log (the `logbook log` flags as a JSON body; a flag that repeats is an array)',
+    body: logBodySchema,
+    write: true,
+    status: 201,
+    async handle(req) {
+      const { session, ...entries } = parse(logBodySchema, 'log', req.body);
+      const events = await writer(req, session).log(defined(entries) as LogOptions);
+      return written(req, { events });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/checkpoint',
+    summary: 'Record a checkpoint (as `logbook checkpoint`)',
+    body: noteBodySchema,
+    write: true,
+    status: 201,
+    async handle(req) {
+      const b = parse(noteBodySchema, 'checkpoint', req.body);
+      const { session, events } = await writer(req, b.session).checkpoint(b.note);
+      return written(req, { session, events });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/pause',
+    summary: 'Pause the session (as `logbook pause`)',
+    body: noteBodySchema,
+    write: true,
+    status: 201,
+    async handle(req) {
+      const b = parse(noteBodySchema, 'pause', req.body);
+      const { session, events } = await writer(req, b.session).pause(b.note);
+      return written(req, { session, events });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/close',
+    summary: 'Close the session as completed or abandoned (as `logbook close`)',
+    body: closeBodySchema,
+    write: true,
+    status: 201,
+    async handle(req) {
+      const { session, ...b } = parse(closeBodySchema, 'close', req.body);
+      const r = await writer(req, session).close(defined(b));
+      return written(req, r);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/link',
+    summary: 'Link an item to the session (as `logbook link`)',
+    body: linkBodySchema,
+    write: true,
+    status: 201,
+    async handle(req) {
+      const b = parse(linkBodySchema, 'link', req.body);
+      const events = await writer(req, b.session).link(b.key, b.action ?? 'referenced', b.note);
+      return written(req, { events });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/agenda',
+    summary: 'Every session’s agenda, or one with ?session= (as `logbook agenda --json`)',
+    query: { session: 'one session' },
+    async handle(req) {
+      const { snap, events } = await req.repo.current();
+      const agenda = projectAgenda(events);
+      const ref = req.query.get('session');
+      if (ref) return agendaViews(agenda, snap.sessions, [reader(req).session(snap, ref).id])[0];
+      return { sessions: agendaViews(agenda, snap.sessions) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/items',
+    summary: 'Every linked item with its chain (as `logbook items --json`)',
+    query: { open: 'true: only open items', type: 'only this item type' },
+    async handle(req) {
+      const { snap } = await req.repo.current();
+      const open = req.query.get('open') === 'true';
+      const type = req.query.get('type');
+      return { items: sortedItems(snap.items).filter((i) => (!open || isOpenItem(i)) && (!type || i.type === type)).map(itemView) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/items/{KEY}',
+    summary: 'One item and its chain across sessions (as `logbook item KEY --json`)',
+    async handle(req) {
+      const { snap } = await req.repo.current();
+      const item = snap.items.items.get(req.params.KEY!);
+      if (!item) throw new LogbookError('UNKNOWN_ITEM', `no item "${req.params.KEY}" was ever linked`, { hint: 'GET /api/items lists the linked items' });
+      return itemView(item);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/stats',
+    summary: 'Session statistics (as `logbook stats --json`)',
+    async handle(req) {
+      const { snap } = await req.repo.current();
+      return renderStats(snap.sessions, { asOf: req.repo.journal.now(), staleAfterMs: staleTimeoutMs(req.repo.journal) });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/state',
+    summary: 'The project state: todo list, focus, next steps (as `logbook state --json`)',
+    async handle(req) {
+      return projectState((await req.repo.current()).events);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/events',
+    summary: 'Events after an event id, in the order the server delivers them (the journal’s order, then arrivals)',
+    query: { after: 'an event id (default: from the start)', limit: 'at most this many (default 1000, max 10000)' },
+    async handle(req) {
+      const after = req.query.get('after') ?? undefined;
+      const limitText = req.query.get('limit');
+      const limit = limitText === null ? 1000 : Number(limitText);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new LogbookError('INVALID_INPUT', `limit must be a whole number from 1 to 10000; got "${limitText}"`, { hint: 'for example ?limit=100' });
+      await req.repo.refresh();
+      const ids = req.repo.idsAfter(after);
+      if (!ids) throw new LogbookError('UNKNOWN_EVENT', `no event has the id "${after}"`, { hint: 'pass the id of an event this server delivered (the `id` of an SSE message or of an event here)' });
+      const view = await req.repo.current();
+      const page = ids.slice(0, limit).map((id) => view.byId(id)).filter((e) => e !== undefined);
+      return { events: page, last: page.at(-1)?.id ?? after ?? null, more: ids.length > limit };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/search',
+    summary: 'Search events by text (ranked; short hits, `GET /api/events` or `logbook show` for the body)',
+    query: searchQuery,
+    handle: (req) => search(req),
+  },
+];
+
+/** A route's path as a pattern: `{NAME}` matches one path segment (decoded). */
+export function matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } | { allowed: string[] } | undefined {
+  const parts = path.split('/');
+  const allowed: string[] = [];
+  for (const route of routes) {
+    const want = route.path.split('/');
+    if (want.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    let ok = true;
+    for (let i = 0; i < want.length && ok; i++) {
+      const w = want[i]!;
+      if (w.startsWith('{')) {
+        try {
+          params[w.slice(1, -1)] = decodeURIComponent(parts[i]!);
+        } catch {
+          ok = false;
+        }
+        ok &&= parts[i] !== '';
+      } else ok = w === parts[i];
+    }
+    if (!ok) continue;
+    if (route.method === method) return { route, params };
+    allowed.push(route.method);
+  }
+  return allowed.length ? { allowed } : undefined;
+}
+
+export { HttpError };

@@ -1,0 +1,94 @@
+/** The web view's pure renderers: every text escaped, every event on a lane, the chain drawn. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { eventTypes, type JournalEvent } from '../../../src/events.js';
+import { projectItems } from '../../../projections/items.js';
+import { projectSessions } from '../../../projections/sessions.js';
+import { renderDashboard } from '../../../projections/html/dashboard.js';
+import { chainSvg } from '../../../projections/html/item.js';
+import { esc, html } from '../../../projections/html/layout.js';
+import { lanes, laneOf, renderSessionPage } from '../../../projections/html/session.js';
+import { dailyActivity, renderStatsPage, searchResults } from '../../../projections/html/pages.js';
+import { renderStats } from '../../../projections/stats.js';
+import { ev } from '../../helpers/events.js';
+
+const S = '20260102_1000_abcd';
+const EVIL = `<script>alert("x")</script>' onmouseover='y`;
+
+function events(text: string): JournalEvent[] {
+  return [
+    ev({ type: 'session.started', session: S, data: { title: text, shortname: 'evil', taskIds: ['1'], meta: {}, gitBranch: text } }),
+    ev({ type: 'item.linked', session: S, data: { key: 'task:1', action: 'created', note: text } }),
+    ev({ type: 'decision', session: S, data: { text, rationale: text, options: [text, 'b'] } }),
+    ev({ type: 'discovery', session: S, data: { text, evidence: text } }),
+    ev({ type: 'blocker', session: S, data: { text } }),
+    ev({ type: 'progress', session: S, data: { text, status: 'current' } }),
+    ev({ type: 'tool.used', session: S, data: { tool: text, success: false, durationMs: 5 } }),
+    ev({ type: 'session.compacted', session: S, data: { trigger: 'auto', summary: text } }),
+  ];
+}
+
+function sessionPage(text: string): string {
+  const evs = events(text);
+  const model = projectSessions(evs);
+  const s = model.sessions.get(S)!;
+  return renderSessionPage({ repo: text, base: '', session: s, events: evs, items: [{ key: 'task:1', status: 'created', note: text }], live: '/api/events/stream' });
+}
+
+describe('web view renderers', () => {
+  it('escape every text they show: no markup from the journal survives', () => {
+    const page = sessionPage(EVIL);
+    expect(page).not.toContain('<script>alert');
+    expect(page).not.toContain("' onmouseover='");
+    expect(page).toContain(esc(EVIL));
+    // The only scripts are the page's own.
+    expect(page.match(/<script\b[^>]*>/g)).toEqual(['<script src="/assets/app.js" defer>']);
+    const evs = events(EVIL);
+    const dash = renderDashboard([{ name: EVIL, base: '', open: [projectSessions(evs).sessions.get(S)!], recent: [] }, { name: 'b', base: '/repos/b', open: [], recent: [] }], { live: '/api/events/stream', notices: [EVIL] });
+    expect(dash).not.toContain('<script>alert');
+    const stats = renderStatsPage({ repo: EVIL, base: '', stats: renderStats(projectSessions(evs)), activity: dailyActivity(evs), live: '/x' });
+    expect(stats).not.toContain('<script>alert');
+  });
+
+  it('escapes any text at all (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), (text) => {
+        const escaped = esc(text);
+        expect(escaped.replace(/&(amp|lt|gt|quot|#39);/g, '')).not.toMatch(/[<>"']/);
+        expect(html`<p title="${text}">${text}</p>`.html).toBe(`<p title="${escaped}">${escaped}</p>`);
+      }),
+    );
+  });
+
+  it('puts every event type on a lane and draws one mark per event, with compactions across the lanes', () => {
+    for (const type of eventTypes) expect(lanes, type).toContain(laneOf({ type } as JournalEvent));
+    const page = sessionPage('x');
+    expect(page.match(/<a href="#e-[^"]+" class="ev"/g)).toHaveLength(8);
+    expect(page.match(/class="compaction"/g)).toHaveLength(1);
+    expect(page).toContain('class="mk l-tool failed"');
+    expect(page).toContain('<span class="num">#1</span>');
+  });
+
+  it('renders search hits with the match marked and everything else escaped', () => {
+    const out = searchResults({ query: 'pratt', total: 3, hits: [{ id: 'E1', type: 'decision', at: '2026-01-02T10:00:00.000Z', snippet: 'Use a **Pratt** parser <b>', session: { id: S, stable: 's_abcd', shortname: 'parser' } }] }, '').html;
+    expect(out).toContain('<mark>Pratt</mark>');
+    expect(out).toContain('&lt;b&gt;');
+    expect(out).toContain(`href="/sessions/${S}#e-E1"`);
+    expect(searchResults({ query: '<x>', total: 0, hits: [] }, '').html).toContain('&lt;x&gt;');
+  });
+
+  it('draws the chain of an item as one box per session and one arrow per migration', () => {
+    const B = '20260102_1100_efgh';
+    const evs = [
+      ...events('x'),
+      ev({ type: 'session.started', session: B, data: { title: 'next', shortname: 'next', taskIds: [], meta: {} } }),
+      ev({ type: 'items.migrated', session: B, data: { from: S, to: B, keys: ['task:1'] } }),
+    ];
+    const item = projectItems(evs).items.get('task:1')!;
+    const svg = chainSvg(item, [{ id: S, stable: 's_abcd', title: 'x', status: 'active' }, { id: B, stable: 's_efgh', title: 'next', status: 'active' }], '').html;
+    expect(svg.match(/<g class="node/g)).toHaveLength(2);
+    expect(svg.match(/class="edge"/g)).toHaveLength(1);
+    expect(svg).toContain('s_abcd · origin');
+    expect(svg).toContain('href="/sessions/20260102_1100_efgh"');
+  });
+});

@@ -1,0 +1,406 @@
+/**
+ * `logbook serve` against a real listening server (the built CLI as a child
+ * process): seed 004's one session across API, CLI and MCP; every error
+ * status; the live stream (CLI appends, a plain `git fetch`, reconnects);
+ * the door (token, Host, Origin, read-only, size); the generated OpenAPI.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { z } from 'zod';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import net from 'node:net';
+import os from 'node:os';
+import { BIN, ok, run } from '../helpers/cli.js';
+import { git, makeRepo } from '../helpers/repo.js';
+import { request, serve, serveEnv, sse, type Served } from '../helpers/serve.js';
+import { logBodySchema } from '../../src/server/schemas.js';
+
+function journalRepo(): string {
+  const dir = makeRepo();
+  ok(dir, ['init']);
+  return dir;
+}
+
+describe('logbook serve: seed 004, one session across API, CLI and MCP', () => {
+  let dir: string;
+  let s: Served;
+  beforeAll(async () => {
+    dir = journalRepo();
+    s = await serve(dir);
+  });
+  afterAll(() => s.stop());
+
+  it('starts over HTTP, continues from the CLI, completes over MCP: one session holding all three channels’ events', async () => {
+    const stream = sse(s);
+    await stream.opened;
+    const started = await request(s, 'POST', '/api/sessions', { body: { goal: 'Process the order batch', name: 'order-batch', tasks: ['7'] } });
+    expect(started.status).toBe(201);
+    const id: string = started.json.session.id;
+    expect(started.json.session.meta).toEqual({ channel: 'api' });
+
+    // X-Session-ID takes any SPEC 4 reference: here the short name.
+    const logged = await request(s, 'POST', '/api/log', { body: { progress: 'step 1: validate input', decision: 'Validate before queueing', rationale: 'bad rows are cheaper to reject early' }, headers: { 'X-Session-ID': 'order-batch' } });
+    expect(logged.status).toBe(201);
+    expect(logged.json.events.map((e: { type: string }) => e.type)).toEqual(['progress', 'decision']);
+
+    ok(dir, ['log', '--session', id.slice(-4), '--done', 'step 1: validate input', '--progress', 'step 2: enqueue']);
+
+    const base: Record<string, string> = {};
+    for (const [k, v] of Object.entries(serveEnv())) if (v !== undefined) base[k] = v;
+    const client = new Client({ name: 'seed-004-mcp', version: '1.0.0' });
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp'], cwd: dir, env: base, stderr: 'pipe' }));
+    try {
+      const closed = (await client.callTool({ name: 'close', arguments: { outcome: 'completed', summary: 'batch processed', session: `s_${id.slice(-4)}` } })) as { isError?: boolean; content: Array<{ text: string }> };
+      expect(closed.isError, closed.content[0]?.text).toBeFalsy();
+    } finally {
+      await client.close();
+    }
+
+    const view = await request(s, 'GET', `/api/sessions/${id}`);
+    expect(view.status).toBe(200);
+    expect(view.json.session.status).toBe('completed');
+    const byChannel = view.json.events.map((e: { type: string; actor: { agent?: string } }) => `${e.actor.agent ?? 'cli'}:${e.type}`);
+    expect(byChannel).toEqual(['http:session.started', 'http:item.linked', 'http:progress', 'http:decision', 'cli:progress', 'cli:progress', 'seed-004-mcp:session.closed', 'seed-004-mcp:item.linked']);
+    // The same view as the CLI's `view --json`.
+    expect(JSON.parse(ok(dir, ['view', id, '--json']))).toEqual(view.json);
+    // And the stream delivered every one of them, whoever wrote it.
+    const delivered = await stream.until((evs) => evs.filter((e) => e.event.session === id).length === 8, 'the session’s 8 events');
+    expect(delivered.filter((e) => e.event.session === id).map((e) => e.event.id)).toEqual(view.json.events.map((e: { id: string }) => e.id));
+    stream.close();
+  });
+
+  it('answers each read endpoint with the CLI’s JSON', async () => {
+    const list = await request(s, 'GET', '/api/sessions');
+    expect(list.json).toEqual(JSON.parse(ok(dir, ['list', '--json'])).map((x: Record<string, unknown>) => ({ ...x, stale: x.stale })));
+    expect((await request(s, 'GET', '/api/items')).json).toEqual(JSON.parse(ok(dir, ['items', '--json'])));
+    expect((await request(s, 'GET', '/api/items/task%3A7')).json).toEqual(JSON.parse(ok(dir, ['item', 'task:7', '--json'])));
+    expect((await request(s, 'GET', '/api/agenda')).json).toEqual(JSON.parse(ok(dir, ['agenda', '--all', '--json'])));
+    expect((await request(s, 'GET', '/api/state')).json).toEqual(JSON.parse(ok(dir, ['state', '--json'])));
+    const stats = (await request(s, 'GET', '/api/stats')).json;
+    expect({ ...stats, as_of: null }).toEqual({ ...JSON.parse(ok(dir, ['stats', '--json'])), as_of: null });
+    const id = list.json[0].id;
+    const resume = await request(s, 'GET', `/api/sessions/${id}/resume?budget=2000`);
+    expect(resume.status).toBe(200);
+    expect(resume.json.context).toContain('Process the order batch');
+    expect(resume.json.context.length).toBeLessThanOrEqual(2000);
+  });
+
+  it('lists events after an id in delivery order', async () => {
+    const all = (await request(s, 'GET', '/api/events')).json;
+    expect(all.events.length).toBeGreaterThanOrEqual(8);
+    const after = (await request(s, 'GET', `/api/events?after=${all.events[2].id}&limit=3`)).json;
+    expect(after.events.map((e: { id: string }) => e.id)).toEqual(all.events.slice(3, 6).map((e: { id: string }) => e.id));
+    expect(after.more).toBe(true);
+  });
+});
+
+describe('logbook serve: error statuses', () => {
+  let dir: string;
+  let s: Served;
+  let id: string;
+  beforeAll(async () => {
+    dir = journalRepo();
+    id = JSON.parse(ok(dir, ['start', '--goal', 'errors', '--json'])).id;
+    s = await serve(dir);
+  });
+  afterAll(() => s.stop());
+
+  const code = (r: { json: { error: { code: string; message: string; hint?: string } } }) => r.json.error.code;
+
+  it('400: malformed JSON, a wrong field, an unknown field, nothing to log, wrong content type', async () => {
+    const bad = await request(s, 'POST', '/api/log', { raw: '{"progress": ' });
+    expect([bad.status, code(bad)]).toEqual([400, 'INVALID_INPUT']);
+    expect(bad.json.error.hint).toBeTruthy();
+    const wrong = await request(s, 'POST', '/api/log', { body: { progress: 42 } });
+    expect([wrong.status, wrong.json.error.message]).toEqual([400, expect.stringContaining('progress')]);
+    const unknown = await request(s, 'POST', '/api/log', { body: { progres: 'typo' } });
+    expect([unknown.status, unknown.json.error.message]).toEqual([400, expect.stringContaining('progres')]);
+    const nothing = await request(s, 'POST', '/api/log', { body: {} });
+    expect([nothing.status, nothing.json.error.message]).toEqual([400, 'nothing to log']);
+    const link = await request(s, 'POST', '/api/link', { body: { key: 'no-colon' } });
+    expect(link.status).toBe(400);
+    const form = await request(s, 'POST', '/api/log', { raw: 'progress=x', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    expect(form.status).toBe(400);
+    const budget = await request(s, 'GET', `/api/sessions/${id}/resume?budget=5`);
+    expect(budget.status).toBe(400);
+  });
+
+  it('401: no token, a wrong token, a token in an API URL', async () => {
+    const none = await request(s, 'GET', '/api/sessions', { auth: false });
+    expect([none.status, code(none)]).toEqual([401, 'UNAUTHORIZED']);
+    const wrong = await request(s, 'GET', '/api/sessions', { auth: false, headers: { Authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+    const inUrl = await request(s, 'GET', `/api/sessions?token=${s.token}`, { auth: false });
+    expect(inUrl.status).toBe(401);
+    const page = await request(s, 'GET', '/', { auth: false });
+    expect(page.status).toBe(401);
+    expect(page.headers['content-type']).toContain('text/html');
+  });
+
+  it('403: a foreign Host (DNS rebinding), a foreign Origin on a write', async () => {
+    const host = await request(s, 'GET', '/api/sessions', { headers: { Host: 'attacker.example' } });
+    expect([host.status, code(host)]).toEqual([403, 'FORBIDDEN_HOST']);
+    const hostPort = await request(s, 'GET', '/api/sessions', { headers: { Host: `127.0.0.1:${s.port + 1}` } });
+    expect(hostPort.status).toBe(403);
+    expect((await request(s, 'GET', '/api/sessions', { headers: { Host: `localhost:${s.port}` } })).status).toBe(200);
+    const origin = await request(s, 'POST', '/api/log', { body: { progress: 'csrf' }, headers: { Origin: 'http://attacker.example' } });
+    expect([origin.status, code(origin)]).toEqual([403, 'FORBIDDEN_ORIGIN']);
+    const site = await request(s, 'POST', '/api/log', { body: { progress: 'csrf' }, headers: { 'Sec-Fetch-Site': 'cross-site' } });
+    expect(site.status).toBe(403);
+    const own = await request(s, 'POST', '/api/log', { body: { progress: 'from our own page' }, headers: { Origin: s.url } });
+    expect(own.status).toBe(201);
+    const view = JSON.parse(ok(dir, ['view', id, '--json'])) as { events: Array<{ data: { text?: string } }> };
+    expect(view.events.some((e) => e.data.text === 'csrf')).toBe(false);
+  });
+
+  it('404: unknown session, item, event, endpoint, repository', async () => {
+    const session = await request(s, 'GET', '/api/sessions/zzzz');
+    expect([session.status, code(session)]).toEqual([404, 'UNKNOWN_SESSION']);
+    const header = await request(s, 'POST', '/api/log', { body: { progress: 'x' }, headers: { 'X-Session-ID': 'nosuch' } });
+    expect([header.status, code(header)]).toEqual([404, 'UNKNOWN_SESSION']);
+    expect(code(await request(s, 'GET', '/api/items/task%3Anope'))).toBe('UNKNOWN_ITEM');
+    expect((await request(s, 'GET', '/api/items/task%3Anope')).status).toBe(404);
+    expect((await request(s, 'GET', '/api/events?after=01ZZZZZZZZZZZZZZZZZZZZZZZZ')).status).toBe(404);
+    expect((await request(s, 'GET', '/api/nothing')).status).toBe(404);
+    expect((await request(s, 'GET', '/api/repos/other/sessions')).status).toBe(404);
+    expect((await request(s, 'GET', '/sessions/zzzz')).status).toBe(404);
+    // An error page quotes what was asked for, escaped.
+    const page = await request(s, 'GET', '/sessions/%3Cscript%3Ealert(1)%3C%2Fscript%3E');
+    expect(page.status).toBe(404);
+    expect(page.text).not.toContain('<script>');
+    expect(page.text).toContain('&lt;script&gt;');
+  });
+
+  it('409: writing to a closed session, pausing a paused one', async () => {
+    const other = JSON.parse(ok(dir, ['start', '--goal', 'to pause', '--json'])).id;
+    expect((await request(s, 'POST', '/api/pause', { body: { note: 'lunch' }, headers: { 'X-Session-ID': other } })).status).toBe(201);
+    const again = await request(s, 'POST', '/api/pause', { body: {}, headers: { 'X-Session-ID': other } });
+    expect([again.status, code(again)]).toEqual([409, 'SESSION_STATE']);
+    const closed = JSON.parse(ok(dir, ['start', '--goal', 'to close', '--json'])).id;
+    expect((await request(s, 'POST', '/api/close', { body: { outcome: 'abandoned', reason: 'not needed', session: closed } })).status).toBe(201);
+    const late = await request(s, 'POST', '/api/log', { body: { progress: 'too late' }, headers: { 'X-Session-ID': closed } });
+    expect([late.status, code(late)]).toEqual([409, 'SESSION_STATE']);
+  });
+
+  it('413: a body over the limit, and one text over the entry limit; nothing is written', async () => {
+    const before = (await request(s, 'GET', `/api/sessions/${id}`)).json.events.length;
+    const huge = await request(s, 'POST', '/api/log', { raw: JSON.stringify({ progress: 'x'.repeat(300 * 1024) }) });
+    expect([huge.status, code(huge)]).toEqual([413, 'TOO_LARGE']);
+    const long = await request(s, 'POST', '/api/log', { body: { progress: 'y'.repeat(70 * 1024) }, headers: { 'X-Session-ID': id } });
+    expect(long.status).toBe(413);
+    expect((await request(s, 'GET', `/api/sessions/${id}`)).json.events.length).toBe(before);
+  });
+
+  it('405 for a wrong method; search answers as `logbook search --json` does, and a bad filter is a 400', async () => {
+    expect((await request(s, 'DELETE', '/api/log')).status).toBe(405);
+    const search = await request(s, 'GET', '/api/search?q=errors');
+    expect(search.status).toBe(200);
+    expect(search.json).toEqual(JSON.parse(ok(dir, ['search', 'errors', '--json'])));
+    expect(search.json.total).toBeGreaterThan(0);
+    const typed = await request(s, 'GET', '/api/search?q=errors&type=session.started&limit=1');
+    expect(typed.json.hits.map((h: { type: string }) => h.type)).toEqual(['session.started']);
+    const bad = await request(s, 'GET', '/api/search?q=errors&limit=zero');
+    expect([bad.status, code(bad)]).toEqual([400, 'INVALID_INPUT']);
+  });
+
+  it('never sends CORS headers', async () => {
+    const r = await request(s, 'GET', '/api/sessions', { headers: { Origin: 'http://attacker.example' } });
+    expect(Object.keys(r.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+    const pre = await request(s, 'OPTIONS', '/api/log', { headers: { Origin: 'http://attacker.example', 'Access-Control-Request-Method': 'POST' } });
+    expect(pre.status).not.toBe(204);
+    expect(Object.keys(pre.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+  });
+
+  it('redacts text exactly as the CLI does', async () => {
+    const secret = `deploy with ghp_${'a1B2c3D4e5'.repeat(4)} now`;
+    const http = await request(s, 'POST', '/api/log', { body: { progress: secret }, headers: { 'X-Session-ID': id } });
+    expect(http.status).toBe(201);
+    const cli = JSON.parse(ok(dir, ['log', '--session', id, '--progress', secret, '--json'])) as Array<{ data: { text: string } }>;
+    expect(http.json.events[0].data.text).toBe(cli[0]!.data.text);
+    expect(http.json.events[0].data.text).not.toContain('ghp_');
+  });
+});
+
+describe('logbook serve: the door', () => {
+  it('trades ?token= on a page for an HttpOnly SameSite=Strict cookie, which then opens pages and the API', async () => {
+    const dir = journalRepo();
+    const s = await serve(dir);
+    try {
+      const first = await request(s, 'GET', `/?token=${s.token}`, { auth: false });
+      expect(first.status).toBe(303);
+      expect(first.headers.location).toBe('/');
+      const cookie = String(first.headers['set-cookie']);
+      expect(cookie).toMatch(/HttpOnly/);
+      expect(cookie).toMatch(/SameSite=Strict/);
+      const pair = cookie.split(';')[0]!;
+      const page = await request(s, 'GET', '/', { auth: false, headers: { Cookie: pair } });
+      expect(page.status).toBe(200);
+      expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+      expect((await request(s, 'GET', '/api/sessions', { auth: false, headers: { Cookie: pair } })).status).toBe(200);
+      expect((await request(s, 'GET', '/api/sessions', { auth: false, headers: { Cookie: `${pair}x` } })).status).toBe(401);
+      // The cookie does not let another site's page write: the browser sends its Origin.
+      expect((await request(s, 'POST', '/api/log', { auth: false, body: { progress: 'x' }, headers: { Cookie: pair, Origin: 'http://evil.example' } })).status).toBe(403);
+    } finally {
+      expect(await s.stop()).toBe(0);
+    }
+  });
+
+  it('--read-only refuses every write with 403 and still reads', async () => {
+    const dir = journalRepo();
+    ok(dir, ['start', '--goal', 'read only']);
+    const s = await serve(dir, ['--read-only']);
+    try {
+      for (const [path, body] of [['/api/sessions', { goal: 'x' }], ['/api/log', { progress: 'x' }], ['/api/checkpoint', {}], ['/api/pause', {}], ['/api/close', { outcome: 'completed' }], ['/api/link', { key: 'task:1' }]] as const) {
+        const r = await request(s, 'POST', path, { body });
+        expect([path, r.status, r.json.error.code]).toEqual([path, 403, 'READ_ONLY']);
+      }
+      expect((await request(s, 'GET', '/api/sessions')).json).toHaveLength(1);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('binds 127.0.0.1 by default and stops cleanly on SIGINT and SIGTERM', async () => {
+    const dir = journalRepo();
+    const s = await serve(dir);
+    expect(new URL(s.openUrl).hostname).toBe('127.0.0.1');
+    // Not reachable on this machine's other addresses.
+    const outside = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);
+    if (outside) {
+      const refused = await new Promise<string>((resolve) => {
+        const c = net.connect({ host: outside.address, port: s.port }, () => (c.destroy(), resolve('connected')));
+        c.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+      });
+      expect(refused).toBe('ECONNREFUSED');
+    }
+    // A second server on the same port says so.
+    const busy = run(dir, ['serve', '--port', String(s.port)]);
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toContain(`port ${s.port} is in use`);
+    expect(s.openUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{20,}$/);
+    const stream = sse(s);
+    await stream.opened; // an open stream must not keep the process alive
+    expect(await s.stop()).toBe(0);
+    const t = await serve(dir);
+    const exited = new Promise((resolve) => t.child.on('exit', resolve));
+    t.child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  });
+
+  it('serves several repositories: /api/repos, and /api/repos/{NAME}/… for each', async () => {
+    const a = journalRepo();
+    const b = journalRepo();
+    ok(a, ['start', '--goal', 'in a']);
+    ok(b, ['start', '--goal', 'in b']);
+    const s = await serve(a, ['--repo', a, '--repo', b]);
+    try {
+      const repos = (await request(s, 'GET', '/api/repos')).json.repos as Array<{ name: string; default: boolean }>;
+      expect(repos).toHaveLength(2);
+      expect(repos[0]!.default).toBe(true);
+      const inB = (await request(s, 'GET', `/api/repos/${repos[1]!.name}/sessions`)).json;
+      expect(inB.map((x: { title: string }) => x.title)).toEqual(['in b']);
+      expect((await request(s, 'GET', '/api/sessions')).json.map((x: { title: string }) => x.title)).toEqual(['in a']);
+      // A write to one repository lands there only, and the merged stream says which.
+      const stream = sse(s);
+      await stream.opened;
+      expect((await request(s, 'POST', `/api/repos/${repos[1]!.name}/log`, { body: { progress: 'b only' } })).status).toBe(201);
+      const got = await stream.until((evs) => evs.length === 1);
+      expect(got[0]!.repo).toBe(repos[1]!.name);
+      // Its id is a cursor over both repositories: a reconnect with it gets what either wrote since.
+      expect(got[0]!.id.split(',')).toEqual([expect.stringMatching(new RegExp(`^${repos[0]!.name}=`)), `${repos[1]!.name}=${got[0]!.event.id}`]);
+      stream.close();
+      ok(a, ['log', '--progress', 'a while away']);
+      ok(b, ['log', '--progress', 'b while away']);
+      const again = sse(s, '/api/events/stream', got[0]!.id);
+      await again.opened;
+      const since = await again.until((evs) => evs.length === 2);
+      expect(since.map((e) => `${e.repo}:${e.event.data.text}`)).toEqual([`${repos[0]!.name}:a while away`, `${repos[1]!.name}:b while away`]);
+      again.close();
+      const page = await request(s, 'GET', '/');
+      expect(page.text).toContain('in a');
+      expect(page.text).toContain('in b');
+      stream.close();
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('publishes an OpenAPI 3.1 document generated from the request schemas', async () => {
+    const dir = journalRepo();
+    const s = await serve(dir);
+    try {
+      const doc = (await request(s, 'GET', '/api/openapi.json')).json;
+      expect(doc.openapi).toBe('3.1.0');
+      for (const p of ['/api/sessions', '/api/sessions/{S}', '/api/sessions/{S}/resume', '/api/log', '/api/checkpoint', '/api/pause', '/api/close', '/api/link', '/api/agenda', '/api/items', '/api/items/{KEY}', '/api/stats', '/api/state', '/api/events', '/api/events/stream', '/api/search', '/api/repos']) {
+        expect(doc.paths[p], p).toBeDefined();
+      }
+      const { $schema: _s, ...logSchema } = z.toJSONSchema(logBodySchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+      expect(doc.paths['/api/log'].post.requestBody.content['application/json'].schema).toEqual(logSchema);
+      expect(Object.keys(doc.paths['/api/log'].post.responses)).toEqual(['201', '400', '401', '403', '404', '409', '413']);
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
+describe('logbook serve: the live stream', () => {
+  it('delivers a CLI append, and events that arrive by a plain `git fetch`', async () => {
+    const dir = journalRepo();
+    const id = JSON.parse(ok(dir, ['start', '--goal', 'live', '--json'])).id;
+    // Only the ref watchers: the safety-net tip check is off, so nothing but fs.watch can deliver these.
+    const s = await serve(dir, [], { LOGBOOK_SERVE_TIP_CHECK_MS: '0' });
+    try {
+      const stream = sse(s);
+      await stream.opened;
+      ok(dir, ['log', '--progress', 'appended by the CLI']);
+      const first = await stream.until((evs) => evs.some((e) => e.event.data.text === 'appended by the CLI'), 'the CLI append');
+      expect(first.map((e) => e.event.session)).toEqual([id]);
+
+      const other = journalRepo();
+      ok(other, ['start', '--goal', 'on another clone']);
+      ok(other, ['log', '--discovery', 'found elsewhere']);
+      git(dir, 'fetch', '-q', other, 'refs/logbook/*:refs/logbook/*');
+      const fetched = await stream.until((evs) => evs.some((e) => e.event.data.text === 'found elsewhere'), 'the fetched events');
+      expect(fetched.map((e) => e.event.type)).toEqual(['progress', 'session.started', 'discovery']);
+      // The views know them too, in the journal's order (they sort before ours: a lower clock).
+      const theirs = fetched[1]!.event.session!;
+      expect((await request(s, 'GET', `/api/sessions/${theirs}`)).json.events.map((e: { type: string }) => e.type)).toEqual(['session.started', 'discovery']);
+      expect((await request(s, 'GET', `/api/sessions/${id}`)).json.events.map((e: { type: string }) => e.type)).toEqual(['session.started', 'progress']);
+      ok(dir, ['log', '--progress', 'after the fetch']);
+      await stream.until((evs) => evs.some((e) => e.event.data.text === 'after the fetch'), 'the next append');
+      expect((await request(s, 'GET', `/api/sessions/${id}`)).json).toEqual(JSON.parse(ok(dir, ['view', id, '--json'])));
+      stream.close();
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('a reconnect with Last-Event-ID misses nothing and repeats nothing', async () => {
+    const dir = journalRepo();
+    ok(dir, ['start', '--goal', 'reconnect']);
+    const s = await serve(dir, [], { LOGBOOK_SERVE_TIP_CHECK_MS: '0' });
+    try {
+      const a = sse(s);
+      await a.opened;
+      ok(dir, ['log', '--progress', 'one']);
+      const [one] = await a.until((evs) => evs.length === 1);
+      a.close();
+      // Written while no one listens: by the CLI, and over HTTP.
+      ok(dir, ['log', '--progress', 'two', '--decision', 'three']);
+      await request(s, 'POST', '/api/log', { body: { next: 'four' } });
+      const b = sse(s, '/api/events/stream', one!.id);
+      await b.opened;
+      ok(dir, ['log', '--blocker', 'five']);
+      const resumed = await b.until((evs) => evs.length === 4);
+      expect(resumed.map((e) => e.event.data.text)).toEqual(['two', 'three', 'four', 'five']);
+      // Each message's id resumes right after it.
+      const c = sse(s, '/api/events/stream', resumed[1]!.id);
+      await c.opened;
+      expect((await c.until((evs) => evs.length === 2)).map((e) => e.event.data.text)).toEqual(['four', 'five']);
+      b.close();
+      c.close();
+    } finally {
+      await s.stop();
+    }
+  });
+});
