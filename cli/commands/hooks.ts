@@ -118,7 +118,7 @@ export function hooksCommand(io: Io): Command {
         base = (shared && portableCommand(io.env.PATH, bin)) || absolute;
         changes.push(installHooks(loc, base));
         if (shared && base === absolute && !opts.json) {
-          io.stderr(`logbook: note: ${settingsPath(loc)} now runs Logbook by this machine's paths (${absolute}); others who check it out need the same paths\nhint: use --local for .claude/settings.local.json (not committed), or put logbook on PATH (npm install -g) and install again to write plain \`logbook\`\n`);
+          io.stderr(`logbook: note: ${settingsPath(loc)} now runs Logbook by this machine's paths (${absolute}); others who check it out need the same paths\nhint: ${loc.client === 'codex' ? 'use --user for ~/.codex/hooks.json (not committed)' : 'use --local for .claude/settings.local.json (not committed)'}, or put logbook on PATH (npm install -g) and install again to write plain \`logbook\`\n`);
         }
       }
       if (opts.json) return printJson(io, changes);

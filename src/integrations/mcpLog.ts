@@ -26,12 +26,30 @@ const COMMON = ['kind', 'text', 'session'];
 
 const kindList = logKinds.map((k) => `"${k}"`).join(', ');
 
+/** A received value, short, for an error message. */
+function shown(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : `${typeof value} ${JSON.stringify(value) ?? String(value)}`;
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
 export const logShape = {
-  kind: z.enum(logKinds, { error: `\`kind\` is required, one of ${kindList}: which kind of entry \`text\` is` }).describe(
+  kind: z
+    .enum(logKinds, {
+      error: (iss) =>
+        iss.input === undefined
+          ? `\`kind\` is required, one of ${kindList}: which kind of entry \`text\` is`
+          : `\`kind\` must be one of ${kindList}, got ${shown(iss.input)}`,
+    })
+    .describe(
     'progress: the step being worked on now; done: a finished step; decision: a choice made (+ rationale); discovery: something found out (+ evidence); blocker: what stops the work; resolve: a blocker is solved (text = its number); next: a step still to do',
   ),
   text: z
-    .string({ error: '`text` is required: the entry itself (for kind "resolve": the blocker number, id or words of it)' })
+    .string({
+      error: (iss) =>
+        iss.input === undefined
+          ? '`text` is required: the entry itself (for kind "resolve": the blocker number, id or words of it)'
+          : `\`text\` must be a string, got ${shown(iss.input)} (for kind "resolve" too: "2", not 2)`,
+    })
     .min(1, '`text` must not be empty')
     .describe('the entry; for kind "resolve" the blocker number (as shown by view), its id, or words of it'),
   step: z.string().optional().describe('progress/done only: the step this is about, when text is a note rather than the step name'),

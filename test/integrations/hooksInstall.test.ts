@@ -213,5 +213,10 @@ describe('hooks install: where it writes, and what', () => {
     expect(r2.code).toBe(0);
     expect(r2.stderr).toContain("now runs Logbook by this machine's paths");
     expect(r2.stderr).toContain('hint: use --local');
+    // Codex has no --local: its hint names the file that is not committed.
+    const r3 = run(other, ['hooks', 'install', '--codex'], { env: { PATH: [path.dirname(process.execPath), '/usr/bin', '/bin'].join(path.delimiter) } });
+    expect(r3.code).toBe(0);
+    expect(r3.stderr).toContain('hint: use --user for ~/.codex/hooks.json');
+    expect(r3.stderr).not.toContain('--local');
   });
 });

@@ -191,7 +191,9 @@ describe('logbook mcp', () => {
     `);
     expect(await refusal({ kind: 'decision', text: 'Use a queue', evidence: 'benchmarks' })).toMatchInlineSnapshot(`"\`evidence\` belongs to kind "discovery", not "decision"; a decision takes \`rationale\` and \`options\` at evidence"`);
     expect(await refusal({ kind: 'blocker', text: 'CI is red', note: 'x' })).toMatchInlineSnapshot(`"\`note\` belongs to kind "resolve", not "blocker"; a blocker is just its \`text\` at note"`);
-    expect(await refusal({ kind: 'todo', text: 'x' })).toContain('`kind` is required, one of');
+    // A value that is there but wrong is not called missing: the refusal names what was received.
+    expect(await refusal({ kind: 'todo', text: 'x' })).toMatchInlineSnapshot(`"\`kind\` must be one of "progress", "done", "decision", "discovery", "blocker", "resolve", "next", got "todo" at kind"`);
+    expect(await refusal({ kind: 'resolve', text: 2 })).toMatchInlineSnapshot(`"\`text\` must be a string, got number 2 (for kind "resolve" too: "2", not 2) at text"`);
     expect(await refusal({ kind: 'next', text: '' })).toContain('`text` must not be empty');
     expect(await refusal({ kind: 'next', text: 'x', colour: 'red' })).toContain('unknown field `colour`');
     // Nothing was written by any of them.
