@@ -13,7 +13,13 @@ const field = (schema: unknown, name: string) => (schema as Shaped).shape.data.s
 
 const text = z.string().min(1, 'must not be empty');
 /** A log flag that may repeat, as in `logbook log --progress a --progress b`. */
-const oneOrMany = z.union([text, z.array(text).min(1)]);
+const oneOrMany = z.union([text, z.array(text).min(1)], { error: 'must be a string or an array of strings' });
+/** A blocker or decision number as JSON writes it (`{"resolve": 2}`), the same as `--resolve 2`. */
+const number = z.number().int().positive().transform(String);
+const reference = z.union([text, number], { error: 'must be a number (#2: 2), an id, or text' });
+const references = z.union([text, number, z.array(z.union([text, number])).min(1)], {
+  error: 'must be a number (#2: 2), an id, text, or an array of them',
+});
 const session = z.string().min(1).optional().describe('session reference (any form of SPEC 4); the X-Session-ID header wins');
 
 export const startBodySchema = z
@@ -36,11 +42,11 @@ export const logBodySchema = z
     decision: oneOrMany.optional(),
     rationale: (field(decisionSchema, 'rationale') as z.ZodType<string | undefined>),
     options: z.array(text).optional(),
-    supersedes: text.optional(),
+    supersedes: reference.optional(),
     discovery: oneOrMany.optional(),
     evidence: (field(discoverySchema, 'evidence') as z.ZodType<string | undefined>),
     blocker: oneOrMany.optional(),
-    resolve: oneOrMany.optional(),
+    resolve: references.optional(),
     note: z.string().optional(),
     next: oneOrMany.optional(),
     session,

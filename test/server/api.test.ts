@@ -85,6 +85,22 @@ describe('logbook serve: seed 004, one session across API, CLI and MCP', () => {
     expect(resume.json.context.length).toBeLessThanOrEqual(2000);
   });
 
+  it('takes a blocker or decision number as JSON writes it: {"resolve": 1} is --resolve 1', async () => {
+    const id = JSON.parse(ok(dir, ['start', '--goal', 'numbers', '--name', 'numbers', '--json'])).id;
+    const h = { 'X-Session-ID': 'numbers' };
+    expect((await request(s, 'POST', '/api/log', { body: { blocker: ['CI is red', 'docs missing'], decision: 'Use a queue' }, headers: h })).status).toBe(201);
+    const resolved = await request(s, 'POST', '/api/log', { body: { resolve: 2, note: 'docs arrived' }, headers: h });
+    expect(resolved.status).toBe(201);
+    const superseding = await request(s, 'POST', '/api/log', { body: { decision: 'Use a stream', supersedes: 1 }, headers: h });
+    expect(superseding.status).toBe(201);
+    const view = JSON.parse(ok(dir, ['view', id, '--json']));
+    const byType = (t: string) => view.events.filter((e: { type: string }) => e.type === t);
+    expect(byType('blocker.resolved')[0].data.blocker).toBe(byType('blocker')[1].id);
+    expect(byType('decision')[1].data.supersedes).toBe(byType('decision')[0].id);
+    // Resolving it again is the CLI's error, over HTTP.
+    expect((await request(s, 'POST', '/api/log', { body: { resolve: 2 }, headers: h })).status).toBe(409);
+  });
+
   it('lists events after an id in delivery order', async () => {
     const all = (await request(s, 'GET', '/api/events')).json;
     expect(all.events.length).toBeGreaterThanOrEqual(8);
@@ -112,7 +128,9 @@ describe('logbook serve: error statuses', () => {
     expect([bad.status, code(bad)]).toEqual([400, 'INVALID_INPUT']);
     expect(bad.json.error.hint).toBeTruthy();
     const wrong = await request(s, 'POST', '/api/log', { body: { progress: 42 } });
-    expect([wrong.status, wrong.json.error.message]).toEqual([400, expect.stringContaining('progress')]);
+    expect([wrong.status, wrong.json.error.message]).toEqual([400, 'invalid log body: progress: must be a string or an array of strings']);
+    const zero = await request(s, 'POST', '/api/log', { body: { resolve: 0 } });
+    expect([zero.status, zero.json.error.message]).toEqual([400, expect.stringContaining('resolve: must be a number (#2: 2), an id, text')]);
     const unknown = await request(s, 'POST', '/api/log', { body: { progres: 'typo' } });
     expect([unknown.status, unknown.json.error.message]).toEqual([400, expect.stringContaining('progres')]);
     const nothing = await request(s, 'POST', '/api/log', { body: {} });
