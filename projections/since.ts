@@ -166,8 +166,13 @@ const VERB: Record<ChangeKind, string> = {
   completed: 'completed',
 };
 
+/** A change is one line to skim: a long rationale or note is cut (`--json` keeps the whole text). */
+export const CHANGE_TEXT_MAX = 200;
+
 function changeText(c: Change): string {
-  return `${VERB[c.kind]}: ${c.text}${c.superseded ? ' (superseded)' : ''}`;
+  const chars = [...c.text];
+  const text = chars.length > CHANGE_TEXT_MAX ? `${chars.slice(0, CHANGE_TEXT_MAX - 1).join('').trimEnd()}…` : c.text;
+  return `${VERB[c.kind]}: ${text}${c.superseded ? ' (superseded)' : ''}`;
 }
 
 function sessionTitle(g: SinceSession): string {

@@ -49,6 +49,9 @@ export function openApiDocument(version: string): Record<string, unknown> {
   paths['/api/repos'] = {
     get: { summary: 'The repositories this server serves; every path may be prefixed with /api/repos/{NAME}', operationId: 'getRepos', responses: { '200': { description: 'OK', content: { 'application/json': { schema: {} } } } } },
   };
+  paths['/api/openapi.json'] = {
+    get: { summary: 'This document (OpenAPI 3.1)', operationId: 'getOpenapi', responses: { '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } }, '401': { ...error, description: statusText[401] } } },
+  };
   return {
     openapi: '3.1.0',
     info: { title: 'Logbook', version, description: 'The HTTP face of Logbook (`logbook serve`): the same operations as the CLI and MCP server.' },

@@ -349,7 +349,7 @@ describe('logbook serve: the door', () => {
     try {
       const doc = (await request(s, 'GET', '/api/openapi.json')).json;
       expect(doc.openapi).toBe('3.1.0');
-      for (const p of ['/api/sessions', '/api/sessions/{S}', '/api/sessions/{S}/resume', '/api/log', '/api/checkpoint', '/api/pause', '/api/close', '/api/link', '/api/agenda', '/api/items', '/api/items/{KEY}', '/api/stats', '/api/state', '/api/events', '/api/events/stream', '/api/search', '/api/repos']) {
+      for (const p of ['/api/sessions', '/api/sessions/{S}', '/api/sessions/{S}/resume', '/api/log', '/api/checkpoint', '/api/pause', '/api/close', '/api/link', '/api/agenda', '/api/items', '/api/items/{KEY}', '/api/stats', '/api/state', '/api/events', '/api/events/stream', '/api/search', '/api/repos', '/api/openapi.json']) {
         expect(doc.paths[p], p).toBeDefined();
       }
       const { $schema: _s, ...logSchema } = z.toJSONSchema(logBodySchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;

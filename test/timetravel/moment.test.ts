@@ -126,6 +126,24 @@ describe('since', () => {
     expect(stale(at(11, 50)).map((g) => g[0])).toEqual(['s_wxyz']);
   });
 
+  it('a change is one short line: a long multi-line rationale is cut in the markdown and the catch-up, kept whole in the view', () => {
+    const rationale = Array.from({ length: 40 }, (_, i) => `line ${i} of the reasons, with ü and 🐛`).join('\n');
+    const events = prepare([
+      ...journal(),
+      ev({ type: 'decision', session: T, data: { text: 'Shard the cache', rationale } }, { clock: 11, at: at(11, 40), id: '01J0000000000000000000000B', actor: bob }),
+    ]);
+    const view = projectSince(events, 10, projectSessions(events), { me: ada });
+    const change = view.sessions[0]!.changes[0]!;
+    expect(change.text).toBe(`Shard the cache — ${rationale.replace(/\n/g, ' ')}`);
+    const md = renderSinceMarkdown(view, 'then').split('\n').find((l) => l.includes('Shard the cache'))!;
+    const line = sinceLines(view)[0]!;
+    for (const l of [md, line]) {
+      expect([...l.slice(l.indexOf('decision: ') + 'decision: '.length)].length).toBeLessThanOrEqual(200);
+      expect(l.endsWith('…')).toBe(true);
+      expect(l).not.toContain('\uFFFD');
+    }
+  });
+
   it('the catch-up section of the resume context never crowds out the TL;DR, current step or blockers', () => {
     const events = prepare([
       ...journal(),
