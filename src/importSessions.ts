@@ -267,7 +267,7 @@ const STATUS: Record<string, ParsedSession['status']> = {
  * Parse one session file. `file` is its path relative to the imported folder;
  * a file under `archive/` without a closed status counts as completed.
  */
-export function parseSessionFile(text: string, file: string): ParsedSession {
+export function parseSessionFile(text: string, file: string, fallbackAt?: string): ParsedSession {
   const fm = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(text);
   let meta: Record<string, unknown> = {};
   if (fm) {
@@ -288,7 +288,7 @@ export function parseSessionFile(text: string, file: string): ParsedSession {
   if (archived && (status === 'active' || status === 'paused')) status = 'completed';
   const secs = sections(body);
   const get = (...names: string[]) => names.map((n) => secs.get(n)).find((x) => x !== undefined) ?? [];
-  const createdAt = normaliseTime(meta.created_at ?? meta.createdAt ?? meta.started) ?? normaliseTime(meta.updated_at) ?? '1970-01-01T00:00:00.000Z';
+  const createdAt = normaliseTime(meta.created_at ?? meta.createdAt ?? meta.started) ?? normaliseTime(meta.updated_at) ?? fallbackAt ?? '1970-01-01T00:00:00.000Z';
   const updatedAt = normaliseTime(meta.updated_at ?? meta.updatedAt) ?? createdAt;
   const tasks = Array.isArray(meta.task_ids) ? meta.task_ids : typeof meta.task_ids === 'string' ? meta.task_ids.split(',') : [];
   const tldrPara = get('tl;dr')
@@ -349,9 +349,13 @@ export function readSessionsTree(dir: string): ParsedSession[] {
     throw new LogbookError('INVALID_INPUT', `${dir} has no active/*.md or archive/*.md session files`, { hint: 'pass the folder that holds active/ and archive/ (seed 002 layout)' });
   }
   return files.map((rel) => {
-    const parsed = parseSessionFile(readFileSync(path.join(root, rel), 'utf8'), rel);
     const suffix = /-([0-9a-z]+)$/i.exec(path.posix.basename(rel, '.md'))?.[1];
     const entriesDir = suffix ? path.join(root, 'journal', suffix, 'entries') : undefined;
+    // A file that names no time of its own (no created_at or updated_at) is dated by its first journal
+    // entry, else by when the file was last written, not 1970.
+    const entryTimes = entriesDir ? listMd(entriesDir).map((f) => normaliseTime(f.slice(0, -3))).filter((t): t is string => !!t).sort() : [];
+    const fallbackAt = entryTimes[0] ?? new Date(Math.floor(statSync(path.join(root, rel)).mtimeMs / 1000) * 1000).toISOString();
+    const parsed = parseSessionFile(readFileSync(path.join(root, rel), 'utf8'), rel, fallbackAt);
     if (entriesDir) {
       for (const f of listMd(entriesDir)) {
         const text = readFileSync(path.join(entriesDir, f), 'utf8').trim();

@@ -114,3 +114,31 @@ describe('parsing a seed-002 session file', () => {
     expect(body(again)).toBe(body(original));
   });
 });
+
+describe('reading a .sessions tree whose files name no time', () => {
+  it('dates a file by its first journal entry, else by its mtime, never 1970', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, utimesSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { readSessionsTree } = await import('../../src/importSessions.js');
+    const root = mkdtempSync(path.join(tmpdir(), 'logbook-import-'));
+    try {
+      mkdirSync(path.join(root, 'active'));
+      mkdirSync(path.join(root, 'journal', 'abc123', 'entries'), { recursive: true });
+      writeFileSync(path.join(root, 'active', 'tiny-xyz789.md'), '---\nid: tiny-1\nstatus: paused\n---\n');
+      writeFileSync(path.join(root, 'active', 'dated-abc123.md'), '# Session: Entries only\n');
+      writeFileSync(path.join(root, 'journal', 'abc123', 'entries', '2025-03-04T10:00:00.md'), 'later\n');
+      writeFileSync(path.join(root, 'journal', 'abc123', 'entries', '2025-03-02T09:30:00.md'), 'first\n');
+      const mtime = new Date('2024-07-08T12:34:56.789Z');
+      utimesSync(path.join(root, 'active', 'tiny-xyz789.md'), mtime, mtime);
+      const byFile = Object.fromEntries(readSessionsTree(root).map((p) => [p.file, p]));
+      expect(byFile['active/dated-abc123.md']!.createdAt).toBe('2025-03-02T09:30:00.000Z');
+      expect(byFile['active/tiny-xyz789.md']!.createdAt).toBe('2024-07-08T12:34:56.000Z');
+      expect(byFile['active/tiny-xyz789.md']!.updatedAt).toBe('2024-07-08T12:34:56.000Z');
+      // A file that says when it was made keeps its own time.
+      expect(parseSessionFile('---\ncreated_at: 2025-01-15T10:00:00Z\n---\n', 'active/x-aaaa.md', '2030-01-01T00:00:00.000Z').createdAt).toBe('2025-01-15T10:00:00.000Z');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
