@@ -37,11 +37,12 @@ export function subsessionCommand(io: Io): Command {
     .command('list')
     .description('the work blocks of a session')
     .argument('[S]', 'session (default: current)')
+    .option('--session <S>', 'session (same as the argument)')
     .option('--json', 'the work blocks as JSON')
-    .action(async (ref: string | undefined, opts: { json?: boolean }) => {
+    .action(async (ref: string | undefined, opts: { session?: string; json?: boolean }) => {
       const logbook = openLogbook(io);
       const snap = await logbook.load();
-      const s = logbook.session(snap, ref);
+      const s = logbook.session(snap, ref ?? opts.session);
       if (opts.json) return printJson(io, s.subsessions);
       io.stdout(s.subsessions.length ? `${subsessionsSection(inlineAll(s)).join('\n')}\n` : `No work blocks in ${s.stable}. Start one with: logbook subsession start NAME\n`);
     });
