@@ -18,6 +18,10 @@ import type { Repo } from './feed.js';
 import { closeBodySchema, linkBodySchema, logBodySchema, noteBodySchema, startBodySchema } from './schemas.js';
 import { search, searchQuery } from './search.js';
 import { sessionCommitViews } from '../code/commitsIndex.js';
+import { sessionsOfGroup } from '../groups/index.js';
+
+/** `logbook list --status` choices. */
+const LIST_STATUSES = ['active', 'paused', 'completed', 'abandoned', 'open', 'stale'];
 
 export interface ApiRequest {
   repo: Repo;
@@ -78,6 +82,9 @@ export const routes: Route[] = [
       const lb = reader(req);
       const { snap } = await req.repo.current();
       const status = req.query.get('status') ?? undefined;
+      if (status !== undefined && !LIST_STATUSES.includes(status)) {
+        throw new HttpError(400, 'INVALID_INPUT', `status must be one of ${LIST_STATUSES.join(', ')}, got "${status}"`, 'as `logbook list --status`; leave it out for every session');
+      }
       const group = req.query.get('group') ?? undefined;
       const rows = lb.listSessions(snap, defined({ status, group, staleAfterMs: staleTimeoutMs(req.repo.journal) }));
       return rows.map((h) => ({ ...snap.sessions.sessions.get(h.id)!, stale: h.stale }));
@@ -228,9 +235,13 @@ export const routes: Route[] = [
     method: 'GET',
     path: '/api/stats',
     summary: 'Session statistics (as `logbook stats --json`)',
+    query: { group: 'only the sessions of this group (as `logbook stats --group G`)' },
     async handle(req) {
       const { snap } = await req.repo.current();
-      return renderStats(snap.sessions, { asOf: req.repo.journal.now(), staleAfterMs: staleTimeoutMs(req.repo.journal) });
+      const group = req.query.get('group') ?? undefined;
+      const model = group === undefined ? snap.sessions : sessionsOfGroup(snap.sessions, group);
+      const stats = renderStats(model, { asOf: req.repo.journal.now(), staleAfterMs: staleTimeoutMs(req.repo.journal) });
+      return group === undefined ? stats : { ...stats, group };
     },
   },
   {

@@ -85,6 +85,17 @@ describe('logbook serve: seed 004, one session across API, CLI and MCP', () => {
     expect(resume.json.context.length).toBeLessThanOrEqual(2000);
   });
 
+  it('GET /api/stats?group=G is `stats --group G --json`; an unknown status on /api/sessions is a 400, not an empty list', async () => {
+    ok(dir, ['start', '--goal', 'grouped one', '--group', 'wave']);
+    ok(dir, ['start', '--goal', 'grouped two', '--group', 'wave']);
+    const grouped = (await request(s, 'GET', '/api/stats?group=wave')).json;
+    expect({ ...grouped, as_of: null }).toEqual({ ...JSON.parse(ok(dir, ['stats', '--group', 'wave', '--json'])), as_of: null });
+    expect([grouped.group, grouped.total]).toEqual(['wave', 2]);
+    const bad = await request(s, 'GET', '/api/sessions?status=bogus');
+    expect([bad.status, bad.json.error.code, bad.json.error.message]).toEqual([400, 'INVALID_INPUT', expect.stringContaining('got "bogus"')]);
+    expect((await request(s, 'GET', '/api/sessions?status=open')).status).toBe(200);
+  });
+
   it('takes a blocker or decision number as JSON writes it: {"resolve": 1} is --resolve 1', async () => {
     const id = JSON.parse(ok(dir, ['start', '--goal', 'numbers', '--name', 'numbers', '--json'])).id;
     const h = { 'X-Session-ID': 'numbers' };
