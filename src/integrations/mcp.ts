@@ -22,6 +22,7 @@ import { redactText } from '../redact.js';
 import { eventSubject, itemActions, type JournalEvent } from '../events.js';
 import { Journal } from '../journal.js';
 import { Logbook } from '../logbook.js';
+import { staleTimeoutMs } from '../config.js';
 import { logInputSchema, logOptionsFrom } from './mcpLog.js';
 import { closeSummary, renderCloseSummary } from '../../projections/closeSummary.js';
 import { DEFAULT_BUDGET } from '../../projections/resume.js';
@@ -64,7 +65,7 @@ function failure(e: unknown): ToolResult {
   return { content: [{ type: 'text', text: message }], isError: true };
 }
 
-const sessionLine = (s: Session) => `${s.stable}  ${s.status.padEnd(9)}  ${minute(s.updatedAt)}  ${s.shortname}${s.title !== s.shortname ? ` — ${s.title}` : ''}  (${s.id})`;
+const sessionLine = (s: Pick<Session, 'id' | 'stable' | 'status' | 'updatedAt' | 'shortname' | 'title'>) => `${s.stable}  ${s.status.padEnd(9)}  ${minute(s.updatedAt)}  ${s.shortname}${s.title !== s.shortname ? ` — ${s.title}` : ''}  (${s.id})`;
 const eventLines = (events: JournalEvent[]) => events.map((e) => `- ${eventSubject(e)}`).join('\n');
 
 const sessionArg = z.string().optional().describe('session: full id, s_xxxx, suffix, shortname or unique prefix (default: current)');
@@ -227,15 +228,19 @@ export function createMcpServer(options: McpOptions): McpServer {
     'list',
     {
       title: 'List sessions',
-      description: 'Every session with its id and status, newest last.',
-      inputSchema: { status: z.enum(['active', 'paused', 'completed', 'abandoned', 'open']).optional() },
+      description: 'Every session with its id and status, newest first (as `logbook list`).',
+      inputSchema: {
+        status: z.enum(['active', 'paused', 'completed', 'abandoned', 'open', 'stale']).optional(),
+        group: z.string().optional().describe('only the sessions of this group'),
+      },
     },
     (args) =>
       run(async () => {
-        const snap = await open().load();
-        const all = snap.sessions.order.map((id) => snap.sessions.sessions.get(id)!);
-        const shown = all.filter((s) => !args.status || (args.status === 'open' ? isOpen(s) : s.status === args.status));
-        const rows = shown.map((s) => ({ id: s.id, stable: s.stable, shortname: s.shortname, title: s.title, status: s.status, updatedAt: s.updatedAt, current: s.id === current }));
+        const lb = open();
+        const snap = await lb.load();
+        // The CLI's own listing: newest first, stale marked, headers only (no closed session's log is loaded).
+        const shown = lb.listSessions(snap, { ...(args.status ? { status: args.status } : {}), ...(args.group !== undefined ? { group: args.group } : {}), staleAfterMs: staleTimeoutMs(lb.journal) });
+        const rows = shown.map((s) => ({ id: s.id, stable: s.stable, shortname: s.shortname, title: s.title, status: s.status, updatedAt: s.updatedAt, stale: s.stale, ...(s.group !== undefined ? { group: s.group } : {}), current: s.id === current }));
         return text(shown.length ? shown.map(sessionLine).join('\n') : 'No sessions.', { sessions: rows });
       })(),
   );

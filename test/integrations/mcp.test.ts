@@ -155,6 +155,25 @@ describe('logbook mcp', () => {
     expect(viewJson(dir, id).events.some((e) => e.type === 'next')).toBe(false);
   });
 
+  it('the list tool lists as `logbook list` does: newest first, --status stale, --group', async () => {
+    const dir = makeRepo();
+    ok(dir, ['init']);
+    const first = JSON.parse(ok(dir, ['start', '--goal', 'first', '--group', 'wave', '--json'])).id as string;
+    const second = JSON.parse(ok(dir, ['start', '--goal', 'second', '--json'])).id as string;
+    const third = JSON.parse(ok(dir, ['start', '--goal', 'third', '--group', 'wave', '--json'])).id as string;
+    // Every session is stale a millisecond after its last event: the listing is the same whatever the clock says.
+    const { client } = await connect(dir, { LOGBOOK_STALE_AFTER: '1ms' });
+    const ids = async (args: Record<string, unknown>) => {
+      const r = await call(client, 'list', args);
+      expect(r.isError, textOf(r)).toBeFalsy();
+      return (r.structuredContent as { sessions: Array<{ id: string }> }).sessions.map((x) => x.id);
+    };
+    expect(await ids({})).toEqual([third, second, first]);
+    expect(await ids({})).toEqual((JSON.parse(ok(dir, ['list', '--json'])) as Array<{ id: string }>).map((x) => x.id));
+    expect(await ids({ group: 'wave' })).toEqual([third, first]);
+    expect(await ids({ status: 'stale' })).toEqual([third, second, first]);
+  });
+
   it('works before `logbook init` is run and reports the problem as a tool error', async () => {
     const dir = makeRepo();
     const { client } = await connect(dir);
