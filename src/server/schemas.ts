@@ -63,7 +63,11 @@ export const closeBodySchema = z
     learnings: z.array(z.string()).optional(),
     session,
   })
-  .strict();
+  .strict()
+  .refine((b) => b.outcome !== 'abandoned' || !!b.reason?.trim(), {
+    path: ['reason'],
+    message: 'is required when outcome is "abandoned": say why ({"outcome": "abandoned", "reason": "requirements changed"})',
+  });
 
 export const linkBodySchema = z
   .object({

@@ -146,6 +146,10 @@ describe('logbook serve: error statuses', () => {
     expect([unknown.status, unknown.json.error.message]).toEqual([400, expect.stringContaining('progres')]);
     const nothing = await request(s, 'POST', '/api/log', { body: {} });
     expect([nothing.status, nothing.json.error.message]).toEqual([400, 'nothing to log']);
+    // The API's words, not the CLI's flags: `reason`, not --reason.
+    const noReason = await request(s, 'POST', '/api/close', { body: { outcome: 'abandoned' } });
+    expect([noReason.status, noReason.json.error.message]).toEqual([400, expect.stringContaining('reason: is required when outcome is "abandoned"')]);
+    expect(noReason.json.error.message).not.toContain('--');
     const link = await request(s, 'POST', '/api/link', { body: { key: 'no-colon' } });
     expect(link.status).toBe(400);
     const form = await request(s, 'POST', '/api/log', { raw: 'progress=x', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
