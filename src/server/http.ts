@@ -177,6 +177,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       // DNS rebinding: a page of evil.example that resolves to 127.0.0.1 still says Host: evil.example.
       const hostHeader = (req.headers.host ?? '').toLowerCase();
       if (!allowedHosts.has(hostHeader)) throw new HttpError(403, 'FORBIDDEN_HOST', `Host "${req.headers.host ?? ''}" is not this server`, `use ${[...allowedHosts][0]}`);
+      // Every browser asks for one; a 404 (or 401) here is an error in the console of every page.
+      if (url.pathname === '/favicon.ico' && (req.method === 'GET' || req.method === 'HEAD')) {
+        res.writeHead(204, { ...SECURITY_HEADERS, 'Cache-Control': 'max-age=86400' });
+        return void res.end();
+      }
       const given = url.searchParams.get('token');
       if (!isApi && req.method === 'GET' && given !== null && safeEqual(given, token)) {
         // Trade the token in the URL for a cookie, and drop it from the address bar (and from history).

@@ -236,6 +236,14 @@ describe('logbook serve: error statuses', () => {
     expect([bad.status, code(bad)]).toEqual([400, 'INVALID_INPUT']);
   });
 
+  it('answers the browser’s /favicon.ico with 204, so no page logs a failed request in the console', async () => {
+    const icon = await request(s, 'GET', '/favicon.ico', { auth: false });
+    expect([icon.status, icon.text]).toEqual([204, '']);
+    // Nothing else opens without the token.
+    expect((await request(s, 'GET', '/favicon.ico/x', { auth: false })).status).toBe(401);
+    expect((await request(s, 'POST', '/favicon.ico', { auth: false })).status).toBe(401);
+  });
+
   it('never sends CORS headers', async () => {
     const r = await request(s, 'GET', '/api/sessions', { headers: { Origin: 'http://attacker.example' } });
     expect(Object.keys(r.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
