@@ -50,7 +50,7 @@ export async function fastPostToolUse(options: FastHookOptions): Promise<void> {
     const text = await raceDeadline(options.readStdin(), deadlineIn(hookFastBudgetMs(options.env), Date.now, options.startedAt), `${event} hook: stdin did not close in time`);
     let input: { session_id?: unknown; tool_name?: unknown; tool_response?: unknown; duration_ms?: unknown; turn_id?: unknown };
     try {
-      input = JSON.parse(text);
+      input = JSON.parse(text.replace(/^\uFEFF/, ''));
     } catch (e) {
       throw new LogbookError('INVALID_INPUT', `hook input is not JSON: ${text.trim() ? (e as Error).message : 'empty'}`, { hint: 'the client sends the hook JSON on stdin' });
     }

@@ -128,7 +128,8 @@ export const hookInputSchema = z.looseObject({
 });
 export type HookInput = z.infer<typeof hookInputSchema>;
 
-export function parseHookInput(text: string): HookInput {
+export function parseHookInput(input: string): HookInput {
+  const text = input.replace(/^\uFEFF/, ''); // a byte-order mark (Windows tools write one) is not part of the JSON
   if (!text.trim()) throw new LogbookError('INVALID_INPUT', 'hook input is empty', { hint: 'the client sends the hook JSON on stdin' });
   let raw: unknown;
   try {

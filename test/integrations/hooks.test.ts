@@ -385,6 +385,17 @@ describe('tool use, subagents, Stop', () => {
     expect(readdirSync(path.join(dir, '.git', 'logbook', 'spool'))).toEqual([]);
   });
 
+  it('a byte-order mark before the JSON (as Windows tools write it) is read as JSON, on the fast PostToolUse path too', () => {
+    const dir = initRepo();
+    const bom = (p: Payload) => `\uFEFF${JSON.stringify(p)}`;
+    const start = hook(dir, 'SessionStart', bom(claude(dir, 'SessionStart', 'bom1', { source: 'startup' })));
+    expect(additionalContext(start)).toContain('Logbook: this claude-code conversation writes to session');
+    hook(dir, 'PostToolUse', bom(claude(dir, 'PostToolUse', 'bom1', { tool_name: 'Read', tool_input: {}, tool_response: {}, tool_use_id: 'a' })));
+    hook(dir, 'Stop', bom(claude(dir, 'Stop', 'bom1', { stop_hook_active: false })));
+    expect(ofType(view(dir), 'tool.used').map((e) => e.data)).toEqual([{ tool: 'Read', success: true }]);
+    expect(errorLog(dir)).toBe('');
+  });
+
   it('records subagents with their parent session', () => {
     const dir = initRepo();
     hook(dir, 'SessionStart', claude(dir, 'SessionStart', 's1', { source: 'startup' }));
