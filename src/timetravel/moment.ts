@@ -36,7 +36,7 @@ export interface Moment {
 }
 
 export const WHEN_FORMS =
-  'an ISO date or time (2026-01-02, 2026-01-02T15:04Z), a relative time (90s, 30m, 2h, 3d, 1w: that long ago), an event id or a unique prefix of one, checkpoint:N or compaction:N (the Nth of the session, 1 = first, -1 = last)';
+  'an ISO date or time (2026-01-02, 2026-01-02T15:04Z), today or yesterday (from 00:00 UTC), a relative time (90s, 30m, 2h, 3d, 1w: that long ago), an event id or a unique prefix of one, checkpoint:N or compaction:N (the Nth of the session, 1 = first, -1 = last)';
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -112,6 +112,14 @@ export function cutFor(events: readonly Cuttable[], when: string, context: { now
   }
   const iso = isoOf(text);
   if (iso) return moment('time', cutAtTime(events, iso), iso, iso);
+  // The words `logbook search --since` takes too: the start of this day or the one before (UTC, as the journal writes).
+  const day = /^(today|yesterday)$/i.exec(text);
+  if (day) {
+    const start = new Date(Date.UTC(context.now.getUTCFullYear(), context.now.getUTCMonth(), context.now.getUTCDate()));
+    if (day[1]!.toLowerCase() === 'yesterday') start.setUTCDate(start.getUTCDate() - 1);
+    const at = start.toISOString();
+    return moment('time', cutAtTime(events, at), at, `${day[1]!.toLowerCase()}, ${at}`);
+  }
   if (/^[0-9A-HJKMNP-TV-Z]{4,26}$/i.test(text)) {
     const ref = text.toUpperCase();
     const hits: number[] = [];

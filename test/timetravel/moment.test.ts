@@ -61,13 +61,18 @@ describe('cutFor', () => {
     expect(cut('checkpoint:2').cut).toBe(7);
     expect(cut('checkpoint:-1').cut).toBe(7);
     expect(cut('1h')).toMatchObject({ kind: 'relative', at: at(11), label: '1h ago, 2026-01-02T11:00:00.000Z' });
+    // The words `search --since` takes: from 00:00 UTC of this day or the one before (now is 2026-01-02 12:00).
+    expect(cut('today')).toMatchObject({ kind: 'time', cut: 0, at: '2026-01-02T00:00:00.000Z', label: 'today, 2026-01-02T00:00:00.000Z' });
+    expect(cut('Yesterday')).toMatchObject({ kind: 'time', cut: 0, at: '2026-01-01T00:00:00.000Z' });
+    expect(cutFor(journal(), 'today', { now: new Date('2026-01-03T08:00:00Z') })).toMatchObject({ cut: 10, at: '2026-01-03T00:00:00.000Z' });
+    expect(cutFor(journal(), 'yesterday', { now: new Date('2026-01-03T08:00:00Z') })).toMatchObject({ cut: 0, at: '2026-01-02T00:00:00.000Z' });
     expect(momentBanner(cut('checkpoint:2'))).toBe('> As of checkpoint 2 of s_abcd, 2026-01-02T11:15:00.000Z (event 01J00000000000000000000007): the first 7 events of the journal; later events are not shown.\n\n');
   });
 
   it('refuses what it cannot read, naming the accepted forms', () => {
-    const bad = error(() => cut('yesterday'));
+    const bad = error(() => cut('tomorrow'));
     expect(bad.code).toBe('INVALID_INPUT');
-    expect(bad.message).toBe('cannot read the moment "yesterday": it is none of the accepted forms');
+    expect(bad.message).toBe('cannot read the moment "tomorrow": it is none of the accepted forms');
     expect(bad.hint).toMatch(/ISO date or time.*relative time.*event id.*checkpoint:N or compaction:N/);
     expect(error(() => cut('2026-02-31')).message).toMatch(/none of the accepted forms/);
     expect(error(() => cut('')).message).toMatch(/it is empty/);
