@@ -13,6 +13,7 @@ import { findRepo, readGitConfig, readReplicaId, updateGitConfig, type Repo } fr
 import { checkDraftText } from './limits.js';
 import { redactDraft, redactText, type RedactionOptions } from './redact.js';
 import { GitStore } from './store/git.js';
+import { listRefsRaw } from './store/refs.js';
 import type { Deadline } from './deadline/index.js';
 import { gitBinary } from './store/gitBinary.js';
 import { isCachingStore, type EventStore } from './store/types.js';
@@ -124,6 +125,13 @@ export class Journal {
     const repo = findRepo(options.cwd);
     const replica = readReplicaId(repo.gitdir);
     if (!replica) {
+      // A clone that fetched the journal (git fetch 'refs/logbook/*:refs/logbook/*') holds it already: it only lacks its replica id.
+      const fetched = new Set(listRefsRaw(repo.gitdir, 'refs/logbook/replicas/').map((r) => r.ref)).size;
+      if (fetched) {
+        throw new LogbookError('NOT_INITIALISED', `this clone holds a journal (${fetched} replica ref${fetched === 1 ? '' : 's'} under refs/logbook/) but has not run \`logbook init\` yet`, {
+          hint: 'run `logbook init` once in this clone: it reads the journal as it is and writes nothing to it',
+        });
+      }
       throw new LogbookError('NOT_INITIALISED', `no Logbook journal in ${repo.workTree ?? repo.gitdir}`, { hint: 'run `logbook init` first' });
     }
     const config = readGitConfig(repo.gitdir, env);

@@ -164,6 +164,21 @@ describe('two sessions, end to end', () => {
     expect(frontmatter(readFileSync(path.join(repo, `.logbook/sessions/archive/fix-sweep-${A.suffix}.md`), 'utf8')).status).toBe('abandoned');
   });
 
+  it('a clone that fetched the journal with stock git but never ran init hears just that, and init reads it without writing to it', () => {
+    const clone = makeRepo({ name: 'Grace Hopper' });
+    git(clone, 'fetch', '-q', repo, 'refs/logbook/*:refs/logbook/*');
+    const before = git(clone, 'for-each-ref', 'refs/logbook/');
+    const r = run(clone, ['list']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^logbook: this clone holds a journal \(1 replica ref under refs\/logbook\/\) but has not run `logbook init` yet\nhint: run `logbook init` once in this clone/);
+    ok(clone, ['init']);
+    expect(git(clone, 'for-each-ref', 'refs/logbook/')).toBe(before);
+    expect(ok(clone, ['list'])).toContain('fix-sweep');
+    // A repository with no journal at all still says so.
+    const empty = makeRepo();
+    expect(run(empty, ['list']).stderr).toMatch(/^logbook: no Logbook journal in /);
+  });
+
   it('two clones holding the same events (copied with stock git fetch) produce identical trees', () => {
     const clone = makeRepo({ name: 'Grace Hopper' });
     ok(clone, ['init']);
