@@ -11,8 +11,10 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { LogbookError } from '../errors.js';
+import { findRepo } from '../repo.js';
 import { matchRoute, type ApiRequest } from './api.js';
 import { HttpError, errorResponse } from './errors.js';
 import { Repo } from './feed.js';
@@ -143,9 +145,29 @@ function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
   });
 }
 
+/**
+ * One entry per repository: `--repo . --repo ./src`, or a path given twice, name one git
+ * directory, which would otherwise be served (and streamed) twice under two names.
+ * A folder that is no repository is kept, so that starting it reports the error.
+ */
+function distinctRepos(dirs: string[]): string[] {
+  const seen = new Set<string>();
+  return dirs.filter((dir) => {
+    let key: string;
+    try {
+      key = realpathSync(findRepo(dir).gitdir);
+    } catch {
+      return true;
+    }
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** Start serving; resolves once listening. */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
-  const dirs = options.repos.length ? options.repos.map((d) => path.resolve(options.cwd, d)) : [options.cwd];
+  const dirs = distinctRepos(options.repos.length ? options.repos.map((d) => path.resolve(options.cwd, d)) : [options.cwd]);
   const names = repoNames(dirs);
   const repos = dirs.map(
     (dir, i) =>

@@ -8,6 +8,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import net from 'node:net';
 import os from 'node:os';
 import { BIN, ok, run } from '../helpers/cli.js';
@@ -326,6 +328,19 @@ describe('logbook serve: the door', () => {
     const exited = new Promise((resolve) => t.child.on('exit', resolve));
     t.child.kill('SIGINT');
     expect(await exited).toBe(0);
+  });
+
+  it('serves a repository named twice (the same path, or a folder inside it) once', async () => {
+    const a = journalRepo();
+    const b = journalRepo();
+    mkdirSync(path.join(a, 'src'));
+    const s = await serve(a, ['--repo', a, '--repo', b, '--repo', `${a}/`, '--repo', path.join(a, 'src')]);
+    try {
+      const repos = (await request(s, 'GET', '/api/repos')).json.repos as Array<{ name: string; path: string }>;
+      expect(repos.map((r) => r.path)).toEqual([a, b]);
+    } finally {
+      await s.stop();
+    }
   });
 
   it('serves several repositories: /api/repos, and /api/repos/{NAME}/… for each', async () => {
