@@ -6,7 +6,7 @@
 import { LogbookError } from './errors.js';
 import { resolveRecipient } from './messages/recipient.js';
 import { itemKeyPattern, taskKey, type Draft, type EventData, type JournalEvent, type UnreadableRecord } from './events.js';
-import { importDrafts, importedSessionId, readSessionsTree, type ParsedSession } from './importSessions.js';
+import { importDrafts, importedSessionId, readSessionsTree, type ParsedSession, type TimedDraft } from './importSessions.js';
 import { newSessionId, shortnameFrom } from './ids.js';
 import { freeShortname, shortnameFromName } from './names/shortname.js';
 import { Journal, type Snapshot } from './journal.js';
@@ -109,7 +109,7 @@ export class Logbook {
   }
 
   /** Every append of the facade goes through here, so per-call options apply to all of them. */
-  private write(drafts: Draft[]): Promise<JournalEvent[]> {
+  private write(drafts: Array<Draft & { at?: string; id?: string }>): Promise<JournalEvent[]> {
     return this.journal.append(drafts, { allowSecret: this.allowSecret });
   }
 
@@ -515,7 +515,8 @@ export class Logbook {
     for (const s of snap.sessions.sessions.values()) if (s.meta.imported_from) done.set(s.meta.imported_from, s.id);
     const taken = new Set([...snap.sessions.sessions.values()].map((s) => s.suffix));
     const report: ImportReport = { imported: [], skipped: [] };
-    const batches: Array<{ file: string; id: string; drafts: Array<Draft & { at: string }>; resolutions: Array<{ index: number; at: string; note?: string }> }> = [];
+    const batches: Array<{ file: string; id: string; drafts: TimedDraft[]; resolutions: TimedDraft[] }> = [];
+    const newId = () => this.journal.newEventId();
     for (const p of parsed) {
       // A Logbook session file of this very journal (e.g. .logbook/sessions) names a session we already hold.
       const existing = done.get(p.originalId) ?? (snap.sessions.sessions.has(p.originalId) ? p.originalId : undefined);
@@ -526,21 +527,12 @@ export class Logbook {
       const id = importedSessionId(p, taken);
       taken.add(id.slice(-4));
       done.set(p.originalId, id);
-      batches.push({ file: p.file, id, ...importDrafts(p, id) });
+      batches.push({ file: p.file, id, ...importDrafts(p, id, newId) });
     }
     if (!batches.length) return report;
-    const written = await this.write(batches.flatMap((b) => b.drafts));
-    const resolutions: Array<Draft & { at: string }> = [];
-    let offset = 0;
-    for (const b of batches) {
-      for (const r of b.resolutions) {
-        const blocker = written[offset + r.index];
-        if (blocker?.type === 'blocker') resolutions.push({ type: 'blocker.resolved', session: b.id, at: r.at, data: { blocker: blocker.id, ...(r.note ? { note: r.note } : {}) } });
-      }
-      report.imported.push({ file: b.file, session: b.id, events: b.drafts.length + b.resolutions.length });
-      offset += b.drafts.length;
-    }
-    await this.write(resolutions);
+    // One append: the blockers' ids are given in advance, so their resolutions cannot be lost to a failure between two writes.
+    await this.write([...batches.flatMap((b) => b.drafts), ...batches.flatMap((b) => b.resolutions)]);
+    for (const b of batches) report.imported.push({ file: b.file, session: b.id, events: b.drafts.length + b.resolutions.length });
     return report;
   }
 
