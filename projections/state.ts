@@ -5,6 +5,7 @@
  * renderers. Pure: no I/O.
  */
 import type { JournalEvent } from '../src/events.js';
+import { foldStep, ignore } from './registry.js';
 
 export interface ProjectState {
   todo: string[];
@@ -20,49 +21,41 @@ export const stateProjection = {
   initial: (): ProjectState => ({ todo: [], focus: null, next: [], updated_at: null, updated_by: null, updated_in: null }),
 
   /** Apply one event (mutates and returns `state`: a fold step). */
-  evolve(state: ProjectState, e: JournalEvent): ProjectState {
-    switch (e.type) {
-      case 'state.set':
-        if (e.data.todo) state.todo = [...e.data.todo];
-        if (e.data.focus !== undefined) state.focus = e.data.focus || null;
-        if (e.data.next) state.next = [...e.data.next];
-        state.updated_at = e.at;
-        state.updated_by = e.actor.agent ? `${e.actor.name} (${e.actor.agent})` : e.actor.name;
-        state.updated_in = e.session ?? null;
-        break;
-      case 'session.started':
-      case 'session.paused':
-      case 'session.resumed':
-      case 'session.checkpointed':
-      case 'session.compacted':
-      case 'session.closed':
-      case 'subsession.started':
-      case 'subsession.ended':
-      case 'progress':
-      case 'decision':
-      case 'discovery':
-      case 'blocker':
-      case 'blocker.resolved':
-      case 'next':
-      case 'context':
-      case 'item.linked':
-      case 'items.migrated':
-      case 'agent.started':
-      case 'agent.finished':
-      case 'tool.used':
-      case 'transcript.linked':
-      case 'message.sent':
-      case 'message.read':
-      case 'redaction':
-      case 'commit.linked':
-        break;
-      default: {
-        const never: never = e;
-        return never;
-      }
-    }
-    return state;
-  },
+  evolve: foldStep<ProjectState>({
+    'state.set': (state, e) => {
+      if (e.data.todo) state.todo = [...e.data.todo];
+      if (e.data.focus !== undefined) state.focus = e.data.focus || null;
+      if (e.data.next) state.next = [...e.data.next];
+      state.updated_at = e.at;
+      state.updated_by = e.actor.agent ? `${e.actor.name} (${e.actor.agent})` : e.actor.name;
+      state.updated_in = e.session ?? null;
+    },
+    'session.started': ignore,
+    'session.paused': ignore,
+    'session.resumed': ignore,
+    'session.checkpointed': ignore,
+    'session.compacted': ignore,
+    'session.closed': ignore,
+    'subsession.started': ignore,
+    'subsession.ended': ignore,
+    progress: ignore,
+    decision: ignore,
+    discovery: ignore,
+    blocker: ignore,
+    'blocker.resolved': ignore,
+    next: ignore,
+    context: ignore,
+    'item.linked': ignore,
+    'items.migrated': ignore,
+    'agent.started': ignore,
+    'agent.finished': ignore,
+    'tool.used': ignore,
+    'transcript.linked': ignore,
+    'message.sent': ignore,
+    'message.read': ignore,
+    redaction: ignore,
+    'commit.linked': ignore,
+  }),
 };
 
 export function projectState(events: readonly JournalEvent[]): ProjectState {

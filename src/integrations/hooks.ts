@@ -27,13 +27,14 @@ import { appendFileSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { shortnameFrom } from '../ids.js';
 import { LogbookError, isLogbookError } from '../errors.js';
-import type { Draft, EventType, JournalEvent } from '../events.js';
+import type { Draft, JournalEvent } from '../events.js';
 import { Journal, type Snapshot } from '../journal.js';
 import { Logbook } from '../logbook.js';
 import { findRepo, gitPosition, readGitConfig, type Repo } from '../repo.js';
 import { resolveSession } from '../sessions.js';
 import { catchUpLines } from '../timetravel/index.js';
 import { DEFAULT_BUDGET } from '../../projections/resume.js';
+import { flagged } from '../../projections/registry.js';
 import { evolveSessions, isOpen, sessionHeaders, type Session } from '../../projections/sessions.js';
 import { detectAgent, gitBool, hookProjectDir, logHookError, spoolLineFor, toolSucceeded } from './hookCommon.js';
 import { HookState, type ClaimedSpool, type ClientState, type SpoolLine } from './hookState.js';
@@ -614,25 +615,34 @@ async function subagent(ctx: Ctx): Promise<HookResult> {
 }
 
 /** What counts as "the turn logged something" for the Stop nudge. */
-const LOGGED: ReadonlySet<EventType> = new Set<EventType>([
-  'progress',
-  'decision',
-  'discovery',
-  'blocker',
-  'blocker.resolved',
-  'next',
-  'context',
-  'item.linked',
-  'items.migrated',
-  'session.started',
-  'session.checkpointed',
-  'session.paused',
-  'session.closed',
-  'subsession.started',
-  'subsession.ended',
-  'state.set',
-  'message.sent',
-]);
+const LOGGED = flagged({
+  'session.started': true,
+  'session.paused': true,
+  'session.resumed': false,
+  'session.checkpointed': true,
+  'session.compacted': false,
+  'session.closed': true,
+  'subsession.started': true,
+  'subsession.ended': true,
+  progress: true,
+  decision: true,
+  discovery: true,
+  blocker: true,
+  'blocker.resolved': true,
+  next: true,
+  context: true,
+  'item.linked': true,
+  'items.migrated': true,
+  'agent.started': false,
+  'agent.finished': false,
+  'tool.used': false,
+  'transcript.linked': false,
+  'message.sent': true,
+  'message.read': false,
+  'state.set': true,
+  redaction: false,
+  'commit.linked': false,
+});
 
 async function stop(ctx: Ctx): Promise<HookResult> {
   const client = ctx.state.readClient(ctx.cs);
