@@ -224,7 +224,7 @@ export class Journal {
         if (!isLogbookError(e, 'CONFLICT') || attempt >= MAX_ATTEMPTS) throw e;
         this.deadline?.check('retrying an append');
         // Many writers racing for one ref (parallel hooks): a short random pause lets one through at a time.
-        await new Promise((r) => setTimeout(r, Math.random() * Math.min(attempt, 20)));
+        await new Promise((r) => setTimeout(r, this.random() * Math.min(attempt, 20)));
       }
     }
   }

@@ -44,7 +44,7 @@ export async function sessionStart(ctx: Ctx): Promise<HookResult> {
     }
   }
   touchClient(ctx, { session: t.session.id, turnStart: ctx.now().toISOString(), ended: undefined });
-  if (Math.random() < 0.05) ctx.state.pruneClients(nowMs, PRUNE_CLIENTS_MS);
+  if (ctx.journal.random() < 0.05) ctx.state.pruneClients(nowMs, PRUNE_CLIENTS_MS);
   // resumeContext reopens a paused session: a new conversation on it means work goes on.
   return output('SessionStart', await contextFor(ctx, t, true));
 }

@@ -26,6 +26,7 @@
 import * as z from 'zod/mini';
 import { LogbookError, isLogbookError } from '../errors.js';
 import { Journal } from '../journal.js';
+import type { Random } from '../ids.js';
 import { Logbook } from '../logbook.js';
 import { findRepo, readGitConfig, type Repo } from '../repo.js';
 import { detectAgent, hookProjectDir, logHookError } from './hookCommon.js';
@@ -66,6 +67,8 @@ export interface HookOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
   now?: () => Date;
+  /** Randomness (which hooks prune old client state; the journal's ids and retry pauses); Math.random when absent. */
+  random?: Random;
   /** The agent name given to `logbook hook --agent` by the installed command; detected when absent. */
   agent?: string;
   /** How the agent can run this Logbook (shown in the context it is given); default `logbook`. */
@@ -167,7 +170,7 @@ export async function handleHook(eventName: string, stdinText: string | Promise<
 
 async function runHook(event: HookEventName, input: HookInput, repo: Repo, options: HookOptions & { now: () => Date; deadline: Deadline }): Promise<HookResult> {
   const agent = detectAgent(input, options.env, options.agent);
-  const journal = Journal.open({ cwd: repo.workTree ?? repo.gitdir, env: options.env, now: options.now, agent: { agent, agentSession: input.session_id }, deadline: options.deadline });
+  const journal = Journal.open({ cwd: repo.workTree ?? repo.gitdir, env: options.env, now: options.now, ...(options.random ? { random: options.random } : {}), agent: { agent, agentSession: input.session_id }, deadline: options.deadline });
   const ctx: Ctx = {
     event,
     input,
