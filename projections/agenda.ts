@@ -17,7 +17,7 @@
  */
 import { stableId, type JournalEvent } from '../src/events.js';
 import type { SessionsState } from './sessions.js';
-import { foldStep, ignore } from './registry.js';
+import { foldStep, ignoring } from './registry.js';
 import { inlineAll } from './text.js';
 
 export interface Agenda {
@@ -122,27 +122,11 @@ export const agendaProjection = {
         place(to, key, action);
       }
     },
-    'session.paused': ignore,
-    'session.resumed': ignore,
-    'session.checkpointed': ignore,
-    'session.compacted': ignore,
-    'session.closed': ignore,
-    'subsession.started': ignore,
-    'subsession.ended': ignore,
-    progress: ignore,
-    decision: ignore,
-    discovery: ignore,
-    next: ignore,
-    context: ignore,
-    'agent.started': ignore,
-    'agent.finished': ignore,
-    'tool.used': ignore,
-    'transcript.linked': ignore,
-    'message.sent': ignore,
-    'message.read': ignore,
-    'state.set': ignore,
-    redaction: ignore,
-    'commit.linked': ignore,
+    ...ignoring(
+      'session.paused', 'session.resumed', 'session.checkpointed', 'session.compacted', 'session.closed', 'subsession.started', 'subsession.ended',
+      'progress', 'decision', 'discovery', 'next', 'context', 'agent.started', 'agent.finished', 'tool.used', 'transcript.linked', 'message.sent',
+      'message.read', 'state.set', 'redaction', 'commit.linked'
+    ),
   }),
 };
 

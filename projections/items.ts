@@ -5,7 +5,7 @@
  * renderers for `items.json` and `items.md`. Pure: no I/O.
  */
 import { stableId, type JournalEvent } from '../src/events.js';
-import { foldStep, ignore } from './registry.js';
+import { foldStep, ignoring } from './registry.js';
 import { isoMinute as minute } from './time.js';
 import { inlineAll } from './text.js';
 
@@ -89,30 +89,11 @@ export const itemsProjection = {
         item.history.push({ at: e.at, session: to, action: 'migrated', note: `from ${stableId(e.data.from)}` });
       }
     },
-    'session.started': ignore,
-    'session.paused': ignore,
-    'session.resumed': ignore,
-    'session.checkpointed': ignore,
-    'session.compacted': ignore,
-    'session.closed': ignore,
-    'subsession.started': ignore,
-    'subsession.ended': ignore,
-    progress: ignore,
-    decision: ignore,
-    discovery: ignore,
-    blocker: ignore,
-    'blocker.resolved': ignore,
-    next: ignore,
-    context: ignore,
-    'agent.started': ignore,
-    'agent.finished': ignore,
-    'tool.used': ignore,
-    'transcript.linked': ignore,
-    'message.sent': ignore,
-    'message.read': ignore,
-    'state.set': ignore,
-    redaction: ignore,
-    'commit.linked': ignore,
+    ...ignoring(
+      'session.started', 'session.paused', 'session.resumed', 'session.checkpointed', 'session.compacted', 'session.closed', 'subsession.started',
+      'subsession.ended', 'progress', 'decision', 'discovery', 'blocker', 'blocker.resolved', 'next', 'context', 'agent.started', 'agent.finished',
+      'tool.used', 'transcript.linked', 'message.sent', 'message.read', 'state.set', 'redaction', 'commit.linked'
+    ),
   }),
 };
 

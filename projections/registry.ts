@@ -9,6 +9,15 @@ import type { EventOf, EventType, JournalEvent } from '../src/events.js';
 /** Marks an event type a view does not need. */
 export const ignore = 'ignore' as const;
 
+/**
+ * `ignore` for each of `types`, to spread into a table after its handlers: the
+ * table's type still demands every event type, and a type both handled and
+ * ignored is a compile error (the spread would overwrite the handler).
+ */
+export function ignoring<const T extends readonly EventType[]>(...types: T): { readonly [K in T[number]]: typeof ignore } {
+  return Object.fromEntries(types.map((t) => [t, ignore])) as { readonly [K in T[number]]: typeof ignore };
+}
+
 /** A fold step for events of type `T`; it mutates `state`. */
 export type Handler<S, T extends EventType> = (state: S, e: EventOf<T>) => void;
 
@@ -17,7 +26,7 @@ export type Handlers<S> = { readonly [T in EventType]: Handler<S, T> | typeof ig
 
 /**
  * The fold step `handlers` describe (mutates and returns `state`).
- * @example const evolve = foldStep<Count>({ ...everyTypeIgnored, blocker: (s) => s.n++ });
+ * @example const evolve = foldStep<Count>({ blocker: (s) => void s.n++, ...ignoring('progress', 'next', …every other type) });
  */
 export function foldStep<S>(handlers: Handlers<S>): (state: S, e: JournalEvent) => S {
   return (state, e) => {

@@ -5,7 +5,7 @@
  * renderers. Pure: no I/O.
  */
 import type { JournalEvent } from '../src/events.js';
-import { foldStep, ignore } from './registry.js';
+import { foldStep, ignoring } from './registry.js';
 
 export interface ProjectState {
   todo: string[];
@@ -30,31 +30,11 @@ export const stateProjection = {
       state.updated_by = e.actor.agent ? `${e.actor.name} (${e.actor.agent})` : e.actor.name;
       state.updated_in = e.session ?? null;
     },
-    'session.started': ignore,
-    'session.paused': ignore,
-    'session.resumed': ignore,
-    'session.checkpointed': ignore,
-    'session.compacted': ignore,
-    'session.closed': ignore,
-    'subsession.started': ignore,
-    'subsession.ended': ignore,
-    progress: ignore,
-    decision: ignore,
-    discovery: ignore,
-    blocker: ignore,
-    'blocker.resolved': ignore,
-    next: ignore,
-    context: ignore,
-    'item.linked': ignore,
-    'items.migrated': ignore,
-    'agent.started': ignore,
-    'agent.finished': ignore,
-    'tool.used': ignore,
-    'transcript.linked': ignore,
-    'message.sent': ignore,
-    'message.read': ignore,
-    redaction: ignore,
-    'commit.linked': ignore,
+    ...ignoring(
+      'session.started', 'session.paused', 'session.resumed', 'session.checkpointed', 'session.compacted', 'session.closed', 'subsession.started',
+      'subsession.ended', 'progress', 'decision', 'discovery', 'blocker', 'blocker.resolved', 'next', 'context', 'item.linked', 'items.migrated',
+      'agent.started', 'agent.finished', 'tool.used', 'transcript.linked', 'message.sent', 'message.read', 'redaction', 'commit.linked'
+    ),
   }),
 };
 
