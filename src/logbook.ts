@@ -23,9 +23,11 @@ import { refreshSearchIndex } from './search/search.js';
 import { nonEmpty } from './operations/input.js';
 import { logDrafts, type LogOptions } from './operations/log.js';
 import { planImport, type ImportReport } from './operations/import.js';
+import { checkClose, closeDrafts, type CloseOptions } from './operations/close.js';
 
 export type { LogOptions } from './operations/log.js';
 export type { ImportReport } from './operations/import.js';
+export type { CloseOptions } from './operations/close.js';
 
 export interface StartOptions {
   title?: string;
@@ -50,13 +52,6 @@ export interface ContextOptions {
   objective?: string;
   files?: string[];
   facts?: string[];
-}
-
-export interface CloseOptions {
-  outcome: 'completed' | 'abandoned';
-  reason?: string;
-  summary?: string;
-  learnings?: string[];
 }
 
 export class Logbook {
@@ -231,22 +226,10 @@ export class Logbook {
   }
 
   async close(options: CloseOptions, ref?: string): Promise<{ session: Session; events: JournalEvent[] }> {
-    if (options.outcome === 'abandoned' && !options.reason?.trim()) {
-      throw new LogbookError('INVALID_INPUT', '--abandon needs --reason', { hint: 'say why: --reason "requirements changed"' });
-    }
+    checkClose(options);
     const snap = await this.load();
     const s = this.open(snap, ref);
-    // A completed session completes the tasks it still holds: not those migrated on to another session, nor those already completed.
-    const holds = (t: string) => {
-      const item = snap.items.items.get(taskKey(t));
-      return !item || (item.current_session === s.id && item.status !== 'completed');
-    };
-    const tasksCompleted = options.outcome === 'completed' ? s.taskIds.filter(holds) : [];
-    const data: EventData<'session.closed'> = { outcome: options.outcome, learnings: (options.learnings ?? []).filter((l) => l.trim()), tasksCompleted };
-    if (options.reason) data.reason = options.reason;
-    if (options.summary) data.summary = options.summary;
-    const drafts: Draft[] = [{ type: 'session.closed', session: s.id, data }];
-    for (const t of tasksCompleted) drafts.push({ type: 'item.linked', session: s.id, data: { key: taskKey(t), action: 'completed' } });
+    const { drafts } = closeDrafts(s, snap.items, options);
     const events = await this.write(drafts);
     return { session: (await this.load()).sessions.sessions.get(s.id)!, events };
   }
