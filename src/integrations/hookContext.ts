@@ -206,6 +206,22 @@ export async function commit(ctx: Ctx, snap: Snapshot, session: Session | undefi
   }
 }
 
+/**
+ * Write this hook's pending records (binding drafts, `tools` claimed from the
+ * spool) to the session this client session writes to, without starting one.
+ * No session: the claimed tool uses are released and nothing is written.
+ */
+export async function flushToBound(ctx: Ctx, tools: ClaimedSpool | undefined): Promise<{ t: Target; snap: Snapshot } | undefined> {
+  const snap = await ctx.logbook.load();
+  const t = await target(ctx, snap, { start: false });
+  if (!t) {
+    tools?.done();
+    return undefined;
+  }
+  await commit(ctx, snap, t.session, t.drafts, { tools });
+  return { t, snap };
+}
+
 export function touchClient(ctx: Ctx, update: Partial<ClientState> = {}): ClientState {
   const prev = ctx.state.readClient(ctx.cs);
   const next: ClientState = { ...prev, clientSession: ctx.cs, client: ctx.agent, lastSeen: ctx.now().toISOString(), ...update };

@@ -13,7 +13,7 @@ import type { ClaimedSpool } from './hookState.js';
 import { joinsEpisode, type CompactionEpisode, type CompactionHook, type CompactTrigger } from './compaction.js';
 import { isContinuationIntent } from './intent.js';
 import type { HookResult } from './hooks.js';
-import { FLUSH_LIMIT, SESSION_END_FLUSH_LIMIT, claimTools, commit, contextFor, lostAdoptionRace, output, target, toolDrafts, touchClient, writeEnvFile, type Ctx } from './hookContext.js';
+import { FLUSH_LIMIT, SESSION_END_FLUSH_LIMIT, claimTools, commit, contextFor, flushToBound, lostAdoptionRace, output, target, toolDrafts, touchClient, writeEnvFile, type Ctx } from './hookContext.js';
 
 /** Client-session state files not touched for this long are deleted. */
 const PRUNE_CLIENTS_MS = 30 * 24 * 60 * 60 * 1000;
@@ -81,13 +81,9 @@ export async function userPromptSubmit(ctx: Ctx): Promise<HookResult> {
     // Nothing to write and nothing to say: do not even read the journal.
     return {};
   }
-  const snap = await ctx.logbook.load();
-  const t = await target(ctx, snap, { start: false });
-  if (!t) {
-    tools?.done();
-    return {};
-  }
-  await commit(ctx, snap, t.session, t.drafts, { tools });
+  const bound = await flushToBound(ctx, tools);
+  if (!bound) return {};
+  const { t } = bound;
   touchClient(ctx, { session: t.session.id });
   return intent ? output('UserPromptSubmit', await contextFor(ctx, t)) : {};
 }
@@ -218,13 +214,9 @@ export async function stop(ctx: Ctx): Promise<HookResult> {
   touchClient(ctx);
   const tools = claimTools(ctx);
   const nudgeOn = gitBool(ctx.config['logbook.stopnudge'], false) && ctx.input.stop_hook_active !== true;
-  const snap = await ctx.logbook.load();
-  const t = await target(ctx, snap, { start: false });
-  if (!t) {
-    tools?.done();
-    return {};
-  }
-  await commit(ctx, snap, t.session, t.drafts, { tools });
+  const bound = await flushToBound(ctx, tools);
+  if (!bound) return {};
+  const { t, snap } = bound;
   const turnStart = client?.turnStart;
   if (!nudgeOn || !turnStart || client?.nudged === turnStart || !isOpen(t.session)) return {};
   const inTurn = snap.events.filter((e) => e.session === t.session.id && e.at >= turnStart);
