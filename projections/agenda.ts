@@ -17,6 +17,7 @@
  */
 import { stableId, type JournalEvent } from '../src/events.js';
 import type { SessionsState } from './sessions.js';
+import { foldStep, ignoring } from './registry.js';
 import { inlineAll } from './text.js';
 
 export interface Agenda {
@@ -90,69 +91,43 @@ export const agendaProjection = {
   initial: (): AgendaState => ({ sessions: new Map(), lastAction: new Map() }),
 
   /** Apply one event (mutates and returns `state`: a fold step). */
-  evolve(state: AgendaState, e: JournalEvent): AgendaState {
-    switch (e.type) {
-      case 'session.started':
-        if (e.session) agendaOf(state, e.session);
-        break;
-      case 'item.linked':
-        if (!e.session) break;
-        state.lastAction.set(e.data.key, e.data.action);
-        place(agendaOf(state, e.session), e.data.key, e.data.action);
-        break;
-      case 'blocker':
-        if (e.session) {
-          const a = agendaOf(state, e.session);
-          a.raised++;
-          a.blockers.push({ id: e.id, label: `#${a.raised} ${e.data.text}` });
-        }
-        break;
-      case 'blocker.resolved':
-        if (e.session) removeBlocker(agendaOf(state, e.session), e.data.blocker);
-        break;
-      case 'items.migrated': {
-        const from = agendaOf(state, e.data.from);
-        const to = agendaOf(state, e.data.to);
-        for (const key of e.data.keys) {
-          const action = state.lastAction.get(key);
-          if (action === undefined || action === 'completed') continue;
-          remove(from.in_progress, key);
-          remove(from.track_projects, key);
-          remove(from.context_keys, key);
-          removeBlocker(from, `item:${key}`);
-          place(to, key, action);
-        }
-        break;
+  evolve: foldStep<AgendaState>({
+    'session.started': (state, e) => {
+      if (e.session) agendaOf(state, e.session);
+    },
+    'item.linked': (state, e) => {
+      if (!e.session) return;
+      state.lastAction.set(e.data.key, e.data.action);
+      place(agendaOf(state, e.session), e.data.key, e.data.action);
+    },
+    blocker: (state, e) => {
+      if (!e.session) return;
+      const a = agendaOf(state, e.session);
+      a.raised++;
+      a.blockers.push({ id: e.id, label: `#${a.raised} ${e.data.text}` });
+    },
+    'blocker.resolved': (state, e) => {
+      if (e.session) removeBlocker(agendaOf(state, e.session), e.data.blocker);
+    },
+    'items.migrated': (state, e) => {
+      const from = agendaOf(state, e.data.from);
+      const to = agendaOf(state, e.data.to);
+      for (const key of e.data.keys) {
+        const action = state.lastAction.get(key);
+        if (action === undefined || action === 'completed') continue;
+        remove(from.in_progress, key);
+        remove(from.track_projects, key);
+        remove(from.context_keys, key);
+        removeBlocker(from, `item:${key}`);
+        place(to, key, action);
       }
-      case 'session.paused':
-      case 'session.resumed':
-      case 'session.checkpointed':
-      case 'session.compacted':
-      case 'session.closed':
-      case 'subsession.started':
-      case 'subsession.ended':
-      case 'progress':
-      case 'decision':
-      case 'discovery':
-      case 'next':
-      case 'context':
-      case 'agent.started':
-      case 'agent.finished':
-      case 'tool.used':
-      case 'transcript.linked':
-      case 'message.sent':
-      case 'message.read':
-      case 'state.set':
-      case 'redaction':
-      case 'commit.linked':
-        break;
-      default: {
-        const never: never = e;
-        return never;
-      }
-    }
-    return state;
-  },
+    },
+    ...ignoring(
+      'session.paused', 'session.resumed', 'session.checkpointed', 'session.compacted', 'session.closed', 'subsession.started', 'subsession.ended',
+      'progress', 'decision', 'discovery', 'next', 'context', 'agent.started', 'agent.finished', 'tool.used', 'transcript.linked', 'message.sent',
+      'message.read', 'state.set', 'redaction', 'commit.linked'
+    ),
+  }),
 };
 
 export function projectAgenda(events: readonly JournalEvent[]): AgendaState {

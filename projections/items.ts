@@ -5,6 +5,7 @@
  * renderers for `items.json` and `items.md`. Pure: no I/O.
  */
 import { stableId, type JournalEvent } from '../src/events.js';
+import { foldStep, ignoring } from './registry.js';
 import { isoMinute as minute } from './time.js';
 import { inlineAll } from './text.js';
 
@@ -48,81 +49,52 @@ export const itemsProjection = {
   initial: initialItemsState,
 
   /** Apply one event (mutates and returns `state`: a fold step). */
-  evolve(state: ItemsState, e: JournalEvent): ItemsState {
-    switch (e.type) {
-      case 'item.linked': {
-        if (!e.session) break;
-        const stable = stableId(e.session);
-        let item = state.items.get(e.data.key);
-        if (!item) {
-          item = {
-            key: e.data.key,
-            type: e.data.key.slice(0, e.data.key.indexOf(':')),
-            status: e.data.action,
-            origin_session: stable,
-            session_ids: [],
-            current_session: e.session,
-            migrated_at: null,
-            migrated_from: null,
-            created_at: e.at,
-            updated_at: e.at,
-            history: [],
-          };
-          state.items.set(item.key, item);
-        }
-        if (!item.session_ids.includes(stable)) item.session_ids.push(stable);
-        item.current_session = e.session;
-        item.status = e.data.action;
+  evolve: foldStep<ItemsState>({
+    'item.linked': (state, e) => {
+      if (!e.session) return;
+      const stable = stableId(e.session);
+      let item = state.items.get(e.data.key);
+      if (!item) {
+        item = {
+          key: e.data.key,
+          type: e.data.key.slice(0, e.data.key.indexOf(':')),
+          status: e.data.action,
+          origin_session: stable,
+          session_ids: [],
+          current_session: e.session,
+          migrated_at: null,
+          migrated_from: null,
+          created_at: e.at,
+          updated_at: e.at,
+          history: [],
+        };
+        state.items.set(item.key, item);
+      }
+      if (!item.session_ids.includes(stable)) item.session_ids.push(stable);
+      item.current_session = e.session;
+      item.status = e.data.action;
+      if (e.at > item.updated_at) item.updated_at = e.at;
+      item.history.push({ at: e.at, session: stable, action: e.data.action, ...(e.data.note ? { note: e.data.note } : {}) });
+    },
+    'items.migrated': (state, e) => {
+      const to = stableId(e.data.to);
+      for (const key of e.data.keys) {
+        const item = state.items.get(key);
+        if (!item) continue;
+        if (!item.session_ids.includes(to)) item.session_ids.push(to);
+        item.current_session = e.data.to;
+        item.migrated_at = e.at;
+        item.migrated_from = e.data.from;
         if (e.at > item.updated_at) item.updated_at = e.at;
-        item.history.push({ at: e.at, session: stable, action: e.data.action, ...(e.data.note ? { note: e.data.note } : {}) });
-        break;
+        item.history.push({ at: e.at, session: to, action: 'migrated', note: `from ${stableId(e.data.from)}` });
       }
-      case 'items.migrated': {
-        const to = stableId(e.data.to);
-        for (const key of e.data.keys) {
-          const item = state.items.get(key);
-          if (!item) continue;
-          if (!item.session_ids.includes(to)) item.session_ids.push(to);
-          item.current_session = e.data.to;
-          item.migrated_at = e.at;
-          item.migrated_from = e.data.from;
-          if (e.at > item.updated_at) item.updated_at = e.at;
-          item.history.push({ at: e.at, session: to, action: 'migrated', note: `from ${stableId(e.data.from)}` });
-        }
-        break;
-      }
-      case 'session.started':
-      case 'session.paused':
-      case 'session.resumed':
-      case 'session.checkpointed':
-      case 'session.compacted':
-      case 'session.closed':
-      case 'subsession.started':
-      case 'subsession.ended':
-      case 'progress':
-      case 'decision':
-      case 'discovery':
-      case 'blocker':
-      case 'blocker.resolved':
-      case 'next':
-      case 'context':
-      case 'agent.started':
-      case 'agent.finished':
-      case 'tool.used':
-      case 'transcript.linked':
-      case 'message.sent':
-      case 'message.read':
-      case 'state.set':
-      case 'redaction':
-      case 'commit.linked':
-        break;
-      default: {
-        const never: never = e;
-        return never;
-      }
-    }
-    return state;
-  },
+    },
+    ...ignoring(
+      'session.started', 'session.paused', 'session.resumed', 'session.checkpointed', 'session.compacted', 'session.closed', 'subsession.started',
+      'subsession.ended', 'progress', 'decision', 'discovery', 'blocker', 'blocker.resolved', 'next', 'context', 'agent.started', 'agent.finished',
+      'tool.used', 'transcript.linked', 'message.sent', 'message.read', 'state.set', 'redaction', 'commit.linked'
+    ),
+  }),
 };
 
 /** @deprecated name kept for callers of the first version; use `itemsProjection.evolve`. */

@@ -7,6 +7,7 @@ import { commitLines, type CommitView } from './commits.js';
 import { stringify as yamlStringify } from 'yaml';
 import { eventSummary, type JournalEvent } from '../src/events.js';
 import { tldr } from './resume.js';
+import { flagged } from './registry.js';
 import { openNext, orderedSteps, type Session, type Step } from './sessions.js';
 import { inline, inlineAll } from './text.js';
 import { isoMinute as minute } from './time.js';
@@ -151,7 +152,34 @@ export function renderSessionFile(raw: Session, rawOptions: SessionFileOptions =
 }
 
 /** Event kinds that are bookkeeping rather than work, left out of the progress log. */
-const QUIET = new Set<JournalEvent['type']>(['tool.used', 'message.read', 'redaction']);
+const QUIET = flagged({
+  'session.started': false,
+  'session.paused': false,
+  'session.resumed': false,
+  'session.checkpointed': false,
+  'session.compacted': false,
+  'session.closed': false,
+  'subsession.started': false,
+  'subsession.ended': false,
+  progress: false,
+  decision: false,
+  discovery: false,
+  blocker: false,
+  'blocker.resolved': false,
+  next: false,
+  context: false,
+  'item.linked': false,
+  'items.migrated': false,
+  'agent.started': false,
+  'agent.finished': false,
+  'tool.used': true,
+  'transcript.linked': false,
+  'message.sent': false,
+  'message.read': true,
+  'state.set': false,
+  redaction: true,
+  'commit.linked': false,
+});
 
 /**
  * `sessions/journal/<suffix>/progress.md`, the quick context file: the TL;DR,

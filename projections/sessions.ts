@@ -3,7 +3,8 @@
  * session with its status, log, blockers, context and links. Every other view
  * (session file, resume context, agenda, list, stats) renders from this.
  */
-import { stableId, type Actor, type JournalEvent } from '../src/events.js';
+import { stableId, type Actor, type EventOf, type EventType, type JournalEvent } from '../src/events.js';
+import { foldStep, type Handler } from './registry.js';
 import { applyNext, applyProgress, closeSteps } from './steps.js';
 
 export { currentStepOf, orderedSteps, progressFraction, stepKey } from './steps.js';
@@ -138,195 +139,196 @@ function note(s: Session, kind: 'checkpoint' | 'pause', at: string, text: string
   if (text && !auto) s.lastWords = { at, text };
 }
 
+function startSession(state: SessionsState, e: EventOf<'session.started'>, id: string): void {
+  const d = e.data;
+  state.sessions.set(id, {
+    id,
+    stable: stableId(id),
+    suffix: id.slice(-4),
+    shortname: d.shortname,
+    title: d.title,
+    ...(d.goal ? { goal: d.goal } : {}),
+    status: 'active',
+    taskIds: [...d.taskIds],
+    createdAt: e.at,
+    updatedAt: e.at,
+    startedBy: e.actor,
+    replica: e.replica,
+    ...(d.parent ? { parent: d.parent } : {}),
+    ...(d.group ? { group: d.group } : {}),
+    meta: { ...d.meta },
+    ...(d.gitBranch ? { gitBranch: d.gitBranch } : {}),
+    ...(d.gitCommit ? { gitCommit: d.gitCommit } : {}),
+    compactionCount: 0,
+    compactions: [],
+    timeline: [],
+    steps: [],
+    decisions: [],
+    discoveries: [],
+    blockers: [],
+    next: [],
+    context: { keyFiles: [], keyFacts: [], ...(d.goal ? { objective: d.goal } : {}) },
+    subsessions: [],
+    agents: [],
+    tools: { calls: 0, failures: 0, totalMs: 0 },
+    transcripts: [],
+    eventCount: 1,
+  });
+  state.order.push(id);
+}
+
+type SessionHandler<T extends EventType> = (s: Session, e: EventOf<T>, state: SessionsState) => void;
+
+/**
+ * An event of one session: the session is touched (updated time, event
+ * count), then `handle` applies it. Events of a session whose start we do not
+ * hold (yet) change nothing.
+ */
+function inSession<T extends EventType>(handle?: SessionHandler<T>): Handler<SessionsState, T> {
+  return (state, e) => {
+    const s = e.session ? state.sessions.get(e.session) : undefined;
+    if (!s) return;
+    touch(s, e);
+    handle?.(s, e, state);
+  };
+}
+
+function compacted(s: Session, e: EventOf<'session.compacted'>): void {
+  // A later hook of a compaction already counted (e.g. PostCompact's summary): attached to it, not counted twice.
+  const earlier = e.data.of ? s.compactions.find((c) => c.id === e.data.of) : undefined;
+  if (earlier) {
+    if (e.data.summary) {
+      earlier.summary = e.data.summary;
+      const number = s.compactions.indexOf(earlier) + 1;
+      const entry = s.timeline.find((t) => t.kind === 'compaction' && t.number === number);
+      if (entry) entry.note = e.data.summary;
+    }
+    return;
+  }
+  s.compactionCount++;
+  s.compactions.push({ id: e.id, at: e.at, trigger: e.data.trigger, ...(e.data.summary ? { summary: e.data.summary } : {}) });
+  s.timeline.push({ at: e.at, kind: 'compaction', trigger: e.data.trigger, number: s.compactionCount, ...(e.data.summary ? { note: e.data.summary } : {}) });
+}
+
+function decided(s: Session, e: EventOf<'decision'>): void {
+  const d: Decision = { id: e.id, at: e.at, text: e.data.text };
+  if (e.data.rationale) d.rationale = e.data.rationale;
+  if (e.data.options) d.options = e.data.options;
+  if (e.data.supersedes) {
+    d.supersedes = e.data.supersedes;
+    const old = s.decisions.find((x) => x.id === e.data.supersedes);
+    if (old) old.supersededBy = e.id;
+  }
+  s.decisions.push(d);
+}
+
+function agentFinished(s: Session, e: EventOf<'agent.finished'>): void {
+  let a = s.agents.find((x) => x.agentId === e.data.agentId && !x.finishedAt);
+  if (!a) {
+    a = { agentId: e.data.agentId, agentType: e.data.agentType };
+    s.agents.push(a);
+  }
+  a.finishedAt = e.at;
+  if (e.data.result) a.result = e.data.result;
+  if (e.data.costUsd !== undefined) a.costUsd = e.data.costUsd;
+}
+
+const sessionsStep = foldStep<SessionsState>({
+  'session.started': (state, e) => {
+    if (e.session && !state.sessions.has(e.session)) startSession(state, e, e.session);
+    else inSession()(state, e); // a duplicate start of a known session: counted, nothing else
+  },
+  'message.sent': (state, e) => {
+    state.messages.push({ id: e.id, at: e.at, from: e.actor, ...(e.session ? { fromSession: e.session } : {}), to: e.data.to, text: e.data.text, read: false });
+  },
+  'message.read': (state, e) => {
+    const ids = new Set(e.data.messages);
+    for (const m of state.messages) if (ids.has(m.id)) m.read = true;
+  },
+  'session.paused': inSession((s, e) => {
+    if (s.status === 'active') s.status = 'paused';
+    note(s, 'pause', e.at, e.data.note, e.data.auto);
+  }),
+  'session.resumed': inSession((s, e) => {
+    if (s.status === 'paused') s.status = 'active';
+    s.timeline.push({ at: e.at, kind: 'resume', ...(e.data.note ? { note: e.data.note } : {}) });
+  }),
+  'session.checkpointed': inSession((s, e) => {
+    note(s, 'checkpoint', e.at, e.data.note, e.data.auto);
+    if (e.data.gitBranch) s.gitBranch = e.data.gitBranch;
+    if (e.data.gitCommit) s.gitCommit = e.data.gitCommit;
+  }),
+  'session.compacted': inSession(compacted),
+  'session.closed': inSession((s, e) => {
+    s.status = e.data.outcome;
+    s.closed = { at: e.at, ...e.data };
+    closeSteps(s);
+  }),
+  'subsession.started': inSession((s, e) => {
+    s.subsessions.push({ sub: e.data.sub, name: e.data.name, startedAt: e.at });
+  }),
+  'subsession.ended': inSession((s, e) => {
+    const sub = s.subsessions.find((x) => x.sub === e.data.sub && !x.endedAt);
+    if (sub) {
+      sub.endedAt = e.at;
+      if (e.data.summary) sub.summary = e.data.summary;
+    }
+  }),
+  progress: inSession((s, e) => {
+    applyProgress(s, e.data, e.at);
+    if (s.context.summaryFresh) s.context.summaryFresh = false;
+  }),
+  decision: inSession(decided),
+  discovery: inSession((s, e) => {
+    s.discoveries.push({ id: e.id, at: e.at, text: e.data.text, ...(e.data.evidence ? { evidence: e.data.evidence } : {}) });
+  }),
+  blocker: inSession((s, e) => {
+    s.blockers.push({ id: e.id, at: e.at, text: e.data.text, number: s.blockers.length + 1 });
+  }),
+  'blocker.resolved': inSession((s, e) => {
+    const b = s.blockers.find((x) => x.id === e.data.blocker);
+    if (b && !b.resolvedAt) {
+      b.resolvedAt = e.at;
+      if (e.data.note) b.resolution = e.data.note;
+    }
+  }),
+  next: inSession((s, e) => {
+    if (applyNext(s, e.id, e.data, e.at) && s.context.summaryFresh) s.context.summaryFresh = false;
+  }),
+  context: inSession((s, e) => {
+    if (e.data.objective) s.context.objective = e.data.objective;
+    if (e.data.summary) {
+      s.context.summary = e.data.summary;
+      s.context.summaryFresh = true;
+    }
+    for (const f of e.data.keyFiles) if (!s.context.keyFiles.includes(f)) s.context.keyFiles.push(f);
+    for (const f of e.data.keyFacts) if (!s.context.keyFacts.includes(f)) s.context.keyFacts.push(f);
+  }),
+  'agent.started': inSession((s, e) => {
+    s.agents.push({ agentId: e.data.agentId, agentType: e.data.agentType, startedAt: e.at });
+  }),
+  'agent.finished': inSession(agentFinished),
+  'tool.used': inSession((s, e) => {
+    s.tools.calls++;
+    if (!e.data.success) s.tools.failures++;
+    s.tools.totalMs += e.data.durationMs ?? 0;
+  }),
+  'transcript.linked': inSession((s, e, state) => {
+    s.transcripts.push({ client: e.data.client, clientSession: e.data.clientSession, source: e.data.source, at: e.at, ...(e.data.path ? { path: e.data.path } : {}) });
+    state.clientBindings.set(e.data.clientSession, s.id);
+  }),
+  // Counted in their session's activity; projected by items.ts, state.ts and commits.ts.
+  'item.linked': inSession(),
+  'items.migrated': inSession(),
+  'state.set': inSession(),
+  redaction: inSession(),
+  'commit.linked': inSession(),
+});
+
 /** Apply one event. Mutates `state` (a fold step); callers own the state object. */
 export function evolveSessions(state: SessionsState, e: JournalEvent): SessionsState {
   state.eventCount = (state.eventCount ?? 0) + 1;
-  if (e.type === 'session.started' && e.session && !state.sessions.has(e.session)) {
-    const d = e.data;
-    state.sessions.set(e.session, {
-      id: e.session,
-      stable: stableId(e.session),
-      suffix: e.session.slice(-4),
-      shortname: d.shortname,
-      title: d.title,
-      ...(d.goal ? { goal: d.goal } : {}),
-      status: 'active',
-      taskIds: [...d.taskIds],
-      createdAt: e.at,
-      updatedAt: e.at,
-      startedBy: e.actor,
-      replica: e.replica,
-      ...(d.parent ? { parent: d.parent } : {}),
-      ...(d.group ? { group: d.group } : {}),
-      meta: { ...d.meta },
-      ...(d.gitBranch ? { gitBranch: d.gitBranch } : {}),
-      ...(d.gitCommit ? { gitCommit: d.gitCommit } : {}),
-      compactionCount: 0,
-      compactions: [],
-      timeline: [],
-      steps: [],
-      decisions: [],
-      discoveries: [],
-      blockers: [],
-      next: [],
-      context: { keyFiles: [], keyFacts: [], ...(d.goal ? { objective: d.goal } : {}) },
-      subsessions: [],
-      agents: [],
-      tools: { calls: 0, failures: 0, totalMs: 0 },
-      transcripts: [],
-      eventCount: 1,
-    });
-    state.order.push(e.session);
-    return state;
-  }
-  if (e.type === 'message.sent') {
-    state.messages.push({
-      id: e.id,
-      at: e.at,
-      from: e.actor,
-      ...(e.session ? { fromSession: e.session } : {}),
-      to: e.data.to,
-      text: e.data.text,
-      read: false,
-    });
-    return state;
-  }
-  if (e.type === 'message.read') {
-    const ids = new Set(e.data.messages);
-    for (const m of state.messages) if (ids.has(m.id)) m.read = true;
-    return state;
-  }
-  const s = e.session ? state.sessions.get(e.session) : undefined;
-  if (!s) return state; // events of a session whose start we do not hold (yet), or project-wide events
-  touch(s, e);
-  switch (e.type) {
-    case 'session.started':
-      break; // a duplicate start of a known session: ignored
-    case 'session.paused':
-      if (s.status === 'active') s.status = 'paused';
-      note(s, 'pause', e.at, e.data.note, e.data.auto);
-      break;
-    case 'session.resumed':
-      if (s.status === 'paused') s.status = 'active';
-      s.timeline.push({ at: e.at, kind: 'resume', ...(e.data.note ? { note: e.data.note } : {}) });
-      break;
-    case 'session.checkpointed':
-      note(s, 'checkpoint', e.at, e.data.note, e.data.auto);
-      if (e.data.gitBranch) s.gitBranch = e.data.gitBranch;
-      if (e.data.gitCommit) s.gitCommit = e.data.gitCommit;
-      break;
-    case 'session.compacted': {
-      // A later hook of a compaction already counted (e.g. PostCompact's summary): attached to it, not counted twice.
-      const earlier = e.data.of ? s.compactions.find((c) => c.id === e.data.of) : undefined;
-      if (earlier) {
-        if (e.data.summary) {
-          earlier.summary = e.data.summary;
-          const number = s.compactions.indexOf(earlier) + 1;
-          const entry = s.timeline.find((t) => t.kind === 'compaction' && t.number === number);
-          if (entry) entry.note = e.data.summary;
-        }
-        break;
-      }
-      s.compactionCount++;
-      s.compactions.push({ id: e.id, at: e.at, trigger: e.data.trigger, ...(e.data.summary ? { summary: e.data.summary } : {}) });
-      s.timeline.push({ at: e.at, kind: 'compaction', trigger: e.data.trigger, number: s.compactionCount, ...(e.data.summary ? { note: e.data.summary } : {}) });
-      break;
-    }
-    case 'session.closed': {
-      s.status = e.data.outcome;
-      s.closed = { at: e.at, ...e.data };
-      closeSteps(s);
-      break;
-    }
-    case 'subsession.started':
-      s.subsessions.push({ sub: e.data.sub, name: e.data.name, startedAt: e.at });
-      break;
-    case 'subsession.ended': {
-      const sub = s.subsessions.find((x) => x.sub === e.data.sub && !x.endedAt);
-      if (sub) {
-        sub.endedAt = e.at;
-        if (e.data.summary) sub.summary = e.data.summary;
-      }
-      break;
-    }
-    case 'progress':
-      applyProgress(s, e.data, e.at);
-      if (s.context.summaryFresh) s.context.summaryFresh = false;
-      break;
-    case 'decision': {
-      const d: Decision = { id: e.id, at: e.at, text: e.data.text };
-      if (e.data.rationale) d.rationale = e.data.rationale;
-      if (e.data.options) d.options = e.data.options;
-      if (e.data.supersedes) {
-        d.supersedes = e.data.supersedes;
-        const old = s.decisions.find((x) => x.id === e.data.supersedes);
-        if (old) old.supersededBy = e.id;
-      }
-      s.decisions.push(d);
-      break;
-    }
-    case 'discovery':
-      s.discoveries.push({ id: e.id, at: e.at, text: e.data.text, ...(e.data.evidence ? { evidence: e.data.evidence } : {}) });
-      break;
-    case 'blocker':
-      s.blockers.push({ id: e.id, at: e.at, text: e.data.text, number: s.blockers.length + 1 });
-      break;
-    case 'blocker.resolved': {
-      const b = s.blockers.find((x) => x.id === e.data.blocker);
-      if (b && !b.resolvedAt) {
-        b.resolvedAt = e.at;
-        if (e.data.note) b.resolution = e.data.note;
-      }
-      break;
-    }
-    case 'next':
-      if (applyNext(s, e.id, e.data, e.at) && s.context.summaryFresh) s.context.summaryFresh = false;
-      break;
-    case 'context':
-      if (e.data.objective) s.context.objective = e.data.objective;
-      if (e.data.summary) {
-        s.context.summary = e.data.summary;
-        s.context.summaryFresh = true;
-      }
-      for (const f of e.data.keyFiles) if (!s.context.keyFiles.includes(f)) s.context.keyFiles.push(f);
-      for (const f of e.data.keyFacts) if (!s.context.keyFacts.includes(f)) s.context.keyFacts.push(f);
-      break;
-    case 'agent.started':
-      s.agents.push({ agentId: e.data.agentId, agentType: e.data.agentType, startedAt: e.at });
-      break;
-    case 'agent.finished': {
-      let a = s.agents.find((x) => x.agentId === e.data.agentId && !x.finishedAt);
-      if (!a) {
-        a = { agentId: e.data.agentId, agentType: e.data.agentType };
-        s.agents.push(a);
-      }
-      a.finishedAt = e.at;
-      if (e.data.result) a.result = e.data.result;
-      if (e.data.costUsd !== undefined) a.costUsd = e.data.costUsd;
-      break;
-    }
-    case 'tool.used':
-      s.tools.calls++;
-      if (!e.data.success) s.tools.failures++;
-      s.tools.totalMs += e.data.durationMs ?? 0;
-      break;
-    case 'transcript.linked':
-      s.transcripts.push({ client: e.data.client, clientSession: e.data.clientSession, source: e.data.source, at: e.at, ...(e.data.path ? { path: e.data.path } : {}) });
-      state.clientBindings.set(e.data.clientSession, s.id);
-      break;
-    case 'item.linked':
-    case 'items.migrated':
-    case 'state.set':
-    case 'redaction':
-      break; // projected by items.ts / state.ts
-    case 'commit.linked':
-      break; // projected by commits.ts
-    default: {
-      const never: never = e;
-      return never;
-    }
-  }
-  return state;
+  return sessionsStep(state, e);
 }
 
 export function projectSessions(events: readonly JournalEvent[]): SessionsState {

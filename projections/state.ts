@@ -5,6 +5,7 @@
  * renderers. Pure: no I/O.
  */
 import type { JournalEvent } from '../src/events.js';
+import { foldStep, ignoring } from './registry.js';
 
 export interface ProjectState {
   todo: string[];
@@ -20,49 +21,21 @@ export const stateProjection = {
   initial: (): ProjectState => ({ todo: [], focus: null, next: [], updated_at: null, updated_by: null, updated_in: null }),
 
   /** Apply one event (mutates and returns `state`: a fold step). */
-  evolve(state: ProjectState, e: JournalEvent): ProjectState {
-    switch (e.type) {
-      case 'state.set':
-        if (e.data.todo) state.todo = [...e.data.todo];
-        if (e.data.focus !== undefined) state.focus = e.data.focus || null;
-        if (e.data.next) state.next = [...e.data.next];
-        state.updated_at = e.at;
-        state.updated_by = e.actor.agent ? `${e.actor.name} (${e.actor.agent})` : e.actor.name;
-        state.updated_in = e.session ?? null;
-        break;
-      case 'session.started':
-      case 'session.paused':
-      case 'session.resumed':
-      case 'session.checkpointed':
-      case 'session.compacted':
-      case 'session.closed':
-      case 'subsession.started':
-      case 'subsession.ended':
-      case 'progress':
-      case 'decision':
-      case 'discovery':
-      case 'blocker':
-      case 'blocker.resolved':
-      case 'next':
-      case 'context':
-      case 'item.linked':
-      case 'items.migrated':
-      case 'agent.started':
-      case 'agent.finished':
-      case 'tool.used':
-      case 'transcript.linked':
-      case 'message.sent':
-      case 'message.read':
-      case 'redaction':
-      case 'commit.linked':
-        break;
-      default: {
-        const never: never = e;
-        return never;
-      }
-    }
-    return state;
-  },
+  evolve: foldStep<ProjectState>({
+    'state.set': (state, e) => {
+      if (e.data.todo) state.todo = [...e.data.todo];
+      if (e.data.focus !== undefined) state.focus = e.data.focus || null;
+      if (e.data.next) state.next = [...e.data.next];
+      state.updated_at = e.at;
+      state.updated_by = e.actor.agent ? `${e.actor.name} (${e.actor.agent})` : e.actor.name;
+      state.updated_in = e.session ?? null;
+    },
+    ...ignoring(
+      'session.started', 'session.paused', 'session.resumed', 'session.checkpointed', 'session.compacted', 'session.closed', 'subsession.started',
+      'subsession.ended', 'progress', 'decision', 'discovery', 'blocker', 'blocker.resolved', 'next', 'context', 'item.linked', 'items.migrated',
+      'agent.started', 'agent.finished', 'tool.used', 'transcript.linked', 'message.sent', 'message.read', 'redaction', 'commit.linked'
+    ),
+  }),
 };
 
 export function projectState(events: readonly JournalEvent[]): ProjectState {

@@ -386,14 +386,16 @@ export function importedSessionId(p: ParsedSession, taken: ReadonlySet<string>):
   }
 }
 
-export type TimedDraft = Draft & { at: string };
+/** A draft with the time history happened at and, for a blocker that is resolved, its event id given in advance. */
+export type TimedDraft = Draft & { at: string; id?: string };
 
 /**
  * The events of one imported session, in time order (start first, close
- * last). Resolutions of blockers need the blockers' event ids, so they come
- * back separately: `resolutions[i]` resolves the blocker draft at `drafts[i.index]`.
+ * last). A resolved blocker gets its event id from `newId` here, so its
+ * resolution can name it and both go into one append; the resolutions come
+ * back separately, to be appended after every imported session's drafts.
  */
-export function importDrafts(p: ParsedSession, id: string): { drafts: TimedDraft[]; resolutions: Array<{ index: number; at: string; note?: string }> } {
+export function importDrafts(p: ParsedSession, id: string, newId: () => string): { drafts: TimedDraft[]; resolutions: TimedDraft[] } {
   const clip = (t: string) => truncateText(t);
   // Task ids that cannot be item keys (spaces…) stay in task_ids but are not linked as items.
   const taskKeys = p.taskIds.map(taskKey).filter((k) => itemKeyPattern.test(k));
@@ -423,7 +425,8 @@ export function importDrafts(p: ParsedSession, id: string): { drafts: TimedDraft
   for (const d of p.decisions) push({ type: 'decision', session: id, at: at(d.at, p.updatedAt), data: { text: clip(d.text), ...(d.rationale ? { rationale: clip(d.rationale) } : {}), ...(d.options ? { options: d.options.map(clip) } : {}) } });
   for (const d of p.discoveries) push({ type: 'discovery', session: id, at: at(d.at, p.updatedAt), data: { text: clip(d.text), ...(d.evidence ? { evidence: clip(d.evidence) } : {}) } });
   const blockerAt = p.blockers.map((b) => at(b.at, p.createdAt));
-  p.blockers.forEach((b, i) => push({ type: 'blocker', session: id, at: blockerAt[i]!, data: { text: clip(b.text) } }));
+  const blockerIds = p.blockers.map((b) => (b.resolved ? newId() : undefined));
+  p.blockers.forEach((b, i) => push({ type: 'blocker', session: id, at: blockerAt[i]!, ...(blockerIds[i] ? { id: blockerIds[i] } : {}), data: { text: clip(b.text) } }));
   // Next Steps are the file's list of next actions, not steps of its progress (3/5 stays 3/5).
   for (const n of p.next) push({ type: 'next', session: id, at: p.updatedAt, data: { text: clip(n), listOnly: true } });
   for (const it of p.items) push({ type: 'item.linked', session: id, at: p.updatedAt, data: { key: it.key, action: it.action, ...(it.note ? { note: clip(it.note) } : {}) } });
@@ -440,11 +443,10 @@ export function importDrafts(p: ParsedSession, id: string): { drafts: TimedDraft
   // Stable sort by time keeps the file's order among equal times (a step's done after its todo).
   const order = body.map((d, i) => ({ d, i })).sort((a, b) => (a.d.at < b.d.at ? -1 : a.d.at > b.d.at ? 1 : a.i - b.i));
   const drafts = [start, ...order.map((o) => o.d)];
-  const resolutions: Array<{ index: number; at: string; note?: string }> = [];
+  const resolutions: TimedDraft[] = [];
   p.blockers.forEach((b, i) => {
     if (!b.resolved) return;
-    const draftIndex = drafts.findIndex((d) => d.type === 'blocker' && d.at === blockerAt[i] && d.data.text === clip(b.text));
-    resolutions.push({ index: draftIndex, at: at(b.resolved.at, p.updatedAt), ...(b.resolved.note ? { note: clip(b.resolved.note) } : {}) });
+    resolutions.push({ type: 'blocker.resolved', session: id, at: at(b.resolved.at, p.updatedAt), data: { blocker: blockerIds[i]!, ...(b.resolved.note ? { note: clip(b.resolved.note) } : {}) } });
   });
   if (p.status === 'paused') drafts.push({ type: 'session.paused', session: id, at: p.updatedAt, data: { note: 'imported as paused', auto: true } });
   if (p.status === 'completed' || p.status === 'abandoned') {

@@ -193,8 +193,10 @@ export class Journal {
    * event is validated; a moved tip is retried with a fresh clock. A draft
    * may carry its own `at` (ISO-8601 UTC): importers keep the time history
    * happened at, while the clock still orders it after what this replica has seen.
+   * A draft may also carry its id, taken from `newEventId` (an importer's
+   * blocker, so its resolution in the same batch can name it).
    */
-  async append(drafts: Array<Draft & { at?: string }>, options: AppendOptions = {}): Promise<JournalEvent[]> {
+  async append(drafts: Array<Draft & { at?: string; id?: string }>, options: AppendOptions = {}): Promise<JournalEvent[]> {
     if (drafts.length === 0) return [];
     const redaction = options.allowSecret ? { ...this.redaction, disabled: true } : this.redaction;
     const redacted = drafts.map((d) => redactDraft(checkDraftText(d), redaction));
@@ -205,7 +207,7 @@ export class Journal {
       const at = now.toISOString();
       const events = redacted.map((d, i) => {
         const candidate = {
-          id: this.nextId(now.getTime()),
+          id: d.id ?? this.nextId(now.getTime()),
           type: d.type,
           v: 1,
           at: d.at ?? at,
@@ -230,9 +232,14 @@ export class Journal {
         if (!isLogbookError(e, 'CONFLICT') || attempt >= MAX_ATTEMPTS) throw e;
         this.deadline?.check('retrying an append');
         // Many writers racing for one ref (parallel hooks): a short random pause lets one through at a time.
-        await new Promise((r) => setTimeout(r, Math.random() * Math.min(attempt, 20)));
+        await new Promise((r) => setTimeout(r, this.random() * Math.min(attempt, 20)));
       }
     }
+  }
+
+  /** An event id from this journal's id generator, for a draft that must be named before it is appended. */
+  newEventId(): string {
+    return this.nextId(this.now().getTime());
   }
 
   /** Is `replica` this clone: its id, or one it had before a `sync --fix-collision`? */

@@ -6,20 +6,28 @@
 import { LogbookError } from './errors.js';
 import { resolveRecipient } from './messages/recipient.js';
 import { itemKeyPattern, taskKey, type Draft, type EventData, type JournalEvent, type UnreadableRecord } from './events.js';
-import { importDrafts, importedSessionId, readSessionsTree, type ParsedSession } from './importSessions.js';
+import { readSessionsTree, type ParsedSession } from './importSessions.js';
 import { newSessionId, shortnameFrom } from './ids.js';
 import { freeShortname, shortnameFromName } from './names/shortname.js';
 import { Journal, type Snapshot } from './journal.js';
 import { gitPosition } from './repo.js';
 import { currentSession, findCurrentSession, resolveSession } from './sessions.js';
 import { rebuild, type WriteResult } from './rebuild.js';
-import { isOpen, isStale, openBlockers, sessionHeaders, type Blocker, type Message, type Session, type SessionHeader } from '../projections/sessions.js';
+import { isOpen, isStale, sessionHeaders, type Message, type Session, type SessionHeader } from '../projections/sessions.js';
 import { isOpenItem } from '../projections/items.js';
 import { fitResume, unreadMessagesFor, type ResumeInput } from '../projections/resume.js';
 import { projectState, type ProjectState } from '../projections/state.js';
 import { commitLines, commitView, sessionCommits } from '../projections/commits.js';
 import { loadCommitLookup } from './code/commitsIndex.js';
 import { refreshSearchIndex } from './search/search.js';
+import { nonEmpty } from './operations/input.js';
+import { logDrafts, type LogOptions } from './operations/log.js';
+import { planImport, type ImportReport } from './operations/import.js';
+import { checkClose, closeDrafts, type CloseOptions } from './operations/close.js';
+
+export type { LogOptions } from './operations/log.js';
+export type { ImportReport } from './operations/import.js';
+export type { CloseOptions } from './operations/close.js';
 
 export interface StartOptions {
   title?: string;
@@ -34,25 +42,6 @@ export interface StartOptions {
   meta?: Record<string, string>;
 }
 
-/** What `log` records; each entry flag may carry several values, one event each. */
-export interface LogOptions {
-  progress?: string | string[];
-  step?: string;
-  done?: string | string[];
-  decision?: string | string[];
-  rationale?: string;
-  options?: string[];
-  supersedes?: string;
-  discovery?: string | string[];
-  evidence?: string;
-  blocker?: string | string[];
-  resolve?: string | string[];
-  note?: string;
-  next?: string | string[];
-}
-
-const many = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-
 export interface StateOptions {
   todo?: string[];
   focus?: string;
@@ -63,25 +52,6 @@ export interface ContextOptions {
   objective?: string;
   files?: string[];
   facts?: string[];
-}
-
-export interface ImportReport {
-  imported: Array<{ file: string; session: string; events: number }>;
-  /** Files whose original id was imported before. */
-  skipped: Array<{ file: string; session: string }>;
-}
-
-export interface CloseOptions {
-  outcome: 'completed' | 'abandoned';
-  reason?: string;
-  summary?: string;
-  learnings?: string[];
-}
-
-function nonEmpty(value: string | undefined, flag: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (!value.trim()) throw new LogbookError('INVALID_INPUT', `${flag} needs a non-empty value`, { hint: `pass text after ${flag}, or - to read it from stdin` });
-  return value;
 }
 
 export class Logbook {
@@ -109,7 +79,7 @@ export class Logbook {
   }
 
   /** Every append of the facade goes through here, so per-call options apply to all of them. */
-  private write(drafts: Draft[]): Promise<JournalEvent[]> {
+  private write(drafts: Array<Draft & { at?: string; id?: string }>): Promise<JournalEvent[]> {
     return this.journal.append(drafts, { allowSecret: this.allowSecret });
   }
 
@@ -208,93 +178,7 @@ export class Logbook {
 
   async log(options: LogOptions, ref?: string): Promise<JournalEvent[]> {
     const snap = await this.load();
-    const s = this.open(snap, ref);
-    const drafts: Draft[] = [];
-    const session = s.id;
-    const all = (v: string | string[] | undefined, flag: string) => many(v).map((x) => nonEmpty(x, flag)!);
-    const progress = all(options.progress, '--progress');
-    const done = all(options.done, '--done');
-    const decisions = all(options.decision, '--decision');
-    const discoveries = all(options.discovery, '--discovery');
-    const resolves = many(options.resolve);
-    const step = nonEmpty(options.step, '--step');
-    const onlyOne = (flag: string, of: string, n: number) => {
-      if (n > 1) throw new LogbookError('INVALID_INPUT', `${flag} applies to one ${of}, got ${n}`, { hint: `log each ${of} with its own ${flag} in a separate command` });
-    };
-    if (step) onlyOne('--step', '--progress/--done', progress.length + done.length);
-    for (const text of progress) drafts.push({ type: 'progress', session, data: { text, status: 'current', ...(step ? { step } : {}) } });
-    for (const text of done) drafts.push({ type: 'progress', session, data: { text, status: 'done', ...(step && !progress.length ? { step } : {}) } });
-    if (decisions.length) {
-      if (options.rationale !== undefined || options.options?.length || options.supersedes !== undefined) onlyOne('--rationale/--option/--supersedes', '--decision', decisions.length);
-      for (const text of decisions) {
-        const data: EventData<'decision'> = { text };
-        if (options.rationale !== undefined) data.rationale = nonEmpty(options.rationale, '--rationale');
-        if (options.options?.length) data.options = options.options;
-        if (options.supersedes) data.supersedes = this.findDecision(s, options.supersedes);
-        drafts.push({ type: 'decision', session, data });
-      }
-    } else if (options.rationale !== undefined || options.supersedes !== undefined) {
-      throw new LogbookError('INVALID_INPUT', '--rationale and --supersedes belong to a --decision', { hint: 'add --decision "what was decided"' });
-    }
-    if (discoveries.length) {
-      if (options.evidence !== undefined) onlyOne('--evidence', '--discovery', discoveries.length);
-      for (const text of discoveries) drafts.push({ type: 'discovery', session, data: { text, ...(options.evidence ? { evidence: options.evidence } : {}) } });
-    } else if (options.evidence !== undefined) throw new LogbookError('INVALID_INPUT', '--evidence belongs to a --discovery', { hint: 'add --discovery "what was found"' });
-    for (const text of all(options.blocker, '--blocker')) drafts.push({ type: 'blocker', session, data: { text } });
-    const resolved = new Set<string>();
-    for (const ref of resolves) {
-      const blocker = this.findBlocker(s, ref);
-      if (resolved.has(blocker.id)) continue;
-      resolved.add(blocker.id);
-      drafts.push({ type: 'blocker.resolved', session, data: { blocker: blocker.id, text: blocker.text, ...(options.note ? { note: options.note } : {}) } });
-    }
-    for (const text of all(options.next, '--next')) drafts.push({ type: 'next', session, data: { text } });
-    if (drafts.length === 0) {
-      throw new LogbookError('INVALID_INPUT', 'nothing to log', {
-        hint: 'pass at least one of --progress, --done, --decision, --discovery, --blocker, --resolve, --next',
-      });
-    }
-    return this.write(drafts);
-  }
-
-  private findDecision(s: Session, ref: string): string {
-    const hits = s.decisions.filter((d) => d.id === ref || d.id.startsWith(ref.toUpperCase()));
-    const byNumber = /^\d+$/.test(ref) ? s.decisions[Number(ref) - 1] : undefined;
-    const found = byNumber ?? (hits.length === 1 ? hits[0] : undefined);
-    if (!found) throw new LogbookError('UNKNOWN_EVENT', `no single decision of ${s.stable} matches "${ref}"`, { hint: 'use the decision number or id shown by `logbook view --decisions`' });
-    return found.id;
-  }
-
-  /**
-   * The blocker `ref` names: its number (`2` or `#2`: the number it was raised
-   * with, whatever was resolved since), its id, or text of an open one. A
-   * resolved blocker cannot be resolved again: that is an error saying when it was.
-   */
-  private findBlocker(s: Session, ref: string): Blocker {
-    const open = openBlockers(s);
-    const r = ref.trim();
-    const number = /^#?\d+$/.test(r) ? Number(r.replace('#', '')) : undefined;
-    let found = number !== undefined ? s.blockers.find((b) => b.number === number) : undefined;
-    if (!found && r && number === undefined) {
-      const id = s.blockers.find((b) => b.id === r.toUpperCase() || (r.length >= 4 && b.id.startsWith(r.toUpperCase())));
-      const hits = id ? [id] : open.filter((b) => b.text.toLowerCase().includes(r.toLowerCase()));
-      if (hits.length > 1) {
-        throw new LogbookError('AMBIGUOUS_REFERENCE', `"${r}" matches ${hits.length} open blockers: ${hits.map((b) => `#${b.number} ${b.text}`).join('; ')}`, { hint: 'use the blocker number (#N) shown in the Blockers section' });
-      }
-      found = hits[0] ?? s.blockers.find((b) => b.resolvedAt && b.text.toLowerCase().includes(r.toLowerCase()));
-    }
-    if (!found && !r && open.length === 1) found = open[0];
-    if (found?.resolvedAt) {
-      throw new LogbookError('SESSION_STATE', `blocker #${found.number} of ${s.stable} (${found.text}) was already resolved at ${found.resolvedAt}`, {
-        hint: open.length ? `open blockers: ${open.map((b) => `#${b.number} ${b.text}`).join('; ')}` : 'no blocker is open; nothing to resolve',
-      });
-    }
-    if (!found) {
-      throw new LogbookError('UNKNOWN_EVENT', open.length ? `no blocker of ${s.stable} matches "${r}"` : `session ${s.stable} has no open blocker`, {
-        hint: open.length ? `open blockers: ${open.map((b) => `#${b.number} ${b.text}`).join('; ')}` : 'nothing to resolve',
-      });
-    }
-    return found;
+    return this.write(logDrafts(this.open(snap, ref), options));
   }
 
   async append(type: 'session.checkpointed' | 'session.paused', data: { note?: string }, ref?: string): Promise<{ session: Session; events: JournalEvent[] }> {
@@ -342,22 +226,10 @@ export class Logbook {
   }
 
   async close(options: CloseOptions, ref?: string): Promise<{ session: Session; events: JournalEvent[] }> {
-    if (options.outcome === 'abandoned' && !options.reason?.trim()) {
-      throw new LogbookError('INVALID_INPUT', '--abandon needs --reason', { hint: 'say why: --reason "requirements changed"' });
-    }
+    checkClose(options);
     const snap = await this.load();
     const s = this.open(snap, ref);
-    // A completed session completes the tasks it still holds: not those migrated on to another session, nor those already completed.
-    const holds = (t: string) => {
-      const item = snap.items.items.get(taskKey(t));
-      return !item || (item.current_session === s.id && item.status !== 'completed');
-    };
-    const tasksCompleted = options.outcome === 'completed' ? s.taskIds.filter(holds) : [];
-    const data: EventData<'session.closed'> = { outcome: options.outcome, learnings: (options.learnings ?? []).filter((l) => l.trim()), tasksCompleted };
-    if (options.reason) data.reason = options.reason;
-    if (options.summary) data.summary = options.summary;
-    const drafts: Draft[] = [{ type: 'session.closed', session: s.id, data }];
-    for (const t of tasksCompleted) drafts.push({ type: 'item.linked', session: s.id, data: { key: taskKey(t), action: 'completed' } });
+    const { drafts } = closeDrafts(s, snap.items, options);
     const events = await this.write(drafts);
     return { session: (await this.load()).sessions.sessions.get(s.id)!, events };
   }
@@ -511,37 +383,10 @@ export class Logbook {
 
   async importParsed(parsed: readonly ParsedSession[]): Promise<ImportReport> {
     const snap = await this.load();
-    const done = new Map<string, string>();
-    for (const s of snap.sessions.sessions.values()) if (s.meta.imported_from) done.set(s.meta.imported_from, s.id);
-    const taken = new Set([...snap.sessions.sessions.values()].map((s) => s.suffix));
-    const report: ImportReport = { imported: [], skipped: [] };
-    const batches: Array<{ file: string; id: string; drafts: Array<Draft & { at: string }>; resolutions: Array<{ index: number; at: string; note?: string }> }> = [];
-    for (const p of parsed) {
-      // A Logbook session file of this very journal (e.g. .logbook/sessions) names a session we already hold.
-      const existing = done.get(p.originalId) ?? (snap.sessions.sessions.has(p.originalId) ? p.originalId : undefined);
-      if (existing) {
-        report.skipped.push({ file: p.file, session: existing });
-        continue;
-      }
-      const id = importedSessionId(p, taken);
-      taken.add(id.slice(-4));
-      done.set(p.originalId, id);
-      batches.push({ file: p.file, id, ...importDrafts(p, id) });
-    }
-    if (!batches.length) return report;
-    const written = await this.write(batches.flatMap((b) => b.drafts));
-    const resolutions: Array<Draft & { at: string }> = [];
-    let offset = 0;
-    for (const b of batches) {
-      for (const r of b.resolutions) {
-        const blocker = written[offset + r.index];
-        if (blocker?.type === 'blocker') resolutions.push({ type: 'blocker.resolved', session: b.id, at: r.at, data: { blocker: blocker.id, ...(r.note ? { note: r.note } : {}) } });
-      }
-      report.imported.push({ file: b.file, session: b.id, events: b.drafts.length + b.resolutions.length });
-      offset += b.drafts.length;
-    }
-    await this.write(resolutions);
-    return report;
+    const plan = planImport(snap.sessions, parsed, () => this.journal.newEventId());
+    // One append: the blockers' ids are given in advance, so their resolutions cannot be lost to a failure between two writes.
+    if (plan.drafts.length) await this.write(plan.drafts);
+    return plan.report;
   }
 
   /**

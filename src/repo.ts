@@ -137,8 +137,13 @@ export function updateGitConfig(gitdir: string, edit: (text: string) => string):
     try {
       fd = openSync(lock, 'wx', 0o644);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 200) {
-        throw new LogbookError('LOCKED', `cannot lock ${file}: ${(e as Error).message}`, { hint: `if no git process is running, remove ${lock}` });
+      const code = (e as NodeJS.ErrnoException).code;
+      // Only an existing lock file means someone holds the lock; EACCES, EROFS, ENOSPC… are no lock, and say so.
+      if (code !== 'EEXIST') {
+        throw new LogbookError('NOT_WRITABLE', `cannot write ${lock}: ${(e as Error).message}`, { hint: 'check the permissions and free space of the repository\'s .git directory', cause: e });
+      }
+      if (attempt >= 200) {
+        throw new LogbookError('LOCKED', `cannot lock ${file}: ${(e as Error).message}`, { hint: `if no git process is running, remove ${lock}`, cause: e });
       }
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10); // git holds it for milliseconds
     }

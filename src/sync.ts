@@ -43,7 +43,7 @@ export interface SyncOptions {
   progress?: boolean;
   /** Whether git may prompt on the terminal for credentials (default false: fail instead of hanging). */
   interactive?: boolean;
-  /** Environment for git and for LOGBOOK_GIT_BINARY / LOGBOOK_HTTP_*; default the journal's, else the process's. */
+  /** Environment for git and for LOGBOOK_GIT_BINARY / LOGBOOK_HTTP_*; default the journal's. Required when there is no journal: it is never read from the process here. */
   env?: NodeJS.ProcessEnv;
   /** Directory relative remote paths are resolved against. */
   cwd?: string;
@@ -261,8 +261,10 @@ export async function setUp(options: SyncOptions) {
   if (!gitdir) throw new LogbookError('INVALID_INPUT', 'sync needs a journal stored in a git repository', { hint: 'pass { journal } opened with Journal.open, or { gitdir }' });
   const replica = options.replica ?? options.journal?.replica ?? readReplicaId(gitdir);
   if (!replica) throw new LogbookError('NOT_INITIALISED', `no Logbook journal in ${gitdir}`, { hint: 'run `logbook init` first' });
+  // The environment is given, never read from the process here: git, credentials and proxies all come from it.
   const journalEnv = options.journal?.env;
-  const env = options.env ?? (journalEnv && Object.keys(journalEnv).length ? journalEnv : process.env);
+  const env = options.env ?? (journalEnv && Object.keys(journalEnv).length ? journalEnv : undefined);
+  if (!env) throw new LogbookError('INVALID_INPUT', 'sync needs the environment to run git and reach the remote with', { hint: 'pass { env: process.env } (or a journal opened with Journal.open({ env }))' });
   const cwd = options.cwd ?? options.journal?.repo?.workTree ?? gitdir;
   const step = (message: string) => options.onProgress?.({ kind: 'step', message });
   const remote = resolveRemote(options.remote ?? 'origin', gitdir, env, cwd);

@@ -4,8 +4,9 @@
  * none of them.
  */
 import { LogbookError } from '../errors.js';
-import { taskKey, type Draft, type EventData, type JournalEvent } from '../events.js';
+import type { JournalEvent } from '../events.js';
 import type { Logbook } from '../logbook.js';
+import { checkClose, closeDrafts } from '../operations/close.js';
 import { isOpen, sessionHeaders, type Session, type SessionsState } from '../../projections/sessions.js';
 import type { Snapshot } from '../journal.js';
 
@@ -52,25 +53,10 @@ export async function closeGroup(
   logbook: Logbook,
   options: { group: string; outcome: 'completed' | 'abandoned'; reason?: string; summary?: string; learnings?: string[]; allowSecret?: boolean },
 ): Promise<GroupResult> {
-  if (options.outcome === 'abandoned' && !options.reason?.trim()) {
-    throw new LogbookError('INVALID_INPUT', '--abandon needs --reason', { hint: 'say why: --reason "requirements changed"' });
-  }
+  checkClose(options);
   const snap = await logbook.load();
   const sessions = openOfGroup(snap, options.group);
-  const drafts: Draft[] = [];
-  for (const s of sessions) {
-    // As `close` does: a completed session completes the tasks it still holds.
-    const holds = (t: string) => {
-      const item = snap.items.items.get(taskKey(t));
-      return !item || (item.current_session === s.id && item.status !== 'completed');
-    };
-    const tasksCompleted = options.outcome === 'completed' ? s.taskIds.filter(holds) : [];
-    const data: EventData<'session.closed'> = { outcome: options.outcome, learnings: (options.learnings ?? []).filter((l) => l.trim()), tasksCompleted };
-    if (options.reason) data.reason = options.reason;
-    if (options.summary) data.summary = options.summary;
-    drafts.push({ type: 'session.closed', session: s.id, data });
-    for (const t of tasksCompleted) drafts.push({ type: 'item.linked', session: s.id, data: { key: taskKey(t), action: 'completed' } });
-  }
+  const drafts = sessions.flatMap((s) => closeDrafts(s, snap.items, options).drafts);
   const events = await logbook.journal.append(drafts, { allowSecret: options.allowSecret ?? false });
   return { group: options.group.trim(), sessions, skipped: [], events };
 }

@@ -72,16 +72,26 @@ const sessionArg = z.string().optional().describe('session: full id, s_xxxx, suf
 const atArg = z.string().optional().describe(`the view as of a moment: ${WHEN_FORMS}`);
 
 /** Build the server (not yet connected). */
+/** What the tool handlers share: the server, how a call opens the journal, and this server's current session. */
+interface Tools {
+  server: McpServer;
+  open: (session?: string) => Logbook;
+  run: (fn: () => Promise<ToolResult>) => () => Promise<ToolResult>;
+  resumeText: (lb: Logbook, s: Session, budget?: number) => Promise<string>;
+  options: McpOptions;
+  /** The session this server started or resumed last: its "current" session. */
+  state: { current: string | undefined };
+}
+
 export function createMcpServer(options: McpOptions): McpServer {
   const server = new McpServer({ name: 'logbook', version: options.version ?? '0.1.0' }, { capabilities: { tools: {}, resources: {} } });
-  /** The session this server started or resumed last: its "current" session. */
-  let current: string | undefined;
+  const state: Tools['state'] = { current: undefined };
 
   const open = (session?: string): Logbook => {
     const client = server.server.getClientVersion()?.name;
     const agent = options.env.LOGBOOK_AGENT?.trim() || client || 'mcp';
     const journal = Journal.open({ cwd: options.cwd, env: options.env, ...(options.now ? { now: options.now } : {}), agent: { agent } });
-    return new Logbook(journal, { session: session ?? current });
+    return new Logbook(journal, { session: session ?? state.current });
   };
   const run = (fn: () => Promise<ToolResult>) => async (): Promise<ToolResult> => {
     try {
@@ -92,7 +102,17 @@ export function createMcpServer(options: McpOptions): McpServer {
   };
   // The same resume context as the CLI's, which also marks the messages it shows as read.
   const resumeText = async (lb: Logbook, s: Session, budget?: number) => (await lb.resumeContext(s.id, { budget: budget ?? DEFAULT_BUDGET })).text;
+  const tools: Tools = { server, open, run, resumeText, state, options };
+  registerRecordingTools(tools);
+  registerLifecycleTools(tools);
+  registerReadingTools(tools);
+  registerSearchTools(tools);
+  registerResources(tools);
+  return server;
+}
 
+/** Start a session and record into it. */
+function registerRecordingTools({ server, open, run, state }: Tools): void {
   server.registerTool(
     'start',
     {
@@ -119,7 +139,7 @@ export function createMcpServer(options: McpOptions): McpServer {
           ...(args.group !== undefined ? { group: args.group } : {}),
           meta: { channel: 'mcp' },
         });
-        current = session.id;
+        state.current = session.id;
         return text(`Started session ${session.id} (${session.stable}, ${session.shortname})`, { session: { id: session.id, stable: session.stable, shortname: session.shortname, title: session.title } });
       })(),
   );
@@ -158,7 +178,10 @@ export function createMcpServer(options: McpOptions): McpServer {
         return text(`Linked:\n${eventLines(events)}`, { events });
       })(),
   );
+}
 
+/** Checkpoint, pause, resume and close the session. */
+function registerLifecycleTools({ server, open, run, resumeText, state }: Tools): void {
   server.registerTool(
     'checkpoint',
     { title: 'Checkpoint', description: 'Record a checkpoint (with the git position) in the session.', inputSchema: { note: z.string().optional(), session: sessionArg } },
@@ -195,11 +218,43 @@ export function createMcpServer(options: McpOptions): McpServer {
           return text(momentBanner(view.moment!) + resumeAt(lb, view, args.session, args.budget ? { budget: args.budget } : {}).text);
         }
         const s = await lb.resume(args.session);
-        current = s.id;
+        state.current = s.id;
         return text(await resumeText(lb, s, args.budget));
       })(),
   );
 
+  server.registerTool(
+    'close',
+    {
+      title: 'Close the session',
+      description: 'Close the session as completed (summary, learnings) or abandoned (reason required).',
+      inputSchema: {
+        outcome: z.enum(['completed', 'abandoned']),
+        summary: z.string().optional(),
+        reason: z.string().optional(),
+        learnings: z.array(z.string()).optional(),
+        session: sessionArg,
+      },
+    },
+    (args) =>
+      run(async () => {
+        const { session } = await open(args.session).close({
+          outcome: args.outcome,
+          ...(args.reason !== undefined ? { reason: args.reason } : {}),
+          ...(args.summary !== undefined ? { summary: args.summary } : {}),
+          ...(args.learnings ? { learnings: args.learnings } : {}),
+        });
+        if (state.current === session.id) state.current = undefined;
+        const summary = closeSummary(session)!;
+        return text(renderCloseSummary(summary), summary as unknown as Record<string, unknown>);
+      })(),
+  );
+
+  // Search: short results first, then one event's body by id (`show`), so an agent pays only for what it opens.
+}
+
+/** Read sessions: one, the list, and why a line of code is as it is. */
+function registerReadingTools({ server, open, run, options, state }: Tools): void {
   server.registerTool(
     'view',
     {
@@ -240,7 +295,7 @@ export function createMcpServer(options: McpOptions): McpServer {
         const snap = await lb.load();
         // The CLI's own listing: newest first, stale marked, headers only (no closed session's log is loaded).
         const shown = lb.listSessions(snap, { ...(args.status ? { status: args.status } : {}), ...(args.group !== undefined ? { group: args.group } : {}), staleAfterMs: staleTimeoutMs(lb.journal) });
-        const rows = shown.map((s) => ({ id: s.id, stable: s.stable, shortname: s.shortname, title: s.title, status: s.status, updatedAt: s.updatedAt, stale: s.stale, ...(s.group !== undefined ? { group: s.group } : {}), current: s.id === current }));
+        const rows = shown.map((s) => ({ id: s.id, stable: s.stable, shortname: s.shortname, title: s.title, status: s.status, updatedAt: s.updatedAt, stale: s.stale, ...(s.group !== undefined ? { group: s.group } : {}), current: s.id === state.current }));
         return text(shown.length ? shown.map(sessionLine).join('\n') : 'No sessions.', { sessions: rows });
       })(),
   );
@@ -259,35 +314,10 @@ export function createMcpServer(options: McpOptions): McpServer {
         return text(renderWhy(view), view as unknown as Record<string, unknown>);
       })(),
   );
+}
 
-  server.registerTool(
-    'close',
-    {
-      title: 'Close the session',
-      description: 'Close the session as completed (summary, learnings) or abandoned (reason required).',
-      inputSchema: {
-        outcome: z.enum(['completed', 'abandoned']),
-        summary: z.string().optional(),
-        reason: z.string().optional(),
-        learnings: z.array(z.string()).optional(),
-        session: sessionArg,
-      },
-    },
-    (args) =>
-      run(async () => {
-        const { session } = await open(args.session).close({
-          outcome: args.outcome,
-          ...(args.reason !== undefined ? { reason: args.reason } : {}),
-          ...(args.summary !== undefined ? { summary: args.summary } : {}),
-          ...(args.learnings ? { learnings: args.learnings } : {}),
-        });
-        if (current === session.id) current = undefined;
-        const summary = closeSummary(session)!;
-        return text(renderCloseSummary(summary), summary as unknown as Record<string, unknown>);
-      })(),
-  );
-
-  // Search: short results first, then one event's body by id (`show`), so an agent pays only for what it opens.
+/** Search the journal and show one event. */
+function registerSearchTools({ server, open, run }: Tools): void {
   server.registerTool(
     'search',
     {
@@ -327,7 +357,10 @@ export function createMcpServer(options: McpOptions): McpServer {
         return text(renderEvent(shown), { ...shown });
       })(),
   );
+}
 
+/** The resume context and the session files as resources. */
+function registerResources({ server, open, resumeText }: Tools): void {
   server.registerResource(
     'resume',
     'logbook://resume',
@@ -370,8 +403,6 @@ export function createMcpServer(options: McpOptions): McpServer {
       return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: renderSessionFile(s) }] };
     },
   );
-
-  return server;
 }
 
 /**

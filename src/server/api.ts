@@ -72,6 +72,23 @@ async function written<T>(req: ApiRequest, value: T): Promise<T> {
   return value;
 }
 
+/** A write whose body is an optional note and session (checkpoint, pause). */
+function noteRoute(name: string, summary: string, act: (lb: Logbook, note: string | undefined) => Promise<{ session: unknown; events: unknown }>): Route {
+  return {
+    method: 'POST',
+    path: `/api/${name}`,
+    summary,
+    body: noteBodySchema,
+    write: true,
+    status: 201,
+    async handle(req) {
+      const b = parse(noteBodySchema, name, req.body);
+      const { session, events } = await act(writer(req, b.session), b.note);
+      return written(req, { session, events });
+    },
+  };
+}
+
 export const routes: Route[] = [
   {
     method: 'GET',
@@ -143,32 +160,8 @@ export const routes: Route[] = [
       return written(req, { events });
     },
   },
-  {
-    method: 'POST',
-    path: '/api/checkpoint',
-    summary: 'Record a checkpoint (as `logbook checkpoint`)',
-    body: noteBodySchema,
-    write: true,
-    status: 201,
-    async handle(req) {
-      const b = parse(noteBodySchema, 'checkpoint', req.body);
-      const { session, events } = await writer(req, b.session).checkpoint(b.note);
-      return written(req, { session, events });
-    },
-  },
-  {
-    method: 'POST',
-    path: '/api/pause',
-    summary: 'Pause the session (as `logbook pause`)',
-    body: noteBodySchema,
-    write: true,
-    status: 201,
-    async handle(req) {
-      const b = parse(noteBodySchema, 'pause', req.body);
-      const { session, events } = await writer(req, b.session).pause(b.note);
-      return written(req, { session, events });
-    },
-  },
+  noteRoute('checkpoint', 'Record a checkpoint (as `logbook checkpoint`)', (lb, note) => lb.checkpoint(note)),
+  noteRoute('pause', 'Pause the session (as `logbook pause`)', (lb, note) => lb.pause(note)),
   {
     method: 'POST',
     path: '/api/close',

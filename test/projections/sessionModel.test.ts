@@ -12,7 +12,7 @@ import { projectSessions, stepKey } from '../../projections/sessions.js';
 import { renderStats } from '../../projections/stats.js';
 import { importDrafts, importedSessionId, parseSessionFile } from '../../src/importSessions.js';
 import type { Draft } from '../../src/events.js';
-import { ev } from '../helpers/events.js';
+import { ev, ulidOf } from '../helpers/events.js';
 import { SEED_002_FILE } from '../fixtures/seed002.js';
 import { Story } from '../helpers/story.js';
 
@@ -297,7 +297,7 @@ describe('an imported seed-002 file', () => {
   it('keeps its hand-written TL;DR and its fraction (3/5), Next Steps are not steps', () => {
     const p = parseSessionFile(SEED_002_FILE, 'active/fix-sweep-bug-abc123.md');
     const id = importedSessionId(p, new Set());
-    const events = importDrafts(p, id).drafts.map((d, i) => ev(d as Draft, { at: d.at, clock: i + 1 }));
+    const events = importDrafts(p, id, (() => { let n = 1_000_000; return () => ulidOf(n++); })()).drafts.map((d, i) => ev(d as Draft, { at: d.at, clock: i + 1 }));
     const x = projectSessions(events).sessions.get(id)!;
     expect(tldr(x)).toMatchInlineSnapshot(`
       "Fixing race condition in sweep trigger. Found root cause in sweeper.go:245. Currently implementing mutex fix. Next: complete mutex, add tests.

@@ -3,20 +3,22 @@ import type { JournalEvent } from '../../src/events.js';
 import { importDrafts, importedSessionId, normaliseTime, parseSessionFile } from '../../src/importSessions.js';
 import { rebuildPlan } from '../../projections/rebuild.js';
 import { projectSessions } from '../../projections/sessions.js';
-import { ev } from '../helpers/events.js';
+import { ev, ulidOf } from '../helpers/events.js';
+import { Journal } from '../../src/journal.js';
+import { Logbook } from '../../src/logbook.js';
+import { MemoryStore } from '../../src/store/memory.js';
 import { Story } from '../helpers/story.js';
 import { SEED_002_FILE } from '../fixtures/seed002.js';
 
 
-/** Drafts to events the way the journal would append them (clock order = draft order; resolutions second). */
+let nextId = 1_000_000;
+/** Event ids given in advance, as the journal's `newEventId` gives them. */
+const newId = () => ulidOf(nextId++);
+
+/** Drafts to events the way the journal would append them, in one batch (clock order = draft order; resolutions last). */
 function toEvents(drafts: ReturnType<typeof importDrafts>, clock0 = 100): JournalEvent[] {
   let clock = clock0;
-  const events = drafts.drafts.map((d) => ev(d, { at: d.at, clock: clock++ }));
-  for (const r of drafts.resolutions) {
-    const blocker = events[r.index]!;
-    events.push(ev({ type: 'blocker.resolved', session: blocker.session!, data: { blocker: blocker.id, ...(r.note ? { note: r.note } : {}) } }, { at: r.at, clock: clock++ }));
-  }
-  return events;
+  return [...drafts.drafts, ...drafts.resolutions].map((d) => ev(d, { at: d.at, clock: clock++, ...(d.id ? { id: d.id } : {}) }));
 }
 
 describe('parsing a seed-002 session file', () => {
@@ -75,7 +77,7 @@ describe('parsing a seed-002 session file', () => {
     const id = importedSessionId(p, new Set());
     expect(id).toMatch(/^20250115_1000_[0-9a-z]{4}$/);
     expect(importedSessionId(p, new Set())).toBe(id); // the same original id gives the same session id everywhere
-    const s = projectSessions(toEvents(importDrafts(p, id))).sessions.get(id)!;
+    const s = projectSessions(toEvents(importDrafts(p, id, newId))).sessions.get(id)!;
     expect(s).toMatchObject({ status: 'active', compactionCount: 2, gitBranch: 'fix/sweep-trigger', meta: { imported_from: p.originalId, imported_file: p.file } });
     // Remaining steps carry no time: they are placed at the session's start.
     expect(s.steps.map((st) => [st.text, st.status])).toEqual([
@@ -109,7 +111,7 @@ describe('parsing a seed-002 session file', () => {
     const original = rebuildPlan(st.events).get('sessions/archive/round-aaaa.md')!;
     const parsed = parseSessionFile(original, 'archive/round-aaaa.md');
     const id = importedSessionId(parsed, new Set(['aaaa']));
-    const again = [...rebuildPlan(toEvents(importDrafts(parsed, id))).entries()].find(([k]) => k.startsWith('sessions/archive/'))![1];
+    const again = [...rebuildPlan(toEvents(importDrafts(parsed, id, newId))).entries()].find(([k]) => k.startsWith('sessions/archive/'))![1];
     const body = (f: string) => f.slice(f.indexOf('## Context'));
     expect(body(again)).toBe(body(original));
   });
@@ -140,5 +142,62 @@ describe('reading a .sessions tree whose files name no time', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+/** A store that counts appends and refuses every one after the first `allowed`. */
+class CountingStore extends MemoryStore {
+  appends = 0;
+  constructor(private readonly allowed: number) {
+    super();
+  }
+  override async append(args: Parameters<MemoryStore['append']>[0]) {
+    this.appends++;
+    if (this.appends > this.allowed) throw new Error('disk full');
+    return super.append(args);
+  }
+}
+
+const RBF_FILE =
+  '---\nid: rbf-1\nshortname: implement-rbf\nstatus: completed\ncreated_at: 2025-01-10T09:00:00Z\nupdated_at: 2025-01-12T17:00:00Z\n---\n\n# Session: Implement RBF\n\n## Progress\n### Completed\n- [x] Fee bumping (2025-01-11T10:00)\n\n## Blockers\n- [x] ~~Waiting on API docs~~ (resolved 2025-01-11T12:00: docs arrived)\n- [x] ~~Waiting on API docs~~ (resolved 2025-01-11T13:00: the same text, raised twice)\n- [ ] Review pending\n';
+
+describe('importing through the journal', () => {
+  const actor = { name: 'Ada', email: 'ada@example.com' };
+  const parsed = () => [parseSessionFile(SEED_002_FILE, 'active/fix-sweep-bug-abc123.md'), parseSessionFile(RBF_FILE, 'archive/implement-rbf-def456.md')];
+
+  it('writes blockers and their resolutions in one append, so no failure can fall between them', async () => {
+    const store = new CountingStore(1);
+    const logbook = new Logbook(new Journal({ store, replica: 'aaaaaaaaaaaa', actor }));
+    const report = await logbook.importParsed(parsed());
+    expect(store.appends).toBe(1);
+    expect(report.imported.map((i) => i.file)).toEqual(['active/fix-sweep-bug-abc123.md', 'archive/implement-rbf-def456.md']);
+    const snap = await logbook.load();
+    const rbf = snap.sessions.sessions.get(report.imported[1]!.session)!;
+    expect(rbf.blockers.map((b) => [b.number, b.text, b.resolution ?? null])).toEqual([
+      [1, 'Waiting on API docs', 'docs arrived'],
+      [2, 'Waiting on API docs', 'the same text, raised twice'],
+      [3, 'Review pending', null],
+    ]);
+    expect(report.imported[1]!.events).toBe(snap.events.filter((e) => e.session === rbf.id).length);
+  });
+
+  it('a failed import writes nothing, a retry imports everything, and importing again adds nothing', async () => {
+    const store = new CountingStore(0);
+    const logbook = new Logbook(new Journal({ store, replica: 'aaaaaaaaaaaa', actor }));
+    await expect(logbook.importParsed(parsed())).rejects.toThrow('disk full');
+    expect((await store.read()).events).toEqual([]);
+
+    const retry = new CountingStore(1);
+    retry.absorb(store);
+    const again = new Logbook(new Journal({ store: retry, replica: 'aaaaaaaaaaaa', actor }));
+    const first = await again.importParsed(parsed());
+    const count = (await again.load()).events.length;
+    expect(count).toBe(first.imported.reduce((n, i) => n + i.events, 0));
+    expect((await again.load()).events.filter((e) => e.type === 'blocker.resolved')).toHaveLength(2);
+    const second = await again.importParsed(parsed());
+    expect(second.imported).toEqual([]);
+    expect(second.skipped.map((s) => s.session)).toEqual(first.imported.map((i) => i.session));
+    expect(retry.appends).toBe(1);
+    expect((await again.load()).events).toHaveLength(count);
   });
 });

@@ -73,16 +73,21 @@ describe('sync() as a library', () => {
     await appendMany(a, 200);
     const quiet: SyncProgress[] = [];
     const gitdir = path.join(a, '.git');
-    const first = await sync({ gitdir, remote: 'origin', onProgress: (p) => quiet.push(p) });
+    const first = await sync({ gitdir, env: process.env, remote: 'origin', onProgress: (p) => quiet.push(p) });
     expect(first.pushed[0]?.events).toBe(201);
     expect(quiet.every((p) => p.kind === 'step')).toBe(true);
     expect(quiet.map((p) => (p.kind === 'step' ? p.message : ''))).toEqual([expect.stringMatching(/^pushing refs\/logbook\/replicas\/\w+ to origin/), expect.stringMatching(/^fetching journal refs from origin/)]);
 
     const b = await makeClone(remote);
     const loud: SyncProgress[] = [];
-    const second = await sync({ gitdir: path.join(b, '.git'), remote: 'origin', progress: true, onProgress: (p) => loud.push(p) });
+    const second = await sync({ gitdir: path.join(b, '.git'), env: process.env, remote: 'origin', progress: true, onProgress: (p) => loud.push(p) });
     expect(second.fetched[0]?.events).toBe(201);
     expect(loud.filter((p) => p.kind === 'transfer').map((p) => (p.kind === 'transfer' ? p.text : '')).join('')).toMatch(/objects/i);
+  });
+
+  it('needs the environment given: it never reads the process environment itself', async () => {
+    const a = await makeClone(makeBareRepo());
+    await expect(sync({ gitdir: path.join(a, '.git'), remote: 'origin' })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/needs the environment/) });
   });
 
   it('formatSync says what happened in a few lines', () => {
