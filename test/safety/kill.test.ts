@@ -1,7 +1,7 @@
 /**
  * Crash safety: parallel child processes append (and read, which writes the
  * cache) and are killed with SIGKILL at random moments, a fixed number of
- * times (KILLS, 120 by default, raised with LOGBOOK_KILLS). After that the
+ * times (KILLS, 210 by default, raised with LOGBOOK_KILLS). After that the
  * repository must be valid (`git fsck --strict`), `logbook doctor` healthy
  * (at most stale locks or leftovers to repair), and every append that printed
  * success present exactly once.
@@ -20,7 +20,7 @@ import type { DoctorReport } from '../../src/doctor.js';
 import { BIN, ok, run } from '../helpers/cli.js';
 import { git, makeRepo, readTree } from '../helpers/repo.js';
 
-const KILLS = Number(process.env.LOGBOOK_KILLS ?? 120);
+const KILLS = Number(process.env.LOGBOOK_KILLS ?? 210);
 const WORKERS = 4;
 /** Every CALM-th round of a worker is left alone: it must succeed, and it measures how long a run takes. */
 const CALM = 5;
