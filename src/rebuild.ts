@@ -160,8 +160,20 @@ function withLock<T>(root: string, work: () => T): T {
   }
 }
 
-/** Temp files of our own atomic writes (`<name>.tmp-<pid>-…`) left by a killed rebuild. */
+/**
+ * Temp files of our own atomic writes (`<name>.tmp-<pid>-…`) left by a killed
+ * rebuild, and a stale lock moved aside (`<lock>.stale-<pid>-…`, see withLock)
+ * by a rebuild killed before it removed it.
+ */
 function removeOwnLeftovers(root: string, rels: Iterable<string>): void {
+  try {
+    for (const entry of readdirSync(root)) {
+      const m = /^\.logbook-rebuild\.lock\.stale-(\d+)-[a-z0-9]+$/.exec(entry);
+      if (m && !alive(Number(m[1]))) rmSync(path.join(root, entry), { force: true });
+    }
+  } catch {
+    /* the folder is read below and reports its own errors */
+  }
   const dirs = new Map<string, Set<string>>();
   for (const rel of rels) {
     const d = path.posix.dirname(rel);

@@ -108,6 +108,18 @@ export async function listReplicaRefs(gitdir: string): Promise<Record<string, st
 }
 
 /**
+ * The unique name a stale lock is moved to before it is removed. It ends in
+ * `.lock`, like the lock itself, because it lies beside refs: git takes every
+ * other file under refs/ for a ref (`X.lock.stale-…` would be one), and a
+ * process killed between the rename and the removal would leave an empty
+ * "ref" that makes `git gc --prune=now` (GIT_REF_PARANOIA in its repack) die
+ * with `bad object` and `git for-each-ref` warn about a broken ref.
+ */
+export function staleAsideName(lock: string): string {
+  return `${lock}.stale-${process.pid}-${Math.random().toString(36).slice(2)}.lock`;
+}
+
+/**
  * Remove `lock` if it is older than `staleMs` (left by a dead process), safely
  * against a racing process that replaces it with a fresh lock meanwhile.
  * True when the lock is gone (try to take it again), false when it is live.
@@ -120,7 +132,7 @@ export async function stealIfStale(lock: string, staleMs = STALE_LOCK_MS): Promi
     return true; // gone already: try again
   }
   if (Date.now() - before.mtimeMs < staleMs) return false;
-  const aside = `${lock}.stale-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const aside = staleAsideName(lock);
   try {
     fs.renameSync(lock, aside);
   } catch {

@@ -17,8 +17,17 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
 }
 
+/**
+ * A hook's budget (1.2 s for SessionEnd) is wall-clock from process start: on a
+ * loaded machine a hook under test would give up for slowness alone and the
+ * test would fail for no defect. Hooks run by tests get a budget only a hang
+ * exceeds; the budget itself is tested with small explicit values
+ * (test/integrations/hookDeadline.test.ts), which `env` overrides.
+ */
+export const TEST_HOOK_BUDGET_MS = '60000';
+
 function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', LOGBOOK_SESSION: undefined, LOGBOOK_ACTOR: undefined, LOGBOOK_AGENT: undefined, LOGBOOK_CLIENT_SESSION: undefined };
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', LOGBOOK_HOOK_BUDGET_MS: TEST_HOOK_BUDGET_MS, LOGBOOK_SESSION: undefined, LOGBOOK_ACTOR: undefined, LOGBOOK_AGENT: undefined, LOGBOOK_CLIENT_SESSION: undefined };
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;

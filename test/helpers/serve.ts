@@ -1,7 +1,7 @@
 /** `logbook serve` as a real child process on a free port, and small clients for it (HTTP with any header, SSE). */
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { afterAll } from 'vitest';
+import { afterAll, onTestFailed } from 'vitest';
 import { BIN } from './cli.js';
 
 export interface Served {
@@ -139,13 +139,18 @@ export function sse(s: Pick<Served, 'port' | 'token'>, path = '/api/events/strea
     opened,
     messages,
     events,
-    /** Wait (up to a generous bound: this is not a speed test) until `pred` holds. */
+    /**
+     * Wait until `pred` holds. No clock of its own (this is not a speed test):
+     * the test's timeout is the only bound, and when it fires the test's
+     * failure says what was awaited and what had arrived.
+     */
     async until(pred: (evs: ReturnType<typeof events>) => boolean, what = 'events'): Promise<ReturnType<typeof events>> {
-      const limit = Date.now() + 20_000;
-      while (!pred(events())) {
-        if (Date.now() > limit) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(events().map((e) => e.event.type))}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      let waiting = true;
+      onTestFailed(() => {
+        if (waiting) console.error(`still waiting for ${what}; got ${JSON.stringify(events().map((e) => e.event.type))}`);
+      });
+      while (!pred(events())) await new Promise((r) => setTimeout(r, 20));
+      waiting = false;
       return events();
     },
     close: () => req?.destroy(),

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync, unlinkSync, utimesSync, writeFil
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { handleHook } from '../../src/integrations/hooks.js';
-import { ok, run, runAsync, type RunResult } from '../helpers/cli.js';
+import { TEST_HOOK_BUDGET_MS, ok, run, runAsync, type RunResult } from '../helpers/cli.js';
 import { git, makeRepo, tempDir } from '../helpers/repo.js';
 
 /** The agent's environment must not leak in (tests may themselves run inside Claude Code). */
@@ -19,6 +19,8 @@ const CLEAN = {
   CODEX_THREAD_ID: undefined,
   LOGBOOK_CLIENT_SESSION: undefined,
   LOGBOOK_NO_FAST_HOOK: undefined,
+  // Not the 1.2 s SessionEnd budget: what a hook writes must not depend on the machine's speed (see test/helpers/cli.ts).
+  LOGBOOK_HOOK_BUDGET_MS: TEST_HOOK_BUDGET_MS,
 };
 
 type Payload = Record<string, unknown>;
@@ -214,10 +216,10 @@ describe('concurrent client sessions', () => {
   it('a new conversation continues the session the last one left (SessionEnd releases it)', () => {
     const dir = initRepo();
     hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'monday', { source: 'startup' }));
-    const t0 = Date.now();
     const end = hook(dir, 'SessionEnd', claude(dir, 'SessionEnd', 'monday', { reason: 'prompt_input_exit' }));
-    expect(Date.now() - t0).toBeLessThan(1500);
     expect(end).toMatchObject({ code: 0, stdout: '' });
+    // It did its work rather than give up (the budget itself: hookDeadline.test.ts; its speed: `npm run bench`).
+    expect(errorLog(dir)).toBe('');
     hook(dir, 'SessionStart', claude(dir, 'SessionStart', 'tuesday', { source: 'startup' }));
     const all = sessions(dir);
     expect(all).toHaveLength(1);

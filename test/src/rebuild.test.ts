@@ -163,6 +163,8 @@ describe('rebuilds at once into one folder', () => {
     writeFileSync(path.join(dir, '.logbook-rebuild.lock'), '2147483646\n');
     writeFileSync(path.join(dir, 'a.md.tmp-2147483646-abc123'), 'half');
     writeFileSync(path.join(dir, 'notes.md.tmp-2147483646-abc123'), 'not a name of ours: kept');
+    // A rebuild killed between moving a stale lock aside and removing it.
+    writeFileSync(path.join(dir, '.logbook-rebuild.lock.stale-2147483646-x1y2z3'), '2147483645\n');
     expect(writePlan(dir, new Map([['a.md', 'B']])).written).toEqual(['a.md']);
     expect(readdirSync(dir).sort()).toEqual(['.logbook-rebuild.json', 'a.md', 'notes.md.tmp-2147483646-abc123']);
   });

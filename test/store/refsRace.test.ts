@@ -5,10 +5,11 @@
  * replica tip move backwards.
  */
 import { spawn } from 'node:child_process';
+import { existsSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listReplicaRefs, readRef } from '../../src/store/refs.js';
-import { ok, runAsync } from '../helpers/cli.js';
+import { listReplicaRefs, readRef, staleAsideName, stealIfStale } from '../../src/store/refs.js';
+import { ok, run, runAsync } from '../helpers/cli.js';
 import { git, makeRepo } from '../helpers/repo.js';
 
 const gitAsync = (cwd: string, ...args: string[]) =>
@@ -62,5 +63,44 @@ describe('refs beside git pack-refs and git gc --auto', () => {
     const texts = (JSON.parse(ok(dir, ['view', '--json'])).events as Array<{ type: string; data: { text?: string } }>).filter((e) => e.type === 'progress');
     expect(texts).toHaveLength(60);
     git(dir, 'fsck', '--strict', '--no-dangling');
+  });
+});
+
+describe('a stale ref lock taken over', () => {
+  it('leaves nothing under refs/ that git takes for a ref, even when the taker is killed half-way', async () => {
+    const dir = makeRepo();
+    const gitdir = path.join(dir, '.git');
+    ok(dir, ['init']);
+    ok(dir, ['start', '--goal', 'stale locks']);
+    const replica = git(dir, 'config', 'logbook.replica').trim();
+    const ref = `refs/logbook/replicas/${replica}`;
+    const lock = path.join(gitdir, `${ref}.lock`);
+    const old = new Date(Date.now() - 60_000);
+    // A lock left by a dead writer, and the name a taker moves it to (left there when the taker is
+    // killed between its rename and its removal): both empty files beside the ref.
+    writeFileSync(lock, '');
+    utimesSync(lock, old, old);
+    const aside = staleAsideName(lock);
+    expect(path.dirname(aside)).toBe(path.dirname(lock));
+    writeFileSync(aside, '');
+    utimesSync(aside, old, old);
+    // git reads neither as a ref: gc --prune=now (whose repack runs with GIT_REF_PARANOIA) and for-each-ref pass.
+    expect(git(dir, 'for-each-ref', '--format=%(refname)', 'refs/logbook/').trim()).toBe(ref);
+    git(dir, 'gc', '-q', '--prune=now');
+    git(dir, 'fsck', '--strict', '--no-dangling');
+    // The next append takes the stale lock over; doctor reports the aside file and --repair removes it.
+    ok(dir, ['log', '--progress', 'after the takeover']);
+    expect(existsSync(lock)).toBe(false);
+    const report = JSON.parse(run(dir, ['doctor', '--json']).stdout) as { findings: Array<{ code: string; path?: string }> };
+    expect(report.findings).toContainEqual(expect.objectContaining({ code: 'stale-lock', path: path.relative(gitdir, aside) }));
+    expect(run(dir, ['doctor', '--repair']).code).toBe(0);
+    expect(existsSync(aside)).toBe(false);
+    expect(run(dir, ['doctor']).code).toBe(0);
+    // stealIfStale itself leaves nothing behind.
+    writeFileSync(lock, '');
+    utimesSync(lock, old, old);
+    expect(await stealIfStale(lock)).toBe(true);
+    expect(existsSync(lock)).toBe(false);
+    git(dir, 'gc', '-q', '--prune=now');
   });
 });
