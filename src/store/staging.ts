@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import path from 'node:path';
+import { listRefsRaw } from './refs.js';
 
 export const STAGING_PREFIX = 'refs/logbook-incoming/';
 /** Namespaces older than this are removed even if a process with their pid runs (pid reuse). */
@@ -29,31 +30,9 @@ function alive(pid: number): boolean {
   }
 }
 
-function looseRefs(dir: string, ref: string, out: string[]): void {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    if (e.isDirectory()) looseRefs(path.join(dir, e.name), `${ref}${e.name}/`, out);
-    else if (!e.name.endsWith('.lock')) out.push(`${ref}${e.name}`);
-  }
-}
-
 /** Every staging namespace in `gitdir`, loose or packed (a `git pack-refs --all` packs them too). */
 export function stagingNamespaces(gitdir: string, now = Date.now()): StagingNamespace[] {
-  const refs: string[] = [];
-  looseRefs(path.join(gitdir, STAGING_PREFIX), STAGING_PREFIX, refs);
-  try {
-    for (const line of fs.readFileSync(path.join(gitdir, 'packed-refs'), 'utf8').split('\n')) {
-      const ref = line.slice(41);
-      if (/^[0-9a-f]{40} /.test(line) && ref.startsWith(STAGING_PREFIX)) refs.push(ref);
-    }
-  } catch {
-    /* no packed refs */
-  }
+  const refs = listRefsRaw(gitdir, STAGING_PREFIX).map((e) => e.ref);
   const byRun = new Map<string, string[]>();
   for (const ref of refs) {
     const run = ref.slice(STAGING_PREFIX.length).split('/')[0]!;

@@ -9,18 +9,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { ok, run } from '../helpers/cli.js';
+import { ok, run, AGENT_FREE_ENV } from '../helpers/cli.js';
 import { git, makeRepo } from '../helpers/repo.js';
 
-/** The agent's environment must not leak in (tests may themselves run inside Claude Code). */
 const CLEAN = {
-  CLAUDE_PROJECT_DIR: undefined,
-  CLAUDE_ENV_FILE: undefined,
-  CLAUDECODE: undefined,
-  CODEX_ENV_FILE: undefined,
-  CODEX_THREAD_ID: undefined,
-  LOGBOOK_CLIENT_SESSION: undefined,
-  LOGBOOK_NO_FAST_HOOK: undefined,
+  ...AGENT_FREE_ENV,
 };
 const lb = (dir: string, args: string[]) => ok(dir, args, { env: CLEAN });
 function hook(dir: string, event: string, fields: Record<string, unknown>): string {

@@ -62,3 +62,14 @@ export function runAsync(cwd: string, args: string[], options: RunOptions = {}):
     child.stdin.end(options.input ?? '');
   });
 }
+
+/** The agent's environment must not leak into a test's hooks (the suite may itself run inside Claude Code or Codex). */
+export const AGENT_FREE_ENV = {
+  CLAUDE_PROJECT_DIR: undefined,
+  CLAUDE_ENV_FILE: undefined,
+  CLAUDECODE: undefined,
+  CODEX_ENV_FILE: undefined,
+  CODEX_THREAD_ID: undefined,
+  LOGBOOK_CLIENT_SESSION: undefined,
+  LOGBOOK_NO_FAST_HOOK: undefined,
+} as const;

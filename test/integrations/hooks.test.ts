@@ -7,18 +7,11 @@ import { existsSync, readFileSync, readdirSync, unlinkSync, utimesSync, writeFil
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { handleHook } from '../../src/integrations/hooks.js';
-import { TEST_HOOK_BUDGET_MS, ok, run, runAsync, type RunResult } from '../helpers/cli.js';
+import { TEST_HOOK_BUDGET_MS, ok, run, runAsync, type RunResult, AGENT_FREE_ENV } from '../helpers/cli.js';
 import { git, makeRepo, tempDir } from '../helpers/repo.js';
 
-/** The agent's environment must not leak in (tests may themselves run inside Claude Code). */
 const CLEAN = {
-  CLAUDE_PROJECT_DIR: undefined,
-  CLAUDE_ENV_FILE: undefined,
-  CLAUDECODE: undefined,
-  CODEX_ENV_FILE: undefined,
-  CODEX_THREAD_ID: undefined,
-  LOGBOOK_CLIENT_SESSION: undefined,
-  LOGBOOK_NO_FAST_HOOK: undefined,
+  ...AGENT_FREE_ENV,
   // Not the 1.2 s SessionEnd budget: what a hook writes must not depend on the machine's speed (see test/helpers/cli.ts).
   LOGBOOK_HOOK_BUDGET_MS: TEST_HOOK_BUDGET_MS,
 };

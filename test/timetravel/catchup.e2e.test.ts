@@ -6,17 +6,11 @@
  * unblocked while it was away; `logbook since` says the same.
  */
 import { describe, expect, it } from 'vitest';
-import { ok, run } from '../helpers/cli.js';
+import { ok, run, AGENT_FREE_ENV } from '../helpers/cli.js';
 import { git, makeBareRepo, makeRepo } from '../helpers/repo.js';
 
 const CLEAN = {
-  CLAUDE_PROJECT_DIR: undefined,
-  CLAUDE_ENV_FILE: undefined,
-  CLAUDECODE: undefined,
-  CODEX_ENV_FILE: undefined,
-  CODEX_THREAD_ID: undefined,
-  LOGBOOK_CLIENT_SESSION: undefined,
-  LOGBOOK_NO_FAST_HOOK: undefined,
+  ...AGENT_FREE_ENV,
 };
 
 function clone(remote: string, name: string, email: string): string {
