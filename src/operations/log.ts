@@ -67,6 +67,8 @@ export function logDrafts(s: Session, options: LogOptions): Draft[] {
     drafts.push({ type: 'blocker.resolved', session, data: { blocker: blocker.id, text: blocker.text, ...(options.note ? { note: options.note } : {}) } });
   }
   for (const text of all(options.next, '--next')) drafts.push({ type: 'next', session, data: { text } });
+  if (options.note !== undefined && !resolves.length) throw new LogbookError('INVALID_INPUT', '--note belongs to a --resolve', { hint: 'add --resolve N (the blocker\'s number), or use `logbook checkpoint --note "…"` for a note on the session' });
+  if (step && !progress.length && !done.length) throw new LogbookError('INVALID_INPUT', '--step belongs to a --progress or --done', { hint: 'add --progress "what you are doing" (or --done "what you finished")' });
   if (drafts.length === 0) {
     throw new LogbookError('INVALID_INPUT', 'nothing to log', {
       hint: 'pass at least one of --progress, --done, --decision, --discovery, --blocker, --resolve, --next',
