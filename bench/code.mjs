@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BIN, ROOT, git, gitEnv, lastSession, lib, logbook, makeJournalRepo as makeRepo, median, sessionOf } from './lib.mjs';
+import { BIN, ROOT, git, gitEnv, lastSession, lib, logbook, makeJournalRepo as makeRepo, median, sessionOf, ulid } from './lib.mjs';
 
 const HOOK = path.join(ROOT, 'dist', 'githook.cjs');
 
@@ -86,15 +86,6 @@ function importCodeCommits(dir, count) {
   if (r.status !== 0) throw new Error(`fast-import failed: ${r.stderr}`);
   git(dir, 'reset', '-q', '--hard', 'main');
   return git(dir, 'rev-list', '--reverse', 'main').trim().split('\n').slice(1);
-}
-
-const B32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-function ulid(msTime, n) {
-  let t = '';
-  for (let i = 0, x = msTime; i < 10; i++, x = Math.floor(x / 32)) t = B32[x % 32] + t;
-  let r = '';
-  for (let i = 0, x = n; i < 16; i++, x = Math.floor(x / 32)) r = B32[x % 32] + r;
-  return t + r;
 }
 
 /** Rows `{name, ms, baselineMs, ratio, baseline, target}` for the benchmark table. */

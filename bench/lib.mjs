@@ -26,7 +26,8 @@ export function scratch(name) {
 }
 
 const B32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-function ulid(ms, n) {
+/** A ULID from a time and a counter: deterministic ids for generated journals. */
+export function ulid(ms, n) {
   let t = '';
   for (let i = 0, x = ms; i < 10; i++, x = Math.floor(x / 32)) t = B32[x % 32] + t;
   let r = '';

@@ -2,6 +2,7 @@
  * What a command needs from its process, injected so that commands run the
  * same in tests, in the CLI and in hook processes.
  */
+import { InvalidArgumentError } from 'commander';
 import { LogbookError } from '../src/errors.js';
 import { Journal } from '../src/journal.js';
 import { Logbook } from '../src/logbook.js';
@@ -56,3 +57,12 @@ export function printJson(io: Io, value: unknown): void {
 
 /** Repeatable option collector for commander. */
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** A commander parser for a whole-number option of at least `min` (`what` names the unit in the error). */
+export function wholeNumber(min: number, what: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number of ${what}, at least ${min}`);
+    return n;
+  };
+}

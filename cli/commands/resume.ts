@@ -1,23 +1,18 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { DEFAULT_BUDGET } from '../../projections/resume.js';
 import { sessionLine } from '../format.js';
 import { staleTimeoutMs } from '../../src/config.js';
 import type { Io } from '../io.js';
-import { openLogbook, printJson } from '../io.js';
+import { openLogbook, printJson, wholeNumber } from '../io.js';
 import { loadAt, resumeAt } from '../../src/timetravel/index.js';
 import { AT_FLAG, banner, withMoment } from '../at.js';
 
-export function parseBudget(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 200) throw new InvalidArgumentError('expected a whole number of characters, at least 200');
-  return n;
-}
 
 export function resumeCommand(io: Io): Command {
   return new Command('resume')
     .description('print the resume context of a session (and reopen it if paused)')
     .argument('[S]', 'session (default: current, else the newest paused one)')
-    .option('--budget <chars>', `character budget (default ${DEFAULT_BUDGET})`, parseBudget)
+    .option('--budget <chars>', `character budget (default ${DEFAULT_BUDGET})`, wholeNumber(200, 'characters'))
     .option('--list', 'list sessions that can be resumed')
     .option('--session <S>', 'session (same as the argument)')
     .option(...AT_FLAG)
