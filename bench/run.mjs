@@ -153,16 +153,22 @@ async function optionalSuite(file) {
 }
 
 console.log(`Logbook benchmark on ${os.cpus()[0]?.model ?? 'unknown CPU'} ×${os.cpus().length}, node ${process.version}, ${git(ROOT, '--version').trim()}\n`);
-await coreSuite();
-await appendSuite();
-await readSuite();
-await optionalSuite('hooks.mjs');
-await optionalSuite('sync.mjs');
-await optionalSuite('timetravel.mjs');
-await optionalSuite('doctor.mjs');
-await optionalSuite('code.mjs');
-await optionalSuite('search.mjs');
-await optionalSuite('serve.mjs');
+// BENCH_ONLY=hooks,sync runs those suites alone (names: core, append, read and the bench/*.mjs files
+// without .mjs) and prints them without touching bench/results.json or the README: a partial run
+// must not replace the full table.
+const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : undefined;
+const suites = [
+  ['core', coreSuite],
+  ['append', appendSuite],
+  ['read', readSuite],
+  ...['hooks', 'sync', 'timetravel', 'doctor', 'code', 'search', 'serve'].map((name) => [name, () => optionalSuite(`${name}.mjs`)]),
+];
+for (const [name, run] of suites) if (!only || only.has(name)) await run();
+if (only) {
+  rmSync(WORK, { recursive: true, force: true });
+  console.log(`\nPartial run (BENCH_ONLY=${process.env.BENCH_ONLY}): bench/results.json and README.md left as they were (${Math.round((Date.now() - started) / 1000)} s).`);
+  process.exit(0);
+}
 
 const machine = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, git: git(ROOT, '--version').trim(), platform: `${os.platform()} ${os.release()}` };
 const result = { date: new Date().toISOString(), machine, seconds: Math.round((Date.now() - started) / 1000), rows };
