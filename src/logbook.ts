@@ -58,6 +58,8 @@ export class Logbook {
   readonly journal: Journal;
   /** `--session` given on this call */
   private readonly explicit: string | undefined;
+  /** The session the channel (an MCP server) started or resumed last. */
+  private readonly channel: string | undefined;
   /** The agent's client session id (hooks, MCP), bound at SessionStart. */
   readonly clientSession: string | undefined;
 
@@ -69,10 +71,11 @@ export class Logbook {
 
   constructor(
     journal: Journal,
-    options: { session?: string | undefined; clientSession?: string | undefined; allowSecret?: boolean | undefined; onUnreadable?: (records: UnreadableRecord[]) => void } = {},
+    options: { session?: string | undefined; channel?: string | undefined; clientSession?: string | undefined; allowSecret?: boolean | undefined; onUnreadable?: (records: UnreadableRecord[]) => void } = {},
   ) {
     this.journal = journal;
     this.explicit = options.session;
+    this.channel = options.channel;
     this.clientSession = options.clientSession;
     this.allowSecret = options.allowSecret ?? false;
     this.onUnreadable = options.onUnreadable;
@@ -94,7 +97,7 @@ export class Logbook {
   }
 
   private input() {
-    return { explicit: this.explicit, envSession: this.journal.env.LOGBOOK_SESSION, clientSession: this.clientSession, replica: this.journal.replica, formerReplicas: this.journal.formerReplicas };
+    return { explicit: this.explicit, channel: this.channel, envSession: this.journal.env.LOGBOOK_SESSION, clientSession: this.clientSession, replica: this.journal.replica, formerReplicas: this.journal.formerReplicas };
   }
 
   /** The session meant by `ref`, or the current one (SPEC 4) when `ref` is undefined. */

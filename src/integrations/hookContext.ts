@@ -9,10 +9,10 @@ import type { Draft, JournalEvent } from '../events.js';
 import { Journal, type Snapshot } from '../journal.js';
 import { Logbook } from '../logbook.js';
 import type { Repo } from '../repo.js';
-import { resolveSession } from '../sessions.js';
+import { namedSession, newestActive } from '../sessions.js';
 import { catchUpLines } from '../timetravel/index.js';
 import { DEFAULT_BUDGET } from '../../projections/resume.js';
-import { evolveSessions, isOpen, sessionHeaders, type Session } from '../../projections/sessions.js';
+import { evolveSessions, type Session } from '../../projections/sessions.js';
 import { gitBool } from './hookCommon.js';
 import { HookState, type ClaimedSpool, type ClientState, type SpoolLine } from './hookState.js';
 import { CompactionStore } from './compaction.js';
@@ -42,16 +42,9 @@ export function transcriptSource(source: string | null | undefined, fallback: 's
   return source === 'startup' || source === 'resume' || source === 'clear' || source === 'compact' || source === 'fork' ? source : fallback;
 }
 
-/** The open session this client session writes to without adopting or starting one. */
+/** The open session this client session writes to without adopting or starting one (SPEC 4's rule, src/sessions.ts). */
 export function boundSession(ctx: Ctx, snap: Snapshot): Session | undefined {
-  const fromEnv = ctx.options.env.LOGBOOK_SESSION?.trim();
-  if (fromEnv) {
-    const s = resolveSession(snap.sessions, fromEnv);
-    if (isOpen(s)) return s;
-  }
-  const id = snap.sessions.clientBindings.get(ctx.cs);
-  const s = id ? snap.sessions.sessions.get(id) : undefined;
-  return s && isOpen(s) ? s : undefined;
+  return namedSession(snap.sessions, { envSession: ctx.options.env.LOGBOOK_SESSION?.trim(), clientSession: ctx.cs }, { open: true });
 }
 
 /** Is `s` held by a client session other than ours that is still bound to it and alive? */
@@ -70,13 +63,7 @@ export function heldByOther(ctx: Ctx, snap: Snapshot, s: Session, clients: Clien
 /** The newest (by creation) active session of this clone that no other live client session holds. */
 export function adoptable(ctx: Ctx, snap: Snapshot, exclude?: string): Session | undefined {
   const clients = ctx.state.allClients();
-  let best: Session | undefined;
-  for (const h of sessionHeaders(snap.sessions)) {
-    if (h.status !== 'active' || !ctx.journal.ownsReplica(h.replica) || h.id === exclude || (best && h.createdAt < best.createdAt)) continue;
-    const s = snap.sessions.sessions.get(h.id)!; // active: in memory, no closed logs loaded
-    if (!heldByOther(ctx, snap, s, clients)) best = s;
-  }
-  return best;
+  return newestActive(snap.sessions, { replica: ctx.journal.replica, formerReplicas: ctx.journal.formerReplicas }, (s) => s.id !== exclude && !heldByOther(ctx, snap, s, clients));
 }
 
 export interface Target {

@@ -96,7 +96,7 @@ describe('logbook mcp', () => {
     // A tool error is a result the model can read, not a broken connection.
     const bad = await call(client, 'link', { key: 'not a key' });
     expect(bad.isError).toBe(true);
-    expect(textOf(bad)).toContain('hint:');
+    expect(textOf(bad)).toMatch(/must be of the form type:key \(task:42, file:src\/a\.ts\) at key/);
     const noReason = await call(client, 'close', { outcome: 'abandoned' });
     expect(noReason.isError).toBe(true);
     expect(textOf(noReason)).toMatch(/outcome "abandoned" needs `reason`/);

@@ -1,0 +1,131 @@
+/**
+ * The request of every operation that more than one face offers, defined
+ * once. The CLI derives its flags from these (cli/request.ts), the MCP server
+ * its tools' input schemas, the HTTP API its bodies and OpenAPI document;
+ * test/architecture/requests.test.ts checks that the faces agree with them.
+ * The handler of each is in ./handlers.ts.
+ */
+import * as z from 'zod/mini';
+import { itemActions, itemKeyPattern } from '../events.js';
+import { WHEN_FORMS } from '../timetravel/moment.js';
+import { field, list, operation, sessionField, spellingOf, text, texts, whole, word } from './request.js';
+
+const note = (description: string) => z.optional(field(z.string(), description, { stdin: true }));
+const group = (what: string) => word(`every open session of this group, in one append (${what})`, { value: '<G>' });
+
+export const startOperation = operation('start', 'start a new work session', {
+  goal: note('what this session is for'),
+  title: word('title (defaults to the goal)', { value: '<text>' }),
+  name: word('short name, used in file names; any text is made into one (lowercase, dashes); one an open session holds is refused', { value: '<short>' }),
+  tasks: list('task ids to link', { flag: 'task', value: '<id>', commaAlias: 'tasks' }),
+  parent: word('parent session (nested sessions)', { value: '<S>' }),
+  group: word('group name for related sessions', { value: '<G>' }),
+  meta: z.optional(field(z.record(z.string(), z.string()), 'metadata: key → value', { value: '<key=value>', pairs: true })),
+});
+
+export const logEntryKinds = ['progress', 'done', 'decision', 'discovery', 'blocker', 'resolve', 'next'] as const;
+
+/** A blocker or decision as JSON may write it (`{"resolve": 2}`), the same as `--resolve 2`. */
+const reference = z.union([z.string().check(z.minLength(1, 'must not be empty')), z.int().check(z.positive('must be a number (#2: 2), an id, or text'))], { error: 'must be a number (#2: 2), an id, or text' });
+
+export const logOperation = operation('log', 'add entries to the session log (several flags, and a flag several times, are fine: one event each)', {
+  progress: texts('progress on the current step'),
+  step: text('name of the step --progress/--done refers to', { value: '<name>' }),
+  done: texts('a step that is complete'),
+  decision: texts('a decision'),
+  rationale: text('why (with --decision)'),
+  options: list('an option that was considered (with --decision)', { flag: 'option', value: '<text>' }),
+  supersedes: z.optional(field(reference, 'number or id of the decision this one replaces', { value: '<decision>' })),
+  discovery: texts('something found out'),
+  evidence: text('evidence for the discovery (a log line, a file:line, a command)'),
+  blocker: texts('something that blocks progress'),
+  resolve: z.optional(field(z.union([reference, z.array(reference)], { error: 'must be a number (#2: 2), an id, text, or an array of them' }), 'resolve an open blocker (number, id or text)', { value: '<blocker>' })),
+  note: text('note for --resolve (how the blocker was solved)'),
+  next: texts('a next step'),
+  session: sessionField(),
+});
+
+export const checkpointOperation = operation('checkpoint', 'save an explicit checkpoint (records the git branch and commit)', {
+  note: note('what this checkpoint marks'),
+  session: sessionField(),
+});
+
+export const pauseOperation = operation('pause', 'pause the session (resume it later with `logbook resume`)', {
+  note: note('why, or where you stopped'),
+  session: sessionField(),
+  group: group('all or none'),
+});
+
+export const closeOperation = operation('close', 'complete or abandon the session', {
+  outcome: field(z.enum(['completed', 'abandoned'], { error: 'must be "completed" or "abandoned"' }), 'completed, or abandoned (then reason is required)', {
+    choiceFlags: { complete: 'completed', abandon: 'abandoned' },
+  }),
+  reason: note('why it was abandoned (or closed)'),
+  summary: note('summary of the outcome'),
+  learnings: list('a learning to keep', { flag: 'learning', value: '<text>' }),
+  session: sessionField(),
+  group: group('all or none'),
+});
+
+export const linkOperation = operation('link', 'link an item (task:42, kb:node:abc, track:project:c3c5, file:src/a.ts, type:key) to the session', {
+  key: field(z.string().check(z.regex(itemKeyPattern, 'must be of the form type:key (task:42, file:src/a.ts)')), 'item key, type:key', { positional: '<KEY>' }),
+  action: z.optional(field(z.enum(itemActions), 'what happened to the item (default referenced)', { value: '<action>' })),
+  note: note('a note'),
+  session: sessionField(),
+});
+
+export const resumeOperation = operation('resume', 'the resume context of a session (reopening it if paused)', {
+  session: word('session (default: current, else the newest paused one)', { positional: '[S]', alsoFlag: true, value: '<S>' }),
+  budget: whole(200, 'character budget (default 10000)', { value: '<chars>', unit: 'characters' }),
+  at: word(`the context as of a moment: ${WHEN_FORMS}`, { value: '<WHEN>' }),
+});
+
+export const searchOperation = operation('search', 'find events across every session by their text: ranked, words also as prefixes, "quoted phrases"', {
+  query: field(z.string(), 'words and "quoted phrases" (every one must match)', { positional: '<QUERY...>', param: 'q' }),
+  types: list('only events of this type (decision, discovery, progress, blocker, next, …)', { flag: 'type', value: '<T>', param: 'type' }),
+  session: word('only this session: full id, s_xxxx, suffix, shortname or unique prefix', { value: '<S>' }),
+  actor: word('only events by this person (name or email)', { value: '<A>' }),
+  agent: word('only events by this agent (claude-code, a subagent type, …)', { value: '<A>' }),
+  since: word('from this date: 2026-01-02, 2026-01-02T10:00, today, yesterday, or an age: 12h, 7d, 2w', { value: '<DATE>' }),
+  until: word('up to this date (an ISO date takes in the whole day)', { value: '<DATE>' }),
+  status: z.optional(field(z.enum(['open', 'closed'], { error: 'must be "open" or "closed"' }), "only events of open (active, paused) or closed sessions", { value: '<open|closed>' })),
+  limit: whole(1, 'at most this many results (default 20)', { value: '<N>', unit: 'results' }),
+});
+
+/** Every operation with a request, by name: what the faces are checked against. */
+export const operations = {
+  start: startOperation,
+  log: logOperation,
+  checkpoint: checkpointOperation,
+  pause: pauseOperation,
+  close: closeOperation,
+  link: linkOperation,
+  resume: resumeOperation,
+  search: searchOperation,
+} as const;
+
+export type StartRequest = z.output<typeof startOperation.request>;
+export type LogRequest = z.output<typeof logOperation.request>;
+export type CheckpointRequest = z.output<typeof checkpointOperation.request>;
+export type PauseRequest = z.output<typeof pauseOperation.request>;
+export type CloseRequest = z.output<typeof closeOperation.request>;
+export type LinkRequest = z.output<typeof linkOperation.request>;
+export type ResumeRequest = z.output<typeof resumeOperation.request>;
+export type SearchRequest = z.output<typeof searchOperation.request>;
+
+/**
+ * An error worded for the command line, in the words of a face that names
+ * the request's fields instead (MCP, HTTP): `--abandon` is `outcome
+ * "abandoned"`, `--option` is `options`, any other `--flag` its field.
+ */
+export function inFieldWords(text: string, quote: (field: string) => string = (f) => f): string {
+  let out = text.replace(/, or - to read it from stdin/g, '');
+  for (const op of Object.values(operations)) {
+    for (const [key, schema] of Object.entries(op.request.shape)) {
+      const spelling = spellingOf(schema);
+      for (const [flag, value] of Object.entries(spelling.choiceFlags ?? {})) out = out.replace(new RegExp(`--${flag}\\b`, 'g'), `${key} "${value}"`);
+      if (spelling.flag) out = out.replace(new RegExp(`--${spelling.flag}\\b(?!-)`, 'g'), quote(key));
+    }
+  }
+  return out.replace(/--([a-z][a-z-]*)/g, (_m, flag: string) => quote(flag));
+}
