@@ -7,8 +7,11 @@
  */
 import { z } from 'zod';
 import type { LogOptions } from '../logbook.js';
+import { descriptionOf } from '../operations/request.js';
+import { logEntryKinds, logOperation } from '../operations/requests.js';
 
-export const logKinds = ['progress', 'done', 'decision', 'discovery', 'blocker', 'resolve', 'next'] as const;
+/** The log request's entry fields, one of which an MCP call names as its `kind`. */
+export const logKinds = logEntryKinds;
 export type LogKind = (typeof logKinds)[number];
 
 /** Which optional fields each kind takes (the rest are refused for it). */
@@ -32,6 +35,12 @@ function shown(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
+/** A kind's field, described as the log request describes it, for the kinds that take it. */
+function about(key: (typeof KIND_FIELDS)[number]): string {
+  const kinds = logKinds.filter((k) => FIELDS_OF[k].includes(key));
+  return `${kinds.join('/')} only: ${descriptionOf(logOperation.request.shape[key])}`;
+}
+
 export const logShape = {
   kind: z
     .enum(logKinds, {
@@ -52,12 +61,12 @@ export const logShape = {
     })
     .min(1, '`text` must not be empty')
     .describe('the entry; for kind "resolve" the blocker number (as shown by view), its id, or words of it'),
-  step: z.string().optional().describe('progress/done only: the step this is about, when text is a note rather than the step name'),
-  rationale: z.string().optional().describe('decision only: why'),
-  options: z.array(z.string()).optional().describe('decision only: the options that were considered'),
-  evidence: z.string().optional().describe('discovery only: how it is known (a log line, a file:line, a command)'),
-  note: z.string().optional().describe('resolve only: how the blocker was solved'),
-  session: z.string().optional().describe('session: full id, s_xxxx, suffix, shortname or unique prefix (default: current)'),
+  step: z.string().optional().describe(about('step')),
+  rationale: z.string().optional().describe(about('rationale')),
+  options: z.array(z.string()).optional().describe(about('options')),
+  evidence: z.string().optional().describe(about('evidence')),
+  note: z.string().optional().describe(about('note')),
+  session: z.string().optional().describe(descriptionOf(logOperation.request.shape.session)!),
 };
 
 /** Refuse fields the chosen kind does not take, and kinds written as fields, naming what to write instead. */

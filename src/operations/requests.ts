@@ -30,17 +30,17 @@ const reference = z.union([z.string().check(z.minLength(1, 'must not be empty'))
 
 export const logOperation = operation('log', 'add entries to the session log (several flags, and a flag several times, are fine: one event each)', {
   progress: texts('progress on the current step'),
-  step: text('name of the step --progress/--done refers to', { value: '<name>' }),
+  step: text('the step a progress or done entry is about, when its text is a note rather than the step name', { value: '<name>' }),
   done: texts('a step that is complete'),
   decision: texts('a decision'),
-  rationale: text('why (with --decision)'),
-  options: list('an option that was considered (with --decision)', { flag: 'option', value: '<text>' }),
+  rationale: text('why (with a decision)'),
+  options: list('an option that was considered (with a decision)', { flag: 'option', value: '<text>' }),
   supersedes: z.optional(field(reference, 'number or id of the decision this one replaces', { value: '<decision>' })),
   discovery: texts('something found out'),
-  evidence: text('evidence for the discovery (a log line, a file:line, a command)'),
+  evidence: text('how the discovery is known (a log line, a file:line, a command)'),
   blocker: texts('something that blocks progress'),
   resolve: z.optional(field(z.union([reference, z.array(reference)], { error: 'must be a number (#2: 2), an id, text, or an array of them' }), 'resolve an open blocker (number, id or text)', { value: '<blocker>' })),
-  note: text('note for --resolve (how the blocker was solved)'),
+  note: text('how the blocker was solved (with resolve)'),
   next: texts('a next step'),
   session: sessionField(),
 });
