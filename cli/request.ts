@@ -36,6 +36,7 @@ export function requestOptions(cmd: Command, op: Operation): Command {
     if (kind === 'number') option.argParser(wholeNumber(minimumOf(schema), spelling.unit ?? 'units'));
     const choices = enumValues(schema);
     if (choices) option.choices(choices);
+    if (!isOptional(schema)) option.makeOptionMandatory();
     cmd.addOption(option);
     if (spelling.commaAlias) cmd.option(`--${spelling.commaAlias} <values>`, `comma-separated (alias of ${flag})`);
   }

@@ -13,7 +13,7 @@ import { loadAt, resumeAt, type Moment } from '../timetravel/index.js';
 import type { Message, Session } from '../../projections/sessions.js';
 import type { ResumeInput } from '../../projections/resume.js';
 import { defined } from './request.js';
-import type { CheckpointRequest, CloseRequest, LinkRequest, LogRequest, PauseRequest, ResumeRequest, SearchRequest, StartRequest } from './requests.js';
+import type { CheckpointRequest, CloseRequest, ContextRequest, ImportRequest, LinkRequest, LogRequest, MessageRequest, MigrateRequest, PauseRequest, RedactRequest, ResumeRequest, SearchRequest, StartRequest, StateRequest, SubsessionEndRequest, SubsessionStartRequest } from './requests.js';
 
 export type Written = { session: Session; events: JournalEvent[] };
 /** `--group` acts on every open session of a group, `--session` on one: not both. */
@@ -65,6 +65,39 @@ export const handle = {
 
   search(lb: Logbook, r: SearchRequest): Promise<SearchResult> {
     return searchJournal(lb.journal, defined(r));
+  },
+
+  message(lb: Logbook, r: MessageRequest) {
+    return lb.sendMessage(r.to, r.text, { newActor: r.newActor ?? false });
+  },
+
+  state(lb: Logbook, r: StateRequest) {
+    return lb.setState(defined({ todo: r.todo, focus: r.focus, next: r.next }));
+  },
+
+  context(lb: Logbook, r: ContextRequest) {
+    return lb.addContext(defined({ objective: r.objective, files: r.files, facts: r.facts }));
+  },
+
+  subsessionStart(lb: Logbook, r: SubsessionStartRequest) {
+    return lb.subsessionStart(r.name);
+  },
+
+  subsessionEnd(lb: Logbook, r: SubsessionEndRequest) {
+    return lb.subsessionEnd(defined({ summary: r.summary, sub: r.sub }));
+  },
+
+  redact(lb: Logbook, r: RedactRequest) {
+    return lb.redact(r.event, r.reason);
+  },
+
+  migrate(lb: Logbook, r: MigrateRequest) {
+    return lb.migrate(r.from, r.to);
+  },
+
+  /** `dir` as given; a face that takes a path relative to a working directory resolves it first. */
+  import(lb: Logbook, r: ImportRequest) {
+    return lb.importSessions(r.dir);
   },
 };
 

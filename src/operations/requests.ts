@@ -92,6 +92,51 @@ export const searchOperation = operation('search', 'find events across every ses
   limit: whole(1, 'at most this many results (default 20)', { value: '<N>', unit: 'results' }),
 });
 
+export const messageOperation = operation('message send', 'send a message; the recipient sees it as unread when it next resumes', {
+  to: field(z.string(), 'a session (id, s_xxxx, suffix, short name, prefix) or a person ("Name <email>", email or name); actor:A or session:S to be explicit', { value: '<S|ACTOR>' }),
+  text: field(z.string(), 'the message', { positional: '<TEXT>', stdin: true }),
+  newActor: z.optional(field(z.boolean(), 'accept a person who has not written to this journal yet (otherwise an unknown recipient is an error)')),
+  session: word('the session sending it (default: current, if any)', { value: '<S>' }),
+});
+
+export const stateOperation = operation('state set', 'set the project state; each given field replaces its old value, the others stay', {
+  todo: list('a todo item (the list replaces the old one)', { value: '<text>' }),
+  focus: note('the current focus ("" clears it)'),
+  next: list('a next step (the list replaces the old one)', { value: '<text>' }),
+});
+
+export const contextOperation = operation('context', 'key context that must survive compaction (objective, key files, key facts)', {
+  objective: note('the objective (replaces the old one)'),
+  files: list('a key file, optionally "path - what it is"', { flag: 'file', value: '<path>' }),
+  facts: list('a key fact', { flag: 'fact', value: '<text>' }),
+  session: sessionField(),
+});
+
+export const subsessionStartOperation = operation('subsession start', 'start a work block (an open one is ended first)', {
+  name: field(z.string(), 'what this block is about', { positional: '<NAME>', stdin: true }),
+  session: sessionField(),
+});
+
+export const subsessionEndOperation = operation('subsession end', 'end the open work block', {
+  summary: note('what the block achieved'),
+  sub: word('which block (default: the open one)', { value: '<id>' }),
+  session: sessionField(),
+});
+
+export const redactOperation = operation('redact', "hide an event's text from every view (for a secret that slipped through); history is not rewritten", {
+  event: field(z.string(), 'event id (or a unique prefix or suffix of it), from `view --json` or `log --json`', { positional: '<EVENT>' }),
+  reason: note('why it is hidden'),
+});
+
+export const migrateOperation = operation('migrate', 'move every open item of session FROM to session TO (their chains keep the history)', {
+  from: field(z.string(), 'session the items leave', { positional: '<FROM>' }),
+  to: field(z.string(), 'open session that takes them over', { positional: '<TO>' }),
+});
+
+export const importOperation = operation('import-sessions', 'import a .sessions/ folder of the markdown session system (active/, archive/, journal/) as events; importing again adds nothing', {
+  dir: field(z.string(), 'the .sessions folder', { positional: '<DIR>' }),
+});
+
 /** Every operation with a request, by name: what the faces are checked against. */
 export const operations = {
   start: startOperation,
@@ -102,6 +147,14 @@ export const operations = {
   link: linkOperation,
   resume: resumeOperation,
   search: searchOperation,
+  message: messageOperation,
+  state: stateOperation,
+  context: contextOperation,
+  subsessionStart: subsessionStartOperation,
+  subsessionEnd: subsessionEndOperation,
+  redact: redactOperation,
+  migrate: migrateOperation,
+  import: importOperation,
 } as const;
 
 export type StartRequest = z.output<typeof startOperation.request>;
@@ -112,6 +165,14 @@ export type CloseRequest = z.output<typeof closeOperation.request>;
 export type LinkRequest = z.output<typeof linkOperation.request>;
 export type ResumeRequest = z.output<typeof resumeOperation.request>;
 export type SearchRequest = z.output<typeof searchOperation.request>;
+export type MessageRequest = z.output<typeof messageOperation.request>;
+export type StateRequest = z.output<typeof stateOperation.request>;
+export type ContextRequest = z.output<typeof contextOperation.request>;
+export type SubsessionStartRequest = z.output<typeof subsessionStartOperation.request>;
+export type SubsessionEndRequest = z.output<typeof subsessionEndOperation.request>;
+export type RedactRequest = z.output<typeof redactOperation.request>;
+export type MigrateRequest = z.output<typeof migrateOperation.request>;
+export type ImportRequest = z.output<typeof importOperation.request>;
 
 /**
  * An error worded for the command line, in the words of a face that names
