@@ -8,6 +8,7 @@
  */
 import * as z from 'zod/mini';
 import { LogbookError } from '../errors.js';
+import { redactText } from '../redact.js';
 
 /** How a field appears on the command line when not as `--kebab-name <value>`. */
 export interface CliSpelling {
@@ -136,18 +137,22 @@ export function cliName(op: Operation, key: string): string {
  * operation's fields as the hint when a field is unknown.
  */
 export function parseRequest<O extends Operation>(op: O, input: unknown, name: FieldNamer = (k) => k): RequestOf<O> {
-  const r = z.safeParse(op.request, input ?? {});
+  const r = z.safeParse(op.request, input ?? {}, { reportInput: true });
   if (r.success) return r.data as RequestOf<O>;
   const lines = r.error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     const key = issue.path.length ? String(issue.path[0]) : undefined;
     const at = key === undefined ? op.name : `${name(key)}${issue.path.length > 1 ? `[${issue.path.slice(1).join('][')}]` : ''}`;
-    return `${at}: ${issue.message}`;
+    // What was given, short and redacted (an error message is a path text takes too).
+    const given = typeof issue.input === 'string' ? `, got "${shorten(redactText(issue.input).text)}"` : '';
+    return `${at}: ${issue.message}${given}`;
   });
   throw new LogbookError('INVALID_INPUT', `invalid ${op.name} request: ${lines.join('; ')}`, {
     hint: `${op.name} takes ${Object.keys(op.request.shape).map(name).join(', ')}`,
   });
 }
+
+const shorten = (t: string) => (t.length > 60 ? `${t.slice(0, 57)}…` : t);
 
 /** Drop undefined fields (the library's options are exact optional types). */
 export const defined = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
