@@ -17,9 +17,11 @@ export function requestOptions(cmd: Command, op: Operation): Command {
   for (const [key, schema] of Object.entries(op.request.shape)) {
     const spelling = spellingOf(schema);
     const kind = kindOf(schema);
-    const about = `${descriptionOf(schema) ?? key}${spelling.stdin ? ' (- reads stdin)' : ''}`;
+    const repeatable = kind === 'list' || kind === 'record';
+    const notes = [repeatable ? 'repeatable' : '', spelling.stdin ? '- reads stdin' : ''].filter(Boolean);
+    const about = `${descriptionOf(schema) ?? key}${notes.length ? ` (${notes.join('; ')})` : ''}`;
     if (spelling.positional) {
-      cmd.argument(spelling.positional, descriptionOf(schema) ?? key);
+      cmd.argument(spelling.positional, about);
       if (!spelling.alsoFlag) continue;
     }
     if (spelling.choiceFlags) {
@@ -31,8 +33,8 @@ export function requestOptions(cmd: Command, op: Operation): Command {
       cmd.option(flag, about);
       continue;
     }
-    const option = new Option(`${flag} ${spelling.value ?? (spelling.stdin ? '<text>' : '<value>')}`, kind === 'list' || kind === 'record' ? `${about} (repeatable)` : about);
-    if (kind === 'list' || kind === 'record') option.argParser(collect);
+    const option = new Option(`${flag} ${spelling.value ?? (spelling.stdin ? '<text>' : '<value>')}`, about);
+    if (repeatable) option.argParser(collect);
     if (kind === 'number') option.argParser(wholeNumber(minimumOf(schema), spelling.unit ?? 'units'));
     const choices = enumValues(schema);
     if (choices) option.choices(choices);

@@ -7,7 +7,7 @@ import { ALLOW_SECRET_FLAG, openLogbook, printJson } from '../io.js';
 import { requestFrom, requestOptions } from '../request.js';
 
 export function logCommand(io: Io): Command {
-  return requestOptions(new Command('log').description(`${logOperation.summary}; - reads stdin`), logOperation)
+  return requestOptions(new Command('log').description(logOperation.summary), logOperation)
     .option(...ALLOW_SECRET_FLAG)
     .option('--json', 'print the written events as JSON')
     .action(async (opts: { json?: boolean; allowSecret?: boolean }, cmd: Command) => {
