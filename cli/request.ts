@@ -18,14 +18,14 @@ export function requestOptions(cmd: Command, op: Operation): Command {
     const spelling = spellingOf(schema);
     const kind = kindOf(schema);
     const repeatable = kind === 'list' || kind === 'record';
-    const notes = [repeatable ? 'repeatable' : '', spelling.stdin ? '- reads stdin' : ''].filter(Boolean);
+    const notes = [spelling.goesWith ? `with ${spelling.goesWith.map((k) => `--${k}`).join('/')}` : '', repeatable ? 'repeatable' : '', spelling.stdin ? '- reads stdin' : ''].filter(Boolean);
     const about = `${descriptionOf(schema) ?? key}${notes.length ? ` (${notes.join('; ')})` : ''}`;
     if (spelling.positional) {
       cmd.argument(spelling.positional, about);
       if (!spelling.alsoFlag) continue;
     }
     if (spelling.choiceFlags) {
-      for (const [flag, value] of Object.entries(spelling.choiceFlags)) cmd.option(`--${flag}`, `${op.name} as ${value}`);
+      for (const [flag, choice] of Object.entries(spelling.choiceFlags)) cmd.option(`--${flag}`, choice.help);
       continue;
     }
     const flag = `--${spelling.flag ?? kebab(key)}`;
@@ -74,9 +74,9 @@ export async function requestFrom<O extends Operation>(io: Io, op: O, cmd: Comma
       const chosen = Object.entries(spelling.choiceFlags).filter(([flag]) => opts[attribute(flag)]);
       if (chosen.length > 1 || (!chosen.length && !isOptional(schema))) {
         const flags = Object.keys(spelling.choiceFlags).map((f) => `--${f}`);
-        throw new LogbookError('INVALID_INPUT', `${op.name} needs exactly one of ${flags.join(' or ')}`, { hint: `for example: logbook ${op.name} ${flags[0]}` });
+        throw new LogbookError('INVALID_INPUT', `${op.name} needs exactly one of ${flags.join(' or ')}`, { hint: spelling.choiceExample ?? `for example: logbook ${op.name} ${flags[0]}` });
       }
-      value = chosen[0]?.[1];
+      value = chosen[0]?.[1].value;
     } else if (value === undefined && (!spelling.positional || spelling.alsoFlag)) {
       value = opts[attribute(spelling.flag ?? kebab(key))];
       if (spelling.commaAlias && typeof opts[attribute(spelling.commaAlias)] === 'string') value = [...((value as string[] | undefined) ?? []), opts[attribute(spelling.commaAlias)] as string];
@@ -87,5 +87,5 @@ export async function requestFrom<O extends Operation>(io: Io, op: O, cmd: Comma
     // A repeatable entry given once is the one value, as JSON writes it (`{"progress": "…"}`).
     input[key] = value;
   }
-  return parseRequest(op, input, (key) => cliName(op, key));
+  return parseRequest(op, input, (key) => cliName(op, key), `see \`logbook ${op.name} --help\``);
 }

@@ -75,16 +75,19 @@ export function currentSession(state: SessionsState, input: CurrentSessionInput)
 }
 
 export function findCurrentSession(state: SessionsState, input: CurrentSessionInput): Session | undefined {
-  return namedSession(state, input) ?? newestActive(state, input);
+  const named = namedSession(state, input);
+  // null: a step named a session that is not there (a binding to a session this clone has not fetched): none is current.
+  return named === null ? undefined : (named ?? newestActive(state, input));
 }
 
 /**
  * The first steps of the rule: a session named on the call, by the channel,
  * by LOGBOOK_SESSION, or by the client binding. `open` keeps to open sessions
  * for the environment and the binding (a hook does not write to a closed one;
- * it falls through to the next step).
+ * it falls through to the next step). `null`: the client binding names a
+ * session this clone does not have.
  */
-export function namedSession(state: SessionsState, input: Omit<CurrentSessionInput, 'replica'>, options: { open?: boolean } = {}): Session | undefined {
+export function namedSession(state: SessionsState, input: Omit<CurrentSessionInput, 'replica'>, options: { open?: boolean } = {}): Session | null | undefined {
   if (input.explicit) return resolveSession(state, input.explicit);
   if (input.channel) return resolveSession(state, input.channel);
   const usable = (s: Session | undefined) => (s && (!options.open || isOpen(s)) ? s : undefined);
@@ -94,7 +97,10 @@ export function namedSession(state: SessionsState, input: Omit<CurrentSessionInp
   }
   if (input.clientSession) {
     const bound = state.clientBindings.get(input.clientSession);
-    if (bound) return usable(state.sessions.get(bound));
+    if (bound) {
+      const s = state.sessions.get(bound);
+      return s ? usable(s) : null;
+    }
   }
   return undefined;
 }

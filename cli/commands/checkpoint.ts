@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { handle } from '../../src/operations/handlers.js';
+import { handlers } from '../../src/operations/handlers.js';
 import { checkpointOperation } from '../../src/operations/requests.js';
 import type { Io } from '../io.js';
 import { ALLOW_SECRET_FLAG, openLogbook, printJson } from '../io.js';
@@ -11,7 +11,7 @@ export function checkpointCommand(io: Io): Command {
     .option('--json', 'print the written events as JSON')
     .action(async (opts: { json?: boolean; allowSecret?: boolean }, cmd: Command) => {
       const request = await requestFrom(io, checkpointOperation, cmd);
-      const { session, events } = await handle.checkpoint(openLogbook(io, { session: request.session, allowSecret: opts.allowSecret }), request);
+      const { session, events } = await handlers.checkpoint(openLogbook(io, { session: request.session, allowSecret: opts.allowSecret }), request);
       if (opts.json) return printJson(io, events);
       io.stdout(`Checkpoint saved for ${session.stable} (${session.shortname}).\n`);
     });

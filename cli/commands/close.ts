@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { closeSummary, renderCloseSummary } from '../../projections/closeSummary.js';
-import { handle, isGroupResult } from '../../src/operations/handlers.js';
+import { handlers, isGroupResult } from '../../src/operations/handlers.js';
 import { closeOperation } from '../../src/operations/requests.js';
 import type { Io } from '../io.js';
 import { ALLOW_SECRET_FLAG, openLogbook, printJson } from '../io.js';
@@ -12,7 +12,7 @@ export function closeCommand(io: Io): Command {
     .option('--json', 'print the close summary as JSON (with --group: the sessions closed)')
     .action(async (opts: { json?: boolean; allowSecret?: boolean }, cmd: Command) => {
       const request = await requestFrom(io, closeOperation, cmd);
-      const r = await handle.close(openLogbook(io, { session: request.session, allowSecret: opts.allowSecret }), request, opts.allowSecret ? { allowSecret: true } : {});
+      const r = await handlers.close(openLogbook(io, { session: request.session, allowSecret: opts.allowSecret }), request, opts.allowSecret ? { allowSecret: true } : {});
       if (isGroupResult(r)) {
         if (opts.json) return printJson(io, { group: r.group, sessions: r.sessions.map((s) => s.id), events: r.events });
         const verb = request.outcome === 'completed' ? 'Completed' : 'Abandoned';

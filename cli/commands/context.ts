@@ -3,7 +3,7 @@ import { contextSection } from '../../projections/sessionFile.js';
 import { inlineAll } from '../../projections/text.js';
 import type { Io } from '../io.js';
 import { ALLOW_SECRET_FLAG, openLogbook, printJson } from '../io.js';
-import { handle } from '../../src/operations/handlers.js';
+import { handlers } from '../../src/operations/handlers.js';
 import { contextOperation } from '../../src/operations/requests.js';
 import { requestFrom, requestOptions } from '../request.js';
 
@@ -18,7 +18,7 @@ export function contextCommand(io: Io): Command {
       if (request.objective === undefined && !request.files?.length && !request.facts?.length) {
         session = logbook.session(await logbook.load(), request.session);
       } else {
-        ({ session } = await handle.context(logbook, request));
+        ({ session } = await handlers.context(logbook, request));
       }
       if (opts.json) return printJson(io, { session: session.id, ...session.context });
       io.stdout(`## Context of ${session.stable} (${session.shortname})\n${contextSection(inlineAll(session)).join('\n')}\n`);

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { handle } from '../../src/operations/handlers.js';
+import { handlers } from '../../src/operations/handlers.js';
 import { linkOperation } from '../../src/operations/requests.js';
 import { eventLine } from '../format.js';
 import type { Io } from '../io.js';
@@ -12,7 +12,7 @@ export function linkCommand(io: Io): Command {
     .option('--json', 'print the written event as JSON')
     .action(async (_key: string, opts: { json?: boolean; allowSecret?: boolean }, cmd: Command) => {
       const request = await requestFrom(io, linkOperation, cmd);
-      const events = await handle.link(openLogbook(io, { session: request.session, allowSecret: opts.allowSecret }), request);
+      const events = await handlers.link(openLogbook(io, { session: request.session, allowSecret: opts.allowSecret }), request);
       if (opts.json) return printJson(io, events);
       for (const e of events) io.stdout(`${eventLine(e)}\n`);
     });

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { handle } from '../../src/operations/handlers.js';
+import { handlers } from '../../src/operations/handlers.js';
 import { logOperation } from '../../src/operations/requests.js';
 import { eventLine } from '../format.js';
 import type { Io } from '../io.js';
@@ -12,7 +12,7 @@ export function logCommand(io: Io): Command {
     .option('--json', 'print the written events as JSON')
     .action(async (opts: { json?: boolean; allowSecret?: boolean }, cmd: Command) => {
       const request = await requestFrom(io, logOperation, cmd);
-      const events = await handle.log(openLogbook(io, { session: request.session, allowSecret: opts.allowSecret }), request);
+      const events = await handlers.log(openLogbook(io, { session: request.session, allowSecret: opts.allowSecret }), request);
       if (opts.json) return printJson(io, events);
       for (const e of events) io.stdout(`${eventLine(e)}\n`);
     });

@@ -3,7 +3,7 @@ import { unreadMessagesFor } from '../../projections/resume.js';
 import { inline } from '../../projections/text.js';
 import type { Io } from '../io.js';
 import { ALLOW_SECRET_FLAG, openLogbook, printJson } from '../io.js';
-import { handle } from '../../src/operations/handlers.js';
+import { handlers } from '../../src/operations/handlers.js';
 import { messageOperation } from '../../src/operations/requests.js';
 import { requestFrom, requestOptions } from '../request.js';
 import { minute } from '../../projections/time.js';
@@ -16,7 +16,7 @@ export function messageCommand(io: Io): Command {
     .option('--json', 'print the written event as JSON')
     .action(async (_text: string, opts: { json?: boolean; allowSecret?: boolean }, sub: Command) => {
       const request = await requestFrom(io, messageOperation, sub);
-      const r = await handle.message(openLogbook(io, { session: request.session, allowSecret: opts.allowSecret }), request);
+      const r = await handlers.message(openLogbook(io, { session: request.session, allowSecret: opts.allowSecret }), request);
       if (opts.json) return printJson(io, r.events);
       io.stdout(`Sent to ${r.to.session ? `session ${r.to.session}` : r.to.actor}.\n`);
     });

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { handle, isGroupResult } from '../../src/operations/handlers.js';
+import { handlers, isGroupResult } from '../../src/operations/handlers.js';
 import { pauseOperation } from '../../src/operations/requests.js';
 import type { Io } from '../io.js';
 import { ALLOW_SECRET_FLAG, openLogbook, printJson } from '../io.js';
@@ -11,7 +11,7 @@ export function pauseCommand(io: Io): Command {
     .option('--json', 'print the written events as JSON')
     .action(async (opts: { json?: boolean; allowSecret?: boolean }, cmd: Command) => {
       const request = await requestFrom(io, pauseOperation, cmd);
-      const r = await handle.pause(openLogbook(io, { session: request.session, allowSecret: opts.allowSecret }), request, opts.allowSecret ? { allowSecret: true } : {});
+      const r = await handlers.pause(openLogbook(io, { session: request.session, allowSecret: opts.allowSecret }), request, opts.allowSecret ? { allowSecret: true } : {});
       if (opts.json) return printJson(io, r.events);
       if (isGroupResult(r)) {
         const skipped = r.skipped.length ? `\nAlready paused: ${r.skipped.map((s) => s.stable).join(', ')}\n` : '';

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { projectState, renderStateMarkdown } from '../../projections/state.js';
 import type { Io } from '../io.js';
 import { ALLOW_SECRET_FLAG, openLogbook, printJson } from '../io.js';
-import { handle } from '../../src/operations/handlers.js';
+import { handlers } from '../../src/operations/handlers.js';
 import { stateOperation } from '../../src/operations/requests.js';
 import { requestFrom, requestOptions } from '../request.js';
 import { loadAt } from '../../src/timetravel/index.js';
@@ -25,7 +25,7 @@ export function stateCommand(io: Io): Command {
     .option(...ALLOW_SECRET_FLAG)
     .option('--json', 'print the new state as JSON')
     .action(async (opts: { json?: boolean; allowSecret?: boolean }, sub: Command) => {
-      const { state } = await handle.state(openLogbook(io, { allowSecret: opts.allowSecret }), await requestFrom(io, stateOperation, sub));
+      const { state } = await handlers.state(openLogbook(io, { allowSecret: opts.allowSecret }), await requestFrom(io, stateOperation, sub));
       if (opts.json) return printJson(io, state);
       io.stdout(renderStateMarkdown(state));
     });

@@ -4,7 +4,7 @@ import { eventLine } from '../format.js';
 import { inlineAll } from '../../projections/text.js';
 import type { Io } from '../io.js';
 import { ALLOW_SECRET_FLAG, openLogbook, printJson } from '../io.js';
-import { handle } from '../../src/operations/handlers.js';
+import { handlers } from '../../src/operations/handlers.js';
 import { subsessionEndOperation, subsessionStartOperation } from '../../src/operations/requests.js';
 import { requestFrom, requestOptions } from '../request.js';
 
@@ -15,7 +15,7 @@ export function subsessionCommand(io: Io): Command {
     .option('--json', 'print the written events as JSON')
     .action(async (_name: string, opts: { json?: boolean; allowSecret?: boolean }, sub: Command) => {
       const request = await requestFrom(io, subsessionStartOperation, sub);
-      const r = await handle.subsessionStart(openLogbook(io, { session: request.session, allowSecret: opts.allowSecret }), request);
+      const r = await handlers.subsessionStart(openLogbook(io, { session: request.session, allowSecret: opts.allowSecret }), request);
       if (opts.json) return printJson(io, r.events);
       for (const e of r.events) io.stdout(`${eventLine(e)}\n`);
     });
@@ -24,7 +24,7 @@ export function subsessionCommand(io: Io): Command {
     .option('--json', 'print the written events as JSON')
     .action(async (opts: { json?: boolean; allowSecret?: boolean }, sub: Command) => {
       const request = await requestFrom(io, subsessionEndOperation, sub);
-      const r = await handle.subsessionEnd(openLogbook(io, { session: request.session, allowSecret: opts.allowSecret }), request);
+      const r = await handlers.subsessionEnd(openLogbook(io, { session: request.session, allowSecret: opts.allowSecret }), request);
       if (opts.json) return printJson(io, r.events);
       for (const e of r.events) io.stdout(`${eventLine(e)}\n`);
     });

@@ -44,7 +44,7 @@ export function transcriptSource(source: string | null | undefined, fallback: 's
 
 /** The open session this client session writes to without adopting or starting one (SPEC 4's rule, src/sessions.ts). */
 export function boundSession(ctx: Ctx, snap: Snapshot): Session | undefined {
-  return namedSession(snap.sessions, { envSession: ctx.options.env.LOGBOOK_SESSION?.trim(), clientSession: ctx.cs }, { open: true });
+  return namedSession(snap.sessions, { envSession: ctx.options.env.LOGBOOK_SESSION?.trim(), clientSession: ctx.cs }, { open: true }) ?? undefined;
 }
 
 /** Is `s` held by a client session other than ours that is still bound to it and alive? */

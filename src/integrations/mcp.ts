@@ -24,7 +24,7 @@ import { Journal } from '../journal.js';
 import { Logbook } from '../logbook.js';
 import { staleTimeoutMs } from '../config.js';
 import { logInputSchema, logOptionsFrom } from './mcpLog.js';
-import { handle, isGroupResult } from '../operations/handlers.js';
+import { handlers, isGroupResult } from '../operations/handlers.js';
 import { checkpointOperation, closeOperation, inFieldWords, linkOperation, pauseOperation, resumeOperation, searchOperation, startOperation } from '../operations/requests.js';
 import { closeSummary, renderCloseSummary } from '../../projections/closeSummary.js';
 import { DEFAULT_BUDGET } from '../../projections/resume.js';
@@ -113,7 +113,7 @@ function registerRecordingTools({ server, open, run, state }: Tools): void {
     { title: 'Start a Logbook session', description: 'Start a new work session; later calls of this server act on it. Returns its id.', inputSchema: startOperation.request },
     (args) =>
       run(async () => {
-        const { session } = await handle.start(open(), args, 'mcp');
+        const { session } = await handlers.start(open(), args, 'mcp');
         state.current = session.id;
         return text(`Started session ${session.id} (${session.stable}, ${session.shortname})`, { session: { id: session.id, stable: session.stable, shortname: session.shortname, title: session.title } });
       })(),
@@ -130,7 +130,7 @@ function registerRecordingTools({ server, open, run, state }: Tools): void {
     },
     (args) =>
       run(async () => {
-        const events = await handle.log(open(args.session), { ...logOptionsFrom(args), ...(args.session !== undefined ? { session: args.session } : {}) });
+        const events = await handlers.log(open(args.session), { ...logOptionsFrom(args), ...(args.session !== undefined ? { session: args.session } : {}) });
         return text(`Logged ${events.length} entr${events.length === 1 ? 'y' : 'ies'}:\n${eventLines(events)}`, { events });
       })(),
   );
@@ -140,7 +140,7 @@ function registerRecordingTools({ server, open, run, state }: Tools): void {
     { title: 'Link an item', description: 'Link an item (task:42, kb:node:abc, track:project:x, file:src/a.ts, any type:key) to the session.', inputSchema: linkOperation.request },
     (args) =>
       run(async () => {
-        const events = await handle.link(open(args.session), args);
+        const events = await handlers.link(open(args.session), args);
         return text(`Linked:\n${eventLines(events)}`, { events });
       })(),
   );
@@ -153,7 +153,7 @@ function registerLifecycleTools({ server, open, run, state }: Tools): void {
     { title: 'Checkpoint', description: 'Record a checkpoint (with the git position) in the session.', inputSchema: checkpointOperation.request },
     (args) =>
       run(async () => {
-        const { session, events } = await handle.checkpoint(open(args.session), args);
+        const { session, events } = await handlers.checkpoint(open(args.session), args);
         return text(`Checkpoint in ${session.stable}:\n${eventLines(events)}`, { events });
       })(),
   );
@@ -163,7 +163,7 @@ function registerLifecycleTools({ server, open, run, state }: Tools): void {
     { title: 'Pause', description: 'Pause the session, or every active session of a group (resume it later with resume).', inputSchema: pauseOperation.request },
     (args) =>
       run(async () => {
-        const r = await handle.pause(open(args.session), args);
+        const r = await handlers.pause(open(args.session), args);
         if (isGroupResult(r)) return text(`Paused ${r.sessions.length} session(s) of group ${r.group}: ${r.sessions.map((s) => s.stable).join(', ')}`, { group: r.group, sessions: r.sessions.map((s) => s.id) });
         return text(`Paused ${r.session.stable} (${r.session.shortname})`);
       })(),
@@ -178,7 +178,7 @@ function registerLifecycleTools({ server, open, run, state }: Tools): void {
     },
     (args) =>
       run(async () => {
-        const r = await handle.resume(open(args.session), args);
+        const r = await handlers.resume(open(args.session), args);
         // As of a moment: read-only, and the current session stays as it is.
         if (r.moment) return text(momentBanner(r.moment) + r.text);
         state.current = r.session.id;
@@ -191,7 +191,7 @@ function registerLifecycleTools({ server, open, run, state }: Tools): void {
     { title: 'Close the session', description: 'Close the session, or every open session of a group, as completed (summary, learnings) or abandoned (reason required).', inputSchema: closeOperation.request },
     (args) =>
       run(async () => {
-        const r = await handle.close(open(args.session), args);
+        const r = await handlers.close(open(args.session), args);
         if (isGroupResult(r)) {
           if (r.sessions.some((s) => s.id === state.current)) state.current = undefined;
           return text(`Closed ${r.sessions.length} session(s) of group ${r.group}: ${r.sessions.map((s) => s.stable).join(', ')}`, { group: r.group, sessions: r.sessions.map((s) => s.id) });
@@ -277,7 +277,7 @@ function registerSearchTools({ server, open, run }: Tools): void {
     },
     (args) =>
       run(async () => {
-        const result = await handle.search(open(), args);
+        const result = await handlers.search(open(), args);
         return text(renderSearchResults(result), { ...result });
       })(),
   );

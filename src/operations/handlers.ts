@@ -21,7 +21,7 @@ function notBoth(what: string, r: { group?: string | undefined; session?: string
   if (r.group !== undefined && r.session !== undefined) throw new LogbookError('INVALID_INPUT', `--group and --session name different things to ${what}`, { hint: 'pass one of them' });
 }
 
-export const handle = {
+export const handlers = {
   /** `channel` is stamped into the session's meta (cli, mcp, api) unless the request says otherwise. */
   start(lb: Logbook, r: StartRequest, channel?: string): Promise<Written> {
     return lb.start(defined({ ...r, meta: { ...(channel ? { channel } : {}), ...(r.meta ?? {}) } }));

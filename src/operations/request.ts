@@ -20,11 +20,11 @@ export interface CliSpelling {
   positional?: string;
   /** With `positional`: the flag is offered too (`logbook resume S` and `--session S`). */
   alsoFlag?: boolean;
-  /** An enum given as one boolean flag per value (`--complete` → "completed"). */
-  choiceFlags?: Record<string, string>;
-  /** A record given as repeated `--flag key=value`. */
-  pairs?: boolean;
-  /** A second flag whose value is split on commas into this list (`--tasks a,b`). */
+  /** An enum given as one boolean flag per value (`--complete` → "completed"), each with its help. */
+  choiceFlags?: Record<string, { value: string; help: string }>;
+  /** With `choiceFlags`: what to type, for the error when none or several are given. */
+  choiceExample?: string;
+  /** A second flag for this list whose values are appended to it as typed (`--tasks a,b`: the operation splits commas). */
   commaAlias?: string;
   /** `-` reads the value from stdin (free text). */
   stdin?: boolean;
@@ -32,9 +32,11 @@ export interface CliSpelling {
   unit?: string;
   /** The name in a URL query string, when not the field's (`q` for a search's `query`). */
   param?: string;
+  /** The log entries a field goes with (`rationale` with a decision): the CLI says "(with --decision)", MCP "decision only". */
+  goesWith?: readonly string[];
 }
 
-/** The CLI spellings, kept beside the schemas (zod's own registry holds the descriptions). */
+/** The faces' spellings, kept beside the schemas (zod's own registry holds the descriptions). */
 export const cliSpelling = z.registry<CliSpelling>();
 
 /** Describe a field once for every face; `cli` only where the command line spells it otherwise. */
@@ -46,6 +48,8 @@ export function field<T extends z.core.$ZodType>(schema: T, description: string,
 
 /** Free text: non-empty, and `-` reads it from stdin on the command line. */
 export const text = (description: string, cli: CliSpelling = {}) => z.optional(field(z.string().check(z.minLength(1, 'must not be empty')), description, { stdin: true, ...cli }));
+/** Text that may be empty (a note, `--focus ""` to clear), `-` reads it from stdin. */
+export const optionalText = (description: string, cli: CliSpelling = {}) => z.optional(field(z.string(), description, { stdin: true, ...cli }));
 /** A value that is not free text (a name, a reference). */
 export const word = (description: string, cli: CliSpelling = {}) => z.optional(field(z.string(), description, cli));
 /** Free text that may repeat, one event each (`--progress a --progress b`; JSON: a string or an array). */
@@ -60,7 +64,8 @@ export const whole = (min: number, description: string, cli: CliSpelling = {}) =
   z.optional(field(z.int({ error: `must be a whole number, at least ${min}` }).check(z.minimum(min, `must be a whole number, at least ${min}`)), description, cli));
 
 /** The session a write acts on (SPEC 4); absent: the current one. */
-export const sessionField = () => word('session: full id, s_xxxx, suffix, shortname or unique prefix (default: current)', { value: '<S>' });
+export const sessionField = () =>
+  z.optional(field(z.string().check(z.minLength(1, 'must not be empty: leave it out for the current session')), 'session: full id, s_xxxx, suffix, shortname or unique prefix (default: current)', { value: '<S>' }));
 
 export type Shape = Record<string, z.core.$ZodType>;
 
@@ -98,7 +103,7 @@ export function kindOf(schema: z.core.$ZodType): Kind {
   const def = s._zod.def as { type: string; options?: z.core.$ZodType[] };
   if (def.type === 'array') return 'list';
   if (def.type === 'union') return def.options!.some((o) => kindOf(o) === 'list') ? 'list' : def.options!.every((o) => kindOf(o) === 'number') ? 'number' : 'text';
-  if (def.type === 'number' || def.type === 'int') return 'number';
+  if (def.type === 'number') return 'number';
   if (def.type === 'boolean') return 'boolean';
   if (def.type === 'record') return 'record';
   return 'text';
@@ -109,10 +114,11 @@ export const enumValues = (schema: z.core.$ZodType): string[] | undefined => {
   return def.type === 'enum' && def.entries ? Object.values(def.entries) : undefined;
 };
 
-/** The least value a whole-number field takes (its `minimum` check). */
+/** The least whole number a number field takes (its `minimum`/`positive` check). */
 export function minimumOf(schema: z.core.$ZodType): number {
-  const checks = ((inner(schema)._zod.def as { checks?: Array<{ _zod: { def: { check: string; value?: number } } }> }).checks ?? []).map((c) => c._zod.def);
-  return checks.find((c) => c.check === 'greater_than')?.value ?? 0;
+  const checks = ((inner(schema)._zod.def as { checks?: Array<{ _zod: { def: { check: string; value?: number; inclusive?: boolean } } }> }).checks ?? []).map((c) => c._zod.def);
+  const bound = checks.find((c) => c.check === 'greater_than');
+  return bound?.value === undefined ? 0 : bound.inclusive ? bound.value : Math.floor(bound.value) + 1;
 }
 
 export const isOptional = (schema: z.core.$ZodType) => (schema._zod as { optin?: string }).optin === 'optional';
@@ -133,22 +139,24 @@ export function cliName(op: Operation, key: string): string {
 
 /**
  * Parse `input` as `op`'s request. A value the request refuses is an
- * INVALID_INPUT error naming the field as this face spells it, with the
- * operation's fields as the hint when a field is unknown.
+ * INVALID_INPUT error naming the field as this face spells it (and what was
+ * given); the hint lists the operation's fields when a field is unknown, else
+ * says where to read about them.
  */
-export function parseRequest<O extends Operation>(op: O, input: unknown, name: FieldNamer = (k) => k): RequestOf<O> {
+export function parseRequest<O extends Operation>(op: O, input: unknown, name: FieldNamer = (k) => k, hint = `${op.name} takes ${Object.keys(op.request.shape).join(', ')}`): RequestOf<O> {
   const r = z.safeParse(op.request, input ?? {}, { reportInput: true });
   if (r.success) return r.data as RequestOf<O>;
   const lines = r.error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     const key = issue.path.length ? String(issue.path[0]) : undefined;
-    const at = key === undefined ? op.name : `${name(key)}${issue.path.length > 1 ? `[${issue.path.slice(1).join('][')}]` : ''}`;
+    const at = key === undefined ? op.name : name(key);
     // What was given, short and redacted (an error message is a path text takes too).
     const given = typeof issue.input === 'string' ? `, got "${shorten(redactText(issue.input).text)}"` : '';
     return `${at}: ${issue.message}${given}`;
   });
+  const unknown = r.error.issues.some((i) => i.code === 'unrecognized_keys');
   throw new LogbookError('INVALID_INPUT', `invalid ${op.name} request: ${lines.join('; ')}`, {
-    hint: `${op.name} takes ${Object.keys(op.request.shape).map(name).join(', ')}`,
+    hint: unknown ? `${op.name} takes ${Object.keys(op.request.shape).map(name).join(', ')}` : hint,
   });
 }
 

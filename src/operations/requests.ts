@@ -8,19 +8,18 @@
 import * as z from 'zod/mini';
 import { itemActions, itemKeyPattern } from '../events.js';
 import { WHEN_FORMS } from '../timetravel/moment.js';
-import { field, list, operation, sessionField, spellingOf, text, texts, whole, word } from './request.js';
+import { field, list, operation, optionalText, sessionField, spellingOf, text, texts, whole, word } from './request.js';
 
-const note = (description: string) => z.optional(field(z.string(), description, { stdin: true }));
-const group = (what: string) => word(`every open session of this group, in one append (${what})`, { value: '<G>' });
+const group = (description: string) => word(description, { value: '<G>' });
 
 export const startOperation = operation('start', 'start a new work session', {
-  goal: note('what this session is for'),
+  goal: optionalText('what this session is for'),
   title: word('title (defaults to the goal)', { value: '<text>' }),
   name: word('short name, used in file names; any text is made into one (lowercase, dashes); one an open session holds is refused', { value: '<short>' }),
-  tasks: list('task ids to link', { flag: 'task', value: '<id>', commaAlias: 'tasks' }),
+  tasks: list('a task id to link (task:ID, completed when the session is)', { flag: 'task', value: '<id>', commaAlias: 'tasks' }),
   parent: word('parent session (nested sessions)', { value: '<S>' }),
   group: word('group name for related sessions', { value: '<G>' }),
-  meta: z.optional(field(z.record(z.string(), z.string()), 'metadata: key → value', { value: '<key=value>', pairs: true })),
+  meta: z.optional(field(z.record(z.string(), z.string()), 'metadata: key → value', { value: '<key=value>' })),
 });
 
 export const logEntryKinds = ['progress', 'done', 'decision', 'discovery', 'blocker', 'resolve', 'next'] as const;
@@ -30,47 +29,48 @@ const reference = z.union([z.string().check(z.minLength(1, 'must not be empty'))
 
 export const logOperation = operation('log', 'add entries to the session log (several flags, and a flag several times, are fine: one event each)', {
   progress: texts('progress on the current step'),
-  step: text('the step a progress or done entry is about, when its text is a note rather than the step name', { value: '<name>' }),
+  step: text('the step this is about, when the text is a note rather than the step name', { value: '<name>', goesWith: ['progress', 'done'] }),
   done: texts('a step that is complete'),
   decision: texts('a decision'),
-  rationale: text('why (with a decision)'),
-  options: list('an option that was considered (with a decision)', { flag: 'option', value: '<text>' }),
-  supersedes: z.optional(field(reference, 'number or id of the decision this one replaces', { value: '<decision>' })),
+  rationale: text('why', { goesWith: ['decision'] }),
+  options: list('an option that was considered', { flag: 'option', value: '<text>', goesWith: ['decision'] }),
+  supersedes: z.optional(field(reference, 'number or id of the decision this one replaces', { value: '<decision>', stdin: true, goesWith: ['decision'] })),
   discovery: texts('something found out'),
-  evidence: text('how the discovery is known (a log line, a file:line, a command)'),
+  evidence: text('how it is known (a log line, a file:line, a command)', { goesWith: ['discovery'] }),
   blocker: texts('something that blocks progress'),
-  resolve: z.optional(field(z.union([reference, z.array(reference)], { error: 'must be a number (#2: 2), an id, text, or an array of them' }), 'resolve an open blocker (number, id or text)', { value: '<blocker>' })),
-  note: text('how the blocker was solved (with resolve)'),
+  resolve: z.optional(field(z.union([reference, z.array(reference)], { error: 'must be a number (#2: 2), an id, text, or an array of them' }), 'resolve an open blocker (number, id or text)', { value: '<blocker>', stdin: true })),
+  note: text('how the blocker was solved', { goesWith: ['resolve'] }),
   next: texts('a next step'),
   session: sessionField(),
 });
 
 export const checkpointOperation = operation('checkpoint', 'save an explicit checkpoint (records the git branch and commit)', {
-  note: note('what this checkpoint marks'),
+  note: optionalText('what this checkpoint marks'),
   session: sessionField(),
 });
 
 export const pauseOperation = operation('pause', 'pause the session (resume it later with `logbook resume`)', {
-  note: note('why, or where you stopped'),
+  note: optionalText('why, or where you stopped'),
   session: sessionField(),
-  group: group('all or none'),
+  group: group('every active session of this group, in one append (paused ones stay as they are)'),
 });
 
 export const closeOperation = operation('close', 'complete or abandon the session', {
   outcome: field(z.enum(['completed', 'abandoned'], { error: 'must be "completed" or "abandoned"' }), 'completed, or abandoned (then reason is required)', {
-    choiceFlags: { complete: 'completed', abandon: 'abandoned' },
+    choiceFlags: { complete: { value: 'completed', help: 'mark the session completed' }, abandon: { value: 'abandoned', help: 'mark the session abandoned (needs --reason)' } },
+    choiceExample: 'logbook close --complete, or logbook close --abandon --reason "…"',
   }),
-  reason: note('why it was abandoned (or closed)'),
-  summary: note('summary of the outcome'),
+  reason: optionalText('why it was abandoned (or closed)'),
+  summary: optionalText('summary of the outcome'),
   learnings: list('a learning to keep', { flag: 'learning', value: '<text>' }),
   session: sessionField(),
-  group: group('all or none'),
+  group: group('every open session of this group, in one append (all or none)'),
 });
 
 export const linkOperation = operation('link', 'link an item (task:42, kb:node:abc, track:project:c3c5, file:src/a.ts, type:key) to the session', {
   key: field(z.string().check(z.regex(itemKeyPattern, 'must be of the form type:key (task:42, file:src/a.ts)')), 'item key, type:key', { positional: '<KEY>' }),
   action: z.optional(field(z.enum(itemActions), 'what happened to the item (default referenced)', { value: '<action>' })),
-  note: note('a note'),
+  note: optionalText('a note'),
   session: sessionField(),
 });
 
@@ -101,12 +101,12 @@ export const messageOperation = operation('message send', 'send a message; the r
 
 export const stateOperation = operation('state set', 'set the project state; each given field replaces its old value, the others stay', {
   todo: list('a todo item (the list replaces the old one)', { value: '<text>' }),
-  focus: note('the current focus ("" clears it)'),
+  focus: optionalText('the current focus ("" clears it)'),
   next: list('a next step (the list replaces the old one)', { value: '<text>' }),
 });
 
 export const contextOperation = operation('context', 'key context that must survive compaction (objective, key files, key facts)', {
-  objective: note('the objective (replaces the old one)'),
+  objective: optionalText('the objective (replaces the old one)'),
   files: list('a key file, optionally "path - what it is"', { flag: 'file', value: '<path>' }),
   facts: list('a key fact', { flag: 'fact', value: '<text>' }),
   session: sessionField(),
@@ -118,14 +118,14 @@ export const subsessionStartOperation = operation('subsession start', 'start a w
 });
 
 export const subsessionEndOperation = operation('subsession end', 'end the open work block', {
-  summary: note('what the block achieved'),
+  summary: optionalText('what the block achieved'),
   sub: word('which block (default: the open one)', { value: '<id>' }),
   session: sessionField(),
 });
 
 export const redactOperation = operation('redact', "hide an event's text from every view (for a secret that slipped through); history is not rewritten", {
   event: field(z.string(), 'event id (or a unique prefix or suffix of it), from `view --json` or `log --json`', { positional: '<EVENT>' }),
-  reason: note('why it is hidden'),
+  reason: optionalText('why it is hidden'),
 });
 
 export const migrateOperation = operation('migrate', 'move every open item of session FROM to session TO (their chains keep the history)', {
@@ -179,13 +179,15 @@ export type ImportRequest = z.output<typeof importOperation.request>;
  * the request's fields instead (MCP, HTTP): `--abandon` is `outcome
  * "abandoned"`, `--option` is `options`, any other `--flag` its field.
  */
-export function inFieldWords(text: string, quote: (field: string) => string = (f) => f): string {
+export function inFieldWords(text: string, quote: (field: string) => string = (f) => f, face: 'mcp' | 'http' = 'http'): string {
   let out = text.replace(/, or - to read it from stdin/g, '');
   for (const op of Object.values(operations)) {
     for (const [key, schema] of Object.entries(op.request.shape)) {
       const spelling = spellingOf(schema);
-      for (const [flag, value] of Object.entries(spelling.choiceFlags ?? {})) out = out.replace(new RegExp(`--${flag}\\b`, 'g'), `${key} "${value}"`);
-      if (spelling.flag) out = out.replace(new RegExp(`--${spelling.flag}\\b(?!-)`, 'g'), quote(key));
+      for (const [flag, choice] of Object.entries(spelling.choiceFlags ?? {})) out = out.replace(new RegExp(`--${flag}\\b`, 'g'), `${key} "${choice.value}"`);
+      // A query string's own name for the field (`type`), else the field's.
+      const name = face === 'http' && spelling.param ? spelling.param : key;
+      if (spelling.flag) out = out.replace(new RegExp(`--${spelling.flag}\\b(?!-)`, 'g'), quote(name));
     }
   }
   return out.replace(/--([a-z][a-z-]*)/g, (_m, flag: string) => quote(flag));

@@ -15,7 +15,7 @@ import { projectState } from '../../projections/state.js';
 import { renderStats } from '../../projections/stats.js';
 import { HttpError, invalidBody } from './errors.js';
 import type { Repo } from './feed.js';
-import { handle } from '../operations/handlers.js';
+import { handlers } from '../operations/handlers.js';
 import { checkpointOperation, closeOperation, linkOperation, logOperation, pauseOperation, searchOperation, startOperation } from '../operations/requests.js';
 import { defined, type Operation, type RequestOf } from '../operations/request.js';
 import { search } from './search.js';
@@ -85,8 +85,10 @@ function writeRoute<O extends Operation>(path: string, summary: string, op: O, a
     write: true,
     status: 201,
     async handle(req) {
-      const request = parse(op, req.body);
-      return written(req, await act(writer(req, (request as { session?: string }).session), request));
+      const request: RequestOf<O> & { session?: string } = parse(op, req.body);
+      // X-Session-ID is the request's session (it wins over the body's), so `group` with it is refused like two sessions.
+      if (req.sessionHeader !== undefined && 'session' in op.request.shape) request.session = req.sessionHeader;
+      return written(req, await act(writer(req, request.session), request));
     },
   };
 }
@@ -110,7 +112,7 @@ export const routes: Route[] = [
     },
   },
   writeRoute('/api/sessions', 'Start a session (as `logbook start`)', startOperation, async (lb, r) => {
-    const { session, events } = await handle.start(lb, r, 'api');
+    const { session, events } = await handlers.start(lb, r, 'api');
     return { session, events };
   }),
   {
@@ -139,11 +141,11 @@ export const routes: Route[] = [
       return { ...input, context: text, omitted };
     },
   },
-  writeRoute('/api/log', 'Add entries to the session log (the `logbook log` flags as a JSON body; a flag that repeats is an array)', logOperation, async (lb, r) => ({ events: await handle.log(lb, r) })),
-  writeRoute('/api/checkpoint', 'Record a checkpoint (as `logbook checkpoint`)', checkpointOperation, (lb, r) => handle.checkpoint(lb, r)),
-  writeRoute('/api/pause', 'Pause the session, or every active session of a group (as `logbook pause`)', pauseOperation, (lb, r) => handle.pause(lb, r)),
-  writeRoute('/api/close', 'Close the session, or every open session of a group, as completed or abandoned (as `logbook close`)', closeOperation, (lb, r) => handle.close(lb, r)),
-  writeRoute('/api/link', 'Link an item to the session (as `logbook link`)', linkOperation, async (lb, r) => ({ events: await handle.link(lb, r) })),
+  writeRoute('/api/log', 'Add entries to the session log (the `logbook log` flags as a JSON body; a flag that repeats is an array)', logOperation, async (lb, r) => ({ events: await handlers.log(lb, r) })),
+  writeRoute('/api/checkpoint', 'Record a checkpoint (as `logbook checkpoint`)', checkpointOperation, (lb, r) => handlers.checkpoint(lb, r)),
+  writeRoute('/api/pause', 'Pause the session, or every active session of a group (as `logbook pause`)', pauseOperation, (lb, r) => handlers.pause(lb, r)),
+  writeRoute('/api/close', 'Close the session, or every open session of a group, as completed or abandoned (as `logbook close`)', closeOperation, (lb, r) => handlers.close(lb, r)),
+  writeRoute('/api/link', 'Link an item to the session (as `logbook link`)', linkOperation, async (lb, r) => ({ events: await handlers.link(lb, r) })),
   {
     method: 'GET',
     path: '/api/agenda',

@@ -61,6 +61,6 @@ export function errorResponse(e: unknown): { status: number; body: ErrorBody } {
 }
 
 /** A zod failure of a request body, as a 400 whose message names each field. */
-export function invalidBody(what: string, issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): HttpError {
-  return new HttpError(400, 'INVALID_INPUT', `invalid ${what} body: ${describeIssues(issues)}`, 'see GET /api/openapi.json for the request schemas');
+export function invalidBody(what: string, issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>, options: { of?: string; hint?: string } = {}): HttpError {
+  return new HttpError(400, 'INVALID_INPUT', `invalid ${what} ${options.of ?? 'body'}: ${describeIssues(issues)}`, options.hint ?? 'see GET /api/openapi.json for the request schemas');
 }

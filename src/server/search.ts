@@ -4,13 +4,14 @@
  * `search` tool). `type` may repeat, as `--type` does.
  */
 import * as z from 'zod/mini';
-import { handle } from '../operations/handlers.js';
+import { handlers } from '../operations/handlers.js';
 import { kindOf, spellingOf } from '../operations/request.js';
 import { searchOperation } from '../operations/requests.js';
 import { Logbook } from '../logbook.js';
 import type { SearchResult } from '../search/search.js';
 import type { ApiRequest } from './api.js';
 import { invalidBody } from './errors.js';
+import { redactText } from '../redact.js';
 
 /** The search request from a query string: each field by its parameter name (`q`, `type` repeated). */
 function fromQuery(q: URLSearchParams): unknown {
@@ -31,7 +32,10 @@ function fromQuery(q: URLSearchParams): unknown {
 }
 
 export async function search(req: ApiRequest): Promise<SearchResult> {
-  const r = z.safeParse(searchOperation.request, fromQuery(req.query));
-  if (!r.success) throw invalidBody('search query', r.error.issues);
-  return handle.search(new Logbook(req.repo.journal), r.data);
+  const r = z.safeParse(searchOperation.request, fromQuery(req.query), { reportInput: true });
+  if (!r.success) {
+    const issues = r.error.issues.map((i) => ({ ...i, path: i.path.map((p) => (typeof p === 'string' ? (spellingOf(searchOperation.request.shape[p as keyof typeof searchOperation.request.shape]!).param ?? p) : p)), message: typeof i.input === 'string' || typeof i.input === 'number' ? `${i.message}; got "${redactText(String(i.input)).text.slice(0, 60)}"` : i.message }));
+    throw invalidBody('search', issues, { of: 'query', hint: 'for example ?q=lock&limit=10 (GET /api/openapi.json lists the parameters)' });
+  }
+  return handlers.search(new Logbook(req.repo.journal), r.data);
 }

@@ -18,8 +18,9 @@ import { logEntryKinds, operations } from '../../src/operations/requests.js';
 /** The operations the MCP server offers as tools (the others are the command line's). */
 const MCP_TOOLS = ['start', 'log', 'checkpoint', 'pause', 'close', 'link', 'resume', 'search'] as const;
 
-/** Flags the terminal adds to an operation's own (output form, the secret override, a listing mode). */
-const TERMINAL_ONLY = new Set(['--json', '--allow-secret', '--help', '--list']);
+/** Flags the terminal adds to an operation's own (output form, the secret override), and per command (a listing mode). */
+const TERMINAL_ONLY = new Set(['--json', '--allow-secret', '--help']);
+const TERMINAL_EXTRA: Record<string, string[]> = { resume: ['--list'] };
 
 /** What `logbook NAME --help` offers: its flags (with their help text) and its arguments. */
 function cliFace(dir: string, name: string): { flags: Map<string, string>; args: string[] } {
@@ -77,7 +78,7 @@ describe('every face of an operation is derived from its one request', () => {
   it.each(Object.values(operations).map((op) => [op.name, op] as const))('%s: the CLI flags and arguments', (name, op) => {
     const seen = cliFace(dir, name);
     const want = expectedCli(op);
-    const offered = [...seen.flags.keys()].filter((f) => !TERMINAL_ONLY.has(f));
+    const offered = [...seen.flags.keys()].filter((f) => !TERMINAL_ONLY.has(f) && !TERMINAL_EXTRA[name]?.includes(f));
     expect(offered.sort()).toEqual([...want.flags.keys()].sort());
     expect(seen.args).toEqual(want.args);
     // The help text of each flag is the field's description (plus what the terminal adds: "(repeatable)", "(- reads stdin)").
@@ -94,6 +95,8 @@ describe('every face of an operation is derived from its one request', () => {
         // One entry per call: `kind` names the entry field, `text` is its value; every other field is the request's own.
         expect(properties.kind!.enum).toEqual([...logEntryKinds]);
         for (const kind of logEntryKinds) expect(Object.keys(op.request.shape)).toContain(kind);
+        // …and every field of the request that is not an entry kind is offered (none left out).
+        expect(Object.keys(properties).sort()).toEqual(['kind', 'text', ...Object.keys(op.request.shape).filter((k) => !(logEntryKinds as readonly string[]).includes(k))].sort());
         for (const key of Object.keys(properties).filter((k) => k !== 'kind' && k !== 'text')) {
           expect(Object.keys(op.request.shape), key).toContain(key);
           expect(properties[key]!.description, key).toContain(descriptionOf(op.request.shape[key]!));
@@ -109,6 +112,9 @@ describe('every face of an operation is derived from its one request', () => {
   it('the OpenAPI document describes each HTTP body or query by the same request', async () => {
     const doc = (await request(served, 'GET', '/api/openapi.json')).json as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> }; parameters?: Array<{ name: string; in: string; description?: string }> }>> };
     const bodies: Record<string, string> = { start: '/api/sessions', log: '/api/log', checkpoint: '/api/checkpoint', pause: '/api/pause', close: '/api/close', link: '/api/link' };
+    // Every write the API has is one of these (a new POST route must say which operation it is).
+    const writes = Object.entries(doc.paths).filter(([, methods]) => methods.post).map(([p]) => p);
+    expect(writes.sort()).toEqual(Object.values(bodies).sort());
     for (const [name, path] of Object.entries(bodies)) {
       const op = operations[name as keyof typeof operations];
       const { $schema: _drop, ...schema } = z.toJSONSchema(op.request, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
