@@ -14,6 +14,8 @@ export interface Entry {
   at: string;
   type: string;
   session?: string;
+  /** `at` in epoch ms, where the entry knows `at` is in toISOString's form (so that numbers order as the text does). */
+  readonly atMs?: number | undefined;
   /** An `item.linked` event's item key (undefined for other events). */
   readonly itemKey?: string | undefined;
   /** The whole event (parsed on first use). */

@@ -15,7 +15,7 @@ import type { JournalEvent } from '../events.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { entryOfLine, type Entry } from './entries.js';
 
-const FORMAT = 'logbook-order-index/2';
+const FORMAT = 'logbook-order-index/3';
 const ID_BYTES = 26;
 const AT_BYTES = 32;
 
@@ -51,6 +51,8 @@ class Columns {
   drop!: () => void;
   offset: Float64Array;
   clock: Float64Array;
+  /** The time in epoch ms where `at` is in the canonical form (toISOString's), which orders as the text does; else NaN. */
+  atMs: Float64Array;
   length: Uint32Array;
   session: Int32Array;
   type: Uint16Array;
@@ -66,6 +68,7 @@ class Columns {
   ) {
     this.offset = new Float64Array(count);
     this.clock = new Float64Array(count);
+    this.atMs = new Float64Array(count);
     this.length = new Uint32Array(count);
     this.session = new Int32Array(count);
     this.type = new Uint16Array(count);
@@ -76,7 +79,7 @@ class Columns {
   }
 }
 
-const parts = (c: Columns) => [c.offset, c.clock, c.length, c.session, c.item, c.type, c.atLength, c.ids, c.ats];
+const parts = (c: Columns) => [c.offset, c.clock, c.atMs, c.length, c.session, c.item, c.type, c.atLength, c.ids, c.ats];
 
 function serialise(header: Header, c: Columns): Buffer {
   return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), ...parts(c).map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))]);
@@ -170,6 +173,10 @@ class IndexedEntry implements Entry {
   get at(): string {
     return this.c.ats.toString('latin1', this.i * AT_BYTES, this.i * AT_BYTES + this.c.atLength[this.i]!);
   }
+  get atMs(): number | undefined {
+    const ms = this.c.atMs[this.i]!;
+    return Number.isNaN(ms) ? undefined : ms;
+  }
   get type(): string {
     return this.c.types[this.c.type[this.i]!]!;
   }
@@ -197,6 +204,12 @@ class IndexedEntry implements Entry {
     }
     return (this.body = e);
   }
+}
+
+/** The epoch ms of an ISO time in toISOString's form (where text order is time order), else NaN. */
+function canonicalMs(at: string): number {
+  const ms = at.length === 24 ? Date.parse(at) : NaN;
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === at ? ms : NaN;
 }
 
 /** An index row is storable when its fields fit the columns (ULID ids, ISO times); otherwise the caller reads the lines. */
@@ -275,6 +288,7 @@ function replicaEntries(dir: string, f: CachedFile, out: Entry[]): boolean {
         }
         next.ids.write(entry.id, i * ID_BYTES, 'latin1');
         next.atLength[i] = next.ats.write(entry.at, i * AT_BYTES, 'latin1');
+        next.atMs[i] = canonicalMs(entry.at);
       });
       const first = kept ? header!.first : rows[0]?.commit;
       const last = rows.length ? rows.at(-1)!.commit : header?.last;

@@ -13,11 +13,13 @@ import type { Draft, JournalEvent } from '../../src/events.js';
 import { Journal } from '../../src/journal.js';
 import { Logbook } from '../../src/logbook.js';
 import { GitStore } from '../../src/store/git.js';
-import { journalEntries } from '../../src/timetravel/index.js';
+import { cutFor, journalEntries } from '../../src/timetravel/index.js';
+import { entriesOf } from '../../src/timetravel/entries.js';
 import { prepare } from '../../projections/order.js';
 import { git, makeRepo, tempDir } from '../helpers/repo.js';
 
 const S = '20260102_1000_abcd';
+const NOW = new Date('2030-01-01T00:00:00.000Z');
 
 async function truth(gitdir: string): Promise<JournalEvent[]> {
   const { events } = await new GitStore(gitdir, { cacheDir: tempDir('logbook-nocache-') }).read();
@@ -81,6 +83,13 @@ describe('the order index never changes what a cut sees', () => {
                 expected.map((e) => [e.id, e.clock, e.at, e.type, e.session, e.type === 'item.linked' ? e.data.key : undefined]),
               );
               expect(entries.map((e) => e.event()), label).toEqual(expected);
+              // Times known in ms are the times' own, and a cut at any event's time (or just before it) is the text comparison's.
+              expect(entries.every((e) => e.atMs === undefined || new Date(e.atMs).toISOString() === e.at), label).toBe(true);
+              for (const e of expected.slice(-3)) {
+                for (const when of [e.at, new Date(Date.parse(e.at) - 1).toISOString()]) {
+                  expect(cutFor(entries, when, { now: NOW }).cut, `${label} at ${when}`).toBe(cutFor(entriesOf(expected), when, { now: NOW }).cut);
+                }
+              }
               if (expected.length) expect(readdirSync(path.join(gitdir, 'logbook', 'cache', 'timetravel')).some((f) => f.endsWith('.idx')), label).toBe(true);
             }
           }
