@@ -83,9 +83,38 @@ async function walkWithGit(ctx: Ctx, tip: string): Promise<ReadCommit[] | undefi
   return run.stdout.split('\x1e').flatMap((record) => (record ? [{ commit: rawCommit(record), cached: undefined }] : []));
 }
 
+/** One record of the `git log` format above; its message is cut out of the record only when a check needs it as text. */
+class GitRecord implements RawCommit {
+  readonly oid: string;
+  readonly parents: string[];
+  readonly tree: string;
+  /** Where the message starts in the record. */
+  private readonly at: number;
+  constructor(private readonly record: string) {
+    const a = record.indexOf('\x1f');
+    const b = record.indexOf('\x1f', a + 1);
+    const c = record.indexOf('\x1f', b + 1);
+    this.oid = record.slice(0, a);
+    const parents = record.slice(a + 1, b);
+    this.parents = parents ? parents.split(' ') : [];
+    this.tree = record.slice(b + 1, c);
+    this.at = c + 1;
+  }
+
+  get message(): string {
+    const m = this.record.slice(this.at);
+    return m.endsWith('\n') ? m.slice(0, -1) : m;
+  }
+
+  /** The JSON body (what follows the subject's blank line, trailing newlines included), or undefined without one. */
+  body(): string | undefined {
+    const start = this.record.indexOf('\n\n', this.at);
+    return start < 0 ? undefined : this.record.slice(start + 2);
+  }
+}
+
 function rawCommit(record: string): RawCommit {
-  const [oid, parents, tree, message] = record.split('\x1f') as [string, string, string, string];
-  return { oid, parents: parents ? parents.split(' ') : [], tree, message: message.replace(/\n$/, '') };
+  return new GitRecord(record);
 }
 
 interface ReadCommit {
@@ -237,13 +266,18 @@ function checkCommit(replica: string, c: RawCommit, pass: Pass, add: Add, matche
 function cachedEvent(c: RawCommit, pass: Pass): JournalEvent | undefined {
   const cached = pass.cache.byOid.get(c.oid);
   if (!cached || !('e' in cached)) return undefined;
-  const start = c.message.indexOf('\n\n');
-  if (start < 0) return undefined;
+  let body: string | undefined;
+  if (c instanceof GitRecord) body = c.body(); // JSON.parse takes the trailing newlines as whitespace
+  else {
+    const start = c.message.indexOf('\n\n');
+    body = start < 0 ? undefined : c.message.slice(start + 2).trimEnd();
+  }
+  if (body === undefined) return undefined;
   let raw: unknown;
   try {
-    raw = JSON.parse(c.message.slice(start + 2).trimEnd());
+    raw = JSON.parse(body);
   } catch {
-    return undefined;
+    return undefined; // parsed again, and reported, by the full check
   }
   return sameJson(raw, cached.e) ? cached.e : undefined;
 }
@@ -331,23 +365,27 @@ export function checkClocks(pass: Pass, add: Add): void {
 export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+  const array = Array.isArray(a);
+  if (array !== Array.isArray(b)) return false;
+  if (array) {
+    const x = a as unknown[];
+    const y = b as unknown[];
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!sameJson(x[i], y[i])) return false;
     return true;
   }
-  if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  let nb = 0;
-  for (const k in b) if ((b as Record<string, unknown>)[k] !== undefined) nb++;
-  let na = 0;
-  for (const k of ka) {
-    const va = (a as Record<string, unknown>)[k];
-    if (va === undefined) continue;
-    na++;
-    if (!sameJson(va, (b as Record<string, unknown>)[k])) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  // Keys whose value is undefined count as absent (JSON has no undefined).
+  let n = 0;
+  for (const k in x) {
+    const v = x[k];
+    if (v === undefined) continue;
+    n++;
+    if (!Object.hasOwn(y, k) || !sameJson(v, y[k])) return false;
   }
-  return na === nb;
+  for (const k in y) if (y[k] !== undefined) n--;
+  return n === 0;
 }
 
 /** Cache lines as they were read before the walk (so a walk can use them), keyed by commit. */
