@@ -19,6 +19,8 @@ import { STALE_LOCK_MS } from '../store/refs.js';
 import { checkCache, checkHistory, checkLocks, checkLooseObjects, checkRefs, checkViews } from './checks.js';
 import { repair } from './repair.js';
 import { checkSearchIndex } from '../search/doctor.js';
+import { checkOrderIndexes } from '../timetravel/orderIndex.js';
+import path from 'node:path';
 import { doctorChecks, type Add, type CheckId, type Ctx, type DoctorOptions, type DoctorReport, type Pass } from './types.js';
 import { checkClocks, indexCache, startGitWalk, walkReplica, type PendingWalk } from './walk.js';
 
@@ -82,6 +84,10 @@ async function examine(ctx: Ctx): Promise<Pass> {
   for (const f of checkSearchIndex({ gitdir: ctx.gitdir, tips, events })) {
     add(f);
     pass.cacheBad = true; // --repair drops the whole cache, the index with it
+  }
+  for (const { file, problem } of checkOrderIndexes(ctx.cacheDir, new Map([...pass.walked].map(([r, cs]) => [r, cs.flatMap((c) => (c.event ? [c.event] : []))])))) {
+    pass.cacheBad = true; // --repair drops the whole cache, the order index with it
+    add({ check: 'cache', code: 'order-index-mismatch', severity: 'warning', fixable: true, path: path.join('logbook', 'cache', file), message: `the time-travel order index ${file} ${problem}`, hint: 'the index is disposable: `logbook doctor --repair` drops it, and the next view --at builds it again' });
   }
   checkLooseObjects(ctx, pass, add);
   return pass;

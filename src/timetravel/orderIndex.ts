@@ -8,7 +8,7 @@
  * file (only the lines appended since are read), is checked against the file
  * it indexes, and is disposable: anything odd and the caller reads the lines.
  */
-import { closeSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LogbookError } from '../errors.js';
 import type { JournalEvent } from '../events.js';
@@ -328,6 +328,63 @@ export function indexedEntries(files: readonly CachedFile[]): Entry[] | undefine
     for (const line of f.fresh) {
       const e = entryOfLine(line);
       if (e) out.push(e);
+    }
+  }
+  return out;
+}
+
+/** What `logbook doctor` finds wrong with one replica's order index. */
+export interface OrderIndexProblem {
+  file: string;
+  problem: string;
+}
+
+/**
+ * Check every order index in `cacheDir` against the events of each replica
+ * as the walk read them from git (oldest first): each indexed row must be
+ * that event's id, clock, time, type, session and item key, in that order.
+ * An index covers a prefix of its replica (it grows when a view reads it).
+ */
+export function checkOrderIndexes(cacheDir: string, walked: ReadonlyMap<string, readonly JournalEvent[]>): OrderIndexProblem[] {
+  const dir = path.join(cacheDir, 'timetravel');
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.idx'));
+  } catch {
+    return [];
+  }
+  const out: OrderIndexProblem[] = [];
+  for (const name of names.sort()) {
+    const file = path.join('timetravel', name);
+    let read: { header: Header; columns: Columns } | undefined;
+    try {
+      read = deserialise(readFileSync(path.join(dir, name)));
+    } catch {
+      read = undefined;
+    }
+    if (!read) {
+      out.push({ file, problem: 'is damaged or of another format' });
+      continue;
+    }
+    const { header, columns: c } = read;
+    const events = walked.get(header.replica);
+    if (`${header.replica}.idx` !== name || !events) {
+      out.push({ file, problem: `indexes replica ${header.replica}, which ${events ? 'is another file’s' : 'the journal does not have'}` });
+      continue;
+    }
+    if (c.count > events.length) {
+      out.push({ file, problem: `holds ${c.count} events, replica ${header.replica} ${events.length}` });
+      continue;
+    }
+    for (let i = 0; i < c.count; i++) {
+      const e = events[i]!;
+      const row = new IndexedEntry(c, i);
+      const ms = row.atMs;
+      const key = e.type === 'item.linked' ? e.data.key : undefined;
+      if (row.id !== e.id || row.clock !== e.clock || row.at !== e.at || row.type !== e.type || row.session !== e.session || row.itemKey !== key || (ms !== undefined && new Date(ms).toISOString() !== e.at)) {
+        out.push({ file, problem: `says other than the journal for event ${e.id} (the ${i + 1}th of replica ${header.replica})` });
+        break;
+      }
     }
   }
   return out;
