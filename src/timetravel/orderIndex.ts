@@ -3,7 +3,7 @@
  * place in the file and the fields a cut looks at (clock, id, time, type,
  * session), in plain typed arrays beside the cache
  * (`.git/logbook/cache/timetravel/<replica>.idx`). A view as of a moment
- * reads these few bytes per event instead of the whole cache, then parses
+ * reads these (under 100 bytes an event) instead of the whole cache, then parses
  * from the cache file only the lines its fold needs. It grows with the cache
  * file (only the lines appended since are read), is checked against the file
  * it indexes, and is disposable: anything odd and the caller reads the lines.
