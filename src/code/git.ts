@@ -3,7 +3,7 @@
  * isomorphic-git has no blame nor patch-id, so these need stock git; its
  * absence is a clear error, never a wrong answer.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { LogbookError } from '../errors.js';
 import { gitBinary } from '../store/gitBinary.js';
 
@@ -35,22 +35,6 @@ export function gitRunner(cwd: string, env: NodeJS.ProcessEnv): GitRunner {
       throw new LogbookError('INVALID_INPUT', `git ${args[0]} failed: ${(err.stderr ?? err.message).trim().split('\n')[0]}`, { hint: 'check the path and that this is the repository you meant' });
     }
   };
-}
-
-/**
- * The same as `gitRunner(cwd, env)(args)`, without blocking: the caller does
- * its own reading while git works (why reads the journal while git blames).
- */
-export function gitAsync(cwd: string, env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
-  const binary = gitBinary(env);
-  if (!binary) return Promise.reject(missingGit());
-  return new Promise((resolve, reject) => {
-    execFile(binary, ['-c', 'core.quotePath=false', ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' } }, (error, stdout, stderr) => {
-      if (!error) return resolve(stdout);
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return reject(missingGit());
-      reject(new LogbookError('INVALID_INPUT', `git ${args[0]} failed: ${(stderr || error.message).trim().split('\n')[0]}`, { hint: 'check the path and that this is the repository you meant' }));
-    }).stdin?.end();
-  });
 }
 
 function missingGit(): LogbookError {

@@ -13,7 +13,7 @@ import type { Logbook } from '../logbook.js';
 import { originsOf, type CommitLookup, type CommitRecord } from '../../projections/commits.js';
 import { whyView, type BlamedCommit, type WhyView } from '../../projections/why.js';
 import { loadCommitLookup } from './commitsIndex.js';
-import { gitAsync, gitRunner, patchIds, type GitRunner } from './git.js';
+import { gitRunner, patchIds, type GitRunner } from './git.js';
 
 export interface WhyTarget {
   file: string;
@@ -108,20 +108,20 @@ export async function why(logbook: Logbook, options: { target: string; cwd: stri
   const range = target.start !== undefined ? ['-L', `${target.start},${target.end}`] : [];
   const untracked = () => !git(['ls-files', '--full-name', '--', where.rel], { allowFail: true }).trim();
   const notTracked = () => new LogbookError('UNKNOWN_PATH', `${where.rel} is not tracked by git: no commit explains it`, { hint: 'commit it first, or pass a tracked file (`git ls-files`)' });
-  if (!where.lineCount && untracked()) throw notTracked();
-  // git blames while the journal and the commit records are read.
-  const blaming = where.lineCount ? gitAsync(repo?.workTree ?? options.cwd, options.env, ['blame', '--porcelain', ...range, '--', where.rel]) : Promise.resolve('');
-  blaming.catch(() => undefined); // awaited below, after the reads
-  const [snap, index] = await Promise.all([logbook.load(), loadCommitLookup(logbook.journal)]);
-  let blameOut: string;
-  try {
-    blameOut = await blaming;
-  } catch (e) {
-    // Asked only when blame fails, so the common case runs one git process.
+  let blameOut = '';
+  if (!where.lineCount) {
     if (untracked()) throw notTracked();
-    throw e;
+  } else {
+    try {
+      blameOut = git(['blame', '--porcelain', ...range, '--', where.rel]);
+    } catch (e) {
+      // Asked only when blame fails, so the common case runs one git process.
+      if (untracked()) throw notTracked();
+      throw e;
+    }
   }
   const blame = parseBlame(blameOut);
+  const [snap, index] = await Promise.all([logbook.load(), loadCommitLookup(logbook.journal)]);
   const uncommitted = /^0+$/;
   const direct = new Map(blame.map((b) => [b.commit, uncommitted.test(b.commit) ? undefined : index.get(b.commit)]));
   const unknown = blame.filter((b) => !uncommitted.test(b.commit) && !direct.get(b.commit)).map((b) => b.commit);
