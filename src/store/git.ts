@@ -243,6 +243,15 @@ export class GitStore implements CachingStore {
     };
   }
 
+  /**
+   * Where the cached lines are as of the latest update, per replica: the first
+   * `bytes` of `file`, then `fresh` (serialised as the file holds them). For
+   * readers that index the files themselves (time travel's order index).
+   */
+  cachedFiles(): Array<{ replica: string; file: string; bytes: number; fresh: string[] }> {
+    return (this.last ?? []).map((u) => ({ replica: u.replica, file: path.join(this.cacheDir, `${u.replica}.ndjson`), bytes: u.keptBytes, fresh: u.fresh.map((line) => JSON.stringify(line)) }));
+  }
+
   /** An opaque projection state saved beside the event cache, valid for exactly these tips. */
   loadState<T>(name: string): { tips: Record<string, string>; data: T } | undefined {
     try {

@@ -14,13 +14,19 @@ export interface Entry {
   at: string;
   type: string;
   session?: string;
+  /** `at` in epoch ms, where the entry knows `at` is in toISOString's form (so that numbers order as the text does). */
+  readonly atMs?: number | undefined;
+  /** An `item.linked` event's item key (undefined for other events). */
+  readonly itemKey?: string | undefined;
   /** The whole event (parsed on first use). */
   event(): JournalEvent;
 }
 
+const keyOf = (e: JournalEvent) => (e.type === 'item.linked' ? e.data.key : undefined);
+
 /** Entries of events already parsed and ordered (a snapshot's `events`). */
 export function entriesOf(events: readonly JournalEvent[]): Entry[] {
-  return events.map((e) => ({ id: e.id, clock: e.clock, at: e.at, type: e.type, ...(e.session ? { session: e.session } : {}), event: () => e }));
+  return events.map((e) => ({ id: e.id, clock: e.clock, at: e.at, type: e.type, ...(e.session ? { session: e.session } : {}), ...(e.type === 'item.linked' ? { itemKey: e.data.key } : {}), event: () => e }));
 }
 
 // The cache writes an event's keys in schema order: id, v, at, session?, actor{…}, clock, replica, type, data.
@@ -43,6 +49,10 @@ class LineEntry implements Entry {
     readonly session: string | undefined,
     private readonly line: string,
   ) {}
+
+  get itemKey(): string | undefined {
+    return this.type === 'item.linked' ? keyOf(this.event()) : undefined;
+  }
 
   event(): JournalEvent {
     return (this.body ??= (JSON.parse(this.line) as { e: JournalEvent }).e);
@@ -95,13 +105,22 @@ export function entriesOfLines(lines: readonly string[]): Entry[] {
     const e = entryOfLine(line);
     if (e) entries.push(e);
   }
+  return orderEntries(entries);
+}
+
+/**
+ * Entries of every replica, unordered, in the order and deduplication of
+ * `prepare` (projections/order.ts); redacted as every view sees it when the
+ * journal holds a redaction (then every body is parsed). Sorts in place.
+ */
+export function orderEntries(entries: Entry[]): Entry[] {
   const before = (a: Entry, b: Entry) => a.clock - b.clock || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   // One replica's lines are already in order: sort only when they are not.
   let sorted = true;
   for (let i = 1; i < entries.length && sorted; i++) sorted = before(entries[i - 1]!, entries[i]!) <= 0;
   if (!sorted) entries.sort(before);
-  // The same event through two refs has the same order key, so duplicates sit next to each other.
-  const unique = entries.filter((e, i) => i === 0 || entries[i - 1]!.id !== e.id);
+  // The same event through two refs has the same order key, so duplicates sit next to each other (same clock first).
+  const unique = entries.filter((e, i) => i === 0 || entries[i - 1]!.clock !== e.clock || entries[i - 1]!.id !== e.id);
   if (!unique.some((e) => e.type === 'redaction')) return unique;
   return entriesOf(applyRedactions(orderEvents(unique.map((e) => e.event()))));
 }
