@@ -147,12 +147,23 @@ export async function lostAdoptionRace(ctx: Ctx, t: Target): Promise<boolean> {
   return first !== undefined && first.clientSession !== ctx.cs;
 }
 
-/** Fold freshly appended events into a snapshot we already hold, instead of reading the journal again. */
+/**
+ * Fold freshly appended events into a snapshot we already hold, instead of
+ * reading the journal again. A lazy snapshot's event list (read from the cache
+ * on first use, as of the load) is not read here: it gets the new events when
+ * something asks for it. Reading it for every hook made each one linear in
+ * the journal's size.
+ */
 export function absorb(snap: Snapshot, events: JournalEvent[]): void {
-  for (const e of events) {
-    snap.events.push(e);
-    evolveSessions(snap.sessions, e);
+  for (const e of events) evolveSessions(snap.sessions, e);
+  const lazy = Object.getOwnPropertyDescriptor(snap, 'events');
+  if (!lazy?.get) {
+    snap.events.push(...events);
+    return;
   }
+  const read = lazy.get;
+  let all: JournalEvent[] | undefined;
+  Object.defineProperty(snap, 'events', { configurable: true, enumerable: true, get: () => (all ??= [...read.call(snap), ...events]) });
 }
 
 // ---------------------------------------------------------------- spool and compaction

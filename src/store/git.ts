@@ -243,6 +243,19 @@ export class GitStore implements CachingStore {
     };
   }
 
+  /** rawLinesReader's lines newest first, per ref (see CachingStore.rawLinesBackward). */
+  rawLinesBackward(): () => Array<Iterable<string>> {
+    const updates = this.last ?? [];
+    const cacheDir = this.cacheDir;
+    return () =>
+      updates.map((u) => ({
+        *[Symbol.iterator]() {
+          for (let i = u.fresh.length - 1; i >= 0; i--) yield JSON.stringify(u.fresh[i]);
+          if (u.keptBytes) yield* cacheLinesBackward(path.join(cacheDir, `${u.replica}.ndjson`), u.keptBytes, u.replica);
+        },
+      }));
+  }
+
   /** An opaque projection state saved beside the event cache, valid for exactly these tips. */
   loadState<T>(name: string): { tips: Record<string, string>; data: T } | undefined {
     try {
@@ -504,4 +517,37 @@ const STALE_CACHE_LOCK_MS = 10_000;
 
 async function releaseStaleLock(lock: string): Promise<void> {
   await stealIfStale(lock, STALE_CACHE_LOCK_MS);
+}
+
+/** The first `bytes` of a cache file as lines, last first, read from the end in chunks (a newline byte never occurs inside a UTF-8 sequence). */
+export function* cacheLinesBackward(file: string, bytes: number, replica: string, CHUNK = 64 * 1024): Generator<string> {
+  const damaged = () => new LogbookError('CORRUPT_OBJECT', `the Logbook cache of replica ${replica} was damaged or changed while it was read; it has been dropped`, { hint: 'run the command again' });
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    throw damaged();
+  }
+  try {
+    if (fs.fstatSync(fd).size < bytes) throw damaged();
+    let end = bytes;
+    let rest = Buffer.alloc(0); // the start of a line whose beginning is in an earlier chunk
+    while (end > 0) {
+      const start = Math.max(0, end - CHUNK);
+      const chunk = Buffer.allocUnsafe(end - start);
+      if (fs.readSync(fd, chunk, 0, chunk.length, start) !== chunk.length) throw damaged();
+      const buf = rest.length ? Buffer.concat([chunk, rest]) : chunk;
+      let stop = buf.length;
+      for (let i = buf.length - 1; i >= 0; i--) {
+        if (buf[i] !== 10) continue;
+        if (stop > i + 1) yield buf.toString('utf8', i + 1, stop);
+        stop = i;
+      }
+      rest = buf.subarray(0, stop);
+      end = start;
+    }
+    if (rest.length) yield rest.toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
 }
