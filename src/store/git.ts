@@ -166,9 +166,10 @@ export class GitStore implements CachingStore {
         if (!kept) complete = false;
         lines = [...(kept ?? []), ...u.fresh];
       } else if (from !== undefined && (u.reset || before[u.replica] !== from)) {
-        // The event cache moved on past `since` (another command read in between):
-        // walk from the tip back to `since` directly; these are usually a few loose commits.
-        const walked = from === u.tip ? { lines: [], reachedStop: true } : await this.walk(u.replica, u.tip, from);
+        // The event cache moved on past `since` (another command read in between): its lines after `since`,
+        // read from the end of the cache file; else walk from the tip back to `since` (a spawn of `git log` past 16 commits).
+        const cached = from !== u.tip && !u.reset && u.keptBytes ? this.cachedLinesAfter(u.replica, u.keptBytes, from) : undefined;
+        const walked = from === u.tip ? { lines: [], reachedStop: true } : cached ? { lines: [...cached, ...u.fresh], reachedStop: true } : await this.walk(u.replica, u.tip, from);
         if (!walked.reachedStop) complete = false;
         lines = walked.lines;
       }
@@ -429,6 +430,21 @@ export class GitStore implements CachingStore {
     }
   }
 
+  /** The cached lines after commit `after` (oldest first), read from the end of the first `bytes`; undefined when it is not there. */
+  private cachedLinesAfter(replica: string, bytes: number, after: string): CacheLine[] | undefined {
+    const head = `{"c":"${after}"`;
+    const text: string[] = [];
+    try {
+      for (const line of cacheLinesBackward(path.join(this.cacheDir, `${replica}.ndjson`), bytes, replica)) {
+        if (line.startsWith(head)) return text.reverse().map((l) => JSON.parse(l) as CacheLine);
+        text.push(line);
+      }
+    } catch {
+      /* damaged or changed: the caller walks the commits */
+    }
+    return undefined;
+  }
+
   private readCachedLines(replica: string, bytes: number): CacheLine[] | undefined {
     const lines = readCacheLines(this.cacheDir, replica, bytes);
     return typeof lines === 'string' ? undefined : lines; // missing or corrupt
@@ -538,8 +554,8 @@ export function* cacheLinesBackward(file: string, bytes: number, replica: string
       if (fs.readSync(fd, chunk, 0, chunk.length, start) !== chunk.length) throw damaged();
       const buf = rest.length ? Buffer.concat([chunk, rest]) : chunk;
       let stop = buf.length;
-      for (let i = buf.length - 1; i >= 0; i--) {
-        if (buf[i] !== 10) continue;
+      // lastIndexOf is native: a loop over the bytes would run in the interpreter in a short process.
+      for (let i = buf.lastIndexOf(10, stop - 1); i >= 0; i = i > 0 ? buf.lastIndexOf(10, i - 1) : -1) {
         if (stop > i + 1) yield buf.toString('utf8', i + 1, stop);
         stop = i;
       }
