@@ -30,7 +30,22 @@ const mcpApart = {
     b.onResolve({ filter: /server\/index\.js$/ }, (args) => (args.importer.endsWith(path.join('cli', 'commands', 'serve.ts')) ? { path: './serve.cjs', external: true } : undefined));
   },
 };
+// `logbook log`, the command agents and people run most, gets a bundle of its own: the same cli/bin.ts and
+// cli/main.ts, with a command list holding only cli/commands/log.ts's logCommand, so a process reads and
+// compiles that command and the library, not the other commands. bin/logbook.cjs picks it for `log`.
+const onlyLog = {
+  name: 'only-log',
+  setup(b) {
+    b.onResolve({ filter: /commands\/index\.js$/ }, (args) => (args.importer.endsWith(path.join('cli', 'main.ts')) ? { path: 'only-log', namespace: 'only-log' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'only-log' }, () => ({
+      contents: `export const commands = [[['log'], async () => (await import(${JSON.stringify(path.join(root, 'cli', 'commands', 'log.ts'))})).logCommand]];`,
+      loader: 'ts',
+      resolveDir: path.join(root, 'cli', 'commands'),
+    }));
+  },
+};
 await Promise.all([
+  build({ ...common, entryPoints: [path.join(root, 'cli/bin.ts')], outfile: path.join(root, 'dist/log.cjs'), plugins: [mcpApart, onlyLog], supported: { 'dynamic-import': false } }),
   build({ ...common, entryPoints: [path.join(root, 'cli/bin.ts')], outfile: path.join(root, 'dist/logbook.cjs'), plugins: [mcpApart], supported: { 'dynamic-import': false } }),
   build({ ...common, entryPoints: [path.join(root, 'src/integrations/mcp.ts')], outfile: path.join(root, 'dist/mcp.cjs') }),
   build({ ...common, entryPoints: [path.join(root, 'src/server/index.ts')], outfile: path.join(root, 'dist/serve.cjs') }),
