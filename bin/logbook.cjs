@@ -37,10 +37,11 @@ function load(bundle) {
 
 // `logbook hook PostToolUse` (after every tool call of an agent) only appends a
 // line to a spool file: its own tiny bundle does that without loading the CLI.
-// `logbook log` has a bundle holding only that command (scripts/build.mjs);
-// help and version go to the whole CLI, which lists every command.
+// `logbook log` and the other hooks have bundles holding only that command
+// (scripts/build.mjs); help goes to the whole CLI, which lists every command.
 const args = process.argv.slice(2);
+const own = { log: 'log.cjs', hook: 'agent-hook.cjs' }[args[0]];
 if (args[0] === 'hook' && (args[1] === 'PostToolUse' || args[1] === 'PostToolUseFailure') && args.length <= 4 && !process.env.LOGBOOK_NO_FAST_HOOK) {
   require(path.join(dist, 'hook.cjs'));
-} else if (args[0] === 'log' && !args.some((a) => a === '--help' || a === '-h') && !process.env.LOGBOOK_NO_LOG_BUNDLE) load(path.join(dist, 'log.cjs'));
+} else if (own && !args.some((a) => a === '--help' || a === '-h') && !process.env.LOGBOOK_NO_COMMAND_BUNDLE) load(path.join(dist, own));
 else load(path.join(dist, 'logbook.cjs'));
