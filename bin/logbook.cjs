@@ -7,9 +7,9 @@
 // does not match this node binary — then it is simply written again.
 const fs = require('node:fs');
 const path = require('node:path');
-const bundle = path.join(__dirname, '..', 'dist', 'logbook.cjs');
+const dist = path.join(__dirname, '..', 'dist');
 
-function load() {
+function load(bundle) {
   if (process.env.LOGBOOK_NO_CODE_CACHE) return require(bundle);
   const vm = require('node:vm');
   const Module = require('node:module');
@@ -37,7 +37,11 @@ function load() {
 
 // `logbook hook PostToolUse` (after every tool call of an agent) only appends a
 // line to a spool file: its own tiny bundle does that without loading the CLI.
+// `logbook log` and the other hooks have bundles holding only that command
+// (scripts/build.mjs); help goes to the whole CLI, which lists every command.
 const args = process.argv.slice(2);
+const own = { log: 'log.cjs', hook: 'agent-hook.cjs' }[args[0]];
 if (args[0] === 'hook' && (args[1] === 'PostToolUse' || args[1] === 'PostToolUseFailure') && args.length <= 4 && !process.env.LOGBOOK_NO_FAST_HOOK) {
-  require(path.join(__dirname, '..', 'dist', 'hook.cjs'));
-} else load();
+  require(path.join(dist, 'hook.cjs'));
+} else if (own && !args.some((a) => a === '--help' || a === '-h') && !process.env.LOGBOOK_NO_COMMAND_BUNDLE) load(path.join(dist, own));
+else load(path.join(dist, 'logbook.cjs'));

@@ -205,8 +205,8 @@ export class Logbook {
   }
 
   /** Reopen a paused session (a `session.resumed` event); an active one is left as is. */
-  async resume(ref?: string): Promise<Session> {
-    const snap = await this.load();
+  async resume(ref?: string, given?: Snapshot): Promise<Session> {
+    const snap = given ?? (await this.load());
     let s: Session;
     if (ref) s = this.session(snap, ref);
     else {
@@ -349,9 +349,10 @@ export class Logbook {
    * `budget`. Unread messages that made it into the text are marked read
    * (a `message.read` event) unless `markRead` is false.
    */
-  async resumeContext(ref?: string, options: { budget?: number; markRead?: boolean; since?: string[] } = {}): Promise<{ session: Session; text: string; omitted: string[]; input: ResumeInput; read: Message[] }> {
-    const session = await this.resume(ref);
-    const snap = await this.load();
+  async resumeContext(ref?: string, options: { budget?: number; markRead?: boolean; since?: string[]; /** the journal as the caller just read it (a hook), instead of reading it again */ snap?: Snapshot } = {}): Promise<{ session: Session; text: string; omitted: string[]; input: ResumeInput; read: Message[] }> {
+    const session = await this.resume(ref, options.snap);
+    // Resuming a paused session wrote an event and read the journal again: the given snapshot is behind then.
+    const snap = options.snap?.sessions.sessions.get(session.id) === session ? options.snap : await this.load();
     const index = await loadCommitLookup(this.journal);
     const commits = commitLines(sessionCommits(index, session.id).slice(0, 20).map((r) => commitView(index, r)), session.id);
     const { text, omitted, input, messages } = this.resumeText(snap, session, { ...options, commits });

@@ -13,6 +13,7 @@ import { namedSession, newestActive } from '../sessions.js';
 import { catchUpLines } from '../timetravel/index.js';
 import { DEFAULT_BUDGET } from '../../projections/resume.js';
 import { evolveSessions, type Session } from '../../projections/sessions.js';
+import { itemsProjection } from '../../projections/items.js';
 import { gitBool } from './hookCommon.js';
 import { HookState, type ClaimedSpool, type ClientState, type SpoolLine } from './hookState.js';
 import { CompactionStore } from './compaction.js';
@@ -134,12 +135,26 @@ export async function lostAdoptionRace(ctx: Ctx, t: Target): Promise<boolean> {
   return first !== undefined && first.clientSession !== ctx.cs;
 }
 
-/** Fold freshly appended events into a snapshot we already hold, instead of reading the journal again. */
+/**
+ * Fold freshly appended events into a snapshot we already hold, instead of
+ * reading the journal again. A lazy snapshot's event list (read from the cache
+ * on first use, as of the load) is not read here: it gets the new events when
+ * something asks for it. Reading it for every hook made each one linear in
+ * the journal's size.
+ */
 export function absorb(snap: Snapshot, events: JournalEvent[]): void {
   for (const e of events) {
-    snap.events.push(e);
     evolveSessions(snap.sessions, e);
+    itemsProjection.evolve(snap.items, e);
   }
+  const lazy = Object.getOwnPropertyDescriptor(snap, 'events');
+  if (!lazy?.get) {
+    snap.events.push(...events);
+    return;
+  }
+  const read = lazy.get;
+  let all: JournalEvent[] | undefined;
+  Object.defineProperty(snap, 'events', { configurable: true, enumerable: true, get: () => (all ??= [...read.call(snap), ...events]) });
 }
 
 // ---------------------------------------------------------------- spool and compaction
@@ -236,8 +251,9 @@ export async function contextFor(ctx: Ctx, t: Target, catchUp = false): Promise<
     ].join('\n');
   const room = header(999_999).length;
   // SessionStart: what other sessions wrote since this agent's previous session, fitted in the same budget below the session's own state.
-  const since = catchUp ? catchUpLines(ctx.logbook, await ctx.logbook.load(), s.id) : [];
-  const { text, session } = await ctx.logbook.resumeContext(s.id, { budget: DEFAULT_BUDGET - room, since });
+  // Both from the snapshot this hook read and wrote its events into (absorb): reading the journal again would give the same.
+  const since = catchUp ? catchUpLines(ctx.logbook, t.snap, s.id) : [];
+  const { text, session } = await ctx.logbook.resumeContext(s.id, { budget: DEFAULT_BUDGET - room, since, snap: t.snap });
   return `${header(session.compactionCount)}${text}`.slice(0, DEFAULT_BUDGET);
 }
 

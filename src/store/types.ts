@@ -54,6 +54,8 @@ export interface CachingStore extends EventStore {
   rawLinesReader?(): () => string[];
   /** Per replica, the cache file and how many of its bytes hold the lines, plus the lines not in it yet. */
   cachedFiles?(): Array<{ replica: string; file: string; bytes: number; fresh: string[] }>;
+  /** The same lines newest first, one iterable per ref; each reads its cache file from the end, so a caller that stops early reads only the tail. */
+  rawLinesBackward?(): () => Array<Iterable<string>>;
 }
 
 export function isCachingStore(store: EventStore): store is CachingStore {

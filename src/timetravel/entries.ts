@@ -124,3 +124,55 @@ export function orderEntries(entries: Entry[]): Entry[] {
   if (!unique.some((e) => e.type === 'redaction')) return unique;
   return entriesOf(applyRedactions(orderEvents(unique.map((e) => e.event()))));
 }
+
+/**
+ * previousSessionEnd read backwards: merge each ref's cache lines (newest
+ * first, see CachingStore.rawLinesBackward) in the journal's order, newest
+ * first, back to the last event `me` wrote in a session other than
+ * `current`. Returns that event's time and the events after it, in order
+ * and redacted (a redaction names an event it has seen, so it sorts after
+ * it: the redactions of these events are among them); `at` is absent when
+ * `me` never wrote such an event. Undefined when a ref's lines are not in
+ * order (the caller reads the whole journal instead).
+ */
+export function tailSince(sources: Array<Iterable<string>>, me: { email: string; agent?: string }, current: string): { at?: string; events: JournalEvent[] } | undefined {
+  const before = (a: Entry, b: Entry) => a.clock - b.clock || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const heads = sources.map((source) => {
+    const it = source[Symbol.iterator]();
+    const head = { it, entry: undefined as Entry | undefined, disordered: false };
+    return head;
+  });
+  const advance = (h: (typeof heads)[number]) => {
+    const prev = h.entry;
+    h.entry = undefined;
+    for (let r = h.it.next(); !r.done; r = h.it.next()) {
+      const e = r.value ? entryOfLine(r.value) : undefined;
+      if (!e) continue;
+      if (prev && before(e, prev) > 0) h.disordered = true;
+      h.entry = e;
+      return;
+    }
+  };
+  for (const h of heads) advance(h);
+  const newestFirst: Entry[] = [];
+  let at: string | undefined;
+  for (;;) {
+    if (heads.some((h) => h.disordered)) return undefined;
+    let top: (typeof heads)[number] | undefined;
+    for (const h of heads) if (h.entry && (!top || before(h.entry, top.entry!) > 0)) top = h;
+    if (!top) break;
+    const e = top.entry!;
+    advance(top);
+    if (newestFirst.length && newestFirst[newestFirst.length - 1]!.id === e.id) continue; // the same event through two refs
+    if (e.session && e.session !== current) {
+      const actor = e.event().actor;
+      if (actor.email === me.email && (actor.agent ?? '') === (me.agent ?? '')) {
+        at = e.event().at;
+        break;
+      }
+    }
+    newestFirst.push(e);
+  }
+  const events = newestFirst.reverse().map((e) => e.event());
+  return { ...(at !== undefined ? { at } : {}), events: events.some((e) => e.type === 'redaction') ? applyRedactions(events) : events };
+}

@@ -16,7 +16,7 @@ import { projectSince, sinceLines, type SinceModel, type SinceView } from '../..
 import { minute } from '../../projections/time.js';
 import { stableId, type Actor, type JournalEvent } from '../events.js';
 import { cutFor, type Moment } from './moment.js';
-import { entriesOf, entriesOfLines, orderEntries, type Entry } from './entries.js';
+import { entriesOf, entriesOfLines, orderEntries, tailSince, type Entry } from './entries.js';
 import { indexedEntries } from './orderIndex.js';
 import { isCachingStore } from '../store/types.js';
 
@@ -213,11 +213,24 @@ export async function since(logbook: Logbook, when?: string, options: { limit?: 
  * when it has no previous session or nobody else wrote since.
  */
 export function catchUpLines(logbook: Logbook, snap: Snapshot, current: string, options: { limit?: number } = {}): string[] {
-  const entries = journalEntries(logbook, snap);
-  const moment = previousSessionEnd(entries, logbook.journal.actor, current);
-  if (moment.kind === 'start') return [];
-  const tail = entries.slice(moment.cut).map((e) => e.event());
-  const view = projectSince(tail, 0, sinceModel(snap, tail), { me: logbook.journal.actor, limit: options.limit ?? 15 });
+  const me = logbook.journal.actor;
+  // From the git store's cache, read from the end back to the previous session's end only: an agent's every
+  // SessionStart then costs what happened since, not the whole journal.
+  const store = logbook.journal.store;
+  const tail = isCachingStore(store) && store.rawLinesBackward ? tailSince(store.rawLinesBackward()(), me, current) : undefined;
+  let at: string;
+  let events: JournalEvent[];
+  if (tail) {
+    if (!tail.at) return [];
+    ({ at, events } = tail as { at: string; events: JournalEvent[] });
+  } else {
+    const entries = journalEntries(logbook, snap);
+    const moment = previousSessionEnd(entries, me, current);
+    if (moment.kind === 'start') return [];
+    at = moment.at!;
+    events = entries.slice(moment.cut).map((e) => e.event());
+  }
+  const view = projectSince(events, 0, sinceModel(snap, events), { me, limit: options.limit ?? 15 });
   const lines = sinceLines({ ...view, sessions: view.sessions.filter((g) => g.session !== current) });
-  return lines.length ? [`Since your previous session (${minute(moment.at!)}):`, ...lines] : [];
+  return lines.length ? [`Since your previous session (${minute(at)}):`, ...lines] : [];
 }
