@@ -40,4 +40,7 @@ function load() {
 const args = process.argv.slice(2);
 if (args[0] === 'hook' && (args[1] === 'PostToolUse' || args[1] === 'PostToolUseFailure') && args.length <= 4 && !process.env.LOGBOOK_NO_FAST_HOOK) {
   require(path.join(__dirname, '..', 'dist', 'hook.cjs'));
+} else if (args[0] === 'sync' && !process.env.LOGBOOK_NO_FAST_SYNC) {
+  // A plain `logbook sync` with git runs from a small bundle of its own; it calls `load` for anything else.
+  require(path.join(__dirname, '..', 'dist', 'sync.cjs')).run(load);
 } else load();

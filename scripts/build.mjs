@@ -4,7 +4,7 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const common = {
@@ -30,6 +30,18 @@ const mcpApart = {
     b.onResolve({ filter: /server\/index\.js$/ }, (args) => (args.importer.endsWith(path.join('cli', 'commands', 'serve.ts')) ? { path: './serve.cjs', external: true } : undefined));
   },
 };
+// dist/sync.cjs runs a sync only where git is installed (cli/syncBin.ts hands every other case to the
+// full CLI), so the built-in HTTP transport and isomorphic-git stay out of it.
+const gitOnly = {
+  name: 'git-only',
+  setup(b) {
+    b.onResolve({ filter: /store\/httpTransport\.js$/ }, (args) => (args.importer.endsWith(path.join('src', 'sync.ts')) ? { path: 'httpTransport', namespace: 'git-only' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'git-only' }, () => ({
+      contents: "export class HttpTransport { constructor() { throw new Error('dist/sync.cjs syncs through git only; the built-in HTTP transport is in dist/logbook.cjs'); } }",
+      loader: 'js',
+    }));
+  },
+};
 await Promise.all([
   build({ ...common, entryPoints: [path.join(root, 'cli/bin.ts')], outfile: path.join(root, 'dist/logbook.cjs'), plugins: [mcpApart], supported: { 'dynamic-import': false } }),
   build({ ...common, entryPoints: [path.join(root, 'src/integrations/mcp.ts')], outfile: path.join(root, 'dist/mcp.cjs') }),
@@ -38,6 +50,8 @@ await Promise.all([
   build({ ...common, entryPoints: [path.join(root, 'src/index.ts')], outfile: path.join(root, 'dist/index.cjs') }),
   // `logbook hook PostToolUse` runs after every tool call of an agent: a bundle of a few KB (bin/logbook.cjs picks it).
   build({ ...common, entryPoints: [path.join(root, 'cli/hookBin.ts')], outfile: path.join(root, 'dist/hook.cjs') }),
+  // A plain `logbook sync` with git: two git processes and a report, without the CLI bundle (bin/logbook.cjs picks it).
+  build({ ...common, entryPoints: [path.join(root, 'cli/syncBin.ts')], outfile: path.join(root, 'dist/sync.cjs'), plugins: [gitOnly], supported: { 'dynamic-import': false }, metafile: Boolean(process.env.BUILD_META) }).then((r) => r.metafile && writeFileSync(path.join(dist, 'sync.meta.json'), JSON.stringify(r.metafile))),
   // The git post-commit / post-rewrite hooks: the same kind of small bundle, run by the user's every commit.
   build({ ...common, entryPoints: [path.join(root, 'cli/gitHookBin.ts')], outfile: path.join(root, 'dist/githook.cjs') }),
 ]);
