@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, existsSync, constants as fsc, promises as fsp, readFileSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, existsSync, constants as fsc, readFileSync, readdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { parseCommitBody } from './objects.js';
@@ -264,9 +264,14 @@ export class GitTransport implements Transport {
   /** Delete every ref under `prefix`. Best effort: a leftover staging ref is harmless and removed by a later sync. */
   private async deleteRefs(prefix: string): Promise<void> {
     try {
-      // Loose refs that only this run wrote: removing the files is what `git update-ref -d` would do.
-      await fsp.rm(path.join(this.o.gitdir, prefix), { recursive: true, force: true });
-      await fsp.rmdir(path.join(this.o.gitdir, STAGING_PREFIX)).catch(() => undefined);
+      // Loose refs that only this run wrote: removing the files is what `git update-ref -d` would do
+      // (file by file: a recursive fs.rm loads more code than a sync of one event otherwise runs).
+      removeTree(path.join(this.o.gitdir, prefix));
+      try {
+        rmdirSync(path.join(this.o.gitdir, STAGING_PREFIX));
+      } catch {
+        /* another sync's namespace is still there */
+      }
       if (this.packedMention(prefix)) {
         const r = await this.git(['for-each-ref', '--format=%(refname)', prefix]);
         const refs = r.stdout.split('\n').filter(Boolean);
@@ -377,6 +382,29 @@ export class GitTransport implements Transport {
     }
     return found;
   }
+}
+
+/** Remove a directory of ref files and the directories in it; what is already gone is fine. */
+function removeTree(dir: string): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  const gone = (f: () => void) => {
+    try {
+      f();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  };
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) removeTree(p);
+    else gone(() => unlinkSync(p));
+  }
+  gone(() => rmdirSync(dir));
 }
 
 /** How many loose commits `compare` walks before it asks git instead. */
