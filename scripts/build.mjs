@@ -4,7 +4,7 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const common = {
@@ -51,7 +51,7 @@ await Promise.all([
   // `logbook hook PostToolUse` runs after every tool call of an agent: a bundle of a few KB (bin/logbook.cjs picks it).
   build({ ...common, entryPoints: [path.join(root, 'cli/hookBin.ts')], outfile: path.join(root, 'dist/hook.cjs') }),
   // A plain `logbook sync` with git: two git processes and a report, without the CLI bundle (bin/logbook.cjs picks it).
-  build({ ...common, entryPoints: [path.join(root, 'cli/syncBin.ts')], outfile: path.join(root, 'dist/sync.cjs'), plugins: [gitOnly], supported: { 'dynamic-import': false }, metafile: Boolean(process.env.BUILD_META) }).then((r) => r.metafile && writeFileSync(path.join(dist, 'sync.meta.json'), JSON.stringify(r.metafile))),
+  build({ ...common, entryPoints: [path.join(root, 'cli/syncBin.ts')], outfile: path.join(root, 'dist/sync.cjs'), plugins: [gitOnly], supported: { 'dynamic-import': false } }),
   // The git post-commit / post-rewrite hooks: the same kind of small bundle, run by the user's every commit.
   build({ ...common, entryPoints: [path.join(root, 'cli/gitHookBin.ts')], outfile: path.join(root, 'dist/githook.cjs') }),
 ]);
