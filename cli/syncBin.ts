@@ -54,14 +54,15 @@ export async function fastSync(argv: string[], rawIo: Io): Promise<number | unde
   const args = plainSyncArgs(argv);
   if (!args) return undefined;
   let gitdir: string;
+  let replica: string | undefined;
   try {
     gitdir = findRepo(rawIo.cwd).gitdir;
+    replica = readReplicaId(gitdir);
+    const binary = gitBinary(rawIo.env);
+    if (!replica || !binary || !findExecutable(binary, rawIo.env) || commitsSpooled(gitdir)) return undefined;
   } catch {
-    return undefined;
+    return undefined; // whatever is wrong there, the full CLI says it
   }
-  const replica = readReplicaId(gitdir);
-  const binary = gitBinary(rawIo.env);
-  if (!replica || !binary || !findExecutable(binary, rawIo.env) || commitsSpooled(gitdir)) return undefined;
   const io = guardedIo(rawIo);
   try {
     const result = await sync({ gitdir, replica, ...syncIoOptions(io, args.remote, args.json), push: args.push });

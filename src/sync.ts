@@ -336,8 +336,8 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       .then((local) => plan(t, own, local, incoming.tips, new Set(Object.values(incoming.tips)), remote.display, remote.given))
       .then((v) => ({ v }), (e: unknown) => ({ e }));
     const pushed = pushing ? await pushing : undefined;
+    const planned = await planning; // never left running behind a failure
     if (pushed && 'e' in pushed) throw pushed.e;
-    const planned = await planning;
     if ('e' in planned) throw planned.e;
     const p = planned.v;
     if (pushed && early) p.push = await afterPush(t, gitdir, own, early, pushed.o, p.push, remote.display, remote.given);
