@@ -63,6 +63,18 @@ const only = (name, exported) => ({
     }));
   },
 });
+// dist/sync.cjs runs a sync only where git is installed (cli/syncBin.ts hands every other case to the
+// full CLI), so the built-in HTTP transport and isomorphic-git stay out of it.
+const gitOnly = {
+  name: 'git-only',
+  setup(b) {
+    b.onResolve({ filter: /store\/httpTransport\.js$/ }, (args) => (args.importer.endsWith(path.join('src', 'sync.ts')) ? { path: 'httpTransport', namespace: 'git-only' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'git-only' }, () => ({
+      contents: "export class HttpTransport { constructor() { throw new Error('dist/sync.cjs syncs through git only; the built-in HTTP transport is in dist/logbook.cjs'); } }",
+      loader: 'js',
+    }));
+  },
+};
 await Promise.all([
   build({ ...common, entryPoints: [path.join(root, 'cli/bin.ts')], outfile: path.join(root, 'dist/log.cjs'), plugins: [lazyChildProcess, only('log', 'logCommand')], supported: { 'dynamic-import': false } }),
   build({ ...common, entryPoints: [path.join(root, 'cli/bin.ts')], outfile: path.join(root, 'dist/agent-hook.cjs'), plugins: [lazyChildProcess, only('hook', 'hookCommand')], supported: { 'dynamic-import': false } }),
@@ -73,6 +85,8 @@ await Promise.all([
   build({ ...common, entryPoints: [path.join(root, 'src/index.ts')], plugins: [lazyChildProcess], outfile: path.join(root, 'dist/index.cjs') }),
   // `logbook hook PostToolUse` runs after every tool call of an agent: a bundle of a few KB (bin/logbook.cjs picks it).
   build({ ...common, entryPoints: [path.join(root, 'cli/hookBin.ts')], plugins: [lazyChildProcess], outfile: path.join(root, 'dist/hook.cjs') }),
+  // A plain `logbook sync` with git: two git processes and a report, without the CLI bundle (bin/logbook.cjs picks it).
+  build({ ...common, entryPoints: [path.join(root, 'cli/syncBin.ts')], outfile: path.join(root, 'dist/sync.cjs'), plugins: [lazyChildProcess, gitOnly], supported: { 'dynamic-import': false } }),
   // The git post-commit / post-rewrite hooks: the same kind of small bundle, run by the user's every commit.
   build({ ...common, entryPoints: [path.join(root, 'cli/gitHookBin.ts')], plugins: [lazyChildProcess], outfile: path.join(root, 'dist/githook.cjs') }),
 ]);
