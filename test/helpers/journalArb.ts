@@ -115,8 +115,9 @@ function ownTokens(e: JournalEvent): string[] {
 const WORDS = ['lock', 'order', 'sweep', 'cache', 'retry', 'parser', 'index', 'queue'];
 
 /** Turn commands into events (invalid ones — resolving what is not open, ending no subsession — are skipped, as the CLI refuses them). */
-export function buildJournal(cmds: readonly Cmd[], laneCount: number): Built {
-  const lanes = LANES.slice(0, laneCount);
+export function buildJournal(cmds: readonly Cmd[], laneCount: number, sameClone = false): Built {
+  // In one clone the agents share its replica, and every append sees every event before it.
+  const lanes = LANES.slice(0, laneCount).map((lane) => (sameClone ? { ...lane, replica: LANES[0]!.replica } : lane));
   const events: JournalEvent[] = [];
   const hidden = new Map<string, string[]>();
   const blockers = new Map<string, Array<{ id: string; text: string; resolved: boolean }>>();
@@ -130,6 +131,7 @@ export function buildJournal(cmds: readonly Cmd[], laneCount: number): Built {
   const fresh = (what: string) => `${what} ${WORDS[token % WORDS.length]} k${++token}z`;
   const add = (l: number, draft: Draft): JournalEvent => {
     const lane = lanes[l]!;
+    if (sameClone) seeAll(l);
     clocks[l]! += 1;
     t += 60_000;
     const e = { id: ulidOf(2_000_000 + events.length), v: 1, at: new Date(t).toISOString(), session: lane.session, actor: lane.actor, clock: clocks[l]!, replica: lane.replica, ...draft } as JournalEvent;
@@ -187,6 +189,7 @@ export function buildJournal(cmds: readonly Cmd[], laneCount: number): Built {
         const target = from[c.pick % Math.max(1, from.length)];
         if (!target) break;
         clocks[l] = Math.max(clocks[l]!, target.clock); // its writer had read the event
+        if (sameClone) seeAll(l);
         hidden.set(target.id, ownTokens(target));
         const lane = lanes[l]!;
         clocks[l]! += 1;
@@ -235,14 +238,21 @@ export function buildJournal(cmds: readonly Cmd[], laneCount: number): Built {
   return { events, lanes, hidden, blockers, decisions };
 }
 
-/** A journal: 2 or 3 interleaved sessions and up to `maxCmds` commands. */
+/**
+ * A journal: 2 or 3 interleaved sessions and up to `maxCmds` commands,
+ * either in one clone (one replica, one Lamport clock: events arrive in
+ * order) or each in its own clone (clocks that jump only at a `sync`).
+ */
 export function journalArb(options: { maxCmds?: number; minLanes?: 2 | 3 } = {}): fc.Arbitrary<Built> {
-  return fc.integer({ min: options.minLanes ?? 2, max: 3 }).chain((n) => fc.array(cmdArb(n), { maxLength: options.maxCmds ?? 40, size: 'max' }).map((cmds) => buildJournal(cmds, n)));
+  return fc
+    .tuple(fc.integer({ min: options.minLanes ?? 2, max: 3 }), fc.boolean())
+    .chain(([n, sameClone]) => fc.array(cmdArb(n), { maxLength: options.maxCmds ?? 40, size: 'max' }).map((cmds) => buildJournal(cmds, n, sameClone)));
 }
 
 /** Split points for a list of `length` (sorted, distinct, inside it): where an incremental reader catches up. */
 export function splitsArb(maxSplits = 4): fc.Arbitrary<number[]> {
-  return fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: maxSplits });
+  // Integers, not doubles: fast-check biases doubles to 0 and 1, which cut nothing.
+  return fc.array(fc.integer({ min: 1, max: 999 }).map((n) => n / 1000), { maxLength: maxSplits, size: 'max' });
 }
 
 /** `items` cut at the fractions `at` (from splitsArb): consecutive non-empty chunks, all of it. */
