@@ -32,7 +32,7 @@ export async function walkReplica(ctx: Ctx, replica: string, tip: string, pass: 
 
 /** Newest first; undefined when git cannot read the whole chain (then the object walk says where it breaks). */
 async function walkWithGit(ctx: Ctx, tip: string): Promise<RawCommit[] | undefined> {
-  const run = await runGit(ctx.gitBinary!, ctx.gitdir, undefined, ['log', '--first-parent', '--format=%x1e%H%x1f%P%x1f%T%x1f%B', tip, '--']);
+  const run = await runGit(ctx.gitBinary!, ctx.gitdir, undefined, ['log', '--first-parent', '--format=%x1e%H%x1f%P%x1f%T%x1f%B', tip, '--'], ctx.env);
   if (!run || run.code !== 0) return undefined;
   const out: RawCommit[] = [];
   for (const record of run.stdout.split('\x1e')) {
@@ -105,6 +105,7 @@ function checkCommit(replica: string, c: RawCommit, pass: Pass, add: Add): Walke
     try {
       raw = JSON.parse(body);
     } catch {
+      // not JSON: reported by the parse below, which names the commit
       raw = undefined;
     }
   }
@@ -144,6 +145,7 @@ function parseAndReport(replica: string, c: RawCommit, body: string | undefined,
     try {
       raw = JSON.parse(body!);
     } catch {
+      // not JSON: reported as a commit with no event body
       noBody = true;
     }
   }
