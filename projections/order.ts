@@ -32,6 +32,8 @@ export function applyRedactions(events: readonly JournalEvent[]): JournalEvent[]
   const hidden = new Set(events.filter((e) => e.type === 'redaction').map((e) => (e.data as { event: string }).event));
   if (hidden.size === 0) return events as JournalEvent[];
   return events.map((e) => {
+    // A resolution repeats its blocker's text (`log --resolve` copies it): hiding the blocker hides that copy too.
+    if (e.type === 'blocker.resolved' && e.data.text !== undefined && hidden.has(e.data.blocker) && !hidden.has(e.id)) return { ...e, data: { ...e.data, text: REDACTED } };
     if (!hidden.has(e.id)) return e;
     const data = Object.fromEntries(Object.entries(e.data).map(([k, v]) => [k, KEEP.has(k) ? v : hideText(v)]));
     return { ...e, data } as JournalEvent;

@@ -325,13 +325,16 @@ export function parseSessionFile(text: string, file: string, fallbackAt?: string
   };
 }
 
+/** The markdown files of `dir`; none when it does not exist, an error when it cannot be read (EACCES is not "nothing to import"). */
 function listMd(dir: string): string[] {
   try {
     return readdirSync(dir)
       .filter((f) => f.endsWith('.md'))
       .sort();
-  } catch {
-    return [];
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw new LogbookError('INVALID_INPUT', `cannot read ${dir}: ${(e as Error).message}`, { hint: 'check the permissions of the sessions folder', cause: e });
   }
 }
 

@@ -137,7 +137,7 @@ export class Journal {
     const config = readGitConfig(repo.gitdir, env);
     const allow = config['logbook.allowsecret'];
     return new Journal({
-      store: new GitStore(repo.gitdir, { gitBinary: gitBinary(env), ...(options.deadline ? { deadline: options.deadline } : {}) }),
+      store: new GitStore(repo.gitdir, { gitBinary: gitBinary(env), env, ...(options.deadline ? { deadline: options.deadline } : {}) }),
       ...(options.deadline ? { deadline: options.deadline } : {}),
       formerReplicas: (config['logbook.formerreplicas'] ?? '').split(',').map((s) => s.trim()).filter(Boolean),
       replica,

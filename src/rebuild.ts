@@ -37,11 +37,14 @@ type Owned = Map<string, Set<string>>;
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
+/** The file's bytes, or undefined when there is none; a file that is there but unreadable (EACCES) is an error, not "absent". */
 function readOrUndefined(file: string): Buffer | undefined {
   try {
     return readFileSync(file);
-  } catch {
-    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new LogbookError('NOT_WRITABLE', `cannot read ${file}: ${(e as Error).message}`, { hint: 'check the permissions of the rebuild folder; nothing was written', cause: e });
   }
 }
 
@@ -65,6 +68,7 @@ function readManifest(root: string): Owned {
   try {
     parsed = JSON.parse(bytes.toString('utf8'));
   } catch {
+    // a damaged manifest: treated as none, so no file is claimed as ours that we cannot prove we wrote
     parsed = undefined;
   }
   const m = parsed as { format?: unknown; files?: unknown } | undefined;

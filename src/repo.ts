@@ -71,6 +71,7 @@ function readIfExists(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch {
+    // absent or unreadable: callers treat it as empty (HEAD, packed-refs, git config: best-effort position and settings)
     return '';
   }
 }
@@ -113,12 +114,14 @@ export function gitPosition(repo: Repo): { gitBranch?: string; gitCommit?: strin
     try {
       oid = readFileSync(path.join(repo.gitdir, ref), 'utf8').trim();
     } catch {
+      // not a loose ref (packed, or an unborn branch): packed-refs is read next
       const packed = readIfExists(path.join(repo.gitdir, 'packed-refs'));
       oid = packed.split('\n').find((l) => l.endsWith(` ${ref}`))?.slice(0, 40);
     }
     if (oid && /^[0-9a-f]{40}$/.test(oid)) out.gitCommit = oid.slice(0, 12);
     return out;
   } catch {
+    // the git position is informational: a session starts without it
     return {};
   }
 }

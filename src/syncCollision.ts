@@ -76,7 +76,7 @@ export async function fixCollision(options: SyncOptions & { random?: Random }): 
         hint: 'nothing to fix; `logbook sync` works as it is',
       });
     }
-    const random = options.random ?? Math.random;
+    const random = options.random ?? options.journal?.random ?? Math.random; // the journal's, as its event ids
     const taken = new Set(Object.keys(await listReplicaRefs(gitdir)));
     let fresh = newReplicaId(random);
     while (taken.has(fresh) || fresh === replica) fresh = newReplicaId(random);

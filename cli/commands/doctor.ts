@@ -58,7 +58,7 @@ export function doctorCommand(io: Io): Command {
     .option('--json', 'print the report as JSON')
     .action(async (opts: { repair?: boolean; json?: boolean }) => {
       const repo = findRepo(io.cwd);
-      const report = await runDoctor({ gitdir: repo.gitdir, repair: Boolean(opts.repair), gitBinary: gitBinary(io.env) });
+      const report = await runDoctor({ gitdir: repo.gitdir, repair: Boolean(opts.repair), gitBinary: gitBinary(io.env), env: io.env });
       if (opts.json) printJson(io, report);
       else io.stdout(formatDoctorReport(report));
       if (!report.healthy) {

@@ -41,6 +41,7 @@ const read = (p: string) => {
   try {
     return readFileSync(p, 'utf8').trim();
   } catch {
+    // absent: the caller falls back (a file git may or may not have written)
     return undefined;
   }
 };
@@ -82,6 +83,7 @@ function lastReflog(wtGitdir: string): string {
       closeSync(fd);
     }
   } catch {
+    // no reflog (core.logAllRefUpdates off, a new repository): the commit is recorded as a plain one
     return '';
   }
 }

@@ -67,6 +67,7 @@ const isOurs = (file: string) => {
   try {
     return readFileSync(file, 'utf8').includes(MARKER);
   } catch {
+    // absent or unreadable: not ours, so it is never overwritten or removed
     return false;
   }
 };
@@ -76,6 +77,7 @@ function move(from: string, to: string): void {
   try {
     renameSync(from, to);
   } catch {
+    // across file systems rename cannot work (EXDEV): copy, keep the mode, remove; a real failure throws from these
     copyFileSync(from, to);
     chmodSync(to, statSync(from).mode & 0o7777);
     rmSync(from);

@@ -48,8 +48,11 @@ function locate(target: WhyTarget, cwd: string, workTree: string | undefined, gi
   let real: string;
   try {
     real = realpathSync(abs);
-  } catch {
-    throw new LogbookError('UNKNOWN_PATH', `no file ${target.file} (looked for ${abs})`, { hint: 'pass the path of a file in this repository, relative to where you are' });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // Only a missing path is "no file": a directory that cannot be searched (EACCES) or a symlink loop says so.
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new LogbookError('INVALID_INPUT', `cannot open ${target.file} (${abs}): ${(e as Error).message}`, { hint: 'check the permissions of the file and of the folders above it', cause: e });
+    throw new LogbookError('UNKNOWN_PATH', `no file ${target.file} (looked for ${abs})`, { hint: 'pass the path of a file in this repository, relative to where you are', cause: e });
   }
   const rel = path.relative(root, real);
   if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) {

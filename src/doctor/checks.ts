@@ -21,6 +21,7 @@ export async function listFiles(dir: string): Promise<string[]> {
   try {
     entries = await fsp.readdir(dir, { withFileTypes: true });
   } catch {
+    // no cache folder (or unreadable): the cache is disposable and nothing in it is checked
     return [];
   }
   const out: string[] = [];
@@ -134,6 +135,7 @@ async function firstParentChain(ctx: Ctx, oid: string): Promise<string[] | undef
       chain.push(at);
       at = commit.parent[0];
     } catch {
+      // an unreadable commit ends the walk; the walk check reports it with its cause
       return chain.length ? chain : undefined;
     }
   }
@@ -214,6 +216,7 @@ export function checkCache(ctx: Ctx, tips: Record<string, string>, pass: Pass, a
     try {
       JSON.parse(readFileSync(path.join(ctx.cacheDir, name), 'utf8'));
     } catch {
+      // reported just below, as a finding
       bad(`the cache file ${name} is corrupt`);
     }
   }

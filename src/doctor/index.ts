@@ -106,6 +106,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     now: options.now ?? Date.now,
     staleMs: options.staleMs ?? STALE_LOCK_MS,
     gitBinary: options.gitBinary === undefined ? 'git' : options.gitBinary,
+    env: options.env ?? {},
     objectCache: {},
   };
   let pass = await examine(ctx);

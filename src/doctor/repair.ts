@@ -38,7 +38,7 @@ export async function repair(ctx: Ctx, pass: Pass): Promise<string[]> {
   }
   // 2b. Staging refs of killed syncs.
   if (pass.staleStaging.length) {
-    const r = ctx.gitBinary ? await runGit(ctx.gitBinary, ctx.gitdir, undefined, ['update-ref', '--stdin'], process.env, pass.staleStaging.map((ref) => `delete ${ref}\n`).join('')) : null;
+    const r = ctx.gitBinary ? await runGit(ctx.gitBinary, ctx.gitdir, undefined, ['update-ref', '--stdin'], ctx.env, pass.staleStaging.map((ref) => `delete ${ref}\n`).join('')) : null;
     if (r && r.code === 0) done.push(`removed ${pass.staleStaging.length} staging ref(s) left by killed syncs`);
     else {
       for (const ref of pass.staleStaging) await fsp.unlink(path.join(ctx.gitdir, ref)).catch(() => undefined);
@@ -75,7 +75,7 @@ export async function repair(ctx: Ctx, pass: Pass): Promise<string[]> {
   }
   // 4. Corrupt loose objects outside the journal: only when no ref, reflog or index reaches them.
   if (pass.corruptLoose.length) {
-    const run = ctx.gitBinary ? await runGit(ctx.gitBinary, ctx.gitdir, undefined, ['rev-list', '--objects', '--all', '--reflog', '--indexed-objects']) : null;
+    const run = ctx.gitBinary ? await runGit(ctx.gitBinary, ctx.gitdir, undefined, ['rev-list', '--objects', '--all', '--reflog', '--indexed-objects'], ctx.env) : null;
     const reachable = run && run.code === 0 ? run.stdout : undefined;
     for (const oid of pass.corruptLoose) {
       if (packContains(ctx.gitdir, oid)) {
@@ -92,7 +92,7 @@ export async function repair(ctx: Ctx, pass: Pass): Promise<string[]> {
     // Everything in it: event lines, meta.json and the saved views (a lock was dealt with above).
     for (const file of await listFiles(ctx.cacheDir)) if (!file.endsWith('.lock')) await fsp.unlink(file).catch(() => undefined);
     try {
-      await new GitStore(ctx.gitdir).read();
+      await new GitStore(ctx.gitdir, { gitBinary: ctx.gitBinary, env: ctx.env }).read();
       done.push('rebuilt the cache from the refs');
     } catch (e) {
       done.push(`dropped the cache; rebuilding it failed: ${(e as Error).message}`);

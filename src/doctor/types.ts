@@ -62,6 +62,8 @@ export interface DoctorOptions {
   /** Injected for tests. */
   now?: () => number;
   staleMs?: number;
+  /** The environment git runs with (the CLI passes its own; default: an empty one). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export const OID = /^[0-9a-f]{40}$/;
@@ -102,6 +104,7 @@ export interface Ctx {
   now: () => number;
   staleMs: number;
   gitBinary: string | null;
+  env: NodeJS.ProcessEnv;
   objectCache: object;
 }
 

@@ -56,7 +56,7 @@ export function startGitWalk(ctx: Ctx, tip: string): PendingWalk | undefined {
   try {
     const child = spawn(ctx.gitBinary, [`--git-dir=${ctx.gitdir}`, 'log', '--first-parent', '--format=%x1e%H%x1f%P%x1f%T%x1f%B', tip, '--'], {
       stdio: ['ignore', out, 'ignore'],
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+      env: { ...ctx.env, GIT_TERMINAL_PROMPT: '0' },
     });
     exit = new Promise((resolve) => {
       child.once('error', (e) => resolve((e as NodeJS.ErrnoException).code === 'ENOENT' ? null : 1));
@@ -78,7 +78,7 @@ export async function walkReplica(ctx: Ctx, replica: string, tip: string, pass: 
 
 /** The same walk through a pipe, all of git's output at once; undefined when git cannot read the whole chain. */
 async function walkWithGit(ctx: Ctx, tip: string): Promise<ReadCommit[] | undefined> {
-  const run = await runGit(ctx.gitBinary!, ctx.gitdir, undefined, ['log', '--first-parent', '--format=%x1e%H%x1f%P%x1f%T%x1f%B', tip, '--']);
+  const run = await runGit(ctx.gitBinary!, ctx.gitdir, undefined, ['log', '--first-parent', '--format=%x1e%H%x1f%P%x1f%T%x1f%B', tip, '--'], ctx.env);
   if (!run || run.code !== 0) return undefined;
   return run.stdout.split('\x1e').flatMap((record) => (record ? [{ commit: rawCommit(record), cached: undefined }] : []));
 }
@@ -290,6 +290,7 @@ function parseAndReport(replica: string, c: RawCommit, body: string | undefined,
     try {
       raw = JSON.parse(body!);
     } catch {
+      // not JSON: reported as a commit with no event body
       noBody = true;
     }
   }

@@ -41,6 +41,7 @@ function readManifest(dir: string): Manifest | undefined {
     if (m.version !== INDEX_VERSION || !Array.isArray(m.segments) || !Array.isArray(m.sessions) || !Array.isArray(m.actors) || !Array.isArray(m.hidden) || typeof m.tips !== 'object') return undefined;
     return m;
   } catch {
+    // no index or a damaged manifest: the index is rebuilt from the journal
     return undefined;
   }
 }
@@ -63,6 +64,7 @@ export function loadCorpus(dir: string): Corpus | undefined {
         try {
           buf = fs.readFileSync(path.join(dir, file));
         } catch {
+          // the manifest names it: missing or unreadable means a damaged index, rebuilt by the caller
           throw new DamagedIndex(`${file} is missing`);
         }
         const decoded = decodeSegment(buf);
@@ -93,6 +95,7 @@ export async function saveCorpus(dir: string, c: Corpus, expected: string[] | un
     await stealIfStale(lock, STALE_LOCK_MS);
     fs.closeSync(fs.openSync(lock, 'wx'));
   } catch {
+    // another process is saving it (or it cannot be written): the index is disposable, the next save catches up
     return;
   }
   try {

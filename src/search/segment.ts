@@ -194,6 +194,7 @@ export function decodeSegment(buf: Buffer): Segment | undefined {
     if (s.ids.length !== s.n * ID_LENGTH || s.textOff.length !== s.n + 1 || s.vocabOff.length !== s.postOff.length) return undefined;
     return s;
   } catch {
+    // a damaged segment: the caller rebuilds the index, which is disposable
     return undefined;
   }
 }

@@ -246,6 +246,7 @@ export function matchRoute(method: string, path: string): { route: Route; params
         try {
           params[w.slice(1, -1)] = decodeURIComponent(parts[i]!);
         } catch {
+          // a malformed %-escape: the route does not match, answered as not found
           ok = false;
         }
         ok &&= parts[i] !== '';

@@ -157,6 +157,7 @@ function distinctRepos(dirs: string[]): string[] {
     try {
       key = realpathSync(findRepo(dir).gitdir);
     } catch {
+      // not a repository (any more): a different key, so it is added
       return true;
     }
     if (seen.has(key)) return false;

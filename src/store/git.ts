@@ -97,12 +97,15 @@ export class GitStore implements CachingStore {
   private last: ReplicaUpdate[] | undefined;
 
   private readonly gitBinary: string | null;
+  /** The environment git runs with (the caller's; none given: an empty one, never this process's by accident). */
+  private readonly env: NodeJS.ProcessEnv;
 
   /** Every wait and write of this store stops when it runs out (a hook's budget). */
   private readonly deadline: Deadline | undefined;
 
-  constructor(gitdir: string, options: { gitBinary?: string | null; cacheDir?: string; deadline?: Deadline } = {}) {
+  constructor(gitdir: string, options: { gitBinary?: string | null; cacheDir?: string; deadline?: Deadline; env?: NodeJS.ProcessEnv } = {}) {
     this.gitdir = gitdir;
+    this.env = options.env ?? {};
     this.deadline = options.deadline;
     this.gitBinary = options.gitBinary === undefined ? 'git' : options.gitBinary;
     this.cacheDir = options.cacheDir ?? cacheDirOf(gitdir);
@@ -209,7 +212,7 @@ export class GitStore implements CachingStore {
         // Damaged behind meta.json's back (or rewritten meanwhile): drop it, so the next read rebuilds it from git,
         // and read this replica from git now (one `git log`) where git is installed.
         fs.rmSync(path.join(this.cacheDir, 'meta.json'), { force: true });
-        lines = this.gitBinary ? walkWithGitSync(this.gitBinary, this.gitdir, u.tip) : undefined;
+        lines = this.gitBinary ? walkWithGitSync(this.gitBinary, this.gitdir, u.tip, this.env) : undefined;
         if (!lines) throw new LogbookError('CORRUPT_OBJECT', `the Logbook cache of replica ${u.replica} was damaged or changed while it was read; it has been dropped`, { hint: 'run the command again', data: { cache: true } });
       }
       for (const line of lines) {
@@ -380,7 +383,7 @@ export class GitStore implements CachingStore {
 
   /** Newest first, and where the walk ended (the parent of the oldest commit read). */
   private async walkWithGit(replica: string, from: string, stop: string | null): Promise<{ lines: CacheLine[]; end: string | undefined } | undefined> {
-    const run = await runGit(this.gitBinary!, this.gitdir, this.deadline, ['log', '--first-parent', '--format=%x1e%H%x1f%P%x1f%B', from, ...(stop ? [`^${stop}`] : []), '--']);
+    const run = await runGit(this.gitBinary!, this.gitdir, this.deadline, ['log', '--first-parent', '--format=%x1e%H%x1f%P%x1f%B', from, ...(stop ? [`^${stop}`] : []), '--'], this.env);
     if (!run || run.code !== 0) return undefined; // no binary, or it could not read: fall back to isomorphic-git
     const lines: CacheLine[] = [];
     let end: string | undefined;
@@ -494,12 +497,12 @@ export class GitStore implements CachingStore {
 }
 
 /** Every commit of a replica, oldest first, through one synchronous `git log`; undefined when git cannot read it. */
-function walkWithGitSync(binary: string, gitdir: string, tip: string): CacheLine[] | undefined {
+function walkWithGitSync(binary: string, gitdir: string, tip: string, env: NodeJS.ProcessEnv): CacheLine[] | undefined {
   let out: string;
   try {
-    out = execFileSync(binary, [`--git-dir=${gitdir}`, 'log', '--first-parent', '--format=%x1e%H%x1f%P%x1f%B', tip, '--'], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
+    out = execFileSync(binary, [`--git-dir=${gitdir}`, 'log', '--first-parent', '--format=%x1e%H%x1f%P%x1f%B', tip, '--'], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'], env: { ...env, GIT_TERMINAL_PROMPT: '0' } });
   } catch {
-    return undefined;
+    return undefined; // no git, or it cannot read the replica: the caller reports the damaged cache
   }
   const lines: CacheLine[] = [];
   for (const record of out.split('\x1e')) {

@@ -23,8 +23,10 @@ export interface GitRun {
 /**
  * Run git in `gitdir`; resolves `null` when the binary is not installed. A
  * deadline kills the run when it runs out (the caller then falls back or fails).
+ * `env` is the caller's (the CLI's process environment, a test's own): never
+ * this process's by default, so a library user decides what git sees.
  */
-export function runGit(binary: string, gitdir: string, deadline: Deadline | undefined, args: string[], env: NodeJS.ProcessEnv = process.env, input?: string): Promise<GitRun | null> {
+export function runGit(binary: string, gitdir: string, deadline: Deadline | undefined, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<GitRun | null> {
   const timeout = deadline ? Math.max(1, deadline.remaining()) : 0;
   return new Promise((resolve) => {
     const child = execFile(binary, [`--git-dir=${gitdir}`, ...args], { env: { ...env, GIT_TERMINAL_PROMPT: '0' }, maxBuffer: 1 << 30, encoding: 'utf8', ...(timeout && Number.isFinite(timeout) ? { timeout, killSignal: 'SIGKILL' as const } : {}) }, (error, stdout, stderr) => {

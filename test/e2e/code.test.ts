@@ -10,6 +10,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, ok, run } from '../helpers/cli.js';
+import { expectHookError, watchHookErrors } from '../helpers/hookErrors.js';
 import { makeBareRepo, makeRepo, tempDir } from '../helpers/repo.js';
 
 /** Stock git with the environment of a user's shell (LOGBOOK_SESSION and friends reach the hooks). */
@@ -55,6 +56,7 @@ function project(): string {
   const dir = makeRepo();
   ok(dir, ['init']);
   ok(dir, ['hooks', 'install', '--git']);
+  watchHookErrors(dir); // every commit runs the hooks: they must log no error unless the test expects one
   return dir;
 }
 
@@ -62,6 +64,7 @@ describe('hooks install --git', () => {
   it('installs post-commit and post-rewrite, keeps the user hook running with its output and status, is idempotent, and uninstall restores it byte for byte', () => {
     const dir = makeRepo();
     ok(dir, ['init']);
+    watchHookErrors(dir);
     const user = '#!/bin/sh\necho "user hook ran $*"\nexit 3\n';
     write(dir, '.git/hooks/post-commit', user);
     chmodSync(path.join(dir, '.git/hooks/post-commit'), 0o750);
@@ -91,6 +94,7 @@ describe('hooks install --git', () => {
   it('honours core.hooksPath, and a linked worktree installs where git looks and records its branch', () => {
     const dir = makeRepo();
     ok(dir, ['init']);
+    watchHookErrors(dir);
     g(dir, ['config', 'core.hooksPath', '.githooks']);
     ok(dir, ['hooks', 'install', '--git']);
     expect(existsSync(path.join(dir, '.githooks/post-commit'))).toBe(true);
@@ -115,7 +119,7 @@ describe('hooks install --git', () => {
     const c = spawnSync('git', ['commit', '-q', '--allow-empty', '-m', 'still works'], { cwd: dir, encoding: 'utf8' });
     expect(c.status).toBe(0);
     expect(c.stderr).toBe('');
-    expect(readFileSync(path.join(dir, '.git/logbook/hook-errors.log'), 'utf8')).toMatch(/git post-commit internal: .*EISDIR/);
+    expectHookError(dir, /^git post-commit internal: .*EISDIR/, { lines: 1 });
   });
 });
 
@@ -145,6 +149,7 @@ describe('recording commits', () => {
   it("an agent's commit goes to the session bound to its conversation (LOGBOOK_CLIENT_SESSION), and a user post-rewrite hook still gets the rewrite list", () => {
     const dir = makeRepo();
     ok(dir, ['init']);
+    watchHookErrors(dir);
     write(dir, '.git/hooks/post-rewrite', `#!/bin/sh\ncat > "${dir}/.git/rewrites-seen"\necho "user post-rewrite $1"\n`);
     chmodSync(path.join(dir, '.git/hooks/post-rewrite'), 0o755);
     ok(dir, ['hooks', 'install', '--git']);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ok, run, AGENT_FREE_ENV } from '../helpers/cli.js';
+import { watchHookErrors } from '../helpers/hookErrors.js';
 import { git, makeRepo } from '../helpers/repo.js';
 
 const CLEAN = {
@@ -18,6 +19,7 @@ const CLEAN = {
 const lb = (dir: string, args: string[]) => ok(dir, args, { env: CLEAN });
 function hook(dir: string, event: string, fields: Record<string, unknown>): string {
   const payload = { session_id: 'cc-1', transcript_path: '/home/u/.claude/projects/p/cc-1.jsonl', cwd: dir, permission_mode: 'default', hook_event_name: event, ...fields };
+  watchHookErrors(dir);
   const r = run(dir, ['hook', event], { input: JSON.stringify(payload), env: CLEAN });
   expect(r.code, r.stderr).toBe(0);
   return r.stdout;

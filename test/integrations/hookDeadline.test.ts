@@ -4,10 +4,11 @@
  * written after the hook logged that it gave up.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, ok } from '../helpers/cli.js';
+import { expectHookError, hookErrors as errorLog, watchHookErrors } from '../helpers/hookErrors.js';
 import { git, makeRepo } from '../helpers/repo.js';
 
 const CLEAN = { CLAUDE_PROJECT_DIR: undefined, CLAUDE_ENV_FILE: undefined, CLAUDECODE: undefined, CODEX_ENV_FILE: undefined, CODEX_THREAD_ID: undefined, LOGBOOK_CLIENT_SESSION: undefined, LOGBOOK_SESSION: undefined, LOGBOOK_NO_FAST_HOOK: undefined };
@@ -23,6 +24,7 @@ function env(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
 
 /** Start a hook whose stdin we control; resolves its exit code. */
 function startHook(dir: string, event: string, extra: Record<string, string | undefined>) {
+  watchHookErrors(dir);
   const child = spawn(process.execPath, [BIN, 'hook', event], { cwd: dir, env: env(extra), stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -30,10 +32,6 @@ function startHook(dir: string, event: string, extra: Record<string, string | un
   return { child, exited };
 }
 
-const errorLog = (dir: string) => {
-  const file = path.join(dir, '.git', 'logbook', 'hook-errors.log');
-  return existsSync(file) ? readFileSync(file, 'utf8') : '';
-};
 
 describe('hook deadlines', () => {
   for (const event of ['SessionStart', 'PostToolUse']) {
@@ -46,7 +44,7 @@ describe('hook deadlines', () => {
       child.stdin.destroy();
       expect(r.code).toBe(0);
       expect(r.stdout).toBe('');
-      expect(errorLog(dir)).toMatch(new RegExp(`${event} TIMEOUT: ${event} hook: stdin did not close`));
+      expectHookError(dir, new RegExp(`^${event} TIMEOUT: ${event} hook: stdin did not close`), { lines: 1 });
     });
   }
 
@@ -72,7 +70,7 @@ describe('hook deadlines', () => {
       rmSync(lock, { force: true });
       const r = await exited;
       expect(r.code).toBe(0);
-      expect(errorLog(dir)).toMatch(/SessionEnd TIMEOUT/);
+      expectHookError(dir, /^SessionEnd TIMEOUT/, { lines: 1 });
       await new Promise((r) => setTimeout(r, 300));
       expect(git(dir, 'rev-parse', ref).trim()).toBe(before);
       expect(existsSync(lock)).toBe(false);

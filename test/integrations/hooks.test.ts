@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { handleHook } from '../../src/integrations/hooks.js';
 import { TEST_HOOK_BUDGET_MS, ok, run, runAsync, type RunResult, AGENT_FREE_ENV } from '../helpers/cli.js';
+import { expectHookError, expectNoHookErrors, hookErrors, watchHookErrors } from '../helpers/hookErrors.js';
 import { git, makeRepo, tempDir } from '../helpers/repo.js';
 
 const CLEAN = {
@@ -36,6 +37,7 @@ function codex(dir: string, event: string, sessionId: string, fields: Payload = 
 }
 
 function hook(dir: string, event: string, payload: Payload | string, env: Record<string, string | undefined> = {}, extra: string[] = []): RunResult {
+  watchHookErrors(dir);
   return run(dir, ['hook', event, ...extra], { input: typeof payload === 'string' ? payload : JSON.stringify(payload), env: { ...CLEAN, ...env } });
 }
 
@@ -53,9 +55,11 @@ const view = (dir: string, session?: string): View => JSON.parse(lb(dir, ['view'
 const sessions = (dir: string): Array<{ id: string; status: string; shortname: string }> => (JSON.parse(lb(dir, ['list', '--json'])) as Array<{ id: string; status: string; shortname: string }>).reverse();
 const ofType = (v: View, type: string) => v.events.filter((e) => e.type === type);
 
+/** A repository for hook tests: whatever hook runs in it, in a child or in-process, must log no error unless the test expects one. */
 function initRepo(): string {
   const dir = makeRepo();
   lb(dir, ['init']);
+  watchHookErrors(dir);
   return dir;
 }
 
@@ -66,9 +70,12 @@ function additionalContext(r: RunResult, event = 'SessionStart'): string {
   return out.hookSpecificOutput.additionalContext;
 }
 
-function errorLog(dir: string): string {
-  const file = path.join(dir, '.git', 'logbook', 'hook-errors.log');
-  return existsSync(file) ? readFileSync(file, 'utf8') : '';
+const errorLog = hookErrors;
+
+/** A hook run as a child process without waiting, its errors checked after the test. */
+function hookAsync(dir: string, args: string[], payload: Payload): Promise<RunResult> {
+  watchHookErrors(dir);
+  return runAsync(dir, ['hook', ...args], { input: JSON.stringify(payload), env: CLEAN });
 }
 
 describe('SessionStart', () => {
@@ -171,13 +178,13 @@ describe('concurrent client sessions', () => {
     expect(all).toHaveLength(2); // "one" adopted the hand-started session, "two" got its own
     const burst: Array<Promise<RunResult>> = [];
     for (let i = 0; i < 6; i++) {
-      burst.push(runAsync(dir, ['hook', 'PostToolUse'], { input: JSON.stringify(claude(dir, 'PostToolUse', 'one', { tool_name: 'Edit', tool_input: {}, tool_response: { success: true }, tool_use_id: `t${i}` })), env: CLEAN }));
-      if (i < 4) burst.push(runAsync(dir, ['hook', 'PostToolUse', '--agent', 'codex'], { input: JSON.stringify(codex(dir, 'PostToolUse', 'two', { tool_name: 'Bash', tool_input: {}, tool_response: 'ok', tool_use_id: `c${i}` })), env: CLEAN }));
+      burst.push(hookAsync(dir, ['PostToolUse'], claude(dir, 'PostToolUse', 'one', { tool_name: 'Edit', tool_input: {}, tool_response: { success: true }, tool_use_id: `t${i}` })));
+      if (i < 4) burst.push(hookAsync(dir, ['PostToolUse', '--agent', 'codex'], codex(dir, 'PostToolUse', 'two', { tool_name: 'Bash', tool_input: {}, tool_response: 'ok', tool_use_id: `c${i}` })));
     }
     for (const r of await Promise.all(burst)) expect(r).toMatchObject({ code: 0, stdout: '' });
     await Promise.all([
-      runAsync(dir, ['hook', 'Stop'], { input: JSON.stringify(claude(dir, 'Stop', 'one', { stop_hook_active: false })), env: CLEAN }),
-      runAsync(dir, ['hook', 'Stop', '--agent', 'codex'], { input: JSON.stringify(codex(dir, 'Stop', 'two', { stop_hook_active: false, last_assistant_message: null })), env: CLEAN }),
+      hookAsync(dir, ['Stop'], claude(dir, 'Stop', 'one', { stop_hook_active: false })),
+      hookAsync(dir, ['Stop', '--agent', 'codex'], codex(dir, 'Stop', 'two', { stop_hook_active: false, last_assistant_message: null })),
     ]);
     const [first, second] = all.map((s) => view(dir, s.id));
     const tools = (v: View) => ofType(v, 'tool.used');
@@ -265,7 +272,7 @@ describe('compaction', () => {
   it('the same hook twice at once (installed in user and project settings) counts once, and stores the summary once', async () => {
     const dir = initRepo();
     start(dir, 'c3');
-    const twice = (event: string, fields: Payload) => Promise.all([0, 1].map(() => runAsync(dir, ['hook', event], { input: JSON.stringify(claude(dir, event, 'c3', fields)), env: CLEAN })));
+    const twice = (event: string, fields: Payload) => Promise.all([0, 1].map(() => hookAsync(dir, [event], claude(dir, event, 'c3', fields))));
     await twice('PreCompact', { trigger: 'manual' });
     await twice('PostCompact', { trigger: 'manual', compact_summary: 'sum' });
     await twice('SessionStart', { source: 'compact' });
@@ -445,10 +452,10 @@ describe('a hook never breaks the agent', () => {
     expect(hook(dir, 'Stop', '')).toMatchObject(quiet);
     expect(hook(dir, 'SessionStart', { source: 'startup' })).toMatchObject(quiet);
     expect(hook(dir, 'NoSuchEvent', claude(dir, 'NoSuchEvent', 'x'))).toMatchObject(quiet);
-    const lines = errorLog(dir).trim().split('\n');
-    expect(lines).toHaveLength(5);
-    expect(lines[0]).toMatch(/^\S+Z SessionStart INVALID_INPUT: hook input is not JSON/);
-    expect(lines[1]).toMatch(/ PostToolUse INVALID_INPUT/);
+    const lines = expectHookError(dir, /^SessionStart INVALID_INPUT: hook input is not JSON/, { lines: 5 });
+    expect(errorLog(dir)).toMatch(/^\S+Z SessionStart INVALID_INPUT/); // each line begins with its time
+    expect(lines[0]).toMatch(/^SessionStart INVALID_INPUT: hook input is not JSON/);
+    expect(lines[1]).toMatch(/^PostToolUse INVALID_INPUT/);
     expect(lines[3]).toContain('session_id');
     expect(lines[4]).toContain('unknown hook event "NoSuchEvent"');
     expect(sessions(dir)).toHaveLength(0);
@@ -459,8 +466,10 @@ describe('a hook never breaks the agent', () => {
     for (const event of ['SessionStart', 'PostToolUse', 'Stop', 'SessionEnd']) expect(hook(outside, event, claude(outside, event, 'x', { source: 'startup' }))).toMatchObject(quiet);
     const bare = makeRepo();
     for (const event of ['SessionStart', 'PostToolUse', 'UserPromptSubmit', 'Stop']) expect(hook(bare, event, claude(bare, event, 'x', { prompt: 'continue' }))).toMatchObject(quiet);
-    expect(errorLog(bare)).toMatch(/SessionStart NOT_INITIALISED/);
-    expect(errorLog(bare).trim().split('\n')).toHaveLength(1); // said once, not on every tool call
+    expectHookError(bare, /^SessionStart NOT_INITIALISED/, { lines: 1 }); // said once, not on every tool call
+    // Outside a repository there is nowhere to log to, and nothing is written anywhere.
+    expectNoHookErrors(outside);
+    expect(readdirSync(outside)).toEqual([]);
   });
 
   it('a locked journal ref: exit 0, no output, the error logged and the spooled tool uses kept', async () => {
@@ -472,14 +481,15 @@ describe('a hook never breaks the agent', () => {
     writeFileSync(lock, '');
     const fresh = setInterval(() => utimesSync(lock, new Date(), new Date()), 300); // a live writer, never stale
     try {
-      const r = await runAsync(dir, ['hook', 'Stop'], { input: JSON.stringify(claude(dir, 'Stop', 'l1', { stop_hook_active: false })), env: CLEAN });
+      const r = await hookAsync(dir, ['Stop'], claude(dir, 'Stop', 'l1', { stop_hook_active: false }));
       expect(r).toMatchObject(quiet);
     } finally {
       clearInterval(fresh);
     }
-    expect(errorLog(dir)).toMatch(/Stop LOCKED/);
+    expectHookError(dir, /^Stop LOCKED/, { lines: 1 });
     unlinkSync(lock);
     hook(dir, 'Stop', claude(dir, 'Stop', 'l1', { stop_hook_active: false }));
     expect(ofType(view(dir), 'tool.used').map((e) => e.data.tool)).toEqual(['Read']);
+    expectHookError(dir, /^Stop LOCKED/, { lines: 1 }); // the Stop after the lock went away logged nothing
   }, 20_000);
 });

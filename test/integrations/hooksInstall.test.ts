@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, ok, run } from '../helpers/cli.js';
+import { expectNoHookErrors } from '../helpers/hookErrors.js';
 import { makeRepo, tempDir } from '../helpers/repo.js';
 
 const userSettings = {
@@ -110,6 +111,7 @@ describe('hooks install --claude', () => {
       env: { PATH: '/nonexistent', HOME: dir, GIT_CONFIG_NOSYSTEM: '1' },
     });
     expect(r.status).toBe(0);
+    expectNoHookErrors(dir);
     expect(JSON.parse(r.stdout).hookSpecificOutput.additionalContext).toContain('Logbook: this claude-code conversation writes to session');
   });
 

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ok, run, AGENT_FREE_ENV } from '../helpers/cli.js';
+import { watchHookErrors } from '../helpers/hookErrors.js';
 import { git, makeBareRepo, makeRepo } from '../helpers/repo.js';
 
 const CLEAN = {
@@ -23,6 +24,7 @@ function clone(remote: string, name: string, email: string): string {
 
 function hook(dir: string, event: string, cs: string, fields: Record<string, unknown> = {}): string {
   const payload = { session_id: cs, transcript_path: `/home/u/.claude/projects/p/${cs}.jsonl`, cwd: dir, permission_mode: 'default', hook_event_name: event, ...fields };
+  watchHookErrors(dir);
   const r = run(dir, ['hook', event], { input: JSON.stringify(payload), env: CLEAN });
   expect(r.code).toBe(0);
   return r.stdout;
