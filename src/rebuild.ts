@@ -282,6 +282,6 @@ export function defaultOutDir(journal: Journal): string {
 export async function rebuild(journal: Journal, options: { out?: string } = {}): Promise<WriteResult & { events: number }> {
   const out = options.out ?? defaultOutDir(journal);
   const snap = await journal.load();
-  const plan = rebuildPlan(snap.events, { staleAfterMs: staleTimeoutMs(journal) });
+  const plan = rebuildPlan(await journal.events(snap), { staleAfterMs: staleTimeoutMs(journal) });
   return { ...writePlan(out, plan), events: snap.sessions.eventCount };
 }

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { projectState, renderStateMarkdown } from '../../projections/state.js';
 import type { Io } from '../io.js';
 import { ALLOW_SECRET_FLAG, collect, openLogbook, printJson, textValue } from '../io.js';
-import { loadAt } from '../../src/timetravel/index.js';
+import { eventsAt, loadAt } from '../../src/timetravel/index.js';
 import { AT_FLAG, banner, withMoment } from '../at.js';
 
 export function stateCommand(io: Io): Command {
@@ -13,8 +13,10 @@ export function stateCommand(io: Io): Command {
     .enablePositionalOptions()
     .option('--json', 'the state as JSON')
     .action(async (opts: { at?: string; json?: boolean }) => {
-      const { snap, moment } = await loadAt(openLogbook(io), opts.at);
-      const state = projectState(snap.events);
+      const logbook = openLogbook(io);
+      const at = await loadAt(logbook, opts.at);
+      const { moment } = at;
+      const state = projectState(await eventsAt(logbook, at));
       if (opts.json) return printJson(io, withMoment(state, moment));
       io.stdout(banner(moment) + renderStateMarkdown(state));
     });

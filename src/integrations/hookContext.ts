@@ -149,10 +149,7 @@ export async function lostAdoptionRace(ctx: Ctx, t: Target): Promise<boolean> {
 
 /** Fold freshly appended events into a snapshot we already hold, instead of reading the journal again. */
 export function absorb(snap: Snapshot, events: JournalEvent[]): void {
-  for (const e of events) {
-    snap.events.push(e);
-    evolveSessions(snap.sessions, e);
-  }
+  for (const e of events) evolveSessions(snap.sessions, e);
 }
 
 // ---------------------------------------------------------------- spool and compaction
@@ -249,7 +246,7 @@ export async function contextFor(ctx: Ctx, t: Target, catchUp = false): Promise<
     ].join('\n');
   const room = header(999_999).length;
   // SessionStart: what other sessions wrote since this agent's previous session, fitted in the same budget below the session's own state.
-  const since = catchUp ? catchUpLines(ctx.logbook, await ctx.logbook.load(), s.id) : [];
+  const since = catchUp ? await catchUpLines(ctx.logbook, await ctx.logbook.load(), s.id) : [];
   const { text, session } = await ctx.logbook.resumeContext(s.id, { budget: DEFAULT_BUDGET - room, since });
   return `${header(session.compactionCount)}${text}`.slice(0, DEFAULT_BUDGET);
 }

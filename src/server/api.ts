@@ -60,7 +60,7 @@ const defined = <T extends Record<string, unknown>>(o: T): T => Object.fromEntri
 
 /** A Logbook for one write: the journal opened afresh with this request's agent, and the session of X-Session-ID or the body. */
 function writer(req: ApiRequest, session: string | undefined): Logbook {
-  const journal = Journal.open({ cwd: req.repo.dir, env: req.env, agent: { agent: req.agent } });
+  const journal = req.repo.openWriter({ env: req.env, agent: { agent: req.agent } });
   return new Logbook(journal, { session: req.sessionHeader ?? session });
 }
 
@@ -116,7 +116,7 @@ export const routes: Route[] = [
     status: 201,
     async handle(req) {
       const b = parse(startBodySchema, 'start', req.body);
-      const lb = new Logbook(Journal.open({ cwd: req.repo.dir, env: req.env, agent: { agent: req.agent } }));
+      const lb = new Logbook(req.repo.openWriter({ env: req.env, agent: { agent: req.agent } }));
       const { session, events } = await lb.start(defined({ ...b, meta: { channel: 'api', ...(b.meta ?? {}) } }));
       return written(req, { session, events });
     },

@@ -22,7 +22,7 @@ import { writeFileAtomic } from './atomic.js';
 import type { Deadline } from '../deadline/index.js';
 export { EMPTY_TREE };
 import { REPLICA_PREFIX, compareAndSwapRef, listReplicaRefs, stealIfStale } from './refs.js';
-import type { CachingStore, NewEvents, ReadResult, StoreHead } from './types.js';
+import type { CachingStore, NewEvents, ReadOptions, ReadResult, StoreHead } from './types.js';
 
 /**
  * The cache format, and the event schema it was read with: a Logbook that
@@ -95,6 +95,8 @@ export class GitStore implements CachingStore {
   private readonly objectCache = {};
   /** The last update, so synchronous readers see it even if another process held the cache lock. */
   private last: ReplicaUpdate[] | undefined;
+  /** The tips of `last`. */
+  private lastTips: Record<string, string> = {};
 
   private readonly gitBinary: string | null;
 
@@ -180,28 +182,29 @@ export class GitStore implements CachingStore {
     return { events, unreadable, tips, complete };
   }
 
-  async read(): Promise<ReadResult> {
-    const { tips } = await this.update();
+  async read(options: ReadOptions = {}): Promise<ReadResult> {
+    const at = options.at;
+    // A snapshot's tips that the last update was at: its events are in hand, no refs to list again.
+    const { tips } = at && this.last && sameTips(this.lastTips, at) ? { tips: this.lastTips } : await this.update();
     try {
-      return { ...this.readAll(this.last ?? []), tips };
+      return { ...this.readAll(this.last ?? [], at), tips: at ?? tips };
     } catch (e) {
       if (!isLogbookError(e, 'CORRUPT_OBJECT') || !(e.data as { cache?: boolean } | undefined)?.cache) throw e;
       // A cache file damaged behind meta.json's back (it has been dropped): rebuilt from git, silently.
       const again = await this.update();
-      return { ...this.readAll(this.last ?? []), tips: again.tips };
+      return { ...this.readAll(this.last ?? [], at), tips: at ?? again.tips };
     }
   }
 
-  /** Every event as of the latest update, from the cache file plus what that update found. */
-  eventsReader(): () => { events: JournalEvent[]; unreadable: UnreadableRecord[] } {
-    const updates = this.last ?? [];
-    return () => this.readAll(updates);
-  }
-
-  private readAll(updates: ReplicaUpdate[]): { events: JournalEvent[]; unreadable: UnreadableRecord[] } {
+  private readAll(updates: ReplicaUpdate[], at?: Record<string, string>): { events: JournalEvent[]; unreadable: UnreadableRecord[] } {
     const events: JournalEvent[] = [];
     const unreadable: UnreadableRecord[] = [];
+    if (at) {
+      const missing = Object.keys(at).find((r) => !updates.some((u) => u.replica === r));
+      if (missing) throw movedOn(missing);
+    }
     for (const u of updates) {
+      if (at && !(u.replica in at)) continue; // appeared after the snapshot
       const kept = u.keptBytes ? this.readCachedLines(u.replica, u.keptBytes) : [];
       let lines = kept ? [...kept, ...u.fresh] : undefined;
       if (!lines) {
@@ -210,6 +213,12 @@ export class GitStore implements CachingStore {
         fs.rmSync(path.join(this.cacheDir, 'meta.json'), { force: true });
         lines = this.gitBinary ? walkWithGitSync(this.gitBinary, this.gitdir, u.tip) : undefined;
         if (!lines) throw new LogbookError('CORRUPT_OBJECT', `the Logbook cache of replica ${u.replica} was damaged or changed while it was read; it has been dropped`, { hint: 'run the command again', data: { cache: true } });
+      }
+      if (at && at[u.replica] !== u.tip) {
+        // The ref moved on since the snapshot: its events are a prefix of the replica's line.
+        const end = lines.findIndex((l) => l.c === at[u.replica]);
+        if (end < 0) throw movedOn(u.replica);
+        lines = lines.slice(0, end + 1);
       }
       for (const line of lines) {
         if ('e' in line) events.push(line.e);
@@ -304,6 +313,7 @@ export class GitStore implements CachingStore {
       nextMeta.replicas[replica] = { tip, bytes: update.keptBytes + Buffer.byteLength(linesText(update.fresh)), ...(clock !== undefined ? { clock } : {}) };
     }
     this.last = updates;
+    this.lastTips = tips;
     await this.writeCache(meta, nextMeta, updates);
     return { tips, before };
   }
@@ -454,6 +464,15 @@ export class GitStore implements CachingStore {
     }
   }
 }
+
+const sameTips = (a: Record<string, string>, b: Record<string, string>) => {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+};
+
+/** A snapshot's tip that its ref no longer holds (rewritten by hand, or removed). */
+const movedOn = (replica: string) =>
+  new LogbookError('CONFLICT', `replica ${replica} no longer holds the tip this snapshot was read at (its ref was rewritten or removed)`, { hint: 'run the command again' });
 
 /** Every commit of a replica, oldest first, through one synchronous `git log`; undefined when git cannot read it. */
 function walkWithGitSync(binary: string, gitdir: string, tip: string): CacheLine[] | undefined {
