@@ -7,7 +7,8 @@
  * `.git/logbook/cache/` keyed by ref tips: only commits that are new since the
  * last read are parsed.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { existsSync, promises as fsp, readFileSync, statSync } from 'node:fs';
@@ -15,7 +16,6 @@ import path from 'node:path';
 import stringify from 'fast-json-stable-stringify';
 import { LogbookError, isLogbookError } from '../errors.js';
 import { CURRENT_VERSION, eventSubject, eventTypes, parseStoredEvent, type JournalEvent, type UnreadableRecord } from '../events.js';
-import { runGit } from './gitBinary.js';
 import { EMPTY_TREE, commitBody, objectId, readLooseCommit, writeLooseObject } from './objects.js';
 import { writePack } from './pack.js';
 import { writeFileAtomic } from './atomic.js';
@@ -85,6 +85,8 @@ interface ReplicaUpdate {
   fresh: CacheLine[];
   /** The cached prefix was unusable (missing, corrupt, or the ref was rewritten). */
   reset: boolean;
+  /** `fresh` as cache text (serialised once, for its length and for the cache file). */
+  text: string;
 }
 
 const lazyGit = () => import('isomorphic-git');
@@ -298,19 +300,22 @@ export class GitStore implements CachingStore {
       if (cached) before[replica] = cached.tip;
       let update: ReplicaUpdate | undefined;
       if (cached && this.cacheFileHolds(replica, cached.bytes, cached.tip)) {
-        if (cached.tip === tip) update = { replica, tip, keptBytes: cached.bytes, fresh: [], reset: false };
+        if (cached.tip === tip) update = { replica, tip, keptBytes: cached.bytes, fresh: [], reset: false, text: '' };
         else {
           const walked = await this.walk(replica, tip, cached.tip);
           // Not reaching the cached tip means the ref was rewritten by hand: reread it all.
-          if (walked.reachedStop) update = { replica, tip, keptBytes: cached.bytes, fresh: walked.lines, reset: false };
+          if (walked.reachedStop) update = { replica, tip, keptBytes: cached.bytes, fresh: walked.lines, reset: false, text: linesText(walked.lines) };
           else noteRewrite({ replica, from: cached.tip, to: tip }); // evidence for `logbook doctor`
         }
       }
-      update ??= { replica, tip, keptBytes: 0, fresh: (await this.walk(replica, tip, null)).lines, reset: true };
+      if (!update) {
+        const { lines } = await this.walk(replica, tip, null);
+        update = { replica, tip, keptBytes: 0, fresh: lines, reset: true, text: linesText(lines) };
+      }
       updates.push(update);
       const lastEvent = [...update.fresh].reverse().find((l): l is { c: string; e: JournalEvent } => 'e' in l);
       const clock = update.fresh.length ? (lastEvent ? Math.max(lastEvent.e.clock, cached?.clock ?? 0) : cached?.clock) : cached?.clock;
-      nextMeta.replicas[replica] = { tip, bytes: update.keptBytes + Buffer.byteLength(linesText(update.fresh)), ...(clock !== undefined ? { clock } : {}) };
+      nextMeta.replicas[replica] = { tip, bytes: update.keptBytes + Buffer.byteLength(update.text), ...(clock !== undefined ? { clock } : {}) };
     }
     this.last = updates;
     this.lastTips = tips;
@@ -365,19 +370,25 @@ export class GitStore implements CachingStore {
     return { lines, reachedStop: stop === null ? !oid : oid === stop };
   }
 
-  /** Newest first, and where the walk ended (the parent of the oldest commit read). */
+  /**
+   * Newest first, and where the walk ended (the parent of the oldest commit
+   * read). git's output is parsed as it arrives (each event validated once,
+   * here), so the parse overlaps git's walk and the whole output is never
+   * held as one string.
+   */
   private async walkWithGit(replica: string, from: string, stop: string | null): Promise<{ lines: CacheLine[]; end: string | undefined } | undefined> {
-    const run = await runGit(this.gitBinary!, this.gitdir, this.deadline, ['log', '--first-parent', '--format=%x1e%H%x1f%P%x1f%B', from, ...(stop ? [`^${stop}`] : []), '--']);
-    if (!run || run.code !== 0) return undefined; // no binary, or it could not read: fall back to isomorphic-git
     const lines: CacheLine[] = [];
     let end: string | undefined;
-    for (const record of run.stdout.split('\x1e')) {
-      if (!record) continue;
-      const [oid, parents, message] = record.split('\x1f') as [string, string, string];
-      end = parents.split(' ')[0] || undefined;
-      lines.push(lineOf(oid, message.replace(/\n$/, '')));
-    }
-    return { lines, end };
+    const ok = await streamGit(this.gitBinary!, this.gitdir, this.deadline, ['log', '--first-parent', '--format=%x1e%H%x1f%P%x1f%B', from, ...(stop ? [`^${stop}`] : []), '--'], (record) => {
+      const a = record.indexOf('\x1f');
+      const b = record.indexOf('\x1f', a + 1);
+      if (a < 0 || b < 0) return;
+      const parents = record.slice(a + 1, b);
+      const space = parents.indexOf(' ');
+      end = (space < 0 ? parents : parents.slice(0, space)) || undefined;
+      lines.push(lineOf(record.slice(0, a), record.slice(b + 1, record.endsWith('\n') ? -1 : undefined)));
+    });
+    return ok ? { lines, end } : undefined; // no binary, or it could not read: fall back to isomorphic-git
   }
 
   private async readMeta(): Promise<CacheMeta | undefined> {
@@ -448,7 +459,7 @@ export class GitStore implements CachingStore {
       if (stringify(await this.readMeta()) !== stringify(old)) return;
       for (const u of updates) {
         const file = path.join(this.cacheDir, `${u.replica}.ndjson`);
-        const text = linesText(u.fresh);
+        const text = u.text;
         if (u.reset) writeFileAtomic(file, text, { fsync: false });
         else if (text) {
           // Drop any tail a crashed writer left beyond what meta.json vouches for.
@@ -473,6 +484,60 @@ const sameTips = (a: Record<string, string>, b: Record<string, string>) => {
 /** A snapshot's tip that its ref no longer holds (rewritten by hand, or removed). */
 const movedOn = (replica: string) =>
   new LogbookError('CONFLICT', `replica ${replica} no longer holds the tip this snapshot was read at (its ref was rewritten or removed)`, { hint: 'run the command again' });
+
+/**
+ * Run git in `gitdir`, handing each `\x1e`-separated record of its output to
+ * `onRecord` as it arrives. False when git is missing, fails, or the deadline
+ * runs out (it is killed then).
+ */
+function streamGit(binary: string, gitdir: string, deadline: Deadline | undefined, args: string[], onRecord: (record: string) => void): Promise<boolean> {
+  return new Promise((resolve) => {
+    const remaining = deadline ? Math.max(1, deadline.remaining()) : Infinity;
+    let child: ChildProcess;
+    try {
+      child = spawn(binary, [`--git-dir=${gitdir}`, ...args], { env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, stdio: ['ignore', 'pipe', 'ignore'] });
+    } catch {
+      return resolve(false);
+    }
+    const timer = Number.isFinite(remaining) ? setTimeout(() => child.kill('SIGKILL'), remaining) : undefined;
+    const decoder = new StringDecoder('utf8');
+    let pending = '';
+    let failed = false;
+    const take = (text: string, last: boolean) => {
+      pending += text;
+      let start = 0;
+      for (let i = pending.indexOf('\x1e'); i >= 0; i = pending.indexOf('\x1e', start)) {
+        if (i > start) onRecord(pending.slice(start, i));
+        start = i + 1;
+      }
+      pending = pending.slice(start);
+      if (last && pending) onRecord(pending);
+    };
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      try {
+        take(decoder.write(chunk), false);
+      } catch {
+        failed = true;
+        child.kill('SIGKILL');
+      }
+    });
+    child.on('error', () => {
+      failed = true;
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (!failed && code === 0) {
+        try {
+          take(decoder.end(), true);
+        } catch {
+          failed = true;
+        }
+      }
+      resolve(!failed && code === 0);
+    });
+  });
+}
 
 /** Every commit of a replica, oldest first, through one synchronous `git log`; undefined when git cannot read it. */
 function walkWithGitSync(binary: string, gitdir: string, tip: string): CacheLine[] | undefined {
