@@ -368,7 +368,16 @@ export function headerOf(s: SessionHeader): SessionHeader {
   return h;
 }
 
-/** Every session's header, in creation order. */
+/**
+ * Every session's header, in creation order. A cache may keep closed
+ * sessions' logs aside and load them on first use (src/viewsCache.ts); this
+ * reads only headers, so finding a session does not load every log.
+ */
 export function sessionHeaders(state: SessionsState): SessionHeader[] {
+  const lazy = state.sessions as Map<string, Session> & { headers?: () => Map<string, SessionHeader> };
+  if (lazy.headers) {
+    const headers = lazy.headers();
+    return state.order.map((id) => headers.get(id)!).filter(Boolean);
+  }
   return state.order.map((id) => state.sessions.get(id)!);
 }

@@ -19,7 +19,7 @@ import { gitBinary } from './store/gitBinary.js';
 import { isCachingStore, type EventStore } from './store/types.js';
 import { orderEvents, prepare } from '../projections/order.js';
 import { itemsProjection, projectItems, type ItemsState } from '../projections/items.js';
-import { loadViews, saveViews, type Views } from './viewsCache.js';
+import { LazySessions, loadViews, saveViews, type Views } from './viewsCache.js';
 import { evolveSessions, projectSessions, type SessionsState } from '../projections/sessions.js';
 
 /**
@@ -168,19 +168,22 @@ export class Journal {
       const { events, unreadable, tips } = await store.read();
       return { unreadable, ...projectViews(prepare(events)), tips };
     }
-    const cached = await loadViews(store, async () => prepare((await store.read()).events));
+    // A closed session's state whose file is damaged is folded again from the events as of this read (after readNew below).
+    const cached = loadViews(store, () => store.eventsReader()().events);
     if (cached) {
       const delta = await store.readNew(cached.tips);
       const fresh = orderEvents(delta.events);
       const last = cached.last;
       if (delta.complete && (!last || fresh.every((e) => compareEvents(e, last) > 0)) && !fresh.some((e) => e.type === 'redaction')) {
         const views = { sessions: cached.sessions, items: cached.items };
+        // The closed sessions these events name are read now, so the fold below never reads from disk (nor fails half-way).
+        const touched = new Set(fresh.flatMap((e) => (e.session ? [e.session] : [])));
+        if (views.sessions.sessions instanceof LazySessions) views.sessions.sessions.loadClosed(touched);
         for (const e of fresh) evolveViews(views, e);
         const unreadable = [...cached.unreadable, ...delta.unreadable];
         // Folding a few new events is cheaper than rewriting the cache each time: save once enough have gathered.
         if (fresh.length >= this.cacheSaveAfter || delta.unreadable.length) {
-          const touched = new Set(fresh.flatMap((e) => (e.session ? [e.session] : [])));
-          await saveViews(store, delta.tips, views, unreadable, fresh.at(-1) ?? last, cached.saved, touched);
+          await saveViews(store, delta.tips, views, unreadable, fresh.at(-1) ?? last, cached.saved);
         }
         return { ...views, unreadable, tips: delta.tips };
       }

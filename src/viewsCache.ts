@@ -2,19 +2,21 @@
  * The cached views (session model and item chains), kept so that a command's
  * cost does not grow with the journal's history. Open sessions travel in the
  * main file with everything small; a closed session — most of a long
- * history — is only a header there, its state in a file of its own, written
- * only when that session changes (it closes, or an event arrives for it after
- * closing), so a save rewrites what changed, not the history.
+ * history, rarely needed — is only a header there, its state in a file of
+ * its own, read on first use and written only when that session changes (it
+ * closes, or an event arrives for it after closing).
  *
  *   views.json                      tips, order, bindings, messages, items, open sessions, closed headers
  *   views-s-<id>-<hash>.json        one closed session's state
  *
  * A closed session's file is named by a hash of its content, recorded in its
  * header, so a reader never pairs a main file with another version of a
- * session. Loading reads every file into a plain session map before anything
- * folds (no I/O hides behind a lookup); a file that is missing or damaged (a
- * concurrent rewrite, a damaged cache) is folded again from the events, up to
- * where the views were.
+ * session. A file that is missing or damaged (a concurrent rewrite, a damaged
+ * cache) is folded again from the cached events, up to where the views were.
+ *
+ * The journal loads, before folding new events in, the closed sessions those
+ * events name (`LazySessions.loadClosed`), so a fold never reads from disk
+ * and never fails half-way through.
  */
 import { createHash } from 'node:crypto';
 import { LogbookError } from './errors.js';
@@ -63,46 +65,123 @@ function stateFile(s: Session): { name: string; text: string } {
 }
 
 /**
- * The cached views, or undefined when there are none (or they cannot be
- * trusted). Every closed session's state is read here, before anything folds
- * or projects: the session map handed on is plain data. A closed session's
- * file that is missing or damaged is folded again from `events` (asked for
- * only then), up to where these views were.
+ * A session map whose closed sessions load on first use: `get` of a closed
+ * one reads its file; iterating reads them all. `headers()` answers without
+ * reading any.
  */
-export async function loadViews(store: CachingStore, events: () => Promise<readonly JournalEvent[]>): Promise<CachedViews | undefined> {
+export class LazySessions extends Map<string, Session> {
+  private readonly closed: Map<string, ClosedEntry>;
+  private readonly load: (entry: ClosedEntry) => Session;
+  private readonly order: readonly string[];
+  private complete: boolean;
+
+  constructor(open: Session[], closed: ClosedEntry[], load: (entry: ClosedEntry) => Session, order: readonly string[]) {
+    super(open.map((s) => [s.id, s]));
+    this.closed = new Map(closed.map((h) => [h.id, h]));
+    this.load = load;
+    this.order = order;
+    this.complete = closed.length === 0;
+  }
+
+  private loadOne(id: string): void {
+    const entry = this.closed.get(id);
+    if (!entry || super.has(id)) return;
+    super.set(id, this.load(entry));
+  }
+
+  /** Every session loaded, laid out in creation order as a folded map has them. */
+  private loadAll(): void {
+    if (this.complete) return;
+    this.complete = true;
+    for (const id of this.closed.keys()) this.loadOne(id);
+    const all = new Map(super.entries());
+    super.clear();
+    for (const id of this.order) {
+      const s = all.get(id);
+      if (s) super.set(id, s);
+      all.delete(id);
+    }
+    for (const [id, s] of all) super.set(id, s);
+  }
+
+  /** Read the state of these closed sessions now (before a fold that may change them). */
+  loadClosed(ids: Iterable<string>): void {
+    for (const id of ids) this.loadOne(id);
+  }
+
+  headers(): Map<string, SessionHeader> {
+    const out = new Map<string, SessionHeader>(this.closed);
+    for (const s of super.values()) out.set(s.id, headerOf(s));
+    return out;
+  }
+
+  /** Closed sessions whose state is in memory (and so may have changed). */
+  loadedIds(): Set<string> {
+    return new Set([...super.keys()]);
+  }
+
+  override get(id: string): Session | undefined {
+    this.loadOne(id);
+    return super.get(id);
+  }
+
+  override has(id: string): boolean {
+    return super.has(id) || this.closed.has(id);
+  }
+
+  override get size(): number {
+    this.loadAll();
+    return super.size;
+  }
+
+  override values(): MapIterator<Session> {
+    this.loadAll();
+    return super.values();
+  }
+
+  override keys(): MapIterator<string> {
+    this.loadAll();
+    return super.keys();
+  }
+
+  override entries(): MapIterator<[string, Session]> {
+    this.loadAll();
+    return super.entries();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, Session]> {
+    return this.entries();
+  }
+
+  override forEach(fn: (value: Session, key: string, map: Map<string, Session>) => void, thisArg?: unknown): void {
+    this.loadAll();
+    super.forEach(fn, thisArg);
+  }
+}
+
+/** The cached views, or undefined when there are none (or they cannot be trusted). */
+export function loadViews(store: CachingStore, readEvents: () => readonly JournalEvent[]): CachedViews | undefined {
   const main = store.loadState<MainFile>(MAIN);
   if (!main || !Array.isArray(main.data.open) || !Array.isArray(main.data.closed)) return undefined;
   const d = main.data;
-  const byId = new Map<string, Session>(d.open.map((s) => [s.id, s]));
-  const lost: ClosedEntry[] = [];
-  for (const entry of d.closed) {
+  let refolded: Map<string, Session> | undefined;
+  const load = (entry: ClosedEntry): Session => {
     const saved = store.loadState<Session>(entry.file);
-    if (saved && saved.data && saved.data.id === entry.id) byId.set(entry.id, saved.data);
-    else lost.push(entry);
-  }
-  if (lost.length) {
-    const last = d.last;
-    const upTo = (await events()).filter((e) => !last || compareEvents(e, last) <= 0);
-    const refolded = projectSessions(upTo).sessions;
-    for (const entry of lost) {
-      const s = refolded.get(entry.id);
-      if (!s) {
-        store.removeState(MAIN);
-        throw new LogbookError('CORRUPT_OBJECT', 'the cached views no longer match the journal (a ref changed while they were read); they were dropped', { hint: 'run the command again' });
-      }
-      byId.set(entry.id, s);
+    if (saved && saved.data && saved.data.id === entry.id) return saved.data;
+    // Missing or damaged: fold the closed sessions again from the cached events, up to where these views were.
+    if (!refolded) {
+      const upTo = prepare(readEvents()).filter((e) => !d.last || compareEvents(e, d.last) <= 0);
+      refolded = projectSessions(upTo).sessions;
     }
-  }
-  // Laid out in creation order, as a folded map has them.
-  const sessions = new Map<string, Session>();
-  for (const id of d.order) {
-    const s = byId.get(id);
-    if (s) sessions.set(id, s);
-    byId.delete(id);
-  }
-  for (const [id, s] of byId) sessions.set(id, s);
+    const s = refolded.get(entry.id);
+    if (!s) {
+      store.removeState(MAIN);
+      throw new LogbookError('CORRUPT_OBJECT', 'the cached views no longer match the journal (a ref changed while they were read); they were dropped', { hint: 'run the command again' });
+    }
+    return s;
+  };
   return {
-    sessions: { sessions, order: d.order, clientBindings: new Map(d.clientBindings), messages: d.messages, eventCount: d.eventCount },
+    sessions: { sessions: new LazySessions(d.open, d.closed, load, d.order), order: d.order, clientBindings: new Map(d.clientBindings), messages: d.messages, eventCount: d.eventCount },
     items: deserializeItems(d.items),
     tips: main.tips,
     unreadable: d.unreadable,
@@ -111,12 +190,7 @@ export async function loadViews(store: CachingStore, events: () => Promise<reado
   };
 }
 
-/**
- * Save the views for `tips`, writing the state of each closed session that is
- * new or changed. `touched`: the sessions the events folded since `saved` was
- * read may have changed (any other closed session keeps its file unread);
- * without it every closed session's file is checked.
- */
+/** Save the views for `tips`, writing the state of each closed session that is new or changed. */
 export async function saveViews(
   store: CachingStore,
   tips: Record<string, string>,
@@ -124,15 +198,16 @@ export async function saveViews(
   unreadable: UnreadableRecord[],
   last: JournalEvent | { clock: number; id: string } | undefined,
   saved: Map<string, string> = new Map(),
-  touched?: ReadonlySet<string>,
 ): Promise<void> {
   const { sessions } = views;
+  const lazy = sessions.sessions instanceof LazySessions ? sessions.sessions : undefined;
+  const inMemory = lazy ? lazy.loadedIds() : undefined;
   const closed: ClosedEntry[] = [];
   const replaced: string[] = [];
   for (const h of sessionHeaders(sessions).filter((x) => !isOpen(x))) {
     const previous = saved.get(h.id);
-    if (previous && touched && !touched.has(h.id)) {
-      closed.push({ ...headerOf(h), file: previous }); // no event for it since it was read: unchanged
+    if (previous && inMemory && !inMemory.has(h.id)) {
+      closed.push({ ...headerOf(h), file: previous }); // not loaded, so not changed
       continue;
     }
     const s = sessions.sessions.get(h.id)!;

@@ -228,15 +228,20 @@ export class Repo {
   }
 
   /**
-   * An append made through a journal of this server: delivered now. When the
-   * feed had seen the replica's tip it wrote on, the feed's tips move with it
-   * (the next check has nothing to read); otherwise the next check reads what
-   * the feed missed (ids already delivered are not delivered again).
+   * An append made through a journal of this server. When the feed had seen
+   * the replica's tip it was written on, it is delivered now and the feed's
+   * tips move with it (the next check has nothing to read). Otherwise the feed
+   * is behind (e.g. a CLI write on the same ref it has not read yet): it looks
+   * now, without waiting for the watcher, and delivers what it missed and this
+   * append in the journal's order.
    */
   private absorb({ replica, events, from, tip }: Appended): void {
     if (this.closed) return;
-    if ((this.tips[replica] ?? null) === from) this.tips = { ...this.tips, [replica]: tip };
-    else this.schedule();
+    if ((this.tips[replica] ?? null) !== from) {
+      void this.refresh();
+      return;
+    }
+    this.tips = { ...this.tips, [replica]: tip };
     this.deliver(events);
   }
 

@@ -198,6 +198,12 @@ export class GitStore implements CachingStore {
     }
   }
 
+  /** Every event as of the latest update, from the cache file plus what that update found. */
+  eventsReader(): () => { events: JournalEvent[]; unreadable: UnreadableRecord[] } {
+    const updates = this.last ?? [];
+    return () => this.readAll(updates);
+  }
+
   private readAll(updates: ReplicaUpdate[], at?: Record<string, string>): { events: JournalEvent[]; unreadable: UnreadableRecord[] } {
     const events: JournalEvent[] = [];
     const unreadable: UnreadableRecord[] = [];
@@ -320,6 +326,7 @@ export class GitStore implements CachingStore {
     this.last = updates;
     this.lastTips = tips;
     await this.writeCache(meta, nextMeta, updates);
+    for (const u of updates) u.text = ''; // written (or left to a later read): not kept while the caller folds
     return { tips, before };
   }
 

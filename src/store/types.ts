@@ -57,10 +57,12 @@ export interface CachingStore extends EventStore {
   removeState(name: string): void;
   /** Names of the saved states that start with `prefix`. */
   listStates(prefix: string): string[];
+  /** A reader of every event as of the latest read (for a cache that must fold part of its state again). */
+  eventsReader(): () => { events: JournalEvent[]; unreadable: UnreadableRecord[] };
   /** The same events as cached text lines, one JSON object `{c, e}` (or `{c, u}` for an unreadable commit) each. */
   rawLinesReader?(): () => string[];
 }
 
 export function isCachingStore(store: EventStore): store is CachingStore {
-  return 'loadState' in store && 'saveState' in store;
+  return 'loadState' in store && 'eventsReader' in store;
 }
