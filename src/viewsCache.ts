@@ -164,6 +164,8 @@ export function loadViews(store: CachingStore, readEvents: () => readonly Journa
   const main = store.loadState<MainFile>(MAIN);
   if (!main || !Array.isArray(main.data.open) || !Array.isArray(main.data.closed)) return undefined;
   const d = main.data;
+  // Saved before closed headers carried their closing time (the statistics read it): folded again once.
+  if (d.closed.some((h) => h.closedAt === undefined)) return undefined;
   let refolded: Map<string, Session> | undefined;
   const load = (entry: ClosedEntry): Session => {
     const saved = store.loadState<Session>(entry.file);
@@ -250,6 +252,7 @@ export function viewsDiffer(store: CachingStore, events: readonly JournalEvent[]
   if (!main) return undefined;
   const d = main.data;
   if (!d || !Array.isArray(d.open) || !Array.isArray(d.closed)) return 'the main views file is malformed';
+  if (d.closed.some((h) => h.closedAt === undefined)) return undefined; // an older format, folded again by the next read
   const ordered = prepare(events);
   const fresh = projectSessions(ordered);
   // Native serialisation first (the fold builds its objects in one key order); key order aside only when that differs.

@@ -12,6 +12,8 @@ import { Logbook } from '../../src/logbook.js';
 import { Repo } from '../../src/server/feed.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { makeRepo } from '../helpers/repo.js';
+import { renderStats } from '../../projections/stats.js';
+import { LazySessions } from '../../src/viewsCache.js';
 
 const actor = { name: 'Ada', email: 'ada@example.com' };
 
@@ -71,6 +73,26 @@ describe('snapshots', () => {
     expect([...cached.sessions.sessions.keys()]).toEqual([...truth.sessions.sessions.keys()]);
     expect(JSON.stringify([...cached.sessions.sessions.values()])).toBe(JSON.stringify([...truth.sessions.sessions.values()]));
     expect(truth.sessions.sessions.get(b)!.discoveries.map((d) => d.text)).toEqual(['found after closing']);
+  });
+});
+
+describe('statistics from the cache', () => {
+  it('count closed sessions from their headers: no closed session is read', async () => {
+    const { dir, open } = gitJournal();
+    const lb = new Logbook(open());
+    for (const title of ['a', 'b', 'c']) {
+      const { session } = await lb.start({ title });
+      await lb.close(title === 'b' ? { outcome: 'abandoned', reason: 'dropped' } : { outcome: 'completed' }, session.id);
+    }
+    await lb.start({ title: 'open' });
+    const cache = path.join(dir, '.git', 'logbook', 'cache');
+    rmSync(cache, { recursive: true, force: true });
+    const truth = await open().load();
+    const cached = await open().load();
+    const asOf = new Date('2026-01-03T00:00:00Z');
+    expect(renderStats(cached.sessions, { asOf })).toEqual(renderStats(truth.sessions, { asOf }));
+    expect(renderStats(cached.sessions, { asOf })).toMatchObject({ total: 4, completed: 2, abandoned: 1, active: 1 });
+    expect([...(cached.sessions.sessions as LazySessions).loadedIds()]).toEqual([truth.sessions.order[3]]);
   });
 });
 
