@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BIN, ROOT, WORK, fastImport, git, lastSession, lib, logbook, makeJournalRepo, median, nodeNoop, proc, scratch, time } from './lib.mjs';
+import { BIN, ROOT, WORK, fastImport, git, gitEnv, lastSession, lib, logbook, makeJournalRepo, median, nodeNoop, proc, scratch, time, ulid } from './lib.mjs';
 
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 7);
@@ -141,8 +141,85 @@ async function readSuite() {
     const catchUp = median(catchUps);
     const gitNew = median(gitReads);
     row({ name: `catch-up after 1,000 fetched events, ${n} total (in-process)`, ms: catchUp, baselineMs: gitNew, baseline: 'vs git log of the 1,000 + JSON.parse', target: '≤ 3×' });
+    if (n === Math.max(...sizes)) {
+      // A clone that just fetched the journal (one pack, no cache): its first command reads and validates every event.
+      const clone = scratch(`clone-${n}`);
+      git(clone, 'init', '-q', '-b', 'main');
+      git(clone, 'fetch', '-q', dir, 'refs/logbook/*:refs/logbook/*');
+      git(clone, 'config', 'user.name', 'Bench');
+      git(clone, 'config', 'user.email', 'bench@example.com');
+      logbook(clone, 'init');
+      const cloneCache = path.join(clone, '.git', 'logbook');
+      const first = await time(() => {
+        rmSync(cloneCache, { recursive: true, force: true });
+        logbook(clone, 'list');
+      }, { runs: Math.min(runs, 5), warmup: 1 });
+      const limits = n >= 100_000 ? '≤ 2×, ≤ 300 MiB' : undefined;
+      row({ name: `first command (\`list\`) on a clone that fetched ${n} events`, ms: first, baselineMs: gitLog, baseline: 'vs git log --format=%B + JSON.parse', target: limits });
+      if (existsSync('/usr/bin/time')) {
+        rmSync(cloneCache, { recursive: true, force: true });
+        const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, 'list'], { cwd: clone, encoding: 'utf8' });
+        const kib = Number(r.stderr.trim().split('\n').at(-1));
+        if (r.status === 0 && kib > 0) {
+          const name = `peak memory of that first command, ${n} events`;
+          rows.push({ name, ms: round(kib / 1024), unit: 'MiB', target: n >= 100_000 ? '≤ 300 MiB' : undefined });
+          console.log(`${name.padEnd(58)} ${String(round(kib / 1024)).padStart(9)} MiB${n >= 100_000 ? '  (target ≤ 300 MiB)' : ''}`);
+        }
+      }
+      rmSync(clone, { recursive: true, force: true });
+    }
   }
+  await manySessionsStats(2000, 20);
 }
+
+/**
+ * `logbook stats` (warm cache) on a journal of many short sessions written by
+ * people and agents: `sessions` sessions of `perSession` events each, mostly
+ * progress, decisions, discoveries and next steps with real text, all closed
+ * but the last.
+ */
+async function manySessionsStats(sessions, perSession) {
+  const { commitMessage } = lib();
+  const dir = scratch(`stats-${sessions}`);
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'config', 'logbook.replica', 'benchreplica');
+  git(dir, 'config', 'user.name', 'Bench');
+  git(dir, 'config', 'user.email', 'bench@example.com');
+  const actor = { name: 'Bench', email: 'bench@example.com' };
+  const t0 = Date.UTC(2026, 0, 1, 9, 0, 0);
+  const ref = 'refs/logbook/replicas/benchreplica';
+  const parts = [];
+  let clock = 0;
+  const b36 = (x) => x.toString(36).padStart(4, '0').slice(-4);
+  for (let s = 0; s < sessions; s++) {
+    const day = String(1 + Math.floor(s / 600)).padStart(2, '0');
+    const session = `202601${day}_${String(Math.floor((s % 600) / 60) + 8).padStart(2, '0')}${String(s % 60).padStart(2, '0')}_${b36(s + 1000)}`;
+    for (let k = 0; k < perSession; k++) {
+      clock++;
+      const ms = t0 + clock * 60_000;
+      const base = { id: ulid(ms, clock), v: 1, at: new Date(ms).toISOString(), session, actor, clock, replica: 'benchreplica' };
+      const text = `${['Moved', 'Checked', 'Found', 'Wrote'][k % 4]} the ${['parser', 'cache', 'hook', 'sync'][clock % 4]} ${k}: ${'the reason it matters and what follows from it '.repeat(1 + (clock % 3))}`.trim();
+      let e;
+      if (k === 0) e = { ...base, type: 'session.started', data: { title: `Session ${s}: ${text.slice(0, 40)}`, shortname: `work-${b36(s + 1000)}`, taskIds: [], meta: {} } };
+      else if (k === perSession - 1 && s < sessions - 1) e = { ...base, type: 'session.closed', data: { outcome: 'completed', learnings: [text.slice(0, 60)], tasksCompleted: [] } };
+      else if (k % 4 === 1) e = { ...base, type: 'progress', data: { text, status: k % 8 === 1 ? 'done' : 'current' } };
+      else if (k % 4 === 2) e = { ...base, type: 'decision', data: { text, rationale: 'measured, then chosen' } };
+      else if (k % 4 === 3) e = { ...base, type: 'discovery', data: { text } };
+      else e = { ...base, type: 'next', data: { text } };
+      const msg = Buffer.from(commitMessage(e));
+      const ts = Math.floor(ms / 1000);
+      parts.push(Buffer.from(`commit ${ref}\nauthor Bench <bench@example.com> ${ts} +0000\ncommitter Bench <bench@example.com> ${ts} +0000\ndata ${msg.length}\n`), msg, Buffer.from('deleteall\n\n'));
+    }
+  }
+  const r = spawnSync('git', ['fast-import', '--quiet', '--force'], { cwd: dir, input: Buffer.concat(parts), env: gitEnv, maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`fast-import failed: ${r.stderr}`);
+  logbook(dir, 'stats'); // warm the cache, as any earlier command would
+  const noop = await time(() => nodeNoop(), { runs });
+  const stats = await time(() => logbook(dir, 'stats'), { runs, warmup: 1 });
+  row({ name: `\`stats\` with a warm cache, ${sessions} sessions of ${perSession} events`, ms: stats, baselineMs: noop, baseline: "vs `node -e ''`", target: '≤ 1.5×' });
+  rmSync(dir, { recursive: true, force: true });
+}
+
 
 async function optionalSuite(file) {
   const p = path.join(ROOT, 'bench', file);

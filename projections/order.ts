@@ -8,6 +8,10 @@ export const REDACTED = '[redacted]';
 
 /** Sort by (clock, id) and drop duplicates (the same event reached through two refs). */
 export function orderEvents(events: readonly JournalEvent[]): JournalEvent[] {
+  // Already in strict order (one replica read oldest first, or a list prepared before): no duplicate can hide in it.
+  let sorted = true;
+  for (let i = 1; i < events.length && sorted; i++) sorted = compareEvents(events[i - 1]!, events[i]!) < 0;
+  if (sorted) return events.slice();
   const seen = new Set<string>();
   const out: JournalEvent[] = [];
   for (const e of [...events].sort(compareEvents)) {

@@ -359,12 +359,22 @@ export function openNext(s: Session): Array<Session['next'][number]> {
   return s.next.filter((n) => !n.done);
 }
 
-/** What identifies a session and its state, without its log: enough to find one. */
-export type SessionHeader = Pick<Session, 'id' | 'stable' | 'suffix' | 'shortname' | 'title' | 'status' | 'replica' | 'createdAt' | 'updatedAt' | 'group'>;
+/**
+ * What identifies a session and its state, without its log: enough to find
+ * one, and to count it in the statistics (`closedAt`: when it was closed).
+ */
+export type SessionHeader = Pick<Session, 'id' | 'stable' | 'suffix' | 'shortname' | 'title' | 'status' | 'replica' | 'createdAt' | 'updatedAt' | 'group'> & { closedAt?: string };
 
-export function headerOf(s: SessionHeader): SessionHeader {
+/** When a session (or its header) was closed, if it was. */
+export function closedAtOf(s: SessionHeader | Session): string | undefined {
+  return 'closed' in s && s.closed ? s.closed.at : (s as SessionHeader).closedAt;
+}
+
+export function headerOf(s: SessionHeader | Session): SessionHeader {
   const h: SessionHeader = { id: s.id, stable: s.stable, suffix: s.suffix, shortname: s.shortname, title: s.title, status: s.status, replica: s.replica, createdAt: s.createdAt, updatedAt: s.updatedAt };
   if (s.group !== undefined) h.group = s.group;
+  const closedAt = closedAtOf(s);
+  if (closedAt !== undefined) h.closedAt = closedAt;
   return h;
 }
 

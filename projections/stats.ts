@@ -7,7 +7,7 @@
  * the default, the latest activity, so every replica writes the same bytes).
  * Pure: no I/O.
  */
-import type { SessionsState } from './sessions.js';
+import { closedAtOf, sessionHeaders, type SessionsState } from './sessions.js';
 
 export interface Stats {
   total: number;
@@ -50,8 +50,10 @@ export function formatDuration(ms: number): string {
  */
 export function renderStats(model: SessionsState, options: { asOf?: Date; staleAfterMs?: number } = {}): Stats {
   const staleAfterMs = options.staleAfterMs ?? 24 * 60 * 60 * 1000;
+  // Headers only: a cache keeps closed sessions' logs aside, and the statistics need none of them.
+  const all = sessionHeaders(model);
   let latestAt: string | null = null;
-  for (const s of model.sessions.values()) if (latestAt === null || s.updatedAt > latestAt) latestAt = s.updatedAt;
+  for (const s of all) if (latestAt === null || s.updatedAt > latestAt) latestAt = s.updatedAt;
   // Every event of the journal (messages, project state and all), as `rebuild` counts them.
   const events = model.eventCount;
   const asOf = options.asOf ? options.asOf.toISOString() : latestAt;
@@ -61,12 +63,13 @@ export function renderStats(model: SessionsState, options: { asOf?: Date; staleA
   let stale = 0;
   let closedCount = 0;
   let closedMs = 0;
-  for (const s of model.sessions.values()) {
+  for (const s of all) {
     counts[s.status]++;
     if ((s.status === 'active' || s.status === 'paused') && asOf && asOfMs - Date.parse(s.updatedAt) > staleAfterMs) stale++;
-    if (s.closed) {
+    const closedAt = closedAtOf(s);
+    if (closedAt !== undefined) {
       closedCount++;
-      closedMs += Math.max(0, Date.parse(s.closed.at) - Date.parse(s.createdAt));
+      closedMs += Math.max(0, Date.parse(closedAt) - Date.parse(s.createdAt));
     }
     if (s.group) {
       const g = (groups[s.group] ??= { total: 0, active: 0, paused: 0, completed: 0, abandoned: 0 });
@@ -77,7 +80,7 @@ export function renderStats(model: SessionsState, options: { asOf?: Date; staleA
   const average = closedCount ? Math.round(closedMs / closedCount) : null;
   const decided = counts.completed + counts.abandoned;
   return {
-    total: model.sessions.size,
+    total: all.length,
     ...counts,
     stale,
     stale_after_ms: staleAfterMs,

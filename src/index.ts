@@ -33,7 +33,7 @@ export { itemsProjection, projectItems, itemView } from '../projections/items.js
 export { stateProjection, projectState } from '../projections/state.js';
 export { renderStats } from '../projections/stats.js';
 export { projectSessions } from '../projections/sessions.js';
-export { snapshotAt, loadAt, sessionAt, resumeAt, rebuildAt, since, previousSessionEnd, catchUpLines, cutFor, latestMoment, momentBanner, WHEN_FORMS, type Moment, type AtView, type SinceResult } from './timetravel/index.js';
+export { snapshotAt, eventsAt, loadAt, sessionAt, resumeAt, rebuildAt, since, previousSessionEnd, catchUpLines, cutFor, latestMoment, momentBanner, WHEN_FORMS, type Moment, type AtView, type SinceResult } from './timetravel/index.js';
 export { closeGroup, pauseGroup, sessionsOfGroup, type GroupResult } from './groups/index.js';
 export { projectSince, renderSinceMarkdown, sinceLines, type SinceView, type SinceSession, type Change } from '../projections/since.js';
 export { why, parseTarget } from './code/why.js';

@@ -19,17 +19,33 @@ import { gitBinary } from './store/gitBinary.js';
 import { isCachingStore, type EventStore } from './store/types.js';
 import { orderEvents, prepare } from '../projections/order.js';
 import { itemsProjection, projectItems, type ItemsState } from '../projections/items.js';
-import { loadViews, saveViews, type Views } from './viewsCache.js';
+import { LazySessions, loadViews, saveViews, type Views } from './viewsCache.js';
 import { evolveSessions, projectSessions, type SessionsState } from '../projections/sessions.js';
 
+/**
+ * What a read of the journal yields: plain values (no getters, nothing read
+ * later). A view that needs the events themselves asks for them explicitly,
+ * `await journal.events(snapshot)`, so the cost shows at the call site.
+ */
 export interface Snapshot {
-  /** Ordered (clock, id), deduplicated, redactions applied. */
-  events: JournalEvent[];
   unreadable: UnreadableRecord[];
   sessions: SessionsState;
   items: ItemsState;
+  /** The tips the snapshot was read at. */
   tips: Record<string, string>;
 }
+
+/** What `Journal.subscribe` listeners receive after each successful append. */
+export interface Appended {
+  replica: string;
+  /** The events as written, in order. */
+  events: JournalEvent[];
+  /** The replica's tip before the append (null for its first event), and after it. */
+  from: string | null;
+  tip: string;
+}
+
+export type AppendListener = (appended: Appended) => void;
 
 function projectViews(events: readonly JournalEvent[]): Views {
   return { sessions: projectSessions(events), items: projectItems(events) };
@@ -42,18 +58,6 @@ function evolveViews(views: Views, e: JournalEvent): void {
 
 /** New events folded into the cached views before they are saved again. */
 const SAVE_AFTER = 64;
-
-function lazySnapshot(views: Views, unreadable: UnreadableRecord[], tips: Record<string, string>, readAll: () => { events: JournalEvent[] }): Snapshot {
-  let events: JournalEvent[] | undefined;
-  return {
-    ...views,
-    unreadable,
-    tips,
-    get events() {
-      return (events ??= prepare(readAll().events));
-    },
-  };
-}
 
 export interface JournalDeps {
   store: EventStore;
@@ -103,6 +107,7 @@ export class Journal {
   private readonly cacheSaveAfter: number;
   private readonly deadline: Deadline | undefined;
   readonly formerReplicas: readonly string[];
+  private readonly listeners = new Set<AppendListener>();
 
   constructor(deps: JournalDeps) {
     this.deadline = deps.deadline;
@@ -154,37 +159,71 @@ export class Journal {
    * Read the journal. With the git store, the session model is cached by ref
    * tips and only events that are new since then are folded in (when they all
    * sort after what was cached; anything else, e.g. an older event arriving
-   * by fetch, refolds from the start). The full event list is read lazily,
-   * on first use of `snapshot.events`.
+   * by fetch, refolds from the start). The snapshot holds no events: ask
+   * `events(snapshot)` for them.
    */
   async load(): Promise<Snapshot> {
     const store = this.store;
     if (!isCachingStore(store)) {
       const { events, unreadable, tips } = await store.read();
-      const ordered = prepare(events);
-      return { events: ordered, unreadable, ...projectViews(ordered), tips };
+      return { unreadable, ...projectViews(prepare(events)), tips };
     }
-    const cached = loadViews(store);
+    // A closed session's state whose file is damaged is folded again from the events as of this read (after readNew below).
+    const cached = loadViews(store, () => store.eventsReader()().events);
     if (cached) {
       const delta = await store.readNew(cached.tips);
       const fresh = orderEvents(delta.events);
       const last = cached.last;
       if (delta.complete && (!last || fresh.every((e) => compareEvents(e, last) > 0)) && !fresh.some((e) => e.type === 'redaction')) {
         const views = { sessions: cached.sessions, items: cached.items };
+        // The closed sessions these events name are read now, so the fold below never reads from disk (nor fails half-way).
+        const touched = new Set(fresh.flatMap((e) => (e.session ? [e.session] : [])));
+        if (views.sessions.sessions instanceof LazySessions) views.sessions.sessions.loadClosed(touched);
         for (const e of fresh) evolveViews(views, e);
         const unreadable = [...cached.unreadable, ...delta.unreadable];
         // Folding a few new events is cheaper than rewriting the cache each time: save once enough have gathered.
         if (fresh.length >= this.cacheSaveAfter || delta.unreadable.length) {
           await saveViews(store, delta.tips, views, unreadable, fresh.at(-1) ?? last, cached.saved);
         }
-        return lazySnapshot(views, unreadable, delta.tips, store.eventsReader());
+        return { ...views, unreadable, tips: delta.tips };
       }
     }
     const { events, unreadable, tips } = await store.read();
     const ordered = prepare(events);
     const views = projectViews(ordered);
     await saveViews(store, tips, views, unreadable, ordered.at(-1), cached?.saved);
-    return { events: ordered, unreadable, ...views, tips };
+    return { unreadable, ...views, tips };
+  }
+
+  /**
+   * Every event as of `snapshot`'s tips (or as of now), in the journal's order
+   * (clock, id), deduplicated, redactions applied. Reads and sorts the whole
+   * journal: for views that need every event, not for the hot path.
+   */
+  async events(snapshot?: Pick<Snapshot, 'tips'>): Promise<JournalEvent[]> {
+    const { events } = await this.store.read(snapshot ? { at: snapshot.tips } : {});
+    return prepare(events);
+  }
+
+  /**
+   * Be told of every append this journal makes (after it succeeded), in
+   * process: the events as written and the replica's tip before and after.
+   * Returns the unsubscribe function. A listener that throws does not fail
+   * the append (the error goes to `subscriber-errors.log`).
+   */
+  subscribe(listener: AppendListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private publish(appended: Appended): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(appended);
+      } catch (e) {
+        this.logLine('subscriber-errors.log', `${new Date().toISOString()} ${(e as Error)?.stack ?? String(e)}`);
+      }
+    }
   }
 
   /**
@@ -225,15 +264,18 @@ export class Journal {
         }
         return parsed.data;
       });
+      let tip: string;
       try {
-        await this.store.append({ replica: this.replica, events, expectedTip });
-        return events;
+        ({ tip } = await this.store.append({ replica: this.replica, events, expectedTip }));
       } catch (e) {
         if (!isLogbookError(e, 'CONFLICT') || attempt >= MAX_ATTEMPTS) throw e;
         this.deadline?.check('retrying an append');
         // Many writers racing for one ref (parallel hooks): a short random pause lets one through at a time.
         await new Promise((r) => setTimeout(r, this.random() * Math.min(attempt, 20)));
+        continue;
       }
+      this.publish({ replica: this.replica, events, from: expectedTip, tip });
+      return events;
     }
   }
 

@@ -312,7 +312,7 @@ export class Logbook {
     const snap = await this.load();
     const from = this.findSession(snap);
     const events = await this.write([{ type: 'state.set', ...(from && isOpen(from) ? { session: from.id } : {}), data }]);
-    return { state: projectState([...snap.events, ...events]), events };
+    return { state: projectState([...(await this.journal.events(snap)), ...events]), events };
   }
 
   /**
@@ -324,7 +324,7 @@ export class Logbook {
   async sendMessage(to: string, text: string, options: { newActor?: boolean } = {}): Promise<{ to: { session?: string; actor?: string }; events: JournalEvent[] }> {
     const body = nonEmpty(text, 'TEXT')!;
     const snap = await this.load();
-    const recipient = resolveRecipient(to, { sessions: snap.sessions, events: snap.events, newActor: options.newActor ?? false });
+    const recipient = resolveRecipient(to, { sessions: snap.sessions, events: await this.journal.events(snap), newActor: options.newActor ?? false });
     const from = this.findSession(snap);
     const events = await this.write([{ type: 'message.sent', ...(from ? { session: from.id } : {}), data: { to: recipient, text: body } }]);
     return { to: recipient, events };
@@ -403,8 +403,9 @@ export class Logbook {
   async redact(eventRef: string, reason?: string): Promise<{ target: JournalEvent; events: JournalEvent[]; earlier?: JournalEvent }> {
     const ref = nonEmpty(eventRef, 'EVENT')!.trim().toUpperCase();
     const snap = await this.load();
-    const exact = snap.events.filter((e) => e.id === ref);
-    const hits = exact.length ? exact : snap.events.filter((e) => e.id.startsWith(ref) || (ref.length >= 6 && e.id.endsWith(ref)));
+    const all = await this.journal.events(snap);
+    const exact = all.filter((e) => e.id === ref);
+    const hits = exact.length ? exact : all.filter((e) => e.id.startsWith(ref) || (ref.length >= 6 && e.id.endsWith(ref)));
     if (hits.length !== 1) {
       throw new LogbookError(hits.length ? 'INVALID_INPUT' : 'UNKNOWN_EVENT', hits.length ? `"${eventRef}" matches ${hits.length} events: ${hits.slice(0, 5).map((e) => `${e.id} ${e.type}`).join(', ')}${hits.length > 5 ? ', …' : ''}` : `no event has the id "${eventRef}"`, {
         hint: 'pass the full event id; `logbook view --json` and `logbook log --json` show them',
@@ -412,7 +413,7 @@ export class Logbook {
     }
     const target = hits[0]!;
     if (target.type === 'redaction') throw new LogbookError('INVALID_INPUT', `${target.id} is itself a redaction; a redaction cannot be undone or redacted`, { hint: 'pass the id of the event whose text should be hidden' });
-    const earlier = snap.events.find((e) => e.type === 'redaction' && e.data.event === target.id);
+    const earlier = all.find((e) => e.type === 'redaction' && e.data.event === target.id);
     if (earlier) return { target, events: [], earlier };
     const note = reason === undefined ? undefined : nonEmpty(reason, '--reason');
     const events = await this.write([{ type: 'redaction', ...(target.session ? { session: target.session } : {}), data: { event: target.id, ...(note ? { reason: note } : {}) } }]);

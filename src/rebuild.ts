@@ -282,10 +282,14 @@ export function defaultOutDir(journal: Journal): string {
   return path.join(workTree, '.logbook');
 }
 
-/** Load the journal and write every projection file to `out` (default `.logbook/`). */
+/**
+ * Read every event and write every projection file to `out` (default
+ * `.logbook/`). The plan folds every view from the events itself, so the
+ * journal's cached views are not folded (nor saved) on the way: one fold, not two.
+ */
 export async function rebuild(journal: Journal, options: { out?: string } = {}): Promise<WriteResult & { events: number }> {
   const out = options.out ?? defaultOutDir(journal);
-  const snap = await journal.load();
-  const plan = rebuildPlan(snap.events, { staleAfterMs: staleTimeoutMs(journal) });
-  return { ...writePlan(out, plan), events: snap.sessions.eventCount };
+  const events = await journal.events();
+  const plan = rebuildPlan(events, { staleAfterMs: staleTimeoutMs(journal) });
+  return { ...writePlan(out, plan), events: events.length };
 }

@@ -41,7 +41,7 @@ export async function* followEvents(journal: Journal, options: FollowOptions): A
     const head = JSON.stringify((await journal.store.head()).tips);
     if (head === tips) continue;
     tips = head;
-    const fresh = (await journal.load()).events.filter((e) => !seen.has(e.id));
+    const fresh = (await journal.events()).filter((e) => !seen.has(e.id));
     for (const e of fresh) seen.add(e.id);
     if (fresh.length) yield fresh;
   }

@@ -13,6 +13,10 @@
  * header, so a reader never pairs a main file with another version of a
  * session. A file that is missing or damaged (a concurrent rewrite, a damaged
  * cache) is folded again from the cached events, up to where the views were.
+ *
+ * The journal loads, before folding new events in, the closed sessions those
+ * events name (`LazySessions.loadClosed`), so a fold never reads from disk
+ * and never fails half-way through.
  */
 import { createHash } from 'node:crypto';
 import { LogbookError } from './errors.js';
@@ -100,6 +104,11 @@ export class LazySessions extends Map<string, Session> {
     for (const [id, s] of all) super.set(id, s);
   }
 
+  /** Read the state of these closed sessions now (before a fold that may change them). */
+  loadClosed(ids: Iterable<string>): void {
+    for (const id of ids) this.loadOne(id);
+  }
+
   headers(): Map<string, SessionHeader> {
     const out = new Map<string, SessionHeader>(this.closed);
     for (const s of super.values()) out.set(s.id, headerOf(s));
@@ -151,17 +160,19 @@ export class LazySessions extends Map<string, Session> {
 }
 
 /** The cached views, or undefined when there are none (or they cannot be trusted). */
-export function loadViews(store: CachingStore): CachedViews | undefined {
+export function loadViews(store: CachingStore, readEvents: () => readonly JournalEvent[]): CachedViews | undefined {
   const main = store.loadState<MainFile>(MAIN);
   if (!main || !Array.isArray(main.data.open) || !Array.isArray(main.data.closed)) return undefined;
   const d = main.data;
+  // Saved before closed headers carried their closing time (the statistics read it): folded again once.
+  if (d.closed.some((h) => h.closedAt === undefined)) return undefined;
   let refolded: Map<string, Session> | undefined;
   const load = (entry: ClosedEntry): Session => {
     const saved = store.loadState<Session>(entry.file);
     if (saved && saved.data && saved.data.id === entry.id) return saved.data;
     // Missing or damaged: fold the closed sessions again from the cached events, up to where these views were.
     if (!refolded) {
-      const upTo = prepare(store.eventsReader()().events).filter((e) => !d.last || compareEvents(e, d.last) <= 0);
+      const upTo = prepare(readEvents()).filter((e) => !d.last || compareEvents(e, d.last) <= 0);
       refolded = projectSessions(upTo).sessions;
     }
     const s = refolded.get(entry.id);
@@ -241,6 +252,7 @@ export function viewsDiffer(store: CachingStore, events: readonly JournalEvent[]
   if (!main) return undefined;
   const d = main.data;
   if (!d || !Array.isArray(d.open) || !Array.isArray(d.closed)) return 'the main views file is malformed';
+  if (d.closed.some((h) => h.closedAt === undefined)) return undefined; // an older format, folded again by the next read
   const ordered = prepare(events);
   const fresh = projectSessions(ordered);
   // Native serialisation first (the fold builds its objects in one key order); key order aside only when that differs.

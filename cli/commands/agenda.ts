@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { agendaViews, projectAgenda, renderAgendaMarkdown, renderAgendaSection } from '../../projections/agenda.js';
 import type { Io } from '../io.js';
 import { openLogbook, printJson } from '../io.js';
-import { loadAt, sessionAt } from '../../src/timetravel/index.js';
+import { eventsAt, loadAt, sessionAt } from '../../src/timetravel/index.js';
 import { AT_FLAG, banner, withMoment } from '../at.js';
 
 export function agendaCommand(io: Io): Command {
@@ -17,7 +17,7 @@ export function agendaCommand(io: Io): Command {
       const logbook = openLogbook(io, { session: opts.session });
       const at = await loadAt(logbook, opts.at, { session: ref ?? opts.session });
       const { snap, moment } = at;
-      const agenda = projectAgenda(snap.events);
+      const agenda = projectAgenda(await eventsAt(logbook, at));
       const current = opts.all || ref || opts.session ? undefined : logbook.findSession(at.live);
       const one = opts.all ? undefined : ref || opts.session ? sessionAt(logbook, at, ref ?? opts.session) : current && snap.sessions.sessions.get(current.id);
       if (one) {

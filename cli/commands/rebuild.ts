@@ -15,7 +15,7 @@ export function rebuildCommand(io: Io): Command {
       const logbook = openLogbook(io);
       const out = opts.out === undefined ? undefined : path.resolve(io.cwd, opts.out);
       const at = opts.at === undefined ? undefined : await loadAt(logbook, opts.at);
-      const r = at ? rebuildAt(logbook, at, out) : await logbook.rebuild(out);
+      const r = at ? await rebuildAt(logbook, at, out) : await logbook.rebuild(out);
       if (opts.json) return printJson(io, withMoment(r, at?.moment));
       const where = path.relative(io.cwd, r.dir) || '.';
       const lines = [`Rebuilt ${where}/ from ${r.events} event(s)${at?.moment ? ` as of ${at.moment.label}` : ''}: ${r.written.length} written, ${r.removed.length} removed, ${r.unchanged} unchanged.`];

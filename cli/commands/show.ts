@@ -11,7 +11,8 @@ export function showCommand(io: Io): Command {
     .option('--json', 'the event, its session and its neighbours as JSON')
     .action(async (ref: string, opts: { json?: boolean }) => {
       const logbook = openLogbook(io);
-      const shown = findEvent(await logbook.load(), ref);
+      const snap = await logbook.load();
+      const shown = findEvent(snap, await logbook.journal.events(snap), ref);
       if (opts.json) return printJson(io, shown);
       io.stdout(renderEvent(shown));
     });

@@ -5,7 +5,7 @@ import { ALLOW_SECRET_FLAG, openLogbook, printJson } from '../io.js';
 import { handlers } from '../../src/operations/handlers.js';
 import { stateOperation } from '../../src/operations/requests.js';
 import { requestFrom, requestOptions } from '../request.js';
-import { loadAt } from '../../src/timetravel/index.js';
+import { eventsAt, loadAt } from '../../src/timetravel/index.js';
 import { AT_FLAG, banner, withMoment } from '../at.js';
 
 export function stateCommand(io: Io): Command {
@@ -16,8 +16,10 @@ export function stateCommand(io: Io): Command {
     .enablePositionalOptions()
     .option('--json', 'the state as JSON')
     .action(async (opts: { at?: string; json?: boolean }) => {
-      const { snap, moment } = await loadAt(openLogbook(io), opts.at);
-      const state = projectState(snap.events);
+      const logbook = openLogbook(io);
+      const at = await loadAt(logbook, opts.at);
+      const { moment } = at;
+      const state = projectState(await eventsAt(logbook, at));
       if (opts.json) return printJson(io, withMoment(state, moment));
       io.stdout(banner(moment) + renderStateMarkdown(state));
     });

@@ -28,7 +28,8 @@ export function tailCommand(io: Io): Command {
         const shown = only ? events.filter((e) => e.session === only) : events;
         if (shown.length) io.stdout(`${shown.map((e) => (opts.json ? JSON.stringify(e) : eventLine(e))).join('\n')}\n`);
       };
-      const relevant = only ? snap.events.filter((e) => e.session === only) : snap.events;
+      const events = await logbook.journal.events(snap);
+      const relevant = only ? events.filter((e) => e.session === only) : events;
       print(opts.lines ? relevant.slice(-opts.lines) : []);
       if (!opts.follow) return;
       const stop = new AbortController();
@@ -36,7 +37,7 @@ export function tailCommand(io: Io): Command {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        for await (const batch of followEvents(logbook.journal, { seen: new Set(snap.events.map((e) => e.id)), intervalMs: Math.max(50, opts.interval), signal: stop.signal })) print(batch);
+        for await (const batch of followEvents(logbook.journal, { seen: new Set(events.map((e) => e.id)), intervalMs: Math.max(50, opts.interval), signal: stop.signal })) print(batch);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

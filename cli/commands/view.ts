@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { sessionItems } from '../../projections/items.js';
 import { decisionsSection, progressSection, renderSessionFile } from '../../projections/sessionFile.js';
 import { inlineAll } from '../../projections/text.js';
-import { loadAt, sessionAt } from '../../src/timetravel/index.js';
+import { eventsAt, loadAt, sessionAt } from '../../src/timetravel/index.js';
 import { AT_FLAG, banner, withMoment } from '../at.js';
 import { sessionCommitViews } from '../../src/code/commitsIndex.js';
 import type { Io } from '../io.js';
@@ -24,7 +24,7 @@ export function viewCommand(io: Io): Command {
       const s = sessionAt(logbook, at, ref ?? opts.session);
       // A past moment shows the commits recorded by then.
       const commits = await sessionCommitViews(logbook.journal, s.id, moment?.at);
-      if (opts.json) return printJson(io, withMoment({ session: s, events: snap.events.filter((e) => e.session === s.id), commits }, moment));
+      if (opts.json) return printJson(io, withMoment({ session: s, events: (await eventsAt(logbook, at)).filter((e) => e.session === s.id), commits }, moment));
       const parts: string[] = [];
       if (opts.progress) parts.push(`## Progress\n${progressSection(inlineAll(s)).join('\n')}\n`);
       if (opts.decisions) parts.push(`## Decisions\n${decisionsSection(inlineAll(s)).join('\n')}\n`);

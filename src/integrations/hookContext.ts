@@ -147,14 +147,6 @@ export function absorb(snap: Snapshot, events: JournalEvent[]): void {
     evolveSessions(snap.sessions, e);
     itemsProjection.evolve(snap.items, e);
   }
-  const lazy = Object.getOwnPropertyDescriptor(snap, 'events');
-  if (!lazy?.get) {
-    snap.events.push(...events);
-    return;
-  }
-  const read = lazy.get;
-  let all: JournalEvent[] | undefined;
-  Object.defineProperty(snap, 'events', { configurable: true, enumerable: true, get: () => (all ??= [...read.call(snap), ...events]) });
 }
 
 // ---------------------------------------------------------------- spool and compaction
@@ -252,7 +244,7 @@ export async function contextFor(ctx: Ctx, t: Target, catchUp = false): Promise<
   const room = header(999_999).length;
   // SessionStart: what other sessions wrote since this agent's previous session, fitted in the same budget below the session's own state.
   // Both from the snapshot this hook read and wrote its events into (absorb): reading the journal again would give the same.
-  const since = catchUp ? catchUpLines(ctx.logbook, t.snap, s.id) : [];
+  const since = catchUp ? await catchUpLines(ctx.logbook, t.snap, s.id) : [];
   const { text, session } = await ctx.logbook.resumeContext(s.id, { budget: DEFAULT_BUDGET - room, since, snap: t.snap });
   return `${header(session.compactionCount)}${text}`.slice(0, DEFAULT_BUDGET);
 }

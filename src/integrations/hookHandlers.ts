@@ -219,7 +219,7 @@ export async function stop(ctx: Ctx): Promise<HookResult> {
   const { t, snap } = bound;
   const turnStart = client?.turnStart;
   if (!nudgeOn || !turnStart || client?.nudged === turnStart || !isOpen(t.session)) return {};
-  const inTurn = snap.events.filter((e) => e.session === t.session.id && e.at >= turnStart);
+  const inTurn = (await ctx.journal.events()).filter((e) => e.session === t.session.id && e.at >= turnStart);
   const logged = inTurn.some((e) => LOGGED.has(e.type));
   const toolUses = inTurn.filter((e) => e.type === 'tool.used').length;
   if (logged || toolUses === 0) return {};

@@ -31,7 +31,7 @@ import { DEFAULT_BUDGET } from '../../projections/resume.js';
 import { decisionsSection, progressSection, renderSessionFile } from '../../projections/sessionFile.js';
 import type { Session } from '../../projections/sessions.js';
 import { minute } from '../../projections/time.js';
-import { WHEN_FORMS, loadAt, momentBanner, sessionAt } from '../timetravel/index.js';
+import { WHEN_FORMS, eventsAt, loadAt, momentBanner, sessionAt } from '../timetravel/index.js';
 import { renderWhy } from '../../projections/why.js';
 import { drainCommits } from '../code/record.js';
 import { why } from '../code/why.js';
@@ -220,7 +220,7 @@ function registerReadingTools({ server, open, run, options, state }: Tools): voi
         const s = sessionAt(lb, at, args.session);
         const top = moment ? momentBanner(moment) : '';
         if (args.json) {
-          const value = { session: s, events: snap.events.filter((e) => e.session === s.id), ...(moment ? { moment } : {}) };
+          const value = { session: s, events: (await eventsAt(lb, at)).filter((e) => e.session === s.id), ...(moment ? { moment } : {}) };
           return text(JSON.stringify(value, (_k, v) => (v instanceof Map ? Object.fromEntries(v) : v), 2), value as unknown as Record<string, unknown>);
         }
         if (args.section === 'progress') return text(`${top}## Progress\n${progressSection(s).join('\n')}\n`);
@@ -292,7 +292,8 @@ function registerSearchTools({ server, open, run }: Tools): void {
     (args) =>
       run(async () => {
         const lb = open();
-        const shown = findEvent(await lb.load(), args.event);
+        const snap = await lb.load();
+        const shown = findEvent(snap, await lb.journal.events(snap), args.event);
         return text(renderEvent(shown), { ...shown });
       })(),
   );

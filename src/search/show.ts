@@ -15,11 +15,10 @@ export interface ShownEvent {
   redacted: boolean;
 }
 
-/** The event `ref` names (full id or unique prefix, any case), with `around` events of its session each side. */
-export function findEvent(snap: Snapshot, ref: string, around = 2): ShownEvent {
+/** The event `ref` names among `events` (the snapshot's, in order; full id or unique prefix, any case), with `around` events of its session each side. */
+export function findEvent(snap: Snapshot, events: readonly JournalEvent[], ref: string, around = 2): ShownEvent {
   const r = ref.trim().toUpperCase();
   if (!r) throw new LogbookError('INVALID_INPUT', 'empty event id', { hint: 'pass an event id or its first characters, as `logbook search` prints them' });
-  const events = snap.events;
   const exact = events.find((e) => e.id === r);
   const matches = exact ? [exact] : events.filter((e) => e.id.startsWith(r));
   if (!matches.length) throw new LogbookError('INVALID_INPUT', `no event has the id or prefix "${ref}"`, { hint: 'run `logbook search WORDS` to find an event id; `logbook sync` if it was written on another machine' });

@@ -63,7 +63,7 @@ const parse = <O extends Operation>(op: O, body: unknown): RequestOf<O> => {
 
 /** A Logbook for one write: the journal opened afresh with this request's agent, and the session of X-Session-ID or the body. */
 function writer(req: ApiRequest, session: string | undefined): Logbook {
-  const journal = Journal.open({ cwd: req.repo.dir, env: req.env, agent: { agent: req.agent } });
+  const journal = req.repo.openWriter({ env: req.env, agent: { agent: req.agent } });
   return new Logbook(journal, { session: req.sessionHeader ?? session });
 }
 

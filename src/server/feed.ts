@@ -10,12 +10,15 @@
  * only the commits that are new since the tips last seen, whoever wrote them
  * (this server, the CLI, a hook, MCP or a plain `git fetch`). A cheap tip
  * check (refs only) on a slow timer covers file systems whose watch events
- * get lost (network mounts, some containers).
+ * get lost (network mounts, some containers). A write made through this
+ * server (a journal from `openWriter`, or the feed's own) is published to the
+ * feed by the journal as it is appended (`Journal.subscribe`): it reaches the
+ * stream at once, without waiting for the watcher or reading it back.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { compareEvents, type JournalEvent } from '../events.js';
-import { Journal, type Snapshot } from '../journal.js';
+import { Journal, type Appended, type OpenOptions, type Snapshot } from '../journal.js';
 import { orderEvents } from '../../projections/order.js';
 
 export interface FeedBatch {
@@ -90,12 +93,22 @@ export class Repo {
   private checking: Promise<void> | undefined;
   private next: Promise<void> | undefined;
   private closed = false;
+  private readonly unsubscribe: Array<() => void> = [];
 
   constructor(options: RepoOptions) {
     this.options = options;
     this.name = options.name;
     this.dir = options.dir;
     this.journal = Journal.open({ cwd: options.dir, env: options.env, ...(options.now ? { now: options.now } : {}) });
+    this.unsubscribe.push(this.journal.subscribe((a) => this.absorb(a)));
+  }
+
+  /** A journal of this repository for one write (its own agent, deadline…), whose appends the feed hears of as they happen. */
+  openWriter(options: Omit<OpenOptions, 'cwd'>): Journal {
+    const journal = Journal.open({ cwd: this.dir, ...(this.options.now ? { now: this.options.now } : {}), ...options });
+    // Held by the writer's journal only: it goes with that journal (after a closed feed, absorb does nothing).
+    journal.subscribe((a) => this.absorb(a));
+    return journal;
   }
 
   get gitdir(): string {
@@ -105,7 +118,7 @@ export class Repo {
   /** Read the journal once, then follow it. */
   async start(): Promise<void> {
     const snap = await this.journal.load();
-    this.index = indexOf(snap.events);
+    this.index = indexOf(await this.journal.events(snap));
     for (const e of this.index.events) this.remember(e.id);
     this.tips = snap.tips;
     this.arm();
@@ -123,6 +136,7 @@ export class Repo {
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
     this.listeners.clear();
+    for (const off of this.unsubscribe.splice(0)) off();
   }
 
   /** The snapshot of the current tips; reused while no ref moved. */
@@ -132,7 +146,7 @@ export class Repo {
     const tips = JSON.stringify(this.tips);
     if (this.view?.tips === tips && this.index) return this.view.view;
     const snap = await this.journal.load();
-    const index = (this.index ??= indexOf(snap.events));
+    const index = (this.index ??= indexOf(await this.journal.events(snap)));
     const view: View = {
       snap,
       events: index.events,
@@ -207,9 +221,32 @@ export class Repo {
     else {
       // A ref was rewritten or the cache reset: compare ids with everything (rare).
       this.index = undefined;
-      fresh = (await this.journal.load()).events;
+      fresh = await this.journal.events();
     }
     this.tips = delta.tips;
+    this.deliver(fresh);
+  }
+
+  /**
+   * An append made through a journal of this server. When the feed had seen
+   * the replica's tip it was written on, it is delivered now and the feed's
+   * tips move with it (the next check has nothing to read). Otherwise the feed
+   * is behind (e.g. a CLI write on the same ref it has not read yet): it looks
+   * now, without waiting for the watcher, and delivers what it missed and this
+   * append in the journal's order.
+   */
+  private absorb({ replica, events, from, tip }: Appended): void {
+    if (this.closed) return;
+    if ((this.tips[replica] ?? null) !== from) {
+      void this.refresh();
+      return;
+    }
+    this.tips = { ...this.tips, [replica]: tip };
+    this.deliver(events);
+  }
+
+  /** Events not delivered before, to the index (when they extend it) and the listeners. */
+  private deliver(fresh: readonly JournalEvent[]): void {
     const added = fresh.filter((e) => this.remember(e.id)).sort(compareEvents);
     if (!added.length) return;
     const last = this.index?.events.at(-1);

@@ -7,7 +7,8 @@
  * `.git/logbook/cache/` keyed by ref tips: only commits that are new since the
  * last read are parsed.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { existsSync, promises as fsp, readFileSync, statSync } from 'node:fs';
@@ -15,14 +16,13 @@ import path from 'node:path';
 import stringify from 'fast-json-stable-stringify';
 import { LogbookError, isLogbookError } from '../errors.js';
 import { CURRENT_VERSION, eventSubject, eventTypes, parseStoredEvent, type JournalEvent, type UnreadableRecord } from '../events.js';
-import { runGit } from './gitBinary.js';
 import { EMPTY_TREE, commitBody, objectId, readLooseCommit, writeLooseObject } from './objects.js';
 import { writePack } from './pack.js';
 import { writeFileAtomic } from './atomic.js';
 import type { Deadline } from '../deadline/index.js';
 export { EMPTY_TREE };
 import { REPLICA_PREFIX, compareAndSwapRef, listReplicaRefs, stealIfStale } from './refs.js';
-import type { CachingStore, NewEvents, ReadResult, StoreHead } from './types.js';
+import type { CachingStore, NewEvents, ReadOptions, ReadResult, StoreHead } from './types.js';
 
 /**
  * The cache format, and the event schema it was read with: a Logbook that
@@ -85,6 +85,8 @@ interface ReplicaUpdate {
   fresh: CacheLine[];
   /** The cached prefix was unusable (missing, corrupt, or the ref was rewritten). */
   reset: boolean;
+  /** `fresh` as cache text (serialised once, for its length and for the cache file). */
+  text: string;
 }
 
 const lazyGit = () => import('isomorphic-git');
@@ -95,6 +97,8 @@ export class GitStore implements CachingStore {
   private readonly objectCache = {};
   /** The last update, so synchronous readers see it even if another process held the cache lock. */
   private last: ReplicaUpdate[] | undefined;
+  /** The tips of `last`. */
+  private lastTips: Record<string, string> = {};
 
   private readonly gitBinary: string | null;
   /** The environment git runs with (the caller's; none given: an empty one, never this process's by accident). */
@@ -184,15 +188,17 @@ export class GitStore implements CachingStore {
     return { events, unreadable, tips, complete };
   }
 
-  async read(): Promise<ReadResult> {
-    const { tips } = await this.update();
+  async read(options: ReadOptions = {}): Promise<ReadResult> {
+    const at = options.at;
+    // A snapshot's tips that the last update was at: its events are in hand, no refs to list again.
+    const { tips } = at && this.last && sameTips(this.lastTips, at) ? { tips: this.lastTips } : await this.update();
     try {
-      return { ...this.readAll(this.last ?? []), tips };
+      return { ...this.readAll(this.last ?? [], at), tips: at ?? tips };
     } catch (e) {
       if (!isLogbookError(e, 'CORRUPT_OBJECT') || !(e.data as { cache?: boolean } | undefined)?.cache) throw e;
       // A cache file damaged behind meta.json's back (it has been dropped): rebuilt from git, silently.
       const again = await this.update();
-      return { ...this.readAll(this.last ?? []), tips: again.tips };
+      return { ...this.readAll(this.last ?? [], at), tips: at ?? again.tips };
     }
   }
 
@@ -202,10 +208,15 @@ export class GitStore implements CachingStore {
     return () => this.readAll(updates);
   }
 
-  private readAll(updates: ReplicaUpdate[]): { events: JournalEvent[]; unreadable: UnreadableRecord[] } {
+  private readAll(updates: ReplicaUpdate[], at?: Record<string, string>): { events: JournalEvent[]; unreadable: UnreadableRecord[] } {
     const events: JournalEvent[] = [];
     const unreadable: UnreadableRecord[] = [];
+    if (at) {
+      const missing = Object.keys(at).find((r) => !updates.some((u) => u.replica === r));
+      if (missing) throw movedOn(missing);
+    }
     for (const u of updates) {
+      if (at && !(u.replica in at)) continue; // appeared after the snapshot
       const kept = u.keptBytes ? this.readCachedLines(u.replica, u.keptBytes) : [];
       let lines = kept ? [...kept, ...u.fresh] : undefined;
       if (!lines) {
@@ -214,6 +225,12 @@ export class GitStore implements CachingStore {
         fs.rmSync(path.join(this.cacheDir, 'meta.json'), { force: true });
         lines = this.gitBinary ? walkWithGitSync(this.gitBinary, this.gitdir, u.tip, this.env) : undefined;
         if (!lines) throw new LogbookError('CORRUPT_OBJECT', `the Logbook cache of replica ${u.replica} was damaged or changed while it was read; it has been dropped`, { hint: 'run the command again', data: { cache: true } });
+      }
+      if (at && at[u.replica] !== u.tip) {
+        // The ref moved on since the snapshot: its events are a prefix of the replica's line.
+        const end = lines.findIndex((l) => l.c === at[u.replica]);
+        if (end < 0) throw movedOn(u.replica);
+        lines = lines.slice(0, end + 1);
       }
       for (const line of lines) {
         if ('e' in line) events.push(line.e);
@@ -315,22 +332,27 @@ export class GitStore implements CachingStore {
       if (cached) before[replica] = cached.tip;
       let update: ReplicaUpdate | undefined;
       if (cached && this.cacheFileHolds(replica, cached.bytes, cached.tip)) {
-        if (cached.tip === tip) update = { replica, tip, keptBytes: cached.bytes, fresh: [], reset: false };
+        if (cached.tip === tip) update = { replica, tip, keptBytes: cached.bytes, fresh: [], reset: false, text: '' };
         else {
           const walked = await this.walk(replica, tip, cached.tip);
           // Not reaching the cached tip means the ref was rewritten by hand: reread it all.
-          if (walked.reachedStop) update = { replica, tip, keptBytes: cached.bytes, fresh: walked.lines, reset: false };
+          if (walked.reachedStop) update = { replica, tip, keptBytes: cached.bytes, fresh: walked.lines, reset: false, text: linesText(walked.lines) };
           else noteRewrite({ replica, from: cached.tip, to: tip }); // evidence for `logbook doctor`
         }
       }
-      update ??= { replica, tip, keptBytes: 0, fresh: (await this.walk(replica, tip, null)).lines, reset: true };
+      if (!update) {
+        const { lines } = await this.walk(replica, tip, null);
+        update = { replica, tip, keptBytes: 0, fresh: lines, reset: true, text: linesText(lines) };
+      }
       updates.push(update);
       const lastEvent = [...update.fresh].reverse().find((l): l is { c: string; e: JournalEvent } => 'e' in l);
       const clock = update.fresh.length ? (lastEvent ? Math.max(lastEvent.e.clock, cached?.clock ?? 0) : cached?.clock) : cached?.clock;
-      nextMeta.replicas[replica] = { tip, bytes: update.keptBytes + Buffer.byteLength(linesText(update.fresh)), ...(clock !== undefined ? { clock } : {}) };
+      nextMeta.replicas[replica] = { tip, bytes: update.keptBytes + Buffer.byteLength(update.text), ...(clock !== undefined ? { clock } : {}) };
     }
     this.last = updates;
+    this.lastTips = tips;
     await this.writeCache(meta, nextMeta, updates);
+    for (const u of updates) u.text = ''; // written (or left to a later read): not kept while the caller folds
     return { tips, before };
   }
 
@@ -381,19 +403,25 @@ export class GitStore implements CachingStore {
     return { lines, reachedStop: stop === null ? !oid : oid === stop };
   }
 
-  /** Newest first, and where the walk ended (the parent of the oldest commit read). */
+  /**
+   * Newest first, and where the walk ended (the parent of the oldest commit
+   * read). git's output is parsed as it arrives (each event validated once,
+   * here), so the parse overlaps git's walk and the whole output is never
+   * held as one string.
+   */
   private async walkWithGit(replica: string, from: string, stop: string | null): Promise<{ lines: CacheLine[]; end: string | undefined } | undefined> {
-    const run = await runGit(this.gitBinary!, this.gitdir, this.deadline, ['log', '--first-parent', '--format=%x1e%H%x1f%P%x1f%B', from, ...(stop ? [`^${stop}`] : []), '--'], this.env);
-    if (!run || run.code !== 0) return undefined; // no binary, or it could not read: fall back to isomorphic-git
     const lines: CacheLine[] = [];
     let end: string | undefined;
-    for (const record of run.stdout.split('\x1e')) {
-      if (!record) continue;
-      const [oid, parents, message] = record.split('\x1f') as [string, string, string];
-      end = parents.split(' ')[0] || undefined;
-      lines.push(lineOf(oid, message.replace(/\n$/, '')));
-    }
-    return { lines, end };
+    const ok = await streamGit(this.gitBinary!, this.gitdir, this.deadline, ['log', '--first-parent', '--format=%x1e%H%x1f%P%x1f%B', from, ...(stop ? [`^${stop}`] : []), '--'], this.env, (record) => {
+      const a = record.indexOf('\x1f');
+      const b = record.indexOf('\x1f', a + 1);
+      if (a < 0 || b < 0) return;
+      const parents = record.slice(a + 1, b);
+      const space = parents.indexOf(' ');
+      end = (space < 0 ? parents : parents.slice(0, space)) || undefined;
+      lines.push(lineOf(record.slice(0, a), record.slice(b + 1, record.endsWith('\n') ? -1 : undefined)));
+    });
+    return ok ? { lines, end } : undefined; // no binary, or it could not read: fall back to isomorphic-git
   }
 
   private async readMeta(): Promise<CacheMeta | undefined> {
@@ -479,7 +507,7 @@ export class GitStore implements CachingStore {
       if (stringify(await this.readMeta()) !== stringify(old)) return;
       for (const u of updates) {
         const file = path.join(this.cacheDir, `${u.replica}.ndjson`);
-        const text = linesText(u.fresh);
+        const text = u.text;
         if (u.reset) writeFileAtomic(file, text, { fsync: false });
         else if (text) {
           // Drop any tail a crashed writer left beyond what meta.json vouches for.
@@ -494,6 +522,69 @@ export class GitStore implements CachingStore {
       await fsp.unlink(lock).catch(() => undefined);
     }
   }
+}
+
+const sameTips = (a: Record<string, string>, b: Record<string, string>) => {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+};
+
+/** A snapshot's tip that its ref no longer holds (rewritten by hand, or removed). */
+const movedOn = (replica: string) =>
+  new LogbookError('CONFLICT', `replica ${replica} no longer holds the tip this snapshot was read at (its ref was rewritten or removed)`, { hint: 'run the command again' });
+
+/**
+ * Run git in `gitdir`, handing each `\x1e`-separated record of its output to
+ * `onRecord` as it arrives. False when git is missing, fails, or the deadline
+ * runs out (it is killed then).
+ */
+function streamGit(binary: string, gitdir: string, deadline: Deadline | undefined, args: string[], env: NodeJS.ProcessEnv, onRecord: (record: string) => void): Promise<boolean> {
+  return new Promise((resolve) => {
+    const remaining = deadline ? Math.max(1, deadline.remaining()) : Infinity;
+    let child: ChildProcess;
+    try {
+      child = spawn(binary, [`--git-dir=${gitdir}`, ...args], { env: { ...env, GIT_TERMINAL_PROMPT: '0' }, stdio: ['ignore', 'pipe', 'ignore'] });
+    } catch {
+      return resolve(false);
+    }
+    const timer = Number.isFinite(remaining) ? setTimeout(() => child.kill('SIGKILL'), remaining) : undefined;
+    const decoder = new StringDecoder('utf8');
+    let pending = '';
+    let failed = false;
+    const take = (text: string, last: boolean) => {
+      pending += text;
+      let start = 0;
+      for (let i = pending.indexOf('\x1e'); i >= 0; i = pending.indexOf('\x1e', start)) {
+        if (i > start) onRecord(pending.slice(start, i));
+        start = i + 1;
+      }
+      pending = pending.slice(start);
+      if (last && pending) onRecord(pending);
+    };
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      try {
+        take(decoder.write(chunk), false);
+      } catch {
+        failed = true;
+        child.kill('SIGKILL');
+      }
+    });
+    child.on('error', () => {
+      failed = true;
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (!failed && code === 0) {
+        try {
+          take(decoder.end(), true);
+        } catch {
+          failed = true;
+        }
+      }
+      resolve(!failed && code === 0);
+    });
+  });
 }
 
 /** Every commit of a replica, oldest first, through one synchronous `git log`; undefined when git cannot read it. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import stringify from 'fast-json-stable-stringify';
 import { LogbookError } from '../errors.js';
 import type { JournalEvent } from '../events.js';
-import type { EventStore, NewEvents, ReadResult, StoreHead } from './types.js';
+import type { EventStore, NewEvents, ReadOptions, ReadResult, StoreHead } from './types.js';
 
 interface Entry {
   id: string;
@@ -38,14 +38,16 @@ export class MemoryStore implements EventStore {
     return { tip: parent ?? '' };
   }
 
-  async read(): Promise<ReadResult> {
+  async read(options: ReadOptions = {}): Promise<ReadResult> {
     const events: JournalEvent[] = [];
-    for (const tip of this.refs.values()) {
+    const tips = options.at ? new Map(Object.entries(options.at)) : this.refs;
+    for (const tip of tips.values()) {
+      if (!this.entries.has(tip)) throw new LogbookError('CONFLICT', `the journal no longer holds commit ${tip}`, { hint: 'read the journal again' });
       for (let e = this.entries.get(tip); e; e = e.parent ? this.entries.get(e.parent) : undefined) {
         events.push(structuredClone(e.event));
       }
     }
-    return { events, unreadable: [], tips: Object.fromEntries(this.refs) };
+    return { events, unreadable: [], tips: Object.fromEntries(tips) };
   }
 
   async readNew(): Promise<NewEvents> {

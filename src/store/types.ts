@@ -23,9 +23,18 @@ export interface ReadResult {
 export interface EventStore {
   head(): Promise<StoreHead>;
   append(options: { replica: string; events: JournalEvent[]; expectedTip: string | null }): Promise<{ tip: string }>;
-  read(): Promise<ReadResult>;
+  /**
+   * Every event; with `at`, only those reachable from those tips (the tips a
+   * snapshot was read at), so a caller gets the events its snapshot folded.
+   */
+  read(options?: ReadOptions): Promise<ReadResult>;
   /** Only what is new since the given tips (see NewEvents.complete). */
   readNew(since: Record<string, string>): Promise<NewEvents>;
+}
+
+export interface ReadOptions {
+  /** Tips to read at (a snapshot's); a replica not listed is left out. CONFLICT when a ref no longer holds its tip. */
+  at?: Record<string, string>;
 }
 
 export interface NewEvents {
@@ -48,7 +57,7 @@ export interface CachingStore extends EventStore {
   removeState(name: string): void;
   /** Names of the saved states that start with `prefix`. */
   listStates(prefix: string): string[];
-  /** A reader of every event as of the latest read, for snapshots that need the full list later. */
+  /** A reader of every event as of the latest read (for a cache that must fold part of its state again). */
   eventsReader(): () => { events: JournalEvent[]; unreadable: UnreadableRecord[] };
   /** The same events as cached text lines, one JSON object `{c, e}` (or `{c, u}` for an unreadable commit) each. */
   rawLinesReader?(): () => string[];

@@ -26,19 +26,15 @@ const ITEM_TYPES = new Set(['item.linked', 'items.migrated']);
 
 /**
  * The snapshot holding only the first `cut` entries, with the session model
- * and item chains folded from them, each on first use (a view pays only for
- * the folds it reads, and an entry's body is parsed only when a fold needs
- * it). With `focus`, the session model holds that one session and every
- * message, and the item chains are those that pass through that session (an
- * item's chain is folded from its own key's events only, so these chains are
- * exactly what the whole fold gives them): a one-session view skips folding
- * (and parsing) everything else.
+ * and item chains folded from them. With `focus`, the session model holds
+ * that one session and every message, and the item chains are those that
+ * pass through that session (a session's state is folded from its own events
+ * only, an item's chain from its own key's events only, so both are exactly
+ * what the whole fold gives them): a one-session view skips folding (and
+ * parsing) everything else.
  */
 function snapshotOfEntries(entries: readonly Entry[], cut: number, base: Snapshot, focus?: string): Snapshot {
   const prefix = entries.slice(0, cut);
-  let events: JournalEvent[] | undefined;
-  let sessions: Snapshot['sessions'] | undefined;
-  let items: Snapshot['items'] | undefined;
   const relevant = (e: Entry) => e.session === focus || e.type === 'message.sent' || e.type === 'message.read';
   const bodies = (list: readonly Entry[]) => list.map((e) => e.event());
   const focusItems = () => {
@@ -55,31 +51,24 @@ function snapshotOfEntries(entries: readonly Entry[], cut: number, base: Snapsho
   return {
     unreadable: base.unreadable,
     tips: base.tips,
-    get events() {
-      return (events ??= bodies(prefix));
-    },
-    get sessions() {
-      return (sessions ??= projectSessions(focus === undefined ? this.events : bodies(prefix.filter(relevant))));
-    },
-    get items() {
-      // Item chains are folded from item events alone.
-      return (items ??= events || focus === undefined ? projectItems(events ?? bodies(prefix.filter((e) => ITEM_TYPES.has(e.type)))) : focusItems());
-    },
+    sessions: projectSessions(bodies(focus === undefined ? prefix : prefix.filter(relevant))),
+    // Item chains are folded from item events alone.
+    items: focus === undefined ? projectItems(bodies(prefix.filter((e) => ITEM_TYPES.has(e.type)))) : focusItems(),
   };
 }
 
-/** The snapshot holding only the first `moment.cut` events of `snap` (see snapshotOfEntries); a cut at the end is `snap` itself. */
-export function snapshotAt(snap: Snapshot, moment: Pick<Moment, 'cut'>, focus?: string): Snapshot {
-  if (moment.cut >= snap.events.length) return snap;
-  return snapshotOfEntries(entriesOf(snap.events), moment.cut, snap, focus);
+/** The snapshot holding only the first `moment.cut` of `events` (the snapshot's, in order; see snapshotOfEntries); a cut at the end is `snap` itself. */
+export function snapshotAt(snap: Snapshot, events: readonly JournalEvent[], moment: Pick<Moment, 'cut'>, focus?: string): Snapshot {
+  if (moment.cut >= events.length) return snap;
+  return snapshotOfEntries(entriesOf(events), moment.cut, snap, focus);
 }
 
 /**
  * The ordered journal as entries: from the order index of the git store's
  * cache (./orderIndex.ts), else its cached lines (order keys read without
- * parsing the events), else from the snapshot's events.
+ * parsing the events), else from the journal's events.
  */
-export function journalEntries(logbook: Logbook, snap: Snapshot): Entry[] {
+export async function journalEntries(logbook: Logbook, snap: Snapshot): Promise<Entry[]> {
   const store = logbook.journal.store;
   if (isCachingStore(store) && store.cachedFiles) {
     // The order index beside the cache: under 100 bytes per event (the cache holds ~350), no line parsed until a fold needs it.
@@ -87,7 +76,7 @@ export function journalEntries(logbook: Logbook, snap: Snapshot): Entry[] {
     if (indexed) return orderEntries(indexed);
   }
   if (isCachingStore(store) && store.rawLinesReader) return entriesOfLines(store.rawLinesReader()());
-  return entriesOf(snap.events);
+  return entriesOf(await logbook.journal.events(snap));
 }
 
 export interface AtView {
@@ -97,6 +86,13 @@ export interface AtView {
   live: Snapshot;
   /** Absent without WHEN: the view is the live one. */
   moment?: Moment;
+  /** With WHEN: the journal's entries up to the moment (what `eventsAt` returns, unparsed). */
+  prefix?: readonly Entry[];
+}
+
+/** Every event of the view, in order: as of its moment, or the journal now. Reads (and parses) them all: ask only where a view needs them. */
+export async function eventsAt(logbook: Logbook, view: AtView): Promise<JournalEvent[]> {
+  return view.prefix ? view.prefix.map((e) => e.event()) : logbook.journal.events(view.live);
 }
 
 /**
@@ -109,11 +105,11 @@ export interface AtView {
 export async function loadAt(logbook: Logbook, when: string | undefined, options: { session?: string | undefined; focus?: boolean } = {}): Promise<AtView> {
   const live = await logbook.load();
   if (when === undefined) return { snap: live, live };
-  const entries = journalEntries(logbook, live);
+  const entries = await journalEntries(logbook, live);
   const current = () => logbook.session(live, options.session).id;
   const moment = cutFor(entries, when, { now: logbook.journal.now(), session: current });
-  const snap = moment.cut >= entries.length ? live : snapshotOfEntries(entries, moment.cut, live, options.focus ? current() : undefined);
-  return { snap, live, moment };
+  if (moment.cut >= entries.length) return { snap: live, live, moment };
+  return { snap: snapshotOfEntries(entries, moment.cut, live, options.focus ? current() : undefined), live, moment, prefix: entries.slice(0, moment.cut) };
 }
 
 /** A session (reference resolved against the journal now) as it stood at the moment of `view`. */
@@ -136,9 +132,10 @@ export function resumeAt(logbook: Logbook, view: AtView, ref?: string, options: 
 }
 
 /** `rebuild --at`: every projection file as of the moment, written to `out` (default `.logbook/`). */
-export function rebuildAt(logbook: Logbook, view: AtView, out?: string): WriteResult & { events: number } {
-  const plan = rebuildPlan(view.snap.events, { staleAfterMs: staleTimeoutMs(logbook.journal) });
-  return { ...writePlan(out ?? defaultOutDir(logbook.journal), plan), events: view.snap.events.length };
+export async function rebuildAt(logbook: Logbook, view: AtView, out?: string): Promise<WriteResult & { events: number }> {
+  const events = await eventsAt(logbook, view);
+  const plan = rebuildPlan(events, { staleAfterMs: staleTimeoutMs(logbook.journal) });
+  return { ...writePlan(out ?? defaultOutDir(logbook.journal), plan), events: events.length };
 }
 
 /**
@@ -193,7 +190,7 @@ export async function since(logbook: Logbook, when?: string, options: { limit?: 
   const me = logbook.journal.actor;
   const now = logbook.journal.now();
   const current = logbook.findSession(snap)?.id;
-  const entries = journalEntries(logbook, snap);
+  const entries = await journalEntries(logbook, snap);
   const moment = when === undefined ? previousSessionEnd(entries, me, current) : cutFor(entries, when, { now, session: () => logbook.session(snap).id });
   // Only the events after the moment are parsed.
   const tail = entries.slice(moment.cut).map((e) => e.event());
@@ -212,7 +209,7 @@ export async function since(logbook: Logbook, when?: string, options: { limit?: 
  * other sessions wrote since this agent's previous session ended, or nothing
  * when it has no previous session or nobody else wrote since.
  */
-export function catchUpLines(logbook: Logbook, snap: Snapshot, current: string, options: { limit?: number } = {}): string[] {
+export async function catchUpLines(logbook: Logbook, snap: Snapshot, current: string, options: { limit?: number } = {}): Promise<string[]> {
   const me = logbook.journal.actor;
   // From the git store's cache, read from the end back to the previous session's end only: an agent's every
   // SessionStart then costs what happened since, not the whole journal.
@@ -224,7 +221,7 @@ export function catchUpLines(logbook: Logbook, snap: Snapshot, current: string, 
     if (!tail.at) return [];
     ({ at, events } = tail as { at: string; events: JournalEvent[] });
   } else {
-    const entries = journalEntries(logbook, snap);
+    const entries = await journalEntries(logbook, snap);
     const moment = previousSessionEnd(entries, me, current);
     if (moment.kind === 'start') return [];
     at = moment.at!;

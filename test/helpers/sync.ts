@@ -59,8 +59,7 @@ export async function eventIds(dir: string, env?: Record<string, string | undefi
 
 /** Every event id of the journal in its total order, read in-process (cheaper than a CLI call per session). */
 export async function journalIds(dir: string): Promise<string[]> {
-  const snap = await Journal.open({ cwd: dir, env: {} }).load();
-  return snap.events.map((e) => e.id);
+  return (await Journal.open({ cwd: dir, env: {} }).events()).map((e) => e.id);
 }
 
 /** Start a session in-process and append `n` progress events to it in one batch (fast, for big transfers). */

@@ -20,7 +20,7 @@ function purgeScript(): string {
 }
 
 const allObjects = (dir: string) => execFileSync('git', ['cat-file', '--batch-all-objects', '--batch'], { cwd: dir, encoding: 'latin1', maxBuffer: 1 << 28 });
-const eventsOf = async (dir: string): Promise<JournalEvent[]> => (await Journal.open({ cwd: dir, env: {} }).load()).events;
+const eventsOf = async (dir: string): Promise<JournalEvent[]> => await Journal.open({ cwd: dir, env: {} }).events();
 
 describe('purging a commit by hand (docs/safety.md)', () => {
   it.each([['in the middle', 1], ['at the root', 0]])('removes the event %s from every git object and keeps the rest', async (_where, position) => {

@@ -53,6 +53,30 @@ export function testEventStore(name: string, factory: () => Promise<EventStore>)
       expect((await store.read()).events.map((e) => e.id).sort()).toEqual([a.id, b.id].sort());
     });
 
+    it('reads at given tips: only what those tips reach, never a replica that came later', async () => {
+      const store = await factory();
+      const a = ev({ type: 'next', session: S, data: { text: 'one' } }, { clock: 1, replica: 'replicaaaaaa' });
+      const b = ev({ type: 'next', session: S, data: { text: 'two' } }, { clock: 2, replica: 'replicaaaaaa' });
+      const c = ev({ type: 'next', session: S, data: { text: 'three' } }, { clock: 3, replica: 'replicabbbbb' });
+      const { tip } = await store.append({ replica: 'replicaaaaaa', events: [a], expectedTip: null });
+      const then = (await store.read()).tips;
+      await store.append({ replica: 'replicaaaaaa', events: [b], expectedTip: tip });
+      await store.append({ replica: 'replicabbbbb', events: [c], expectedTip: null });
+      const now = await store.read();
+      expect(now.events).toHaveLength(3);
+      const past = await store.read({ at: then });
+      expect(past.events.map((e) => e.id)).toEqual([a.id]);
+      expect(past.tips).toEqual(then);
+      expect((await store.read({ at: now.tips })).events.map((e) => e.id).sort()).toEqual([a.id, b.id, c.id].sort());
+      let error: unknown;
+      try {
+        await store.read({ at: { replicaaaaaa: 'f'.repeat(40) } });
+      } catch (e) {
+        error = e;
+      }
+      expect(isLogbookError(error, 'CONFLICT')).toBe(true);
+    });
+
     it('reads incrementally appended events after earlier reads', async () => {
       const store = await factory();
       let tip: string | null = null;

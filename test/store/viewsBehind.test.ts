@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import stringify from 'fast-json-stable-stringify';
 import { describe, expect, it } from 'vitest';
 import { Journal, type Snapshot } from '../../src/journal.js';
+import type { JournalEvent } from '../../src/events.js';
 import { GitStore } from '../../src/store/git.js';
 import { projectItems, serializeItems } from '../../projections/items.js';
 import { prepare } from '../../projections/order.js';
@@ -17,7 +18,7 @@ import { projectSessions } from '../../projections/sessions.js';
 import { makeRepo, tempDir } from '../helpers/repo.js';
 
 const S = '20260102_1000_abcd';
-const view = (events: Snapshot['events'], sessions: Snapshot['sessions'], items: Snapshot['items']) =>
+const view = (events: readonly JournalEvent[], sessions: Snapshot['sessions'], items: Snapshot['items']) =>
   stringify({ ids: events.map((e) => e.id), sessions: sessions.order.map((id) => sessions.sessions.get(id)), items: serializeItems(items) });
 
 describe('views behind the event cache', () => {
@@ -35,7 +36,7 @@ describe('views behind the event cache', () => {
           const snap = await journal.load();
           const { events } = await new GitStore(gitdir, { cacheDir: tempDir('logbook-nocache-') }).read();
           const ordered = prepare(events);
-          expect(view(snap.events, snap.sessions, snap.items)).toBe(view(ordered, projectSessions(ordered), projectItems(ordered)));
+          expect(view(await journal.events(snap), snap.sessions, snap.items)).toBe(view(ordered, projectSessions(ordered), projectItems(ordered)));
           if (op.n) await journal.append(Array.from({ length: op.n }, (_, i) => (i % 2 ? { type: 'next' as const, session: S, data: { text: `n${k++}` } } : { type: 'item.linked' as const, session: S, data: { key: `task:${k++ % 3}`, action: 'created' as const } })));
         }
       }),

@@ -90,7 +90,7 @@ describe('cutFor', () => {
       ev({ type: 'redaction', session: S, data: { event: '01J00000000000000000000002' } }, { clock: 11, at: at(11, 40), id: '01J0000000000000000000000B', actor: ada }),
     ]);
     const m = cutFor(events, 'checkpoint:1', { now: NOW, session: () => S });
-    const past = snapshotAt({ events, unreadable: [], tips: {}, sessions: projectSessions(events), items: { items: new Map() } as never }, m);
+    const past = snapshotAt({ unreadable: [], tips: {}, sessions: projectSessions(events), items: { items: new Map() } as never }, events, m);
     expect(past.sessions.sessions.get(S)!.decisions[0]!.text).toBe('[redacted]');
   });
 });

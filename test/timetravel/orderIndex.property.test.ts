@@ -77,7 +77,7 @@ describe('the order index never changes what a cut sees', () => {
             // Twice: the first read builds or extends the index, the second reads it as saved.
             for (const round of [1, 2]) {
               const snap = await logbook.load();
-              const entries = journalEntries(logbook, snap);
+              const entries = await journalEntries(logbook, snap);
               const label = `replica ${i}, read ${round}, after ${JSON.stringify(op)}`;
               expect(entries.map((e) => [e.id, e.clock, e.at, e.type, e.session, e.itemKey]), label).toEqual(
                 expected.map((e) => [e.id, e.clock, e.at, e.type, e.session, e.type === 'item.linked' ? e.data.key : undefined]),

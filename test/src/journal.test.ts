@@ -1,0 +1,144 @@
+/**
+ * The journal's read and write contracts beyond the store's: snapshots are
+ * plain values, the events are asked for explicitly (as of a snapshot's tips),
+ * and appends are published to in-process subscribers.
+ */
+import { readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isLogbookError } from '../../src/errors.js';
+import { Journal, initJournal, type Appended, type Snapshot } from '../../src/journal.js';
+import { Logbook } from '../../src/logbook.js';
+import { Repo } from '../../src/server/feed.js';
+import { MemoryStore } from '../../src/store/memory.js';
+import { makeRepo } from '../helpers/repo.js';
+import { renderStats } from '../../projections/stats.js';
+import { LazySessions } from '../../src/viewsCache.js';
+
+const actor = { name: 'Ada', email: 'ada@example.com' };
+
+/** No getter anywhere on the snapshot or its session model, and no event list riding on it. */
+function expectPlain(snap: Snapshot): void {
+  for (const [key, d] of Object.entries(Object.getOwnPropertyDescriptors(snap))) expect(d.get, `snapshot.${key} is a getter`).toBeUndefined();
+  for (const [key, d] of Object.entries(Object.getOwnPropertyDescriptors(snap.sessions))) expect(d.get, `sessions.${key} is a getter`).toBeUndefined();
+  expect('events' in snap).toBe(false);
+}
+
+function gitJournal(): { dir: string; open: () => Journal } {
+  const dir = makeRepo();
+  initJournal({ cwd: dir });
+  return { dir, open: () => Journal.open({ cwd: dir, env: {}, now: () => new Date('2026-01-02T10:00:00Z') }) };
+}
+
+describe('snapshots', () => {
+  it('are plain values; events(snapshot) gives the events as of its tips, later appends left out', async () => {
+    for (const make of [() => new Journal({ store: new MemoryStore(), replica: 'aaaaaaaaaaaa', actor }), gitJournal().open]) {
+      const journal = make();
+      const lb = new Logbook(journal);
+      const { session } = await lb.start({ title: 'one' });
+      await lb.close({ outcome: 'completed' }, session.id);
+      await lb.start({ title: 'two' });
+      const snap = await journal.load();
+      expectPlain(snap);
+      const before = await journal.events(snap);
+      await lb.start({ title: 'three' });
+      expect((await journal.events(snap)).map((e) => e.id)).toEqual(before.map((e) => e.id));
+      const now = await journal.events();
+      expect(now.length).toBeGreaterThan(before.length);
+      expect(now.slice(0, before.length)).toEqual(before);
+      expect(snap.sessions.eventCount).toBe(before.length);
+    }
+  });
+
+  it('read from the cache: an event for a closed session whose file is gone is folded in like the uncached read', async () => {
+    const { dir, open } = gitJournal();
+    const lb = new Logbook(open());
+    for (const title of ['a', 'b', 'c']) {
+      const { session } = await lb.start({ title });
+      await lb.close({ outcome: 'completed' }, session.id);
+    }
+    const cache = path.join(dir, '.git', 'logbook', 'cache');
+    rmSync(cache, { recursive: true, force: true });
+    const fresh = await open().load(); // no cache: folded from the events, then saved
+    const closedFiles = readdirSync(cache).filter((f) => f.startsWith('views-s-'));
+    expect(closedFiles).toHaveLength(3);
+    rmSync(path.join(cache, closedFiles[1]!));
+    // An event for the closed session whose file is gone: read (and folded again) before the fold, not inside it.
+    const b = fresh.sessions.order[1]!;
+    await open().append([{ type: 'discovery', session: b, data: { text: 'found after closing' } }]);
+    const cached = await open().load();
+    expectPlain(cached);
+    rmSync(cache, { recursive: true, force: true });
+    const truth = await open().load();
+    expect([...cached.sessions.sessions.keys()]).toEqual([...truth.sessions.sessions.keys()]);
+    expect(JSON.stringify([...cached.sessions.sessions.values()])).toBe(JSON.stringify([...truth.sessions.sessions.values()]));
+    expect(truth.sessions.sessions.get(b)!.discoveries.map((d) => d.text)).toEqual(['found after closing']);
+  });
+});
+
+describe('statistics from the cache', () => {
+  it('count closed sessions from their headers: no closed session is read', async () => {
+    const { dir, open } = gitJournal();
+    const lb = new Logbook(open());
+    for (const title of ['a', 'b', 'c']) {
+      const { session } = await lb.start({ title });
+      await lb.close(title === 'b' ? { outcome: 'abandoned', reason: 'dropped' } : { outcome: 'completed' }, session.id);
+    }
+    await lb.start({ title: 'open' });
+    const cache = path.join(dir, '.git', 'logbook', 'cache');
+    rmSync(cache, { recursive: true, force: true });
+    const truth = await open().load();
+    const cached = await open().load();
+    const asOf = new Date('2026-01-03T00:00:00Z');
+    expect(renderStats(cached.sessions, { asOf })).toEqual(renderStats(truth.sessions, { asOf }));
+    expect(renderStats(cached.sessions, { asOf })).toMatchObject({ total: 4, completed: 2, abandoned: 1, active: 1 });
+    expect([...(cached.sessions.sessions as LazySessions).loadedIds()]).toEqual([truth.sessions.order[3]]);
+  });
+});
+
+describe('subscribe', () => {
+  it('hands each successful append to the listeners, with the tip before and after; a failed or unsubscribed one hands nothing', async () => {
+    const journal = new Journal({ store: new MemoryStore(), replica: 'aaaaaaaaaaaa', actor });
+    const seen: Appended[] = [];
+    const off = journal.subscribe((a) => seen.push(a));
+    journal.subscribe(() => {
+      throw new Error('a broken listener');
+    });
+    const first = await journal.append([{ type: 'state.set', data: { focus: 'x' } }]);
+    const second = await journal.append([{ type: 'state.set', data: { focus: 'y' } }, { type: 'state.set', data: { focus: 'z' } }]);
+    expect(seen.map((a) => a.events.map((e) => e.id))).toEqual([first.map((e) => e.id), second.map((e) => e.id)]);
+    expect(seen[0]!.from).toBeNull();
+    expect(seen[1]!.from).toBe(seen[0]!.tip);
+    expect(seen[1]!.tip).toBe((await journal.store.head()).tips['aaaaaaaaaaaa']);
+    let error: unknown;
+    try {
+      await journal.append([{ type: 'state.set', data: { focus: 'x'.repeat(10_000_000) } }]);
+    } catch (e) {
+      error = e;
+    }
+    expect(isLogbookError(error)).toBe(true);
+    off();
+    await journal.append([{ type: 'state.set', data: { focus: 'w' } }]);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('a write through the server reaches its feed as it is appended, without the ref watcher', async () => {
+    const { dir } = gitJournal();
+    // A watcher that would take a minute to report, and no tip check: only the subscription can deliver in time.
+    const repo = new Repo({ name: 'r', dir, env: {}, settleMs: 60_000, tipCheckMs: 0 });
+    await repo.start();
+    try {
+      const batches: string[][] = [];
+      repo.subscribe((b) => batches.push(b.events.map((e) => e.id)));
+      const { events } = await new Logbook(repo.openWriter({ env: {} })).start({ title: 'live' });
+      expect(batches).toEqual([events.map((e) => e.id)]);
+      expect(repo.lastId()).toBe(events.at(-1)!.id);
+      // The feed's view has it too, without a second delivery.
+      const view = await repo.current();
+      expect(view.byId(events[0]!.id)).toEqual(events[0]);
+      expect(batches).toHaveLength(1);
+    } finally {
+      repo.close();
+    }
+  });
+});
