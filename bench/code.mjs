@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BIN, ROOT, git, gitEnv, lastSession, lib, logbook, makeJournalRepo as makeRepo, median, sessionOf, ulid } from './lib.mjs';
+import { BIN, ROOT, git, gitEnv, journalInfo, lib, logbook, makeJournalRepo as makeRepo, median, ulid } from './lib.mjs';
 
 const HOOK = path.join(ROOT, 'dist', 'githook.cjs');
 
@@ -89,13 +89,12 @@ function importCodeCommits(dir, count) {
 }
 
 /** Rows `{name, ms, baselineMs, ratio, baseline, target}` for the benchmark table. */
-export default async function codeBench({ runs = 7, makeJournalRepo = makeRepo } = {}) {
+export default async function codeBench({ runs = 7, makeJournalRepo = makeRepo, journal = (n) => journalInfo('hook', n) } = {}) {
   const n = Math.max(5, runs);
   const noop = await samples(n, 2, () => ms(process.execPath, ['-e', '']));
 
   // The hook process and git commit, on a 10k-event journal with an open session.
-  const dir = makeJournalRepo('code-hooks', 10_000);
-  logbook(dir, 'list');
+  const dir = makeJournalRepo('code-hooks', 10_000); // its cache warm, as any earlier command leaves it
   logbook(dir, 'hooks', 'install', '--git');
   const hook = await samples(n, 2, () => ms(process.execPath, [HOOK, 'post-commit'], dir), () => drained(dir));
   const withHooks = await samples(n, 2, (i) => ms('git', ['commit', '-q', '--allow-empty', '-m', `with hooks ${i}`], dir), () => drained(dir));
@@ -104,6 +103,7 @@ export default async function codeBench({ runs = 7, makeJournalRepo = makeRepo }
 
   // why on a 100k-event journal with 5k recorded commits.
   const big = makeJournalRepo('code-why', 100_000);
+  const { sessions, openSession } = journal(100_000);
   const commits = importCodeCommits(big, 5000);
   const t0 = Date.UTC(2026, 0, 1, 9, 0, 0) + 100_001 * 1000;
   importEvents(
@@ -113,7 +113,7 @@ export default async function codeBench({ runs = 7, makeJournalRepo = makeRepo }
       type: 'commit.linked',
       v: 1,
       at: new Date(t0 + j * 1000).toISOString(),
-      session: j === commits.length - 1 ? lastSession(100_000) : sessionOf(j * 20),
+      session: j === commits.length - 1 ? openSession : sessions[Math.floor((j * sessions.length) / commits.length)], // spread over this clone's sessions
       actor: { name: 'Bench', email: 'bench@example.com', agent: 'claude-code' },
       clock: 100_001 + j,
       replica: 'benchreplica',
