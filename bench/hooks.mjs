@@ -48,7 +48,7 @@ export default async function hooksBench({ runs = 7, makeJournalRepo = makeRepo,
   const sized = [];
   for (const size of sizes.filter((s) => s !== 10_000)) {
     const hook = hookIn(makeJournalRepo(`hooks-${size}`, size)); // its cache warm, as any earlier command leaves it
-    sized.push({ name: `\`logbook hook SessionStart\` process (bind + context), ${size}-event journal`, ms: medianOf(n, 2, () => sessionStart(hook)), baselineMs: noop, baseline: vs, target: '≤ 1.5×' });
+    sized.push({ size, name: `\`logbook hook SessionStart\` process (bind + context), ${size}-event journal`, ms: size >= 100_000 ? medianOf(3, 1, () => sessionStart(hook)) : medianOf(n, 2, () => sessionStart(hook)), baselineMs: noop, baseline: vs, target: '≤ 1.5×' });
   }
   const dir = makeJournalRepo('hooks-10k', 10_000); // its cache warm, as any earlier command leaves it
   const hook = hookIn(dir);
@@ -63,8 +63,7 @@ export default async function hooksBench({ runs = 7, makeJournalRepo = makeRepo,
 
   const rows = [
     { name: '`logbook hook PostToolUse` process, 10k-event journal', ms: tool, baselineMs: noop, baseline: vs, target: '≤ 1.3×' },
-    { name: '`logbook hook SessionStart` process (bind + context), 10k-event journal', ms: start, baselineMs: noop, baseline: vs, target: '≤ 1.5×' },
-    ...sized,
+    ...[...sized, { size: 10_000, name: '`logbook hook SessionStart` process (bind + context), 10k-event journal', ms: start, baselineMs: noop, baseline: vs, target: '≤ 1.5×' }].sort((a, b) => a.size - b.size).map(({ size, ...r }) => r),
     { name: '`logbook hook Stop` writing 20 spooled tool uses, 10k-event journal', ms: stop, baselineMs: noop, baseline: vs },
     { name: '`logbook hook SessionEnd` process, 10k-event journal', ms: end, baselineMs: 1500, baseline: "vs Claude Code's 1.5 s SessionEnd budget", target: '< 1×' },
   ];
