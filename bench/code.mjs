@@ -1,6 +1,7 @@
 // Code and sessions: what the git hooks cost the user's `git commit`, and what
 // `logbook why` costs next to the `git blame` it runs.
-//   - the post-commit hook process (dist/githook.cjs) vs `node -e ''`
+//   - the installed post-commit hook (sh running dist/githook.cjs, which the shell
+//     follows with the detached drain) vs `node -e ''`
 //   - `git commit` with the hooks installed vs the same commit without them
 //   - `logbook why FILE:LINE` on a 100k-event journal holding 5k recorded
 //     commits vs `git blame -L LINE,LINE FILE` + `node -e ''`
@@ -13,9 +14,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BIN, ROOT, git, gitEnv, journalInfo, lib, logbook, makeJournalRepo as makeRepo, median, ulid } from './lib.mjs';
+import { BIN, git, gitEnv, journalInfo, lib, logbook, makeJournalRepo as makeRepo, median, ulid } from './lib.mjs';
 
-const HOOK = path.join(ROOT, 'dist', 'githook.cjs');
 
 const env = () => {
   const e = { ...gitEnv };
@@ -96,7 +96,9 @@ export default async function codeBench({ runs = 7, makeJournalRepo = makeRepo, 
   // The hook process and git commit, on a 10k-event journal with an open session.
   const dir = makeJournalRepo('code-hooks', 10_000); // its cache warm, as any earlier command leaves it
   logbook(dir, 'hooks', 'install', '--git');
-  const hook = await samples(n, 2, () => ms(process.execPath, [HOOK, 'post-commit'], dir), () => drained(dir));
+  // The installed script as git runs it (sh, then node on dist/githook.cjs, then the shell starting the drain).
+  const script = path.join(dir, '.git', 'hooks', 'post-commit');
+  const hook = await samples(n, 2, () => ms(script, [], dir), () => drained(dir));
   const withHooks = await samples(n, 2, (i) => ms('git', ['commit', '-q', '--allow-empty', '-m', `with hooks ${i}`], dir), () => drained(dir));
   logbook(dir, 'hooks', 'uninstall', '--git');
   const without = await samples(n, 2, (i) => ms('git', ['commit', '-q', '--allow-empty', '-m', `without hooks ${i}`], dir));

@@ -7,19 +7,19 @@
 // does not match this node binary — then it is simply written again.
 const fs = require('node:fs');
 const path = require('node:path');
-const bundle = path.join(__dirname, '..', 'dist', 'logbook.cjs');
+const dist = path.join(__dirname, '..', 'dist');
 
-function load() {
-  if (process.env.LOGBOOK_NO_CODE_CACHE) return require(bundle);
+function load(file = path.join(dist, 'logbook.cjs')) {
+  if (process.env.LOGBOOK_NO_CODE_CACHE) return require(file);
   const vm = require('node:vm');
   const Module = require('node:module');
-  const cacheFile = `${bundle}.${process.version}.v8cache`;
-  const source = fs.readFileSync(bundle, 'utf8');
+  const cacheFile = `${file}.${process.version}.v8cache`;
+  const source = fs.readFileSync(file, 'utf8');
   let cachedData;
   try {
     cachedData = fs.readFileSync(cacheFile);
   } catch {}
-  const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData, importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData, importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER });
   if (!cachedData || script.cachedDataRejected) {
     process.once('exit', () => {
       try {
@@ -29,15 +29,23 @@ function load() {
       } catch {}
     });
   }
-  const mod = new Module(bundle, module);
-  mod.filename = bundle;
-  mod.paths = Module._nodeModulePaths(path.dirname(bundle));
-  script.runInThisContext().call(mod.exports, mod.exports, (id) => mod.require(id), mod, bundle, path.dirname(bundle));
+  const mod = new Module(file, module);
+  mod.filename = file;
+  mod.paths = Module._nodeModulePaths(path.dirname(file));
+  script.runInThisContext().call(mod.exports, mod.exports, (id) => mod.require(id), mod, file, path.dirname(file));
+  return mod.exports;
 }
 
 // `logbook hook PostToolUse` (after every tool call of an agent) only appends a
 // line to a spool file: its own tiny bundle does that without loading the CLI.
+// `logbook log` and the other hooks have bundles holding only that command
+// (scripts/build.mjs); help goes to the whole CLI, which lists every command.
 const args = process.argv.slice(2);
+const own = { log: 'log.cjs', hook: 'agent-hook.cjs' }[args[0]];
 if (args[0] === 'hook' && (args[1] === 'PostToolUse' || args[1] === 'PostToolUseFailure') && args.length <= 4 && !process.env.LOGBOOK_NO_FAST_HOOK) {
-  require(path.join(__dirname, '..', 'dist', 'hook.cjs'));
-} else load();
+  require(path.join(dist, 'hook.cjs'));
+} else if (args[0] === 'sync' && !process.env.LOGBOOK_NO_FAST_SYNC) {
+  // A plain `logbook sync` with git runs from a small bundle of its own; it calls `load` for anything else.
+  load(path.join(dist, 'sync.cjs')).run(() => load());
+} else if (own && !args.some((a) => a === '--help' || a === '-h') && !process.env.LOGBOOK_NO_COMMAND_BUNDLE) load(path.join(dist, own));
+else load();

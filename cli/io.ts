@@ -51,9 +51,7 @@ export async function textValue<T extends string | undefined>(io: Io, value: T):
   return text as T;
 }
 
-export function printJson(io: Io, value: unknown): void {
-  io.stdout(`${JSON.stringify(value, (_k, v) => (v instanceof Map ? Object.fromEntries(v) : v), 2)}\n`);
-}
+export { printJson } from './json.js';
 
 /** Repeatable option collector for commander. */
 export const collect = (value: string, previous: string[] = []) => [...previous, value];

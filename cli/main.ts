@@ -3,11 +3,8 @@
  * LogbookError; commander's own parse errors become exit code 2.
  */
 import { Command, CommanderError } from 'commander';
-import { writeError } from '../src/store/atomic.js';
-import { LogbookError } from '../src/errors.js';
-import { redactText } from '../src/redact.js';
-import { escapeControls } from '../projections/text.js';
 import { commands } from './commands/index.js';
+import { errorExit, guardedIo } from './errorExit.js';
 import type { Io } from './io.js';
 
 export const VERSION = '0.1.0';
@@ -59,9 +56,7 @@ function refuseSwallowedFlags(cmd: Command): void {
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], rawIo: Io): Promise<number> {
-  // stderr quotes what was typed (commander's "unknown option '--password=…'", stack traces): never a secret.
-  // And no raw control character reaches the terminal (ESC, OSC, BEL, CR), whatever a command prints; JSON stays valid.
-  const io: Io = { ...rawIo, stdout: (text) => rawIo.stdout(escapeControls(text)), stderr: (text) => rawIo.stderr(escapeControls(redactText(text).text)) };
+  const io = guardedIo(rawIo);
   // A process's argv can never hold NUL; a caller that passes one (in-process, MCP) gets a parse error, not a crash deep in fs.
   const nul = argv.findIndex((a) => a.includes('\0'));
   if (nul >= 0) {
@@ -86,29 +81,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
       io.stderr(`hint: run \`logbook ${command}--help\`\n`);
       return 2;
     }
-    if (e instanceof LogbookError) {
-      io.stderr(`logbook: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
-      return 1;
-    }
-    if (isSystemError(e)) {
-      // The environment refused (a path too long, no permission, disk full): the user's to fix, not a bug.
-      const named = writeError(e, (e as NodeJS.ErrnoException).path ?? 'a file');
-      if (named instanceof LogbookError) {
-        io.stderr(`logbook: ${clip(named.message)}\n${named.hint ? `hint: ${named.hint}\n` : ''}`);
-        return 1;
-      }
-      io.stderr(`logbook: ${clip(e.message)}\nhint: check the path and its permissions (${e.code})\n`);
-      return 1;
-    }
-    const err = e as Error;
-    io.stderr(`logbook: internal error: ${err?.stack ?? String(e)}\nhint: please report this with the command you ran\n`);
-    return 70;
+    return errorExit(io, e);
   }
 }
 
-/** An error from the operating system (fs, spawn), as Node reports it. */
-function isSystemError(e: unknown): e is NodeJS.ErrnoException & { code: string } {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string';
-}
-
-const clip = (text: string, max = 400) => (text.length > max ? `${text.slice(0, max)}…` : text);

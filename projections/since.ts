@@ -5,7 +5,7 @@
  * of what was left out. Pure: the clock (for sessions gone stale) is an argument.
  */
 import { stableId, type Actor, type JournalEvent } from '../src/events.js';
-import type { SessionsState } from './sessions.js';
+import type { Session, SessionHeader } from './sessions.js';
 import { minute } from './time.js';
 
 export type ChangeKind = 'started' | 'paused' | 'closed' | 'stale' | 'decision' | 'discovery' | 'blocker' | 'resolved' | 'message' | 'completed';
@@ -92,7 +92,16 @@ function changeOf(e: JournalEvent, superseded: ReadonlySet<string>): Change | un
  *
  * @example projectSince(snap.events, moment.cut, snap.sessions, { me: journal.actor, now, staleAfterMs })
  */
-export function projectSince(events: readonly JournalEvent[], cut: number, model: Pick<SessionsState, 'sessions'>, options: SinceOptions = {}): SinceView {
+/**
+ * The sessions `projectSince` looks at: at least every session the changes
+ * name (its header is enough) and every active or paused one (whole: who
+ * started it counts for staleness); a whole model may be passed as well.
+ */
+export interface SinceModel {
+  sessions: ReadonlyMap<string, SessionHeader | Session>;
+}
+
+export function projectSince(events: readonly JournalEvent[], cut: number, model: SinceModel, options: SinceOptions = {}): SinceView {
   const tail = events.slice(Math.max(0, cut));
   const superseded = new Set<string>();
   for (const e of tail) if (e.type === 'decision' && e.data.supersedes) superseded.add(e.data.supersedes);
@@ -128,7 +137,7 @@ export function projectSince(events: readonly JournalEvent[], cut: number, model
     const nowMs = options.now.getTime();
     const fromMs = options.cutAt ? Date.parse(options.cutAt) : -Infinity;
     for (const s of model.sessions.values()) {
-      if (s.status !== 'active' && s.status !== 'paused') continue;
+      if ((s.status !== 'active' && s.status !== 'paused') || !('startedBy' in s)) continue;
       const staleMs = Date.parse(s.updatedAt) + options.staleAfterMs;
       if (staleMs > fromMs && staleMs <= nowMs) {
         add(s.id, { kind: 'stale', at: new Date(staleMs).toISOString(), text: `no event since ${minute(s.updatedAt)}` }, options.me ? same(s.startedBy, options.me) : false);

@@ -16,7 +16,8 @@ export {
 export { Journal, initJournal, type Snapshot, type OpenOptions } from './journal.js';
 export { Logbook, type StartOptions, type LogOptions, type CloseOptions, type StateOptions, type ContextOptions, type ImportReport } from './logbook.js';
 export { rebuild, writePlan, type WriteResult } from './rebuild.js';
-export { sync, fixCollision, type SyncOptions, type SyncResult, type SyncProgress, type RefChange, type RefNote, type FixCollisionResult } from './sync.js';
+export { sync, type SyncOptions, type SyncResult, type SyncProgress, type RefChange, type RefNote } from './sync.js';
+export { fixCollision, type FixCollisionResult } from './syncCollision.js';
 export { parseSessionFile, readSessionsTree, type ParsedSession } from './importSessions.js';
 export { followEvents } from './tail.js';
 export { resolveSession, currentSession } from './sessions.js';

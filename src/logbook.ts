@@ -58,6 +58,8 @@ export class Logbook {
   readonly journal: Journal;
   /** `--session` given on this call */
   private readonly explicit: string | undefined;
+  /** The session the channel (an MCP server) started or resumed last. */
+  private readonly channel: string | undefined;
   /** The agent's client session id (hooks, MCP), bound at SessionStart. */
   readonly clientSession: string | undefined;
 
@@ -69,10 +71,11 @@ export class Logbook {
 
   constructor(
     journal: Journal,
-    options: { session?: string | undefined; clientSession?: string | undefined; allowSecret?: boolean | undefined; onUnreadable?: (records: UnreadableRecord[]) => void } = {},
+    options: { session?: string | undefined; channel?: string | undefined; clientSession?: string | undefined; allowSecret?: boolean | undefined; onUnreadable?: (records: UnreadableRecord[]) => void } = {},
   ) {
     this.journal = journal;
     this.explicit = options.session;
+    this.channel = options.channel;
     this.clientSession = options.clientSession;
     this.allowSecret = options.allowSecret ?? false;
     this.onUnreadable = options.onUnreadable;
@@ -94,7 +97,7 @@ export class Logbook {
   }
 
   private input() {
-    return { explicit: this.explicit, envSession: this.journal.env.LOGBOOK_SESSION, clientSession: this.clientSession, replica: this.journal.replica, formerReplicas: this.journal.formerReplicas };
+    return { explicit: this.explicit, channel: this.channel, envSession: this.journal.env.LOGBOOK_SESSION, clientSession: this.clientSession, replica: this.journal.replica, formerReplicas: this.journal.formerReplicas };
   }
 
   /** The session meant by `ref`, or the current one (SPEC 4) when `ref` is undefined. */
@@ -202,8 +205,8 @@ export class Logbook {
   }
 
   /** Reopen a paused session (a `session.resumed` event); an active one is left as is. */
-  async resume(ref?: string): Promise<Session> {
-    const snap = await this.load();
+  async resume(ref?: string, given?: Snapshot): Promise<Session> {
+    const snap = given ?? (await this.load());
     let s: Session;
     if (ref) s = this.session(snap, ref);
     else {
@@ -346,9 +349,10 @@ export class Logbook {
    * `budget`. Unread messages that made it into the text are marked read
    * (a `message.read` event) unless `markRead` is false.
    */
-  async resumeContext(ref?: string, options: { budget?: number; markRead?: boolean; since?: string[] } = {}): Promise<{ session: Session; text: string; omitted: string[]; input: ResumeInput; read: Message[] }> {
-    const session = await this.resume(ref);
-    const snap = await this.load();
+  async resumeContext(ref?: string, options: { budget?: number; markRead?: boolean; since?: string[]; /** the journal as the caller just read it (a hook), instead of reading it again */ snap?: Snapshot } = {}): Promise<{ session: Session; text: string; omitted: string[]; input: ResumeInput; read: Message[] }> {
+    const session = await this.resume(ref, options.snap);
+    // Resuming a paused session wrote an event and read the journal again: the given snapshot is behind then.
+    const snap = options.snap?.sessions.sessions.get(session.id) === session ? options.snap : await this.load();
     const index = await loadCommitLookup(this.journal);
     const commits = commitLines(sessionCommits(index, session.id).slice(0, 20).map((r) => commitView(index, r)), session.id);
     const { text, omitted, input, messages } = this.resumeText(snap, session, { ...options, commits });

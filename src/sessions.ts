@@ -46,8 +46,10 @@ export function resolveSession(state: SessionsState, ref: string): Session {
 }
 
 export interface CurrentSessionInput {
-  /** `--session` */
+  /** `--session`, a tool's `session` argument, `X-Session-ID` */
   explicit?: string | undefined;
+  /** The session a long-lived channel started or resumed last (an MCP server's own). */
+  channel?: string | undefined;
   /** `LOGBOOK_SESSION` */
   envSession?: string | undefined;
   /** The agent's client session id, bound by a SessionStart hook. */
@@ -57,7 +59,13 @@ export interface CurrentSessionInput {
   formerReplicas?: readonly string[] | undefined;
 }
 
-/** The current session: --session, LOGBOOK_SESSION, the client binding, the newest active session of this replica. */
+/**
+ * The current session (SPEC 4), the one rule every face uses: the session
+ * named on the call; else the one this channel started or resumed; else
+ * LOGBOOK_SESSION; else the session bound to the agent's client session;
+ * else the newest active session of this clone. Hooks, which may adopt or
+ * start a session, use the same steps (`namedSession`, `newestActive`).
+ */
 export function currentSession(state: SessionsState, input: CurrentSessionInput): Session {
   const found = findCurrentSession(state, input);
   if (found) return found;
@@ -67,16 +75,48 @@ export function currentSession(state: SessionsState, input: CurrentSessionInput)
 }
 
 export function findCurrentSession(state: SessionsState, input: CurrentSessionInput): Session | undefined {
+  const named = namedSession(state, input);
+  // null: a step named a session that is not there (a binding to a session this clone has not fetched): none is current.
+  return named === null ? undefined : (named ?? newestActive(state, input));
+}
+
+/**
+ * The first steps of the rule: a session named on the call, by the channel,
+ * by LOGBOOK_SESSION, or by the client binding. `open` keeps to open sessions
+ * for the environment and the binding (a hook does not write to a closed one;
+ * it falls through to the next step). `null`: the client binding names a
+ * session this clone does not have.
+ */
+export function namedSession(state: SessionsState, input: Omit<CurrentSessionInput, 'replica'>, options: { open?: boolean } = {}): Session | null | undefined {
   if (input.explicit) return resolveSession(state, input.explicit);
-  if (input.envSession) return resolveSession(state, input.envSession);
+  if (input.channel) return resolveSession(state, input.channel);
+  const usable = (s: Session | undefined) => (s && (!options.open || isOpen(s)) ? s : undefined);
+  if (input.envSession) {
+    const s = usable(resolveSession(state, input.envSession));
+    if (s || !options.open) return s;
+  }
   if (input.clientSession) {
     const bound = state.clientBindings.get(input.clientSession);
-    if (bound) return state.sessions.get(bound);
+    if (bound) {
+      const s = state.sessions.get(bound);
+      return s ? usable(s) : null;
+    }
   }
-  // Newest by creation time, not by journal order: an imported session (old history, appended late) must not become current.
-  let newest: SessionHeader | undefined;
-  for (const s of sessionHeaders(state)) {
-    if (s.status === 'active' && (s.replica === input.replica || input.formerReplicas?.includes(s.replica)) && (!newest || s.createdAt >= newest.createdAt)) newest = s;
+  return undefined;
+}
+
+/**
+ * The last step: the newest (by creation time, not journal order: an imported
+ * session, old history appended late, must not become current) active session
+ * of this clone that `accept` takes (hooks skip those another live
+ * conversation holds).
+ */
+export function newestActive(state: SessionsState, input: Pick<CurrentSessionInput, 'replica' | 'formerReplicas'>, accept: (s: Session) => boolean = () => true): Session | undefined {
+  let best: Session | undefined;
+  for (const h of sessionHeaders(state)) {
+    if (h.status !== 'active' || (h.replica !== input.replica && !input.formerReplicas?.includes(h.replica)) || (best && h.createdAt < best.createdAt)) continue;
+    const s = state.sessions.get(h.id)!; // active: in memory, no closed logs loaded
+    if (accept(s)) best = s;
   }
-  return newest && state.sessions.get(newest.id);
+  return best;
 }

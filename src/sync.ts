@@ -17,7 +17,6 @@ import type { Journal } from './journal.js';
 import { readGitConfig, readReplicaId } from './repo.js';
 import { gitBinary } from './store/gitBinary.js';
 import { GitTransport, findExecutable } from './store/gitTransport.js';
-import { HttpTransport } from './store/httpTransport.js';
 import { REPLICA_PREFIX, compareAndSwapRef, isReplicaRef, listReplicaRefs, readRef } from './store/refs.js';
 import { maskUrl, networkTimeoutSeconds, syncFailure, type Fetched, type PushOutcome, type RefTips, type Transport } from './store/transport.js';
 
@@ -159,6 +158,8 @@ async function openTransport(remote: Remote, o: { gitdir: string; env: NodeJS.Pr
   if (!/^https?:\/\//i.test(remote.fetchUrl) || !/^https?:\/\//i.test(remote.pushUrl)) {
     throw syncFailure('list', 'no-transport', remote.display, 'no git binary is installed, and without it only http(s):// remotes can be reached');
   }
+  // Loaded only here: the built-in transport (isomorphic-git) is not read or compiled by a sync that has git.
+  const { HttpTransport } = await import('./store/httpTransport.js');
   return new HttpTransport({ gitdir: o.gitdir, url: remote.fetchUrl, pushUrl: remote.pushUrl, display: remote.display, env: o.env, progress: o.progress, onTransfer, timeoutSeconds });
 }
 
@@ -328,12 +329,17 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
     throw e;
   }
   try {
-    const pushed = pushing ? await pushing : undefined;
-    if (pushed && 'e' in pushed) throw pushed.e;
     const incoming = replicaRefsOnly(fetched.tips);
     skipped = incoming.skipped;
-    const local = await localJournalTips(gitdir, [...new Set([own, ...Object.keys(incoming.tips)])]);
-    const p = await plan(t, own, local, incoming.tips, new Set(Object.values(incoming.tips)), remote.display, remote.given);
+    // Decided while the push may still run (its outcome is judged against this plan below); a push failure still speaks first.
+    const planning = localJournalTips(gitdir, [...new Set([own, ...Object.keys(incoming.tips)])])
+      .then((local) => plan(t, own, local, incoming.tips, new Set(Object.values(incoming.tips)), remote.display, remote.given))
+      .then((v) => ({ v }), (e: unknown) => ({ e }));
+    const pushed = pushing ? await pushing : undefined;
+    const planned = await planning; // never left running behind a failure
+    if (pushed && 'e' in pushed) throw pushed.e;
+    if ('e' in planned) throw planned.e;
+    const p = planned.v;
     if (pushed && early) p.push = await afterPush(t, gitdir, own, early, pushed.o, p.push, remote.display, remote.given);
     else if (wantPush && p.push) {
       step(`pushing ${p.push.events} event(s) of ${own}`);
@@ -413,4 +419,3 @@ async function fastForward(t: Transport, gitdir: string, change: RefChange & { e
   throw new LogbookError('LOCKED', `${change.ref} kept moving while sync tried to update it`, { hint: 'run `logbook sync` again' });
 }
 
-export { fixCollision, type FixCollisionResult } from './syncCollision.js';

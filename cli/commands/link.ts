@@ -1,20 +1,18 @@
-import { Command, Option } from 'commander';
-import { itemActions } from '../../src/events.js';
+import { Command } from 'commander';
+import { handlers } from '../../src/operations/handlers.js';
+import { linkOperation } from '../../src/operations/requests.js';
 import { eventLine } from '../format.js';
 import type { Io } from '../io.js';
-import { ALLOW_SECRET_FLAG, openLogbook, printJson, textValue } from '../io.js';
+import { ALLOW_SECRET_FLAG, openLogbook, printJson } from '../io.js';
+import { requestFrom, requestOptions } from '../request.js';
 
 export function linkCommand(io: Io): Command {
-  return new Command('link')
-    .description('link an item (task:42, kb:node:abc, track:project:c3c5, file:src/a.ts, type:key) to the session')
-    .argument('<KEY>', 'item key, type:key')
-    .addOption(new Option('--action <action>', 'what happened to the item').choices([...itemActions]).default('referenced'))
-    .option('--note <text>', 'a note (- reads stdin)')
-    .option('--session <S>', 'session (default: current)')
+  return requestOptions(new Command('link').description(linkOperation.summary), linkOperation)
     .option(...ALLOW_SECRET_FLAG)
     .option('--json', 'print the written event as JSON')
-    .action(async (key: string, opts: { action: (typeof itemActions)[number]; note?: string; session?: string; json?: boolean; allowSecret?: boolean }) => {
-      const events = await openLogbook(io, { session: opts.session, allowSecret: opts.allowSecret }).link(key, opts.action, await textValue(io, opts.note));
+    .action(async (_key: string, opts: { json?: boolean; allowSecret?: boolean }, cmd: Command) => {
+      const request = await requestFrom(io, linkOperation, cmd);
+      const events = await handlers.link(openLogbook(io, { session: request.session, allowSecret: opts.allowSecret }), request);
       if (opts.json) return printJson(io, events);
       for (const e of events) io.stdout(`${eventLine(e)}\n`);
     });

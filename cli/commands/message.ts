@@ -2,23 +2,21 @@ import { Command } from 'commander';
 import { unreadMessagesFor } from '../../projections/resume.js';
 import { inline } from '../../projections/text.js';
 import type { Io } from '../io.js';
-import { ALLOW_SECRET_FLAG, openLogbook, printJson, textValue } from '../io.js';
+import { ALLOW_SECRET_FLAG, openLogbook, printJson } from '../io.js';
+import { handlers } from '../../src/operations/handlers.js';
+import { messageOperation } from '../../src/operations/requests.js';
+import { requestFrom, requestOptions } from '../request.js';
 import { minute } from '../../projections/time.js';
 
 
 export function messageCommand(io: Io): Command {
   const cmd = new Command('message').description('messages between people, agents and sessions (shown by `logbook resume`)');
-  cmd
-    .command('send')
-    .description('send a message; the recipient sees it as unread when it next resumes')
-    .requiredOption('--to <S|ACTOR>', 'a session (id, s_xxxx, suffix, short name, prefix) or a person ("Name <email>", email or name); actor:A or session:S to be explicit')
-    .argument('<TEXT>', 'the message (- reads stdin)')
-    .option('--new-actor', 'accept a person who has not written to this journal yet (otherwise an unknown --to is an error)')
-    .option('--session <S>', 'the session sending it (default: current, if any)')
+  requestOptions(cmd.command('send').description(messageOperation.summary), messageOperation)
     .option(...ALLOW_SECRET_FLAG)
     .option('--json', 'print the written event as JSON')
-    .action(async (text: string, opts: { to: string; newActor?: boolean; session?: string; json?: boolean; allowSecret?: boolean }) => {
-      const r = await openLogbook(io, { session: opts.session, allowSecret: opts.allowSecret }).sendMessage(opts.to, await textValue(io, text), { newActor: opts.newActor ?? false });
+    .action(async (_text: string, opts: { json?: boolean; allowSecret?: boolean }, sub: Command) => {
+      const request = await requestFrom(io, messageOperation, sub);
+      const r = await handlers.message(openLogbook(io, { session: request.session, allowSecret: opts.allowSecret }), request);
       if (opts.json) return printJson(io, r.events);
       io.stdout(`Sent to ${r.to.session ? `session ${r.to.session}` : r.to.actor}.\n`);
     });

@@ -1,17 +1,17 @@
 import { Command } from 'commander';
 import { stableId } from '../../src/events.js';
 import type { Io } from '../io.js';
-import { openLogbook, printJson, textValue } from '../io.js';
+import { openLogbook, printJson } from '../io.js';
+import { handlers } from '../../src/operations/handlers.js';
+import { redactOperation } from '../../src/operations/requests.js';
+import { requestFrom, requestOptions } from '../request.js';
 
 export function redactCommand(io: Io): Command {
-  return new Command('redact')
-    .description("hide an event's text from every view (for a secret that slipped through); history is not rewritten")
-    .argument('<EVENT>', 'event id (or a unique prefix or suffix of it), from `view --json` or `log --json`')
-    .option('--reason <text>', 'why it is hidden (- reads stdin)')
+  return requestOptions(new Command('redact').description(redactOperation.summary), redactOperation)
     .option('--json', 'print the written redaction event as JSON')
     .addHelpText('after', '\nThe original commit stays in git history (and in every clone it was pushed to) until the\nref is rewritten by hand: see docs/safety.md before relying on this for a leaked secret.\n')
-    .action(async (eventRef: string, opts: { reason?: string; json?: boolean }) => {
-      const { target, events, earlier } = await openLogbook(io).redact(eventRef, await textValue(io, opts.reason));
+    .action(async (_event: string, opts: { json?: boolean }, cmd: Command) => {
+      const { target, events, earlier } = await handlers.redact(openLogbook(io), await requestFrom(io, redactOperation, cmd));
       if (opts.json) return printJson(io, events);
       if (earlier) {
         io.stdout(`Event ${target.id} (${target.type}) is already hidden by redaction ${earlier.id}.\n`);

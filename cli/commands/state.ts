@@ -1,7 +1,10 @@
 import { Command } from 'commander';
 import { projectState, renderStateMarkdown } from '../../projections/state.js';
 import type { Io } from '../io.js';
-import { ALLOW_SECRET_FLAG, collect, openLogbook, printJson, textValue } from '../io.js';
+import { ALLOW_SECRET_FLAG, openLogbook, printJson } from '../io.js';
+import { handlers } from '../../src/operations/handlers.js';
+import { stateOperation } from '../../src/operations/requests.js';
+import { requestFrom, requestOptions } from '../request.js';
 import { loadAt } from '../../src/timetravel/index.js';
 import { AT_FLAG, banner, withMoment } from '../at.js';
 
@@ -18,20 +21,11 @@ export function stateCommand(io: Io): Command {
       if (opts.json) return printJson(io, withMoment(state, moment));
       io.stdout(banner(moment) + renderStateMarkdown(state));
     });
-  cmd
-    .command('set')
-    .description('set the project state; each given field replaces its old value, the others stay')
-    .option('--todo <text>', 'a todo item (repeatable; the list replaces the old one)', collect, [])
-    .option('--focus <text>', 'the current focus ("" clears it)')
-    .option('--next <text>', 'a next step (repeatable; the list replaces the old one)', collect, [])
+  requestOptions(cmd.command('set').description(stateOperation.summary), stateOperation)
     .option(...ALLOW_SECRET_FLAG)
     .option('--json', 'print the new state as JSON')
-    .action(async (opts: { todo: string[]; focus?: string; next: string[]; json?: boolean; allowSecret?: boolean }) => {
-      const { state } = await openLogbook(io, { allowSecret: opts.allowSecret }).setState({
-        todo: opts.todo,
-        next: opts.next,
-        ...(opts.focus !== undefined ? { focus: await textValue(io, opts.focus) } : {}),
-      });
+    .action(async (opts: { json?: boolean; allowSecret?: boolean }, sub: Command) => {
+      const { state } = await handlers.state(openLogbook(io, { allowSecret: opts.allowSecret }), await requestFrom(io, stateOperation, sub));
       if (opts.json) return printJson(io, state);
       io.stdout(renderStateMarkdown(state));
     });

@@ -3,33 +3,28 @@ import { subsessionsSection } from '../../projections/sessionFile.js';
 import { eventLine } from '../format.js';
 import { inlineAll } from '../../projections/text.js';
 import type { Io } from '../io.js';
-import { ALLOW_SECRET_FLAG, openLogbook, printJson, textValue } from '../io.js';
+import { ALLOW_SECRET_FLAG, openLogbook, printJson } from '../io.js';
+import { handlers } from '../../src/operations/handlers.js';
+import { subsessionEndOperation, subsessionStartOperation } from '../../src/operations/requests.js';
+import { requestFrom, requestOptions } from '../request.js';
 
 export function subsessionCommand(io: Io): Command {
   const cmd = new Command('subsession').description('named work blocks inside a session (sub_001, sub_002, …)');
-  cmd
-    .command('start')
-    .description('start a work block (an open one is ended first)')
-    .argument('<NAME>', 'what this block is about')
-    .option('--session <S>', 'session (default: current)')
+  requestOptions(cmd.command('start').description(subsessionStartOperation.summary), subsessionStartOperation)
     .option(...ALLOW_SECRET_FLAG)
     .option('--json', 'print the written events as JSON')
-    .action(async (name: string, opts: { session?: string; json?: boolean; allowSecret?: boolean }) => {
-      const r = await openLogbook(io, { session: opts.session, allowSecret: opts.allowSecret }).subsessionStart(await textValue(io, name));
+    .action(async (_name: string, opts: { json?: boolean; allowSecret?: boolean }, sub: Command) => {
+      const request = await requestFrom(io, subsessionStartOperation, sub);
+      const r = await handlers.subsessionStart(openLogbook(io, { session: request.session, allowSecret: opts.allowSecret }), request);
       if (opts.json) return printJson(io, r.events);
       for (const e of r.events) io.stdout(`${eventLine(e)}\n`);
     });
-  cmd
-    .command('end')
-    .description('end the open work block')
-    .option('--summary <text>', 'what the block achieved (- reads stdin)')
-    .option('--sub <id>', 'which block (default: the open one)')
-    .option('--session <S>', 'session (default: current)')
+  requestOptions(cmd.command('end').description(subsessionEndOperation.summary), subsessionEndOperation)
     .option(...ALLOW_SECRET_FLAG)
     .option('--json', 'print the written events as JSON')
-    .action(async (opts: { summary?: string; sub?: string; session?: string; json?: boolean; allowSecret?: boolean }) => {
-      const summary = await textValue(io, opts.summary);
-      const r = await openLogbook(io, { session: opts.session, allowSecret: opts.allowSecret }).subsessionEnd({ ...(summary !== undefined ? { summary } : {}), ...(opts.sub ? { sub: opts.sub } : {}) });
+    .action(async (opts: { json?: boolean; allowSecret?: boolean }, sub: Command) => {
+      const request = await requestFrom(io, subsessionEndOperation, sub);
+      const r = await handlers.subsessionEnd(openLogbook(io, { session: request.session, allowSecret: opts.allowSecret }), request);
       if (opts.json) return printJson(io, r.events);
       for (const e of r.events) io.stdout(`${eventLine(e)}\n`);
     });

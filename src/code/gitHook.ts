@@ -5,7 +5,6 @@
  * own start-up. It never fails the git command: every problem is logged to
  * `.git/logbook/hook-errors.log` and the exit status stays 0.
  */
-import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { findRepo, readReplicaId } from '../repo.js';
@@ -20,7 +19,7 @@ export interface GitHookOptions {
   /** post-rewrite's stdin: `old new [extra]` lines */
   readStdin: () => Promise<string>;
   /** Start the drain (a detached `logbook git-hook drain`); tests and the benchmark may replace it. */
-  startDrain?: (workdir: string) => void;
+  startDrain?: (workdir: string) => void | Promise<void>;
   now?: () => Date;
 }
 
@@ -87,7 +86,9 @@ function lastReflog(wtGitdir: string): string {
   }
 }
 
-function defaultDrain(workdir: string, env: NodeJS.ProcessEnv): void {
+/** Start a detached `logbook git-hook drain` (child_process is loaded only here: most hooks have the shell start it). */
+export async function defaultDrain(workdir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const { spawn } = await import('node:child_process');
   const bin = path.join(__dirname, '..', 'bin', 'logbook.cjs');
   // git's own variables (GIT_DIR, GIT_INDEX_FILE…) belong to the hook, not to a process that outlives it.
   const childEnv = Object.fromEntries(Object.entries(env).filter(([k]) => !/^GIT_(DIR|INDEX_FILE|WORK_TREE|PREFIX|OBJECT_DIRECTORY|QUARANTINE_PATH)$/.test(k)));
@@ -134,7 +135,7 @@ export async function runGitHook(options: GitHookOptions): Promise<void> {
     } else return;
     appendSpool(gitdir, line);
     // Inside a rebase (or an amend) the commit waits for the post-rewrite that follows, which drains them all at once.
-    if (!line.waits) (options.startDrain ?? ((w) => defaultDrain(w, options.env)))(workTree ?? gitdir);
+    if (!line.waits) await (options.startDrain ?? ((w) => defaultDrain(w, options.env)))(workTree ?? gitdir);
   } catch (e) {
     logHookError(gitdir, `git ${hook ?? '?'}`, e, now());
   }

@@ -43,17 +43,21 @@ const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The hook script: the user's hook first (its output and status are the hook's), then Logbook's, which never fails. */
 export function hookScript(hook: GitHookName, command: { node: string; script: string }, userHook: string): string {
-  const ours = `${q(command.node)} ${q(command.script)} ${hook} "$@"`;
+  const ours = `LOGBOOK_DRAIN_BY=sh ${q(command.node)} ${q(command.script)} ${hook} "$@"`;
+  // Exit status 75: start the drain. The shell starts it (a fork), so the hook's node never loads child_process
+  // (~20 ms of the user's every commit); git's own variables belong to the hook, not to a process that outlives it.
+  const bin = path.join(path.dirname(command.script), '..', 'bin', 'logbook.cjs');
+  const drain = `[ $? -eq 75 ] && (unset GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE GIT_PREFIX GIT_OBJECT_DIRECTORY GIT_QUARANTINE_PATH; nohup ${q(command.node)} ${q(bin)} git-hook drain </dev/null >/dev/null 2>&1 &)`;
   const lines = ['#!/bin/sh', MARKER, '# `logbook hooks uninstall --git` restores the hook that was here (kept in .git/logbook/user-hooks/).', `user_hook=${q(userHook)}`, 'status=0'];
   if (hook === 'post-rewrite') {
     // Both hooks read the old → new list on stdin: keep it for each.
     lines.push(
       'input=$(cat)',
       'if [ -x "$user_hook" ]; then printf \'%s\\n\' "$input" | "$user_hook" "$@"; status=$?; fi',
-      `printf '%s\\n' "$input" | ${ours} >/dev/null 2>&1 || true`,
+      `printf '%s\\n' "$input" | ${ours} >/dev/null 2>&1; ${drain}`,
     );
   } else {
-    lines.push('if [ -x "$user_hook" ]; then "$user_hook" "$@"; status=$?; fi', `${ours} </dev/null >/dev/null 2>&1 || true`);
+    lines.push('if [ -x "$user_hook" ]; then "$user_hook" "$@"; status=$?; fi', `${ours} </dev/null >/dev/null 2>&1; ${drain}`);
   }
   lines.push('exit $status', '');
   return lines.join('\n');

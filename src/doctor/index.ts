@@ -19,8 +19,10 @@ import { STALE_LOCK_MS } from '../store/refs.js';
 import { checkCache, checkHistory, checkLocks, checkLooseObjects, checkRefs, checkViews } from './checks.js';
 import { repair } from './repair.js';
 import { checkSearchIndex } from '../search/doctor.js';
+import { checkOrderIndexes } from '../timetravel/orderIndex.js';
+import path from 'node:path';
 import { doctorChecks, type Add, type CheckId, type Ctx, type DoctorOptions, type DoctorReport, type Pass } from './types.js';
-import { checkClocks, indexCache, walkReplica } from './walk.js';
+import { checkClocks, indexCache, startGitWalk, walkReplica, type PendingWalk } from './walk.js';
 
 export { doctorChecks, type CheckId, type DoctorOptions, type DoctorReport, type Finding, type ReplicaSummary, type Severity } from './types.js';
 
@@ -54,14 +56,20 @@ async function examine(ctx: Ctx): Promise<Pass> {
     staleStaging: [],
     rewritten: [],
     cacheBad: false,
-    cache: readCache(ctx),
+    cache: { lines: new Map(), byOid: new Map(), problems: new Map(), mismatch: new Map() },
   };
   const add: Add = (f) => pass.findings.push(f);
   const local = readReplicaId(ctx.gitdir);
   if (!local) add({ check: 'refs', code: 'not-initialised', severity: 'info', message: 'this clone has no replica id yet', hint: 'run `logbook init` to write events from here' });
   const tips = checkRefs(ctx, add);
-  for (const [replica, tip] of Object.entries(tips).sort()) {
-    const commits = await walkReplica(ctx, replica, tip, pass, add);
+  const replicas = Object.entries(tips).sort();
+  // git reads the first replica's commits while this process reads the cache; each next one while the last is checked.
+  const walks: Array<PendingWalk | undefined> = [];
+  if (replicas.length) walks[0] = startGitWalk(ctx, replicas[0]![1]);
+  pass.cache = readCache(ctx);
+  for (const [i, [replica, tip]] of replicas.entries()) {
+    if (i + 1 < replicas.length) walks[i + 1] = startGitWalk(ctx, replicas[i + 1]![1]);
+    const commits = await walkReplica(ctx, replica, tip, pass, add, walks[i]);
     pass.walked.set(replica, commits);
     let events = 0;
     for (const c of commits) if (c.event) events++;
@@ -76,6 +84,10 @@ async function examine(ctx: Ctx): Promise<Pass> {
   for (const f of checkSearchIndex({ gitdir: ctx.gitdir, tips, events })) {
     add(f);
     pass.cacheBad = true; // --repair drops the whole cache, the index with it
+  }
+  for (const { file, problem } of checkOrderIndexes(ctx.cacheDir, new Map([...pass.walked].map(([r, cs]) => [r, cs.flatMap((c) => (c.event ? [c.event] : []))])))) {
+    pass.cacheBad = true; // --repair drops the whole cache, the order index with it
+    add({ check: 'cache', code: 'order-index-mismatch', severity: 'warning', fixable: true, path: path.join('logbook', 'cache', file), message: `the time-travel order index ${file} ${problem}`, hint: 'the index is disposable: `logbook doctor --repair` drops it, and the next view --at builds it again' });
   }
   checkLooseObjects(ctx, pass, add);
   return pass;

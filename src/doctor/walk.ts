@@ -6,8 +6,12 @@
  * that `git log` fails on a missing or damaged object and the damage has to
  * be located.
  */
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import stringify from 'fast-json-stable-stringify';
-import { parseStoredEvent } from '../events.js';
+import { parseStoredEvent, type JournalEvent } from '../events.js';
 import { durableFs, type CacheLine } from '../store/git.js';
 import { runGit } from '../store/gitBinary.js';
 import { EMPTY_TREE, parseCommitBody, verifyLooseObject } from '../store/objects.js';
@@ -23,24 +27,154 @@ interface RawCommit {
   message: string;
 }
 
+/**
+ * A `git log` of one replica started ahead of the walk: git writes into a
+ * temporary file (not a pipe, which would stall git whenever this process is
+ * busy), so it reads the objects while this process reads the event cache and
+ * checks the commits already written.
+ */
+export interface PendingWalk {
+  readonly file: string;
+  readonly dir: string;
+  /** git's exit code; null when there is no git binary. */
+  readonly exit: Promise<number | null>;
+}
+
+/** Start the bulk read of one replica (see PendingWalk); undefined without a git binary. */
+export function startGitWalk(ctx: Ctx, tip: string): PendingWalk | undefined {
+  if (!ctx.gitBinary) return undefined;
+  let dir: string;
+  let out: number;
+  try {
+    dir = mkdtempSync(path.join(tmpdir(), 'logbook-doctor-'));
+    out = openSync(path.join(dir, 'log'), 'w');
+  } catch {
+    return undefined; // no temporary directory: walkReplica reads git's output through a pipe
+  }
+  const file = path.join(dir, 'log');
+  let exit: Promise<number | null>;
+  try {
+    const child = spawn(ctx.gitBinary, [`--git-dir=${ctx.gitdir}`, 'log', '--first-parent', '--format=%x1e%H%x1f%P%x1f%T%x1f%B', tip, '--'], {
+      stdio: ['ignore', out, 'ignore'],
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+    });
+    exit = new Promise((resolve) => {
+      child.once('error', (e) => resolve((e as NodeJS.ErrnoException).code === 'ENOENT' ? null : 1));
+      child.once('close', (code) => resolve(code ?? 1));
+    });
+  } finally {
+    closeSync(out);
+  }
+  return { file, dir, exit };
+}
+
 /** First-parent walk from the tip: every commit read, parsed and validated. Oldest first. */
-export async function walkReplica(ctx: Ctx, replica: string, tip: string, pass: Pass, add: Add): Promise<WalkedCommit[]> {
-  const bulk = ctx.gitBinary ? await walkWithGit(ctx, tip) : undefined;
-  if (bulk) return bulk.map((c) => checkCommit(replica, c, pass, add)).reverse();
+export async function walkReplica(ctx: Ctx, replica: string, tip: string, pass: Pass, add: Add, pending?: PendingWalk): Promise<WalkedCommit[]> {
+  const started = pending ?? startGitWalk(ctx, tip);
+  const bulk = started ? await readGitWalk(started, pass) : ctx.gitBinary ? await walkWithGit(ctx, tip) : undefined;
+  if (bulk) return bulk.map(({ commit, cached }) => checkCommit(replica, commit, pass, add, cached ?? cachedEvent(commit, pass))).reverse();
   return walkObjects(ctx, replica, tip, pass, add);
 }
 
-/** Newest first; undefined when git cannot read the whole chain (then the object walk says where it breaks). */
-async function walkWithGit(ctx: Ctx, tip: string): Promise<RawCommit[] | undefined> {
+/** The same walk through a pipe, all of git's output at once; undefined when git cannot read the whole chain. */
+async function walkWithGit(ctx: Ctx, tip: string): Promise<ReadCommit[] | undefined> {
   const run = await runGit(ctx.gitBinary!, ctx.gitdir, undefined, ['log', '--first-parent', '--format=%x1e%H%x1f%P%x1f%T%x1f%B', tip, '--']);
   if (!run || run.code !== 0) return undefined;
-  const out: RawCommit[] = [];
-  for (const record of run.stdout.split('\x1e')) {
-    if (!record) continue;
-    const [oid, parents, tree, message] = record.split('\x1f') as [string, string, string, string];
-    out.push({ oid, parents: parents ? parents.split(' ') : [], tree, message: message.replace(/\n$/, '') });
+  return run.stdout.split('\x1e').flatMap((record) => (record ? [{ commit: rawCommit(record), cached: undefined }] : []));
+}
+
+/** One record of the `git log` format above; its message is cut out of the record only when a check needs it as text. */
+class GitRecord implements RawCommit {
+  readonly oid: string;
+  readonly parents: string[];
+  readonly tree: string;
+  /** Where the message starts in the record. */
+  private readonly at: number;
+  constructor(private readonly record: string) {
+    const a = record.indexOf('\x1f');
+    const b = record.indexOf('\x1f', a + 1);
+    const c = record.indexOf('\x1f', b + 1);
+    this.oid = record.slice(0, a);
+    const parents = record.slice(a + 1, b);
+    this.parents = parents ? parents.split(' ') : [];
+    this.tree = record.slice(b + 1, c);
+    this.at = c + 1;
   }
-  return out;
+
+  get message(): string {
+    const m = this.record.slice(this.at);
+    return m.endsWith('\n') ? m.slice(0, -1) : m;
+  }
+
+  /** The JSON body (what follows the subject's blank line, trailing newlines included), or undefined without one. */
+  body(): string | undefined {
+    const start = this.record.indexOf('\n\n', this.at);
+    return start < 0 ? undefined : this.record.slice(start + 2);
+  }
+}
+
+function rawCommit(record: string): RawCommit {
+  return new GitRecord(record);
+}
+
+interface ReadCommit {
+  commit: RawCommit;
+  /** The cached event, when the cache holds exactly this commit's event (checked as the records arrive). */
+  cached: JournalEvent | undefined;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The records of a started `git log`, newest first, read as git writes them:
+ * each record is parsed and compared with the cache while git reads the next
+ * ones. Side-effect free, so that a walk git cannot finish (a missing or
+ * damaged object) is thrown away and done object by object instead.
+ */
+async function readGitWalk(walk: PendingWalk, pass: Pass): Promise<ReadCommit[] | undefined> {
+  let code: number | null | undefined;
+  void walk.exit.then((c) => (code = c));
+  const out: ReadCommit[] = [];
+  const fd = openSync(walk.file, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    let rest: Buffer = Buffer.alloc(0);
+    const take = (bytes: Buffer, end: number) => {
+      // Records start with \x1e (ASCII, so never inside a UTF-8 sequence); text before the first one is none.
+      for (const record of bytes.subarray(0, end).toString('utf8').split('\x1e')) {
+        if (!record) continue;
+        const commit = rawCommit(record);
+        out.push({ commit, cached: cachedEvent(commit, pass) });
+      }
+    };
+    for (;;) {
+      const exited = code !== undefined;
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n > 0) {
+        const bytes = rest.length ? Buffer.concat([rest, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+        // A record is whole once the next one has begun.
+        const last = bytes.lastIndexOf(0x1e);
+        if (last > 0) take(bytes, last);
+        rest = Buffer.from(last > 0 ? bytes.subarray(last) : bytes);
+        continue;
+      }
+      if (exited) break;
+      await Promise.race([walk.exit, sleep(2)]);
+    }
+    if (code !== 0) return undefined;
+    if (rest.length) take(rest, rest.length);
+    return out;
+  } finally {
+    closeSync(fd);
+    rmSync(walk.dir, { recursive: true, force: true });
+  }
+}
+
+/** Wait for a started walk that will not be read (an earlier replica failed) and remove its file. */
+export async function dropGitWalk(walk: PendingWalk | undefined): Promise<void> {
+  if (!walk) return;
+  await walk.exit;
+  rmSync(walk.dir, { recursive: true, force: true });
 }
 
 async function walkObjects(ctx: Ctx, replica: string, tip: string, pass: Pass, add: Add): Promise<WalkedCommit[]> {
@@ -90,28 +224,20 @@ function reportBroken(ctx: Ctx, replica: string, oid: string, newer: number, e: 
 }
 
 /** The checks of one commit; uses the cached event when the cache holds exactly this commit's event (no second parse). */
-function checkCommit(replica: string, c: RawCommit, pass: Pass, add: Add): WalkedCommit {
+function checkCommit(replica: string, c: RawCommit, pass: Pass, add: Add, matched = cachedEvent(c, pass)): WalkedCommit {
   const { oid } = c;
   pass.journalObjects.add(oid);
   const walked: WalkedCommit = { oid, parents: c.parents };
   if (c.parents.length > 1) {
     add({ check: 'events', code: 'merge-commit', severity: 'warning', replica, commit: oid, message: `commit ${oid} on replica ${replica} is a merge; Logbook follows only its first parent`, hint: 'Logbook never writes merges: the ref was changed by another tool' });
   }
-  const start = c.message.indexOf('\n\n');
-  const body = start < 0 ? undefined : c.message.slice(start + 2).trimEnd();
-  const cached = pass.cache.byOid.get(oid);
-  let raw: unknown;
-  if (body !== undefined && cached && 'e' in cached) {
-    try {
-      raw = JSON.parse(body);
-    } catch {
-      raw = undefined;
-    }
-  }
-  if (raw !== undefined && cached && 'e' in cached && sameJson(raw, cached.e)) {
+  if (matched) {
     // The cache line was validated when it was written, with this schema (the cache version says so).
-    walked.event = cached.e;
+    walked.event = matched;
   } else {
+    const start = c.message.indexOf('\n\n');
+    const body = start < 0 ? undefined : c.message.slice(start + 2).trimEnd();
+    const cached = pass.cache.byOid.get(oid);
     parseAndReport(replica, c, body, walked, add);
     if (cached && ('e' in cached ? !walked.event || stringify(walked.event) !== stringify(cached.e) : Boolean(walked.event))) {
       if (!pass.cache.mismatch.has(replica)) pass.cache.mismatch.set(replica, oid);
@@ -134,6 +260,26 @@ function checkCommit(replica: string, c: RawCommit, pass: Pass, add: Add): Walke
     }
   }
   return walked;
+}
+
+/** The cached event of this commit when the commit's body is exactly that event (key order aside); else undefined. */
+function cachedEvent(c: RawCommit, pass: Pass): JournalEvent | undefined {
+  const cached = pass.cache.byOid.get(c.oid);
+  if (!cached || !('e' in cached)) return undefined;
+  let body: string | undefined;
+  if (c instanceof GitRecord) body = c.body(); // JSON.parse takes the trailing newlines as whitespace
+  else {
+    const start = c.message.indexOf('\n\n');
+    body = start < 0 ? undefined : c.message.slice(start + 2).trimEnd();
+  }
+  if (body === undefined) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch {
+    return undefined; // parsed again, and reported, by the full check
+  }
+  return sameJson(raw, cached.e) ? cached.e : undefined;
 }
 
 function parseAndReport(replica: string, c: RawCommit, body: string | undefined, walked: WalkedCommit, add: Add): void {
@@ -219,23 +365,27 @@ export function checkClocks(pass: Pass, add: Add): void {
 export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+  const array = Array.isArray(a);
+  if (array !== Array.isArray(b)) return false;
+  if (array) {
+    const x = a as unknown[];
+    const y = b as unknown[];
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!sameJson(x[i], y[i])) return false;
     return true;
   }
-  if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  let nb = 0;
-  for (const k in b) if ((b as Record<string, unknown>)[k] !== undefined) nb++;
-  let na = 0;
-  for (const k of ka) {
-    const va = (a as Record<string, unknown>)[k];
-    if (va === undefined) continue;
-    na++;
-    if (!sameJson(va, (b as Record<string, unknown>)[k])) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  // Keys whose value is undefined count as absent (JSON has no undefined).
+  let n = 0;
+  for (const k in x) {
+    const v = x[k];
+    if (v === undefined) continue;
+    n++;
+    if (!Object.hasOwn(y, k) || !sameJson(v, y[k])) return false;
   }
-  return na === nb;
+  for (const k in y) if (y[k] !== undefined) n--;
+  return n === 0;
 }
 
 /** Cache lines as they were read before the walk (so a walk can use them), keyed by commit. */

@@ -9,10 +9,11 @@ import type { Draft, JournalEvent } from '../events.js';
 import { Journal, type Snapshot } from '../journal.js';
 import { Logbook } from '../logbook.js';
 import type { Repo } from '../repo.js';
-import { resolveSession } from '../sessions.js';
+import { namedSession, newestActive } from '../sessions.js';
 import { catchUpLines } from '../timetravel/index.js';
 import { DEFAULT_BUDGET } from '../../projections/resume.js';
-import { evolveSessions, isOpen, sessionHeaders, type Session } from '../../projections/sessions.js';
+import { evolveSessions, type Session } from '../../projections/sessions.js';
+import { itemsProjection } from '../../projections/items.js';
 import { gitBool } from './hookCommon.js';
 import { HookState, type ClaimedSpool, type ClientState, type SpoolLine } from './hookState.js';
 import { CompactionStore } from './compaction.js';
@@ -42,16 +43,9 @@ export function transcriptSource(source: string | null | undefined, fallback: 's
   return source === 'startup' || source === 'resume' || source === 'clear' || source === 'compact' || source === 'fork' ? source : fallback;
 }
 
-/** The open session this client session writes to without adopting or starting one. */
+/** The open session this client session writes to without adopting or starting one (SPEC 4's rule, src/sessions.ts). */
 export function boundSession(ctx: Ctx, snap: Snapshot): Session | undefined {
-  const fromEnv = ctx.options.env.LOGBOOK_SESSION?.trim();
-  if (fromEnv) {
-    const s = resolveSession(snap.sessions, fromEnv);
-    if (isOpen(s)) return s;
-  }
-  const id = snap.sessions.clientBindings.get(ctx.cs);
-  const s = id ? snap.sessions.sessions.get(id) : undefined;
-  return s && isOpen(s) ? s : undefined;
+  return namedSession(snap.sessions, { envSession: ctx.options.env.LOGBOOK_SESSION?.trim(), clientSession: ctx.cs }, { open: true }) ?? undefined;
 }
 
 /** Is `s` held by a client session other than ours that is still bound to it and alive? */
@@ -70,13 +64,7 @@ export function heldByOther(ctx: Ctx, snap: Snapshot, s: Session, clients: Clien
 /** The newest (by creation) active session of this clone that no other live client session holds. */
 export function adoptable(ctx: Ctx, snap: Snapshot, exclude?: string): Session | undefined {
   const clients = ctx.state.allClients();
-  let best: Session | undefined;
-  for (const h of sessionHeaders(snap.sessions)) {
-    if (h.status !== 'active' || !ctx.journal.ownsReplica(h.replica) || h.id === exclude || (best && h.createdAt < best.createdAt)) continue;
-    const s = snap.sessions.sessions.get(h.id)!; // active: in memory, no closed logs loaded
-    if (!heldByOther(ctx, snap, s, clients)) best = s;
-  }
-  return best;
+  return newestActive(snap.sessions, { replica: ctx.journal.replica, formerReplicas: ctx.journal.formerReplicas }, (s) => s.id !== exclude && !heldByOther(ctx, snap, s, clients));
 }
 
 export interface Target {
@@ -147,12 +135,26 @@ export async function lostAdoptionRace(ctx: Ctx, t: Target): Promise<boolean> {
   return first !== undefined && first.clientSession !== ctx.cs;
 }
 
-/** Fold freshly appended events into a snapshot we already hold, instead of reading the journal again. */
+/**
+ * Fold freshly appended events into a snapshot we already hold, instead of
+ * reading the journal again. A lazy snapshot's event list (read from the cache
+ * on first use, as of the load) is not read here: it gets the new events when
+ * something asks for it. Reading it for every hook made each one linear in
+ * the journal's size.
+ */
 export function absorb(snap: Snapshot, events: JournalEvent[]): void {
   for (const e of events) {
-    snap.events.push(e);
     evolveSessions(snap.sessions, e);
+    itemsProjection.evolve(snap.items, e);
   }
+  const lazy = Object.getOwnPropertyDescriptor(snap, 'events');
+  if (!lazy?.get) {
+    snap.events.push(...events);
+    return;
+  }
+  const read = lazy.get;
+  let all: JournalEvent[] | undefined;
+  Object.defineProperty(snap, 'events', { configurable: true, enumerable: true, get: () => (all ??= [...read.call(snap), ...events]) });
 }
 
 // ---------------------------------------------------------------- spool and compaction
@@ -249,8 +251,9 @@ export async function contextFor(ctx: Ctx, t: Target, catchUp = false): Promise<
     ].join('\n');
   const room = header(999_999).length;
   // SessionStart: what other sessions wrote since this agent's previous session, fitted in the same budget below the session's own state.
-  const since = catchUp ? catchUpLines(ctx.logbook, await ctx.logbook.load(), s.id) : [];
-  const { text, session } = await ctx.logbook.resumeContext(s.id, { budget: DEFAULT_BUDGET - room, since });
+  // Both from the snapshot this hook read and wrote its events into (absorb): reading the journal again would give the same.
+  const since = catchUp ? catchUpLines(ctx.logbook, t.snap, s.id) : [];
+  const { text, session } = await ctx.logbook.resumeContext(s.id, { budget: DEFAULT_BUDGET - room, since, snap: t.snap });
   return `${header(session.compactionCount)}${text}`.slice(0, DEFAULT_BUDGET);
 }
 

@@ -19,22 +19,23 @@ import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { isLogbookError } from '../errors.js';
 import { redactText } from '../redact.js';
-import { eventSubject, itemActions, type JournalEvent } from '../events.js';
+import { eventSubject, type JournalEvent } from '../events.js';
 import { Journal } from '../journal.js';
 import { Logbook } from '../logbook.js';
 import { staleTimeoutMs } from '../config.js';
 import { logInputSchema, logOptionsFrom } from './mcpLog.js';
+import { handlers, isGroupResult } from '../operations/handlers.js';
+import { checkpointOperation, closeOperation, inFieldWords, linkOperation, pauseOperation, resumeOperation, searchOperation, startOperation } from '../operations/requests.js';
 import { closeSummary, renderCloseSummary } from '../../projections/closeSummary.js';
 import { DEFAULT_BUDGET } from '../../projections/resume.js';
 import { decisionsSection, progressSection, renderSessionFile } from '../../projections/sessionFile.js';
-import { isOpen, type Session } from '../../projections/sessions.js';
+import type { Session } from '../../projections/sessions.js';
 import { minute } from '../../projections/time.js';
-import { WHEN_FORMS, loadAt, momentBanner, resumeAt, sessionAt } from '../timetravel/index.js';
+import { WHEN_FORMS, loadAt, momentBanner, sessionAt } from '../timetravel/index.js';
 import { renderWhy } from '../../projections/why.js';
 import { drainCommits } from '../code/record.js';
 import { why } from '../code/why.js';
 import { renderEvent, renderSearchResults } from '../../projections/search.js';
-import { searchJournal } from '../search/search.js';
 import { findEvent } from '../search/show.js';
 
 export interface McpOptions {
@@ -52,13 +53,7 @@ const text = (t: string, structured?: Record<string, unknown>): ToolResult => ({
 });
 
 /** Errors are worded for the command line; through MCP the same words name the tools' parameters. */
-function forTools(text: string): string {
-  return text
-    .replace(/--abandon\b/g, 'outcome "abandoned"')
-    .replace(/--complete\b/g, 'outcome "completed"')
-    .replace(/, or - to read it from stdin/g, '')
-    .replace(/--([a-z][a-z-]*)/g, '`$1`');
-}
+const forTools = (text: string) => inFieldWords(text, (f) => `\`${f}\``);
 
 function failure(e: unknown): ToolResult {
   const message = isLogbookError(e) ? forTools(`${e.message}${e.hint ? `\nhint: ${e.hint}` : ''}`) : `internal error: ${redactText((e as Error)?.message ?? String(e)).text}`;
@@ -91,7 +86,7 @@ export function createMcpServer(options: McpOptions): McpServer {
     const client = server.server.getClientVersion()?.name;
     const agent = options.env.LOGBOOK_AGENT?.trim() || client || 'mcp';
     const journal = Journal.open({ cwd: options.cwd, env: options.env, ...(options.now ? { now: options.now } : {}), agent: { agent } });
-    return new Logbook(journal, { session: session ?? state.current });
+    return new Logbook(journal, { session, channel: state.current });
   };
   const run = (fn: () => Promise<ToolResult>) => async (): Promise<ToolResult> => {
     try {
@@ -111,34 +106,14 @@ export function createMcpServer(options: McpOptions): McpServer {
   return server;
 }
 
-/** Start a session and record into it. */
+/** Start a session and record into it. The input schemas are the operations' requests (src/operations/requests.ts). */
 function registerRecordingTools({ server, open, run, state }: Tools): void {
   server.registerTool(
     'start',
-    {
-      title: 'Start a Logbook session',
-      description: 'Start a new work session; later calls of this server act on it. Returns its id.',
-      inputSchema: {
-        goal: z.string().optional().describe('what this session is for'),
-        title: z.string().optional(),
-        name: z.string().optional().describe('short name, used in file names; any text is made into one (lowercase, dashes); one an open session holds is refused'),
-        tasks: z.array(z.string()).optional().describe('task ids to link'),
-        parent: z.string().optional().describe('parent session'),
-        group: z.string().optional(),
-      },
-    },
+    { title: 'Start a Logbook session', description: 'Start a new work session; later calls of this server act on it. Returns its id.', inputSchema: startOperation.request },
     (args) =>
       run(async () => {
-        const lb = open();
-        const { session } = await lb.start({
-          ...(args.goal !== undefined ? { goal: args.goal } : {}),
-          ...(args.title !== undefined ? { title: args.title } : {}),
-          ...(args.name !== undefined ? { name: args.name } : {}),
-          ...(args.tasks ? { tasks: args.tasks } : {}),
-          ...(args.parent ? { parent: args.parent } : {}),
-          ...(args.group !== undefined ? { group: args.group } : {}),
-          meta: { channel: 'mcp' },
-        });
+        const { session } = await handlers.start(open(), args, 'mcp');
         state.current = session.id;
         return text(`Started session ${session.id} (${session.stable}, ${session.shortname})`, { session: { id: session.id, stable: session.stable, shortname: session.shortname, title: session.title } });
       })(),
@@ -150,55 +125,47 @@ function registerRecordingTools({ server, open, run, state }: Tools): void {
       title: 'Log to the session',
       description:
         'Add one entry to the session log: a required kind (progress, done, decision, discovery, blocker, resolve, next) and its text, plus the fields of that kind (decision: rationale, options; discovery: evidence; resolve: note; progress/done: step). Call once per entry.',
-      // mcpLog.ts: what is required is marked required; a field given to the wrong kind is refused by name.
+      // mcpLog.ts: the log request one entry at a time; what is required is marked required, a field given to the wrong kind is refused by name.
       inputSchema: logInputSchema,
     },
     (args) =>
       run(async () => {
-        const events = await open(args.session).log(logOptionsFrom(args));
+        const events = await handlers.log(open(args.session), { ...logOptionsFrom(args), ...(args.session !== undefined ? { session: args.session } : {}) });
         return text(`Logged ${events.length} entr${events.length === 1 ? 'y' : 'ies'}:\n${eventLines(events)}`, { events });
       })(),
   );
 
   server.registerTool(
     'link',
-    {
-      title: 'Link an item',
-      description: 'Link an item (task:42, kb:node:abc, track:project:x, file:src/a.ts, any type:key) to the session.',
-      inputSchema: {
-        key: z.string().describe('type:key'),
-        action: z.enum(itemActions).optional().describe('default referenced'),
-        note: z.string().optional(),
-        session: sessionArg,
-      },
-    },
+    { title: 'Link an item', description: 'Link an item (task:42, kb:node:abc, track:project:x, file:src/a.ts, any type:key) to the session.', inputSchema: linkOperation.request },
     (args) =>
       run(async () => {
-        const events = await open(args.session).link(args.key, args.action ?? 'referenced', args.note);
+        const events = await handlers.link(open(args.session), args);
         return text(`Linked:\n${eventLines(events)}`, { events });
       })(),
   );
 }
 
 /** Checkpoint, pause, resume and close the session. */
-function registerLifecycleTools({ server, open, run, resumeText, state }: Tools): void {
+function registerLifecycleTools({ server, open, run, state }: Tools): void {
   server.registerTool(
     'checkpoint',
-    { title: 'Checkpoint', description: 'Record a checkpoint (with the git position) in the session.', inputSchema: { note: z.string().optional(), session: sessionArg } },
+    { title: 'Checkpoint', description: 'Record a checkpoint (with the git position) in the session.', inputSchema: checkpointOperation.request },
     (args) =>
       run(async () => {
-        const { session, events } = await open(args.session).checkpoint(args.note);
+        const { session, events } = await handlers.checkpoint(open(args.session), args);
         return text(`Checkpoint in ${session.stable}:\n${eventLines(events)}`, { events });
       })(),
   );
 
   server.registerTool(
     'pause',
-    { title: 'Pause', description: 'Pause the session (resume it later with resume).', inputSchema: { note: z.string().optional(), session: sessionArg } },
+    { title: 'Pause', description: 'Pause the session, or every active session of a group (resume it later with resume).', inputSchema: pauseOperation.request },
     (args) =>
       run(async () => {
-        const { session } = await open(args.session).pause(args.note);
-        return text(`Paused ${session.stable} (${session.shortname})`);
+        const r = await handlers.pause(open(args.session), args);
+        if (isGroupResult(r)) return text(`Paused ${r.sessions.length} session(s) of group ${r.group}: ${r.sessions.map((s) => s.stable).join(', ')}`, { group: r.group, sessions: r.sessions.map((s) => s.id) });
+        return text(`Paused ${r.session.stable} (${r.session.shortname})`);
       })(),
   );
 
@@ -206,51 +173,34 @@ function registerLifecycleTools({ server, open, run, resumeText, state }: Tools)
     'resume',
     {
       title: 'Resume context',
-      description: 'Print the resume context of a session (reopening it if paused) and make it this server\'s current session.',
-      inputSchema: { session: sessionArg, budget: z.number().int().min(200).optional().describe(`character budget, default ${DEFAULT_BUDGET}`), at: atArg },
+      description: "Print the resume context of a session (reopening it if paused) and make it this server's current session; with `at`, the context as it stood then (read-only).",
+      inputSchema: resumeOperation.request,
     },
     (args) =>
       run(async () => {
-        const lb = open(args.session);
-        if (args.at !== undefined) {
-          // As of a moment: read-only, and the current session stays as it is.
-          const view = await loadAt(lb, args.at, { session: args.session, focus: true });
-          return text(momentBanner(view.moment!) + resumeAt(lb, view, args.session, args.budget ? { budget: args.budget } : {}).text);
-        }
-        const s = await lb.resume(args.session);
-        state.current = s.id;
-        return text(await resumeText(lb, s, args.budget));
+        const r = await handlers.resume(open(args.session), args);
+        // As of a moment: read-only, and the current session stays as it is.
+        if (r.moment) return text(momentBanner(r.moment) + r.text);
+        state.current = r.session.id;
+        return text(r.text);
       })(),
   );
 
   server.registerTool(
     'close',
-    {
-      title: 'Close the session',
-      description: 'Close the session as completed (summary, learnings) or abandoned (reason required).',
-      inputSchema: {
-        outcome: z.enum(['completed', 'abandoned']),
-        summary: z.string().optional(),
-        reason: z.string().optional(),
-        learnings: z.array(z.string()).optional(),
-        session: sessionArg,
-      },
-    },
+    { title: 'Close the session', description: 'Close the session, or every open session of a group, as completed (summary, learnings) or abandoned (reason required).', inputSchema: closeOperation.request },
     (args) =>
       run(async () => {
-        const { session } = await open(args.session).close({
-          outcome: args.outcome,
-          ...(args.reason !== undefined ? { reason: args.reason } : {}),
-          ...(args.summary !== undefined ? { summary: args.summary } : {}),
-          ...(args.learnings ? { learnings: args.learnings } : {}),
-        });
-        if (state.current === session.id) state.current = undefined;
-        const summary = closeSummary(session)!;
+        const r = await handlers.close(open(args.session), args);
+        if (isGroupResult(r)) {
+          if (r.sessions.some((s) => s.id === state.current)) state.current = undefined;
+          return text(`Closed ${r.sessions.length} session(s) of group ${r.group}: ${r.sessions.map((s) => s.stable).join(', ')}`, { group: r.group, sessions: r.sessions.map((s) => s.id) });
+        }
+        if (state.current === r.session.id) state.current = undefined;
+        const summary = closeSummary(r.session)!;
         return text(renderCloseSummary(summary), summary as unknown as Record<string, unknown>);
       })(),
   );
-
-  // Search: short results first, then one event's body by id (`show`), so an agent pays only for what it opens.
 }
 
 /** Read sessions: one, the list, and why a line of code is as it is. */
@@ -323,22 +273,11 @@ function registerSearchTools({ server, open, run }: Tools): void {
     {
       title: 'Search the journal',
       description: 'Find events across every session by their text (BM25-ranked; words also match as prefixes; "quoted phrases"). Short results: id, type, session, date, one line around the match. Open one with `show`.',
-      inputSchema: {
-        query: z.string().describe('words and "quoted phrases"; every one must match'),
-        types: z.array(z.string()).optional().describe('only these event types (decision, discovery, progress, blocker, next, …)'),
-        session: z.string().optional().describe('only this session: full id, s_xxxx, suffix, shortname or unique prefix'),
-        actor: z.string().optional().describe('only events by this person (name or email)'),
-        agent: z.string().optional().describe('only events by this agent'),
-        since: z.string().optional().describe('from: ISO date or date-time, today, yesterday, or an age (12h, 7d, 2w)'),
-        until: z.string().optional().describe('up to: same forms; an ISO date takes in the whole day'),
-        status: z.enum(['open', 'closed']).optional().describe("the session's status"),
-        limit: z.number().int().min(1).optional().describe('at most this many results (default 20)'),
-      },
+      inputSchema: searchOperation.request,
     },
     (args) =>
       run(async () => {
-        const { query, types, ...rest } = args;
-        const result = await searchJournal(open().journal, { query, ...(types ? { types } : {}), ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) });
+        const result = await handlers.search(open(), args);
         return text(renderSearchResults(result), { ...result });
       })(),
   );

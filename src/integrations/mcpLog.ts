@@ -7,29 +7,34 @@
  */
 import { z } from 'zod';
 import type { LogOptions } from '../logbook.js';
+import { descriptionOf, spellingOf } from '../operations/request.js';
+import { logEntryKinds, logOperation } from '../operations/requests.js';
 
-export const logKinds = ['progress', 'done', 'decision', 'discovery', 'blocker', 'resolve', 'next'] as const;
+/** The log request's entry fields, one of which an MCP call names as its `kind`. */
+export const logKinds = logEntryKinds;
 export type LogKind = (typeof logKinds)[number];
 
+/** The log request's fields that go with an entry kind (`rationale` with a decision), as the request says. */
+const KIND_FIELDS = ['step', 'rationale', 'options', 'supersedes', 'evidence', 'note'] as const;
+const goesWith = (key: (typeof KIND_FIELDS)[number]) => spellingOf(logOperation.request.shape[key]).goesWith ?? [];
 /** Which optional fields each kind takes (the rest are refused for it). */
-const FIELDS_OF: Record<LogKind, readonly string[]> = {
-  progress: ['step'],
-  done: ['step'],
-  decision: ['rationale', 'options'],
-  discovery: ['evidence'],
-  blocker: [],
-  resolve: ['note'],
-  next: [],
-};
-const KIND_FIELDS = ['step', 'rationale', 'options', 'evidence', 'note'] as const;
+const FIELDS_OF = Object.fromEntries(logKinds.map((k) => [k, KIND_FIELDS.filter((f) => goesWith(f).includes(k))])) as unknown as Record<LogKind, readonly string[]>;
 const COMMON = ['kind', 'text', 'session'];
 
 const kindList = logKinds.map((k) => `"${k}"`).join(', ');
+
+/** `a`, `a and b`, `a, b and c`. */
+const andList = (xs: string[]) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`);
 
 /** A received value, short, for an error message. */
 function shown(value: unknown): string {
   const text = typeof value === 'string' ? JSON.stringify(value) : `${typeof value} ${JSON.stringify(value) ?? String(value)}`;
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+/** A kind's field, described as the log request describes it, for the kinds that take it. */
+function about(key: (typeof KIND_FIELDS)[number]): string {
+  return `${goesWith(key).join('/')} only: ${descriptionOf(logOperation.request.shape[key])}`;
 }
 
 export const logShape = {
@@ -52,12 +57,13 @@ export const logShape = {
     })
     .min(1, '`text` must not be empty')
     .describe('the entry; for kind "resolve" the blocker number (as shown by view), its id, or words of it'),
-  step: z.string().optional().describe('progress/done only: the step this is about, when text is a note rather than the step name'),
-  rationale: z.string().optional().describe('decision only: why'),
-  options: z.array(z.string()).optional().describe('decision only: the options that were considered'),
-  evidence: z.string().optional().describe('discovery only: how it is known (a log line, a file:line, a command)'),
-  note: z.string().optional().describe('resolve only: how the blocker was solved'),
-  session: z.string().optional().describe('session: full id, s_xxxx, suffix, shortname or unique prefix (default: current)'),
+  step: z.string().optional().describe(about('step')),
+  rationale: z.string().optional().describe(about('rationale')),
+  options: z.array(z.string()).optional().describe(about('options')),
+  supersedes: z.union([z.string().min(1), z.number().int().positive()]).optional().describe(about('supersedes')),
+  evidence: z.string().optional().describe(about('evidence')),
+  note: z.string().optional().describe(about('note')),
+  session: z.string().optional().describe(descriptionOf(logOperation.request.shape.session)!),
 };
 
 /** Refuse fields the chosen kind does not take, and kinds written as fields, naming what to write instead. */
@@ -82,7 +88,7 @@ function misplacedFields(value: unknown, ctx: z.RefinementCtx): void {
       ctx.addIssue({
         code: 'custom',
         path: [key],
-        message: `\`${key}\` belongs to kind ${owner.map((k) => `"${k}"`).join(' or ')}, not "${kind}"${own.length ? `; a ${kind} takes ${own.map((f) => `\`${f}\``).join(' and ')}` : `; a ${kind} is just its \`text\``}`,
+        message: `\`${key}\` belongs to kind ${owner.map((k) => `"${k}"`).join(' or ')}, not "${kind}"${own.length ? `; a ${kind} takes ${andList(own.map((f) => `\`${f}\``))}` : `; a ${kind} is just its \`text\``}`,
       });
     }
   }
@@ -96,6 +102,7 @@ export function logOptionsFrom(input: LogInput): LogOptions {
   if (input.step !== undefined) o.step = input.step;
   if (input.rationale !== undefined) o.rationale = input.rationale;
   if (input.options !== undefined) o.options = input.options;
+  if (input.supersedes !== undefined) o.supersedes = input.supersedes;
   if (input.evidence !== undefined) o.evidence = input.evidence;
   if (input.note !== undefined) o.note = input.note;
   return o;

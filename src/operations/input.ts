@@ -2,7 +2,7 @@
 import { LogbookError } from '../errors.js';
 
 /** A flag given once or repeated, as a list. */
-export const many = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+export const many = (v: string | number | Array<string | number> | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map(String);
 
 /** `value`, refused when given but blank (a flag with no text). */
 export function nonEmpty(value: string | undefined, flag: string): string | undefined {

@@ -7,23 +7,10 @@ import { LogbookError } from '../errors.js';
 import type { Draft, EventData } from '../events.js';
 import { openBlockers, type Blocker, type Session } from '../../projections/sessions.js';
 import { many, nonEmpty } from './input.js';
+import type { LogRequest } from './requests.js';
 
-/** What `log` records; each entry flag may carry several values, one event each. */
-export interface LogOptions {
-  progress?: string | string[];
-  step?: string;
-  done?: string | string[];
-  decision?: string | string[];
-  rationale?: string;
-  options?: string[];
-  supersedes?: string;
-  discovery?: string | string[];
-  evidence?: string;
-  blocker?: string | string[];
-  resolve?: string | string[];
-  note?: string;
-  next?: string | string[];
-}
+/** What `log` records: the request (./requests.ts) without the session it goes to. */
+export type LogOptions = Omit<LogRequest, 'session'>;
 
 /** The drafts `options` ask for in session `s`; bad input is a LogbookError and nothing is written. */
 export function logDrafts(s: Session, options: LogOptions): Draft[] {
@@ -48,7 +35,7 @@ export function logDrafts(s: Session, options: LogOptions): Draft[] {
       const data: EventData<'decision'> = { text };
       if (options.rationale !== undefined) data.rationale = nonEmpty(options.rationale, '--rationale');
       if (options.options?.length) data.options = options.options;
-      if (options.supersedes) data.supersedes = findDecision(s, options.supersedes);
+      if (options.supersedes !== undefined) data.supersedes = findDecision(s, String(options.supersedes));
       drafts.push({ type: 'decision', session, data });
     }
   } else if (options.rationale !== undefined || options.supersedes !== undefined) {

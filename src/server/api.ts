@@ -3,10 +3,10 @@
  * (the same `Logbook` methods and projections the CLI and MCP call). The
  * OpenAPI document is generated from this table and its zod schemas.
  */
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { LogbookError } from '../errors.js';
 import { Journal } from '../journal.js';
-import { Logbook, type LogOptions } from '../logbook.js';
+import { Logbook } from '../logbook.js';
 import { staleTimeoutMs } from '../config.js';
 import { agendaViews, projectAgenda } from '../../projections/agenda.js';
 import { isOpenItem, itemView, sortedItems } from '../../projections/items.js';
@@ -15,8 +15,10 @@ import { projectState } from '../../projections/state.js';
 import { renderStats } from '../../projections/stats.js';
 import { HttpError, invalidBody } from './errors.js';
 import type { Repo } from './feed.js';
-import { closeBodySchema, linkBodySchema, logBodySchema, noteBodySchema, startBodySchema } from './schemas.js';
-import { search, searchQuery } from './search.js';
+import { handlers } from '../operations/handlers.js';
+import { checkpointOperation, closeOperation, linkOperation, logOperation, pauseOperation, searchOperation, startOperation } from '../operations/requests.js';
+import { defined, type Operation, type RequestOf } from '../operations/request.js';
+import { search } from './search.js';
 import { sessionCommitViews } from '../code/commitsIndex.js';
 import { sessionsOfGroup } from '../groups/index.js';
 
@@ -41,7 +43,10 @@ export interface Route {
   /** With `{NAME}` placeholders; matched after any `/api/repos/{NAME}` prefix is taken off. */
   path: string;
   summary: string;
-  body?: z.ZodType;
+  /** The operation whose request is the JSON body (writes) or, for a GET with `fromQuery`, the query string. */
+  operation?: Operation;
+  fromQuery?: boolean;
+  /** Query parameters of a read that is not an operation. */
   query?: Record<string, string>;
   /** Writes are refused by --read-only. */
   write?: boolean;
@@ -49,14 +54,12 @@ export interface Route {
   handle(req: ApiRequest): Promise<unknown>;
 }
 
-const parse = <T>(schema: z.ZodType<T>, what: string, body: unknown): T => {
-  const r = schema.safeParse(body ?? {});
-  if (!r.success) throw invalidBody(what, r.error.issues);
-  return r.data;
+/** The body as `op`'s request; a refusal is a 400 naming each field. */
+const parse = <O extends Operation>(op: O, body: unknown): RequestOf<O> => {
+  const r = z.safeParse(op.request, body ?? {});
+  if (!r.success) throw invalidBody(op.name, r.error.issues);
+  return r.data as RequestOf<O>;
 };
-
-/** Drop undefined fields (the library's options are exact optional types). */
-const defined = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 /** A Logbook for one write: the journal opened afresh with this request's agent, and the session of X-Session-ID or the body. */
 function writer(req: ApiRequest, session: string | undefined): Logbook {
@@ -72,19 +75,20 @@ async function written<T>(req: ApiRequest, value: T): Promise<T> {
   return value;
 }
 
-/** A write whose body is an optional note and session (checkpoint, pause). */
-function noteRoute(name: string, summary: string, act: (lb: Logbook, note: string | undefined) => Promise<{ session: unknown; events: unknown }>): Route {
+/** A write: the body is `op`'s request, its session (or X-Session-ID) the one written to. */
+function writeRoute<O extends Operation>(path: string, summary: string, op: O, act: (lb: Logbook, request: RequestOf<O>) => Promise<unknown>): Route {
   return {
     method: 'POST',
-    path: `/api/${name}`,
+    path,
     summary,
-    body: noteBodySchema,
+    operation: op,
     write: true,
     status: 201,
     async handle(req) {
-      const b = parse(noteBodySchema, name, req.body);
-      const { session, events } = await act(writer(req, b.session), b.note);
-      return written(req, { session, events });
+      const request: RequestOf<O> & { session?: string } = parse(op, req.body);
+      // X-Session-ID is the request's session (it wins over the body's), so `group` with it is refused like two sessions.
+      if (req.sessionHeader !== undefined && 'session' in op.request.shape) request.session = req.sessionHeader;
+      return written(req, await act(writer(req, request.session), request));
     },
   };
 }
@@ -107,20 +111,10 @@ export const routes: Route[] = [
       return rows.map((h) => ({ ...snap.sessions.sessions.get(h.id)!, stale: h.stale }));
     },
   },
-  {
-    method: 'POST',
-    path: '/api/sessions',
-    summary: 'Start a session (as `logbook start`)',
-    body: startBodySchema,
-    write: true,
-    status: 201,
-    async handle(req) {
-      const b = parse(startBodySchema, 'start', req.body);
-      const lb = new Logbook(Journal.open({ cwd: req.repo.dir, env: req.env, agent: { agent: req.agent } }));
-      const { session, events } = await lb.start(defined({ ...b, meta: { channel: 'api', ...(b.meta ?? {}) } }));
-      return written(req, { session, events });
-    },
-  },
+  writeRoute('/api/sessions', 'Start a session (as `logbook start`)', startOperation, async (lb, r) => {
+    const { session, events } = await handlers.start(lb, r, 'api');
+    return { session, events };
+  }),
   {
     method: 'GET',
     path: '/api/sessions/{S}',
@@ -147,47 +141,11 @@ export const routes: Route[] = [
       return { ...input, context: text, omitted };
     },
   },
-  {
-    method: 'POST',
-    path: '/api/log',
-    summary: 'Add entries to the session log (the `logbook log` flags as a JSON body; a flag that repeats is an array)',
-    body: logBodySchema,
-    write: true,
-    status: 201,
-    async handle(req) {
-      const { session, ...entries } = parse(logBodySchema, 'log', req.body);
-      const events = await writer(req, session).log(defined(entries) as LogOptions);
-      return written(req, { events });
-    },
-  },
-  noteRoute('checkpoint', 'Record a checkpoint (as `logbook checkpoint`)', (lb, note) => lb.checkpoint(note)),
-  noteRoute('pause', 'Pause the session (as `logbook pause`)', (lb, note) => lb.pause(note)),
-  {
-    method: 'POST',
-    path: '/api/close',
-    summary: 'Close the session as completed or abandoned (as `logbook close`)',
-    body: closeBodySchema,
-    write: true,
-    status: 201,
-    async handle(req) {
-      const { session, ...b } = parse(closeBodySchema, 'close', req.body);
-      const r = await writer(req, session).close(defined(b));
-      return written(req, r);
-    },
-  },
-  {
-    method: 'POST',
-    path: '/api/link',
-    summary: 'Link an item to the session (as `logbook link`)',
-    body: linkBodySchema,
-    write: true,
-    status: 201,
-    async handle(req) {
-      const b = parse(linkBodySchema, 'link', req.body);
-      const events = await writer(req, b.session).link(b.key, b.action ?? 'referenced', b.note);
-      return written(req, { events });
-    },
-  },
+  writeRoute('/api/log', 'Add entries to the session log (the `logbook log` flags as a JSON body; a flag that repeats is an array)', logOperation, async (lb, r) => ({ events: await handlers.log(lb, r) })),
+  writeRoute('/api/checkpoint', 'Record a checkpoint (as `logbook checkpoint`)', checkpointOperation, (lb, r) => handlers.checkpoint(lb, r)),
+  writeRoute('/api/pause', 'Pause the session, or every active session of a group (as `logbook pause`)', pauseOperation, (lb, r) => handlers.pause(lb, r)),
+  writeRoute('/api/close', 'Close the session, or every open session of a group, as completed or abandoned (as `logbook close`)', closeOperation, (lb, r) => handlers.close(lb, r)),
+  writeRoute('/api/link', 'Link an item to the session (as `logbook link`)', linkOperation, async (lb, r) => ({ events: await handlers.link(lb, r) })),
   {
     method: 'GET',
     path: '/api/agenda',
@@ -267,7 +225,8 @@ export const routes: Route[] = [
     method: 'GET',
     path: '/api/search',
     summary: 'Search events by text (ranked; short hits, `GET /api/events` or `logbook show` for the body)',
-    query: searchQuery,
+    operation: searchOperation,
+    fromQuery: true,
     handle: (req) => search(req),
   },
 ];

@@ -4,6 +4,7 @@
  * the same failure with the same words.
  */
 import { describeIssues, isLogbookError, type ErrorCode } from '../errors.js';
+import { inFieldWords } from '../operations/requests.js';
 
 /** Refusals that only exist at the HTTP door (no token, wrong Host, read-only…). */
 export class HttpError extends Error {
@@ -53,12 +54,13 @@ export function errorResponse(e: unknown): { status: number; body: ErrorBody } {
   if (isLogbookError(e)) {
     // A text over the entry size limit is "too large", whichever field it came in.
     const tooLarge = e.code === 'INVALID_INPUT' && typeof e.data?.limit === 'number' && typeof e.data?.bytes === 'number';
-    return { status: tooLarge ? 413 : statusOf[e.code], body: { error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } } };
+    // The library words its errors for the command line; here they name the body's fields.
+    return { status: tooLarge ? 413 : statusOf[e.code], body: { error: { code: e.code, message: inFieldWords(e.message), ...(e.hint ? { hint: inFieldWords(e.hint) } : {}) } } };
   }
   return { status: 500, body: { error: { code: 'INTERNAL', message: `internal error: ${(e as Error)?.message ?? String(e)}`, hint: 'please report this with the request you made' } } };
 }
 
 /** A zod failure of a request body, as a 400 whose message names each field. */
-export function invalidBody(what: string, issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): HttpError {
-  return new HttpError(400, 'INVALID_INPUT', `invalid ${what} body: ${describeIssues(issues)}`, 'see GET /api/openapi.json for the request schemas');
+export function invalidBody(what: string, issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>, options: { of?: string; hint?: string } = {}): HttpError {
+  return new HttpError(400, 'INVALID_INPUT', `invalid ${what} ${options.of ?? 'body'}: ${describeIssues(issues)}`, options.hint ?? 'see GET /api/openapi.json for the request schemas');
 }

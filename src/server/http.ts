@@ -165,6 +165,118 @@ function distinctRepos(dirs: string[]): string[] {
   });
 }
 
+/** What every request of one server shares. */
+interface Served {
+  options: ServeOptions;
+  repos: Repo[];
+  byName: Map<string, Repo>;
+  token: string;
+  bodyLimit: number;
+  version: string;
+  syncTimer: SyncTimer | undefined;
+  streams: Set<ServerResponse>;
+  /** `Host` values that name this server (known once it listens). */
+  allowedHosts: Set<string>;
+  cookieName: () => string;
+}
+
+const authorised = (ctx: Served, req: IncomingMessage): boolean => {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ') && safeEqual(auth.slice(7).trim(), ctx.token)) return true;
+  const c = cookies(req).get(ctx.cookieName());
+  return c !== undefined && safeEqual(c, ctx.token);
+};
+
+/**
+ * The door: the Host must be this server's (DNS rebinding), the token given
+ * (a token in a page's URL is traded for a cookie), and a write from a
+ * browser must come from this server's own pages. Returns true when it
+ * answered the request itself (favicon, the token redirect).
+ */
+function admit(ctx: Served, req: IncomingMessage, res: ServerResponse, url: URL, isApi: boolean): boolean {
+  // DNS rebinding: a page of evil.example that resolves to 127.0.0.1 still says Host: evil.example.
+  const hostHeader = (req.headers.host ?? '').toLowerCase();
+  if (!ctx.allowedHosts.has(hostHeader)) throw new HttpError(403, 'FORBIDDEN_HOST', `Host "${req.headers.host ?? ''}" is not this server`, `use ${[...ctx.allowedHosts][0]}`);
+  // Every browser asks for one; a 404 (or 401) here is an error in the console of every page.
+  if (url.pathname === '/favicon.ico' && (req.method === 'GET' || req.method === 'HEAD')) {
+    res.writeHead(204, { ...SECURITY_HEADERS, 'Cache-Control': 'max-age=86400' });
+    res.end();
+    return true;
+  }
+  const given = url.searchParams.get('token');
+  if (!isApi && req.method === 'GET' && given !== null && safeEqual(given, ctx.token)) {
+    // Trade the token in the URL for a cookie, and drop it from the address bar (and from history).
+    url.searchParams.delete('token');
+    res.writeHead(303, { ...SECURITY_HEADERS, 'Set-Cookie': `${ctx.cookieName()}=${ctx.token}; HttpOnly; SameSite=Strict; Path=/`, Location: `${url.pathname}${url.search}` });
+    res.end();
+    return true;
+  }
+  if (!authorised(ctx, req)) {
+    throw new HttpError(401, 'UNAUTHORIZED', given === null ? 'this server needs its access token' : 'wrong access token', 'open the URL `logbook serve` printed, or send Authorization: Bearer <token>');
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    // A browser always says where a request comes from; another site's page must not write with our cookie.
+    const origin = req.headers.origin;
+    const site = req.headers['sec-fetch-site'];
+    if ((origin !== undefined && origin !== `http://${hostHeader}`) || (site !== undefined && site !== 'same-origin' && site !== 'none')) {
+      throw new HttpError(403, 'FORBIDDEN_ORIGIN', `a write from ${origin ?? `a ${site} page`} is refused`, 'writes from a browser must come from this server’s own pages');
+    }
+  }
+  return false;
+}
+
+/** `/api/…`: the repository (an `/api/repos/NAME` prefix picks one), then the route, its body and its answer. */
+async function serveApi(ctx: Served, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const { repos, options } = ctx;
+  let apiPath = url.pathname;
+  let repo = repos[0]!;
+  if (apiPath === '/api/repos') {
+    return sendJson(res, 200, { repos: repos.map((r) => ({ name: r.name, path: r.dir, default: r === repos[0], ...(ctx.syncTimer ? { sync: ctx.syncTimer.status[r.name] } : {}) })) });
+  }
+  const prefixed = /^\/api\/repos\/([^/]+)(\/.*)$/.exec(apiPath);
+  if (prefixed) {
+    const name = decodeURIComponent(prefixed[1]!);
+    const found = ctx.byName.get(name);
+    if (!found) throw new HttpError(404, 'UNKNOWN_REPO', `no repository named "${name}" is served here`, `GET /api/repos lists them: ${repos.map((r) => r.name).join(', ')}`);
+    repo = found;
+    apiPath = `/api${prefixed[2]}`;
+  }
+  if (apiPath === '/api/openapi.json' && req.method === 'GET') return sendJson(res, 200, openApiDocument(ctx.version));
+  if (apiPath === '/api/events/stream' && req.method === 'GET') return streamEvents(req, res, prefixed ? [repo] : repos, ctx.streams);
+  const match = matchRoute(req.method ?? 'GET', apiPath);
+  if (!match) throw new HttpError(404, 'NOT_FOUND', `no API endpoint ${req.method} ${apiPath}`, 'GET /api/openapi.json lists the endpoints');
+  if ('allowed' in match) throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${apiPath} does not take ${req.method}`, `use ${match.allowed.join(' or ')}`);
+  const { route, params } = match;
+  let body: unknown;
+  if (route.write) {
+    if (options.readOnly) throw new HttpError(403, 'READ_ONLY', 'this server was started with --read-only: it refuses every write', 'restart `logbook serve` without --read-only, or write with the CLI');
+    const type = String(req.headers['content-type'] ?? '');
+    if (!/^application\/json\b/i.test(type)) throw new HttpError(400, 'INVALID_INPUT', `expected Content-Type: application/json, got "${type || 'none'}"`, 'send the body as JSON');
+    body = await readBody(req, ctx.bodyLimit);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'INVALID_INPUT', 'the request body must be a JSON object', 'for example {"progress": "wrote the parser"}');
+  }
+  const apiReq: ApiRequest = { repo, params, query: url.searchParams, body, sessionHeader: header(req, 'x-session-id'), agent: header(req, 'x-logbook-agent') ?? 'http', env: options.env };
+  sendJson(res, route.status ?? 200, await route.handle(apiReq));
+}
+
+/** One request: the door, then the assets, a page, or the API. */
+async function serveRequest(ctx: Served, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/');
+  try {
+    if (admit(ctx, req, res, url, isApi)) return;
+    if (url.pathname === '/assets/app.css') return asset(res, 'text/css', STYLESHEET);
+    if (url.pathname === '/assets/app.js') return asset(res, 'text/javascript', CLIENT_SCRIPT);
+    if (isApi) return await serveApi(ctx, req, res, url);
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on pages`, 'pages are read with GET');
+    const html = await renderPage(url, { repos: ctx.repos, byName: ctx.byName, sync: ctx.syncTimer, readOnly: Boolean(ctx.options.readOnly) });
+    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': CSP });
+    res.end(html);
+  } catch (e) {
+    sendError(res, e, !isApi);
+  }
+}
+
 /** Start serving; resolves once listening. */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const dirs = distinctRepos(options.repos.length ? options.repos.map((d) => path.resolve(options.cwd, d)) : [options.cwd]);
@@ -174,101 +286,22 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       new Repo({ name: names[i]!, dir, env: options.env, ...(options.now ? { now: options.now } : {}), ...(options.tipCheckMs !== undefined ? { tipCheckMs: options.tipCheckMs } : {}), ...(options.onError ? { onError: options.onError } : {}) }),
   );
   for (const r of repos) await r.start();
-  const byName = new Map(repos.map((r) => [r.name, r]));
-  const token = options.token ?? randomBytes(24).toString('base64url');
   const host = options.host ?? '127.0.0.1';
-  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const version = options.version ?? '0.1.0';
-  const syncTimer = options.sync ? new SyncTimer(repos, options.sync.remote, options.sync.everyMs, options.env, options.now) : undefined;
   let port = 0;
-  let allowedHosts = new Set<string>();
-  const cookieName = () => `logbook_token_${port}`;
-  const streams = new Set<ServerResponse>();
-
-  const authorised = (req: IncomingMessage): boolean => {
-    const auth = req.headers.authorization;
-    if (auth?.startsWith('Bearer ') && safeEqual(auth.slice(7).trim(), token)) return true;
-    const c = cookies(req).get(cookieName());
-    return c !== undefined && safeEqual(c, token);
+  const ctx: Served = {
+    options,
+    repos,
+    byName: new Map(repos.map((r) => [r.name, r])),
+    token: options.token ?? randomBytes(24).toString('base64url'),
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    version: options.version ?? '0.1.0',
+    syncTimer: options.sync ? new SyncTimer(repos, options.sync.remote, options.sync.everyMs, options.env, options.now) : undefined,
+    streams: new Set<ServerResponse>(),
+    allowedHosts: new Set<string>(),
+    cookieName: () => `logbook_token_${port}`,
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/');
-    try {
-      // DNS rebinding: a page of evil.example that resolves to 127.0.0.1 still says Host: evil.example.
-      const hostHeader = (req.headers.host ?? '').toLowerCase();
-      if (!allowedHosts.has(hostHeader)) throw new HttpError(403, 'FORBIDDEN_HOST', `Host "${req.headers.host ?? ''}" is not this server`, `use ${[...allowedHosts][0]}`);
-      // Every browser asks for one; a 404 (or 401) here is an error in the console of every page.
-      if (url.pathname === '/favicon.ico' && (req.method === 'GET' || req.method === 'HEAD')) {
-        res.writeHead(204, { ...SECURITY_HEADERS, 'Cache-Control': 'max-age=86400' });
-        return void res.end();
-      }
-      const given = url.searchParams.get('token');
-      if (!isApi && req.method === 'GET' && given !== null && safeEqual(given, token)) {
-        // Trade the token in the URL for a cookie, and drop it from the address bar (and from history).
-        url.searchParams.delete('token');
-        res.writeHead(303, { ...SECURITY_HEADERS, 'Set-Cookie': `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`, Location: `${url.pathname}${url.search}` });
-        return void res.end();
-      }
-      if (!authorised(req)) {
-        throw new HttpError(401, 'UNAUTHORIZED', given === null ? 'this server needs its access token' : 'wrong access token', 'open the URL `logbook serve` printed, or send Authorization: Bearer <token>');
-      }
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        // A browser always says where a request comes from; another site's page must not write with our cookie.
-        const origin = req.headers.origin;
-        const site = req.headers['sec-fetch-site'];
-        if ((origin !== undefined && origin !== `http://${hostHeader}`) || (site !== undefined && site !== 'same-origin' && site !== 'none')) {
-          throw new HttpError(403, 'FORBIDDEN_ORIGIN', `a write from ${origin ?? `a ${site} page`} is refused`, 'writes from a browser must come from this server’s own pages');
-        }
-      }
-      if (url.pathname === '/assets/app.css') return asset(res, 'text/css', STYLESHEET);
-      if (url.pathname === '/assets/app.js') return asset(res, 'text/javascript', CLIENT_SCRIPT);
-      if (!isApi) {
-        if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on pages`, 'pages are read with GET');
-        const html = await renderPage(url, { repos, byName, sync: syncTimer, readOnly: Boolean(options.readOnly) });
-        res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': CSP });
-        return void res.end(html);
-      }
-      let apiPath = url.pathname;
-      let repo = repos[0]!;
-      if (apiPath === '/api/repos') {
-        return sendJson(res, 200, { repos: repos.map((r) => ({ name: r.name, path: r.dir, default: r === repos[0], ...(syncTimer ? { sync: syncTimer.status[r.name] } : {}) })) });
-      }
-      const prefixed = /^\/api\/repos\/([^/]+)(\/.*)$/.exec(apiPath);
-      if (prefixed) {
-        const name = decodeURIComponent(prefixed[1]!);
-        const found = byName.get(name);
-        if (!found) throw new HttpError(404, 'UNKNOWN_REPO', `no repository named "${name}" is served here`, `GET /api/repos lists them: ${repos.map((r) => r.name).join(', ')}`);
-        repo = found;
-        apiPath = `/api${prefixed[2]}`;
-      }
-      if (apiPath === '/api/openapi.json' && req.method === 'GET') return sendJson(res, 200, openApiDocument(version));
-      if (apiPath === '/api/events/stream' && req.method === 'GET') {
-        return streamEvents(req, res, prefixed ? [repo] : repos, streams);
-      }
-      const match = matchRoute(req.method ?? 'GET', apiPath);
-      if (!match) throw new HttpError(404, 'NOT_FOUND', `no API endpoint ${req.method} ${apiPath}`, 'GET /api/openapi.json lists the endpoints');
-      if ('allowed' in match) throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${apiPath} does not take ${req.method}`, `use ${match.allowed.join(' or ')}`);
-      const { route, params } = match;
-      let body: unknown;
-      if (route.write) {
-        if (options.readOnly) throw new HttpError(403, 'READ_ONLY', 'this server was started with --read-only: it refuses every write', 'restart `logbook serve` without --read-only, or write with the CLI');
-        const type = String(req.headers['content-type'] ?? '');
-        if (!/^application\/json\b/i.test(type)) throw new HttpError(400, 'INVALID_INPUT', `expected Content-Type: application/json, got "${type || 'none'}"`, 'send the body as JSON');
-        body = await readBody(req, bodyLimit);
-        if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'INVALID_INPUT', 'the request body must be a JSON object', 'for example {"progress": "wrote the parser"}');
-      }
-      const sessionHeader = header(req, 'x-session-id');
-      const apiReq: ApiRequest = { repo, params, query: url.searchParams, body, sessionHeader, agent: header(req, 'x-logbook-agent') ?? 'http', env: options.env };
-      const value = await route.handle(apiReq);
-      sendJson(res, route.status ?? 200, value);
-    } catch (e) {
-      sendError(res, e, !isApi);
-    }
-  };
-
-  const server: Server = createServer((req, res) => void handle(req, res));
+  const server: Server = createServer((req, res) => void serveRequest(ctx, req, res));
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
@@ -278,21 +311,21 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
   port = (server.address() as AddressInfo).port;
   const shown = host.includes(':') ? `[${host}]` : host;
-  allowedHosts = new Set([`${shown}:${port}`]);
-  for (const h of ownNames(host)) allowedHosts.add(`${h}:${port}`);
-  syncTimer?.start();
+  ctx.allowedHosts.add(`${shown}:${port}`);
+  for (const h of ownNames(host)) ctx.allowedHosts.add(`${h}:${port}`);
+  ctx.syncTimer?.start();
   const base = `http://${shown}:${port}`;
   return {
     url: base,
-    openUrl: `${base}/?token=${token}`,
+    openUrl: `${base}/?token=${ctx.token}`,
     port,
-    token,
+    token: ctx.token,
     repos,
-    sync: syncTimer,
+    sync: ctx.syncTimer,
     async close() {
       for (const r of repos) r.close();
-      for (const s of streams) s.end();
-      await syncTimer?.stop();
+      for (const s of ctx.streams) s.end();
+      await ctx.syncTimer?.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -1,7 +1,12 @@
 /** `GET /api/openapi.json`: OpenAPI 3.1, generated from the route table and its zod schemas (nothing here describes a body by hand). */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { descriptionOf, isOptional, kindOf, spellingOf, type Operation } from '../operations/request.js';
 import { routes } from './api.js';
-import { errorBodySchema } from './schemas.js';
+
+/** Every error answer: `{"error": {"code", "message", "hint"}}`. */
+export const errorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), hint: z.optional(z.string()) }),
+});
 
 const statusText: Record<number, string> = {
   400: 'malformed request or invalid value',
@@ -12,17 +17,32 @@ const statusText: Record<number, string> = {
   413: 'request body or a text too large',
 };
 
-const schemaOf = (s: z.ZodType) => {
+const schemaOf = (s: z.core.$ZodType) => {
   const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 };
+
+/** A GET operation's request as query parameters (a list field repeats its parameter). */
+function queryParameters(op: Operation) {
+  return Object.entries(op.request.shape).map(([key, field]) => {
+    const schema = schemaOf(field);
+    return {
+      name: spellingOf(field).param ?? key,
+      in: 'query',
+      required: !isOptional(field),
+      description: descriptionOf(field),
+      ...(kindOf(field) === 'list' ? { explode: true } : {}),
+      schema,
+    };
+  });
+}
 
 export function openApiDocument(version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   const error = { description: '', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   for (const r of routes) {
     const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
-    const query = Object.entries(r.query ?? {}).map(([name, description]) => ({ name, in: 'query', required: false, description, schema: { type: 'string' } }));
+    const query = r.fromQuery && r.operation ? queryParameters(r.operation) : Object.entries(r.query ?? {}).map(([name, description]) => ({ name, in: 'query', required: false, description, schema: { type: 'string' } }));
     const headers = r.write
       ? [{ name: 'X-Session-ID', in: 'header', required: false, description: 'the session to write to: full id, s_xxxx, suffix, shortname or unique prefix (SPEC 4)', schema: { type: 'string' } }]
       : [];
@@ -31,7 +51,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       summary: r.summary,
       operationId: `${r.method.toLowerCase()}${r.path.replace(/\/api/, '').replace(/[{}]/g, '').split('/').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('')}`,
       parameters: [...params, ...query, ...headers],
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body) } } } } : {}),
+      ...(r.operation && !r.fromQuery ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.operation.request) } } } } : {}),
       responses: {
         [String(r.status ?? 200)]: { description: 'OK', content: { 'application/json': { schema: {} } } },
         ...Object.fromEntries(codes.map((c) => [String(c), { ...error, description: statusText[c] }])),

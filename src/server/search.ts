@@ -3,35 +3,39 @@
  * `searchJournal`'s options (the same call as `logbook search` and the MCP
  * `search` tool). `type` may repeat, as `--type` does.
  */
-import { LogbookError } from '../errors.js';
-import { searchJournal, type SearchOptions, type SearchResult } from '../search/search.js';
+import * as z from 'zod/mini';
+import { handlers } from '../operations/handlers.js';
+import { kindOf, spellingOf } from '../operations/request.js';
+import { searchOperation } from '../operations/requests.js';
+import { Logbook } from '../logbook.js';
+import type { SearchResult } from '../search/search.js';
 import type { ApiRequest } from './api.js';
+import { invalidBody } from './errors.js';
+import { redactText } from '../redact.js';
 
-export const searchQuery = {
-  q: 'the query: words (each also a prefix) and "quoted phrases"',
-  type: 'an event type (repeatable)',
-  session: 'a session in any form',
-  actor: 'who wrote it',
-  agent: 'which agent wrote it',
-  since: 'ISO date or 7d, 2w, today',
-  until: 'ISO date or 7d, 2w, today',
-  status: 'open or closed',
-  limit: 'hits to return (default 20)',
-} as const;
+/** The search request from a query string: each field by its parameter name (`q`, `type` repeated). */
+function fromQuery(q: URLSearchParams): unknown {
+  const input: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(searchOperation.request.shape)) {
+    const name = spellingOf(field).param ?? key;
+    const kind = kindOf(field);
+    if (kind === 'list') {
+      if (q.getAll(name).length) input[key] = q.getAll(name);
+      continue;
+    }
+    const value = q.get(name);
+    if (value === null) continue;
+    input[key] = kind === 'number' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
+  }
+  input.query ??= '';
+  return input;
+}
 
 export async function search(req: ApiRequest): Promise<SearchResult> {
-  const q = req.query;
-  const limitText = q.get('limit');
-  const limit = limitText === null ? undefined : Number(limitText);
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-    throw new LogbookError('INVALID_INPUT', `limit must be a whole number of hits, at least 1; got "${limitText}"`, { hint: 'for example ?q=lock&limit=10' });
+  const r = z.safeParse(searchOperation.request, fromQuery(req.query), { reportInput: true });
+  if (!r.success) {
+    const issues = r.error.issues.map((i) => ({ ...i, path: i.path.map((p) => (typeof p === 'string' ? (spellingOf(searchOperation.request.shape[p as keyof typeof searchOperation.request.shape]!).param ?? p) : p)), message: typeof i.input === 'string' || typeof i.input === 'number' ? `${i.message}; got "${redactText(String(i.input)).text.slice(0, 60)}"` : i.message }));
+    throw invalidBody('search', issues, { of: 'query', hint: 'for example ?q=lock&limit=10 (GET /api/openapi.json lists the parameters)' });
   }
-  const options: SearchOptions = { query: q.get('q') ?? '', ...(limit !== undefined ? { limit } : {}) };
-  const types = q.getAll('type');
-  if (types.length) options.types = types;
-  for (const key of ['session', 'actor', 'agent', 'since', 'until', 'status'] as const) {
-    const v = q.get(key);
-    if (v !== null) options[key] = v;
-  }
-  return searchJournal(req.repo.journal, options);
+  return handlers.search(new Logbook(req.repo.journal), r.data);
 }

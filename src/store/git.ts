@@ -166,9 +166,10 @@ export class GitStore implements CachingStore {
         if (!kept) complete = false;
         lines = [...(kept ?? []), ...u.fresh];
       } else if (from !== undefined && (u.reset || before[u.replica] !== from)) {
-        // The event cache moved on past `since` (another command read in between):
-        // walk from the tip back to `since` directly; these are usually a few loose commits.
-        const walked = from === u.tip ? { lines: [], reachedStop: true } : await this.walk(u.replica, u.tip, from);
+        // The event cache moved on past `since` (another command read in between): its lines after `since`,
+        // read from the end of the cache file; else walk from the tip back to `since` (a spawn of `git log` past 16 commits).
+        const cached = from !== u.tip && !u.reset && u.keptBytes ? this.cachedLinesAfter(u.replica, u.keptBytes, from) : undefined;
+        const walked = from === u.tip ? { lines: [], reachedStop: true } : cached ? { lines: [...cached, ...u.fresh], reachedStop: true } : await this.walk(u.replica, u.tip, from);
         if (!walked.reachedStop) complete = false;
         lines = walked.lines;
       }
@@ -241,6 +242,28 @@ export class GitStore implements CachingStore {
       }
       return out;
     };
+  }
+
+  /**
+   * Where the cached lines are as of the latest update, per replica: the first
+   * `bytes` of `file`, then `fresh` (serialised as the file holds them). For
+   * readers that index the files themselves (time travel's order index).
+   */
+  cachedFiles(): Array<{ replica: string; file: string; bytes: number; fresh: string[] }> {
+    return (this.last ?? []).map((u) => ({ replica: u.replica, file: path.join(this.cacheDir, `${u.replica}.ndjson`), bytes: u.keptBytes, fresh: u.fresh.map((line) => JSON.stringify(line)) }));
+  }
+
+  /** rawLinesReader's lines newest first, per ref (see CachingStore.rawLinesBackward). */
+  rawLinesBackward(): () => Array<Iterable<string>> {
+    const updates = this.last ?? [];
+    const cacheDir = this.cacheDir;
+    return () =>
+      updates.map((u) => ({
+        *[Symbol.iterator]() {
+          for (let i = u.fresh.length - 1; i >= 0; i--) yield JSON.stringify(u.fresh[i]);
+          if (u.keptBytes) yield* cacheLinesBackward(path.join(cacheDir, `${u.replica}.ndjson`), u.keptBytes, u.replica);
+        },
+      }));
   }
 
   /** An opaque projection state saved beside the event cache, valid for exactly these tips. */
@@ -416,6 +439,21 @@ export class GitStore implements CachingStore {
     }
   }
 
+  /** The cached lines after commit `after` (oldest first), read from the end of the first `bytes`; undefined when it is not there. */
+  private cachedLinesAfter(replica: string, bytes: number, after: string): CacheLine[] | undefined {
+    const head = `{"c":"${after}"`;
+    const text: string[] = [];
+    try {
+      for (const line of cacheLinesBackward(path.join(this.cacheDir, `${replica}.ndjson`), bytes, replica)) {
+        if (line.startsWith(head)) return text.reverse().map((l) => JSON.parse(l) as CacheLine);
+        text.push(line);
+      }
+    } catch {
+      /* damaged or changed: the caller walks the commits */
+    }
+    return undefined;
+  }
+
   private readCachedLines(replica: string, bytes: number): CacheLine[] | undefined {
     const lines = readCacheLines(this.cacheDir, replica, bytes);
     return typeof lines === 'string' ? undefined : lines; // missing or corrupt
@@ -504,4 +542,37 @@ const STALE_CACHE_LOCK_MS = 10_000;
 
 async function releaseStaleLock(lock: string): Promise<void> {
   await stealIfStale(lock, STALE_CACHE_LOCK_MS);
+}
+
+/** The first `bytes` of a cache file as lines, last first, read from the end in chunks (a newline byte never occurs inside a UTF-8 sequence). */
+export function* cacheLinesBackward(file: string, bytes: number, replica: string, CHUNK = 64 * 1024): Generator<string> {
+  const damaged = () => new LogbookError('CORRUPT_OBJECT', `the Logbook cache of replica ${replica} was damaged or changed while it was read; it has been dropped`, { hint: 'run the command again' });
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    throw damaged();
+  }
+  try {
+    if (fs.fstatSync(fd).size < bytes) throw damaged();
+    let end = bytes;
+    let rest = Buffer.alloc(0); // the start of a line whose beginning is in an earlier chunk
+    while (end > 0) {
+      const start = Math.max(0, end - CHUNK);
+      const chunk = Buffer.allocUnsafe(end - start);
+      if (fs.readSync(fd, chunk, 0, chunk.length, start) !== chunk.length) throw damaged();
+      const buf = rest.length ? Buffer.concat([chunk, rest]) : chunk;
+      let stop = buf.length;
+      // lastIndexOf is native: a loop over the bytes would run in the interpreter in a short process.
+      for (let i = buf.lastIndexOf(10, stop - 1); i >= 0; i = i > 0 ? buf.lastIndexOf(10, i - 1) : -1) {
+        if (stop > i + 1) yield buf.toString('utf8', i + 1, stop);
+        stop = i;
+      }
+      rest = buf.subarray(0, stop);
+      end = start;
+    }
+    if (rest.length) yield rest.toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
 }

@@ -11,8 +11,11 @@
  * and the staging refs are deleted afterwards.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants as fsc, promises as fsp, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { accessSync, existsSync, constants as fsc, readFileSync, readdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { parseCommitBody } from './objects.js';
 import { JOURNAL_PREFIX, isJournalRef, syncFailure, type FailureReason, type Fetched, type PushOutcome, type RefTips, type Transport } from './transport.js';
 
 import { STAGING_PREFIX, stagingNamespaces } from './staging.js';
@@ -261,9 +264,14 @@ export class GitTransport implements Transport {
   /** Delete every ref under `prefix`. Best effort: a leftover staging ref is harmless and removed by a later sync. */
   private async deleteRefs(prefix: string): Promise<void> {
     try {
-      // Loose refs that only this run wrote: removing the files is what `git update-ref -d` would do.
-      await fsp.rm(path.join(this.o.gitdir, prefix), { recursive: true, force: true });
-      await fsp.rmdir(path.join(this.o.gitdir, STAGING_PREFIX)).catch(() => undefined);
+      // Loose refs that only this run wrote: removing the files is what `git update-ref -d` would do
+      // (file by file: a recursive fs.rm loads more code than a sync of one event otherwise runs).
+      removeTree(path.join(this.o.gitdir, prefix));
+      try {
+        rmdirSync(path.join(this.o.gitdir, STAGING_PREFIX));
+      } catch {
+        /* another sync's namespace is still there */
+      }
       if (this.packedMention(prefix)) {
         const r = await this.git(['for-each-ref', '--format=%(refname)', prefix]);
         const refs = r.stdout.split('\n').filter(Boolean);
@@ -314,16 +322,54 @@ export class GitTransport implements Transport {
   }
 
   async compare(a: string, b: string | null): Promise<{ aOnly: number; bOnly: number }> {
+    if (a === b) return { aOnly: 0, bOnly: 0 };
+    // The common case (a few events appended or fetched: loose objects, one parent each) needs no git process.
+    const loose = this.looseCompare(a, b);
+    if (loose) return loose;
     if (b === null) {
       const r = await this.git(['rev-list', '--count', a, '--']);
       if (r.code !== 0) throw new Error(`git rev-list failed: ${r.stderr}`);
       return { aOnly: Number(r.stdout.trim()), bOnly: 0 };
     }
-    if (a === b) return { aOnly: 0, bOnly: 0 };
     const r = await this.git(['rev-list', '--left-right', '--count', `${a}...${b}`, '--']);
     if (r.code !== 0) throw new Error(`git rev-list failed: ${r.stderr}`);
     const [left, right] = r.stdout.trim().split(/\s+/).map(Number);
     return { aOnly: left ?? 0, bOnly: right ?? 0 };
+  }
+
+  /**
+   * Answer `compare` from loose commits alone, when one tip reaches the other (or the root)
+   * within a few single-parent loose commits; undefined sends the question to `git rev-list`
+   * (packed history, merges, replace refs or grafts that git would honour, damage).
+   */
+  private looseCompare(a: string, b: string | null): { aOnly: number; bOnly: number } | undefined {
+    if (this.historyRewritten()) return undefined;
+    const walk = (from: string, to: string | null): number | undefined => {
+      let oid: string | undefined = from;
+      for (let n = 0; n <= LOOSE_WALK_LIMIT; n++) {
+        if (oid === to) return n;
+        if (oid === undefined) return to === null ? n : undefined;
+        const parents = looseCommitParents(this.o.gitdir, oid);
+        if (!parents || parents.length > 1) return undefined;
+        oid = parents[0];
+      }
+      return undefined;
+    };
+    const aOnly = walk(a, b);
+    if (aOnly !== undefined) return { aOnly, bOnly: 0 };
+    if (b === null) return undefined;
+    const bOnly = walk(b, a);
+    return bOnly === undefined ? undefined : { aOnly: 0, bOnly };
+  }
+
+  private rewritten: boolean | undefined;
+  /** `git replace` refs, grafts or a shallow clone change what git calls a commit's parents: leave the walk to git then. */
+  private historyRewritten(): boolean {
+    if (this.rewritten === undefined) {
+      const g = this.o.gitdir;
+      this.rewritten = existsSync(path.join(g, 'refs', 'replace')) || existsSync(path.join(g, 'info', 'grafts')) || existsSync(path.join(g, 'shallow')) || this.packedMention('refs/replace/') || Boolean(this.o.env.GIT_REPLACE_REF_BASE || this.o.env.GIT_GRAFT_FILE);
+    }
+    return this.rewritten;
   }
 
   async has(oids: string[]): Promise<Set<string>> {
@@ -336,6 +382,46 @@ export class GitTransport implements Transport {
     }
     return found;
   }
+}
+
+/** Remove a directory of ref files and the directories in it; what is already gone is fine. */
+function removeTree(dir: string): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  const gone = (f: () => void) => {
+    try {
+      f();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  };
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) removeTree(p);
+    else gone(() => unlinkSync(p));
+  }
+  gone(() => rmdirSync(dir));
+}
+
+/** How many loose commits `compare` walks before it asks git instead. */
+const LOOSE_WALK_LIMIT = 256;
+
+/** A loose commit's parents (verified: it inflates, is a commit and hashes to its name), or undefined when it is packed, missing or damaged. */
+export function looseCommitParents(gitdir: string, oid: string): string[] | undefined {
+  let raw: Buffer;
+  try {
+    raw = inflateSync(readFileSync(path.join(gitdir, 'objects', oid.slice(0, 2), oid.slice(2))));
+  } catch {
+    return undefined;
+  }
+  if (raw.subarray(0, 7).toString('latin1') !== 'commit ' || createHash(oid.length === 64 ? 'sha256' : 'sha1').update(raw).digest('hex') !== oid) return undefined;
+  const body = raw.subarray(raw.indexOf(0) + 1);
+  const end = body.indexOf('\n\n');
+  return parseCommitBody(end < 0 ? body : body.subarray(0, end)).parent;
 }
 
 /** `<oid> <ref>` or `<oid>\t<ref>` lines -> ref -> oid, only refs under `prefix`. */

@@ -52,6 +52,10 @@ export interface CachingStore extends EventStore {
   eventsReader(): () => { events: JournalEvent[]; unreadable: UnreadableRecord[] };
   /** The same events as cached text lines, one JSON object `{c, e}` (or `{c, u}` for an unreadable commit) each. */
   rawLinesReader?(): () => string[];
+  /** Per replica, the cache file and how many of its bytes hold the lines, plus the lines not in it yet. */
+  cachedFiles?(): Array<{ replica: string; file: string; bytes: number; fresh: string[] }>;
+  /** The same lines newest first, one iterable per ref; each reads its cache file from the end, so a caller that stops early reads only the tail. */
+  rawLinesBackward?(): () => Array<Iterable<string>>;
 }
 
 export function isCachingStore(store: EventStore): store is CachingStore {

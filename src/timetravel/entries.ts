@@ -14,13 +14,19 @@ export interface Entry {
   at: string;
   type: string;
   session?: string;
+  /** `at` in epoch ms, where the entry knows `at` is in toISOString's form (so that numbers order as the text does). */
+  readonly atMs?: number | undefined;
+  /** An `item.linked` event's item key (undefined for other events). */
+  readonly itemKey?: string | undefined;
   /** The whole event (parsed on first use). */
   event(): JournalEvent;
 }
 
+const keyOf = (e: JournalEvent) => (e.type === 'item.linked' ? e.data.key : undefined);
+
 /** Entries of events already parsed and ordered (a snapshot's `events`). */
 export function entriesOf(events: readonly JournalEvent[]): Entry[] {
-  return events.map((e) => ({ id: e.id, clock: e.clock, at: e.at, type: e.type, ...(e.session ? { session: e.session } : {}), event: () => e }));
+  return events.map((e) => ({ id: e.id, clock: e.clock, at: e.at, type: e.type, ...(e.session ? { session: e.session } : {}), ...(e.type === 'item.linked' ? { itemKey: e.data.key } : {}), event: () => e }));
 }
 
 // The cache writes an event's keys in schema order: id, v, at, session?, actor{…}, clock, replica, type, data.
@@ -43,6 +49,10 @@ class LineEntry implements Entry {
     readonly session: string | undefined,
     private readonly line: string,
   ) {}
+
+  get itemKey(): string | undefined {
+    return this.type === 'item.linked' ? keyOf(this.event()) : undefined;
+  }
 
   event(): JournalEvent {
     return (this.body ??= (JSON.parse(this.line) as { e: JournalEvent }).e);
@@ -95,13 +105,74 @@ export function entriesOfLines(lines: readonly string[]): Entry[] {
     const e = entryOfLine(line);
     if (e) entries.push(e);
   }
+  return orderEntries(entries);
+}
+
+/**
+ * Entries of every replica, unordered, in the order and deduplication of
+ * `prepare` (projections/order.ts); redacted as every view sees it when the
+ * journal holds a redaction (then every body is parsed). Sorts in place.
+ */
+export function orderEntries(entries: Entry[]): Entry[] {
   const before = (a: Entry, b: Entry) => a.clock - b.clock || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   // One replica's lines are already in order: sort only when they are not.
   let sorted = true;
   for (let i = 1; i < entries.length && sorted; i++) sorted = before(entries[i - 1]!, entries[i]!) <= 0;
   if (!sorted) entries.sort(before);
-  // The same event through two refs has the same order key, so duplicates sit next to each other.
-  const unique = entries.filter((e, i) => i === 0 || entries[i - 1]!.id !== e.id);
+  // The same event through two refs has the same order key, so duplicates sit next to each other (same clock first).
+  const unique = entries.filter((e, i) => i === 0 || entries[i - 1]!.clock !== e.clock || entries[i - 1]!.id !== e.id);
   if (!unique.some((e) => e.type === 'redaction')) return unique;
   return entriesOf(applyRedactions(orderEvents(unique.map((e) => e.event()))));
+}
+
+/**
+ * previousSessionEnd read backwards: merge each ref's cache lines (newest
+ * first, see CachingStore.rawLinesBackward) in the journal's order, newest
+ * first, back to the last event `me` wrote in a session other than
+ * `current`. Returns that event's time and the events after it, in order
+ * and redacted (a redaction names an event it has seen, so it sorts after
+ * it: the redactions of these events are among them); `at` is absent when
+ * `me` never wrote such an event. Undefined when a ref's lines are not in
+ * order (the caller reads the whole journal instead).
+ */
+export function tailSince(sources: Array<Iterable<string>>, me: { email: string; agent?: string }, current: string): { at?: string; events: JournalEvent[] } | undefined {
+  const before = (a: Entry, b: Entry) => a.clock - b.clock || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const heads = sources.map((source) => {
+    const it = source[Symbol.iterator]();
+    const head = { it, entry: undefined as Entry | undefined, disordered: false };
+    return head;
+  });
+  const advance = (h: (typeof heads)[number]) => {
+    const prev = h.entry;
+    h.entry = undefined;
+    for (let r = h.it.next(); !r.done; r = h.it.next()) {
+      const e = r.value ? entryOfLine(r.value) : undefined;
+      if (!e) continue;
+      if (prev && before(e, prev) > 0) h.disordered = true;
+      h.entry = e;
+      return;
+    }
+  };
+  for (const h of heads) advance(h);
+  const newestFirst: Entry[] = [];
+  let at: string | undefined;
+  for (;;) {
+    if (heads.some((h) => h.disordered)) return undefined;
+    let top: (typeof heads)[number] | undefined;
+    for (const h of heads) if (h.entry && (!top || before(h.entry, top.entry!) > 0)) top = h;
+    if (!top) break;
+    const e = top.entry!;
+    advance(top);
+    if (newestFirst.length && newestFirst[newestFirst.length - 1]!.id === e.id) continue; // the same event through two refs
+    if (e.session && e.session !== current) {
+      const actor = e.event().actor;
+      if (actor.email === me.email && (actor.agent ?? '') === (me.agent ?? '')) {
+        at = e.event().at;
+        break;
+      }
+    }
+    newestFirst.push(e);
+  }
+  const events = newestFirst.reverse().map((e) => e.event());
+  return { ...(at !== undefined ? { at } : {}), events: events.some((e) => e.type === 'redaction') ? applyRedactions(events) : events };
 }

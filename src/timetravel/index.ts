@@ -9,14 +9,15 @@ import type { Logbook } from '../logbook.js';
 import type { Snapshot } from '../journal.js';
 import { defaultOutDir, writePlan, type WriteResult } from '../rebuild.js';
 import { staleTimeoutMs } from '../config.js';
-import { projectSessions, type Session } from '../../projections/sessions.js';
+import { projectSessions, sessionHeaders, type Session, type SessionHeader } from '../../projections/sessions.js';
 import { projectItems } from '../../projections/items.js';
 import { rebuildPlan } from '../../projections/rebuild.js';
-import { projectSince, sinceLines, type SinceView } from '../../projections/since.js';
+import { projectSince, sinceLines, type SinceModel, type SinceView } from '../../projections/since.js';
 import { minute } from '../../projections/time.js';
 import { stableId, type Actor, type JournalEvent } from '../events.js';
 import { cutFor, type Moment } from './moment.js';
-import { entriesOf, entriesOfLines, type Entry } from './entries.js';
+import { entriesOf, entriesOfLines, orderEntries, tailSince, type Entry } from './entries.js';
+import { indexedEntries } from './orderIndex.js';
 import { isCachingStore } from '../store/types.js';
 
 export { cutFor, latestMoment, momentBanner, WHEN_FORMS, type Moment } from './moment.js';
@@ -28,8 +29,10 @@ const ITEM_TYPES = new Set(['item.linked', 'items.migrated']);
  * and item chains folded from them, each on first use (a view pays only for
  * the folds it reads, and an entry's body is parsed only when a fold needs
  * it). With `focus`, the session model holds that one session and every
- * message: a session's state is folded from its own events only, so a
- * one-session view skips folding (and parsing) all the others.
+ * message, and the item chains are those that pass through that session (an
+ * item's chain is folded from its own key's events only, so these chains are
+ * exactly what the whole fold gives them): a one-session view skips folding
+ * (and parsing) everything else.
  */
 function snapshotOfEntries(entries: readonly Entry[], cut: number, base: Snapshot, focus?: string): Snapshot {
   const prefix = entries.slice(0, cut);
@@ -38,6 +41,17 @@ function snapshotOfEntries(entries: readonly Entry[], cut: number, base: Snapsho
   let items: Snapshot['items'] | undefined;
   const relevant = (e: Entry) => e.session === focus || e.type === 'message.sent' || e.type === 'message.read';
   const bodies = (list: readonly Entry[]) => list.map((e) => e.event());
+  const focusItems = () => {
+    // The keys whose chains reach the session: linked in it, or migrated to it.
+    const migrations = prefix.filter((e) => e.type === 'items.migrated');
+    const keys = new Set<string>();
+    for (const e of prefix) if (e.session === focus && e.type === 'item.linked' && e.itemKey !== undefined) keys.add(e.itemKey);
+    for (const m of migrations) {
+      const e = m.event();
+      if (e.type === 'items.migrated' && e.data.to === focus) for (const k of e.data.keys) keys.add(k);
+    }
+    return projectItems(bodies(prefix.filter((e) => e.type === 'items.migrated' || (e.type === 'item.linked' && e.itemKey !== undefined && keys.has(e.itemKey)))));
+  };
   return {
     unreadable: base.unreadable,
     tips: base.tips,
@@ -49,7 +63,7 @@ function snapshotOfEntries(entries: readonly Entry[], cut: number, base: Snapsho
     },
     get items() {
       // Item chains are folded from item events alone.
-      return (items ??= projectItems(events ?? bodies(prefix.filter((e) => ITEM_TYPES.has(e.type)))));
+      return (items ??= events || focus === undefined ? projectItems(events ?? bodies(prefix.filter((e) => ITEM_TYPES.has(e.type)))) : focusItems());
     },
   };
 }
@@ -61,11 +75,17 @@ export function snapshotAt(snap: Snapshot, moment: Pick<Moment, 'cut'>, focus?: 
 }
 
 /**
- * The ordered journal as entries: from the git store's cached lines (order
- * keys read without parsing the events), else from the snapshot's events.
+ * The ordered journal as entries: from the order index of the git store's
+ * cache (./orderIndex.ts), else its cached lines (order keys read without
+ * parsing the events), else from the snapshot's events.
  */
 export function journalEntries(logbook: Logbook, snap: Snapshot): Entry[] {
   const store = logbook.journal.store;
+  if (isCachingStore(store) && store.cachedFiles) {
+    // The order index beside the cache: under 100 bytes per event (the cache holds ~350), no line parsed until a fold needs it.
+    const indexed = indexedEntries(store.cachedFiles());
+    if (indexed) return orderEntries(indexed);
+  }
   if (isCachingStore(store) && store.rawLinesReader) return entriesOfLines(store.rawLinesReader()());
   return entriesOf(snap.events);
 }
@@ -137,6 +157,26 @@ export function previousSessionEnd(events: readonly JournalEvent[] | readonly En
   return { when: 'previous', kind: 'start', cut: 0, total: events.length, at: undefined, lastEvent: undefined, label: 'the start of the journal (you have no earlier session)' };
 }
 
+/**
+ * The sessions `since` needs (projections/since.ts SinceModel): the open ones
+ * whole, and the headers of those the changes name, so that a closed
+ * session's log is never loaded for its title.
+ */
+function sinceModel(snap: Snapshot, tail: readonly JournalEvent[]): SinceModel {
+  const headers = new Map(sessionHeaders(snap.sessions).map((h) => [h.id, h]));
+  const sessions = new Map<string, SessionHeader | Session>();
+  for (const h of headers.values()) {
+    const s = h.status === 'active' || h.status === 'paused' ? snap.sessions.sessions.get(h.id) : undefined;
+    if (s) sessions.set(h.id, s);
+  }
+  for (const e of tail) {
+    if (!e.session || sessions.has(e.session)) continue;
+    const h = headers.get(e.session);
+    if (h) sessions.set(e.session, h);
+  }
+  return { sessions };
+}
+
 export interface SinceResult {
   moment: Moment;
   view: SinceView;
@@ -156,7 +196,8 @@ export async function since(logbook: Logbook, when?: string, options: { limit?: 
   const entries = journalEntries(logbook, snap);
   const moment = when === undefined ? previousSessionEnd(entries, me, current) : cutFor(entries, when, { now, session: () => logbook.session(snap).id });
   // Only the events after the moment are parsed.
-  const view = projectSince(entries.slice(moment.cut).map((e) => e.event()), 0, snap.sessions, {
+  const tail = entries.slice(moment.cut).map((e) => e.event());
+  const view = projectSince(tail, 0, sinceModel(snap, tail), {
     me,
     now,
     staleAfterMs: staleTimeoutMs(logbook.journal),
@@ -172,10 +213,24 @@ export async function since(logbook: Logbook, when?: string, options: { limit?: 
  * when it has no previous session or nobody else wrote since.
  */
 export function catchUpLines(logbook: Logbook, snap: Snapshot, current: string, options: { limit?: number } = {}): string[] {
-  const entries = journalEntries(logbook, snap);
-  const moment = previousSessionEnd(entries, logbook.journal.actor, current);
-  if (moment.kind === 'start') return [];
-  const view = projectSince(entries.slice(moment.cut).map((e) => e.event()), 0, snap.sessions, { me: logbook.journal.actor, limit: options.limit ?? 15 });
+  const me = logbook.journal.actor;
+  // From the git store's cache, read from the end back to the previous session's end only: an agent's every
+  // SessionStart then costs what happened since, not the whole journal.
+  const store = logbook.journal.store;
+  const tail = isCachingStore(store) && store.rawLinesBackward ? tailSince(store.rawLinesBackward()(), me, current) : undefined;
+  let at: string;
+  let events: JournalEvent[];
+  if (tail) {
+    if (!tail.at) return [];
+    ({ at, events } = tail as { at: string; events: JournalEvent[] });
+  } else {
+    const entries = journalEntries(logbook, snap);
+    const moment = previousSessionEnd(entries, me, current);
+    if (moment.kind === 'start') return [];
+    at = moment.at!;
+    events = entries.slice(moment.cut).map((e) => e.event());
+  }
+  const view = projectSince(events, 0, sinceModel(snap, events), { me, limit: options.limit ?? 15 });
   const lines = sinceLines({ ...view, sessions: view.sessions.filter((g) => g.session !== current) });
-  return lines.length ? [`Since your previous session (${minute(moment.at!)}):`, ...lines] : [];
+  return lines.length ? [`Since your previous session (${minute(at)}):`, ...lines] : [];
 }

@@ -14,6 +14,8 @@ export interface Cuttable {
   at: string;
   type: string;
   session?: string | undefined;
+  /** `at` in epoch ms, when it is known to be in toISOString's form (an order index entry). */
+  atMs?: number | undefined;
 }
 
 /** A moment of the journal: the events `[0, cut)` of the ordered list are what was known then. */
@@ -47,8 +49,14 @@ function badWhen(when: string, why: string): LogbookError {
 /** The index after the longest prefix whose events all happened at or before `iso`. */
 function cutAtTime(events: readonly Cuttable[], iso: string): number {
   // A prefix, not a filter: an event that arrived later (an import of old history, a replica whose clock lagged) was not known yet.
+  // `iso` is toISOString's form, so against an entry that knows its time in ms in that form too, numbers compare as the texts do.
+  const ms = iso.length === 24 && new Date(Date.parse(iso)).toISOString() === iso ? Date.parse(iso) : undefined;
   let i = 0;
-  while (i < events.length && events[i]!.at <= iso) i++;
+  for (; i < events.length; i++) {
+    const e = events[i]!;
+    const known = ms === undefined ? undefined : e.atMs;
+    if (known !== undefined ? known > ms! : e.at > iso) break;
+  }
   return i;
 }
 

@@ -96,7 +96,7 @@ describe('logbook mcp', () => {
     // A tool error is a result the model can read, not a broken connection.
     const bad = await call(client, 'link', { key: 'not a key' });
     expect(bad.isError).toBe(true);
-    expect(textOf(bad)).toContain('hint:');
+    expect(textOf(bad)).toMatch(/must be of the form type:key \(task:42, file:src\/a\.ts\) at key/);
     const noReason = await call(client, 'close', { outcome: 'abandoned' });
     expect(noReason.isError).toBe(true);
     expect(textOf(noReason)).toMatch(/outcome "abandoned" needs `reason`/);
@@ -193,7 +193,7 @@ describe('logbook mcp', () => {
     const schema = log.inputSchema as { required?: string[]; properties: Record<string, { enum?: string[] }> };
     expect(schema.required).toEqual(['kind', 'text']);
     expect(schema.properties.kind!.enum).toEqual(['progress', 'done', 'decision', 'discovery', 'blocker', 'resolve', 'next']);
-    expect(Object.keys(schema.properties).sort()).toEqual(['evidence', 'kind', 'note', 'options', 'rationale', 'session', 'step', 'text']);
+    expect(Object.keys(schema.properties).sort()).toEqual(['evidence', 'kind', 'note', 'options', 'rationale', 'session', 'step', 'supersedes', 'text']);
     // Every tool: a required field is one the tool cannot work without.
     const tools = Object.fromEntries((await client.listTools()).tools.map((t) => [t.name, ((t.inputSchema as { required?: string[] }).required ?? []).sort()]));
     expect(tools).toMatchObject({ log: ['kind', 'text'], link: ['key'], close: ['outcome'] });
@@ -208,7 +208,7 @@ describe('logbook mcp', () => {
       \`text\` is required: the entry itself (for kind "resolve": the blocker number, id or words of it) at text
       \`progress\` is not a field: pass kind "progress" and put the entry in \`text\` at progress"
     `);
-    expect(await refusal({ kind: 'decision', text: 'Use a queue', evidence: 'benchmarks' })).toMatchInlineSnapshot(`"\`evidence\` belongs to kind "discovery", not "decision"; a decision takes \`rationale\` and \`options\` at evidence"`);
+    expect(await refusal({ kind: 'decision', text: 'Use a queue', evidence: 'benchmarks' })).toMatchInlineSnapshot(`"\`evidence\` belongs to kind "discovery", not "decision"; a decision takes \`rationale\`, \`options\` and \`supersedes\` at evidence"`);
     expect(await refusal({ kind: 'blocker', text: 'CI is red', note: 'x' })).toMatchInlineSnapshot(`"\`note\` belongs to kind "resolve", not "blocker"; a blocker is just its \`text\` at note"`);
     // A value that is there but wrong is not called missing: the refusal names what was received.
     expect(await refusal({ kind: 'todo', text: 'x' })).toMatchInlineSnapshot(`"\`kind\` must be one of "progress", "done", "decision", "discovery", "blocker", "resolve", "next", got "todo" at kind"`);
@@ -219,6 +219,10 @@ describe('logbook mcp', () => {
     expect(viewJson(dir).events.map((e) => e.type)).toEqual(['session.started']);
     expect((await call(client, 'log', { kind: 'decision', text: 'Use a queue', rationale: 'bursts', options: ['queue', 'poll'] })).isError).toBeFalsy();
     expect(viewJson(dir).events.at(-1)!.data).toEqual({ text: 'Use a queue', rationale: 'bursts', options: ['queue', 'poll'] });
+    // A decision may replace an earlier one by its number, as `--supersedes 1` does.
+    const replaced = await call(client, 'log', { kind: 'decision', text: 'Use a stream', supersedes: 1 });
+    expect(replaced.isError).toBeFalsy();
+    expect((replaced.structuredContent as { events: Array<{ data: { supersedes?: string } }> }).events[0]!.data.supersedes).toMatch(/^[0-9A-Z]{26}$/);
   });
 
   it('a message to the MCP user, written in the README\'s actor form, is in the resume tool\'s context once', async () => {

@@ -58,16 +58,17 @@ describe('logbook search (CLI)', () => {
 
   it('says what was wrong with bad input, and exits non-zero', () => {
     const { dir } = journal();
-    for (const [args, message] of [
-      [['lock', '--type', 'decisions'], /unknown event type "decisions"\nhint: use one of: session.started/],
-      [['lock', '--since', 'last week'], /--since must be a date, got "last week"\nhint: use an ISO date/],
-      [['lock', '--status', 'done'], /--status must be open or closed/],
-      [['lock', '--limit', '0'], /--limit must be a whole number of at least 1/],
-      [['lock', '--session', 'nope'], /no session matches "nope"/],
-      [['""'], /has no word to search for/],
+    // Usage errors (a value commander refuses: not one of the choices, not a whole number) exit 2, as for every command.
+    for (const [args, message, code] of [
+      [['lock', '--type', 'decisions'], /unknown event type "decisions"\nhint: use one of: session.started/, 1],
+      [['lock', '--since', 'last week'], /--since must be a date, got "last week"\nhint: use an ISO date/, 1],
+      [['lock', '--status', 'done'], /option '--status <open\|closed>' argument 'done' is invalid\. Allowed choices are open, closed/, 2],
+      [['lock', '--limit', '0'], /option '--limit <N>' argument '0' is invalid\. expected a whole number of results, at least 1/, 2],
+      [['lock', '--session', 'nope'], /no session matches "nope"/, 1],
+      [['""'], /has no word to search for/, 1],
     ] as const) {
       const r = run(dir, ['search', ...args]);
-      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.code, args.join(' ')).toBe(code);
       expect(r.stderr).toMatch(message);
       expect(r.stdout).toBe('');
     }

@@ -15,7 +15,7 @@ import os from 'node:os';
 import { BIN, ok, run } from '../helpers/cli.js';
 import { git, makeRepo } from '../helpers/repo.js';
 import { request, serve, serveEnv, sse, type Served } from '../helpers/serve.js';
-import { logBodySchema } from '../../src/server/schemas.js';
+import { logOperation } from '../../src/operations/requests.js';
 
 function journalRepo(): string {
   const dir = makeRepo();
@@ -143,14 +143,14 @@ describe('logbook serve: error statuses', () => {
     const wrong = await request(s, 'POST', '/api/log', { body: { progress: 42 } });
     expect([wrong.status, wrong.json.error.message]).toEqual([400, 'invalid log body: progress: must be a string or an array of strings']);
     const zero = await request(s, 'POST', '/api/log', { body: { resolve: 0 } });
-    expect([zero.status, zero.json.error.message]).toEqual([400, expect.stringContaining('resolve: must be a number (#2: 2), an id, text')]);
+    expect([zero.status, zero.json.error.message]).toEqual([400, expect.stringContaining('resolve: must be a number (#2: 2), an id, or text')]);
     const unknown = await request(s, 'POST', '/api/log', { body: { progres: 'typo' } });
     expect([unknown.status, unknown.json.error.message]).toEqual([400, expect.stringContaining('progres')]);
     const nothing = await request(s, 'POST', '/api/log', { body: {} });
     expect([nothing.status, nothing.json.error.message]).toEqual([400, 'nothing to log']);
     // The API's words, not the CLI's flags: `reason`, not --reason.
     const noReason = await request(s, 'POST', '/api/close', { body: { outcome: 'abandoned' } });
-    expect([noReason.status, noReason.json.error.message]).toEqual([400, expect.stringContaining('reason: is required when outcome is "abandoned"')]);
+    expect([noReason.status, noReason.json.error.message]).toEqual([400, expect.stringContaining('outcome "abandoned" needs reason')]);
     expect(noReason.json.error.message).not.toContain('--');
     const link = await request(s, 'POST', '/api/link', { body: { key: 'no-colon' } });
     expect(link.status).toBe(400);
@@ -390,7 +390,7 @@ describe('logbook serve: the door', () => {
       for (const p of ['/api/sessions', '/api/sessions/{S}', '/api/sessions/{S}/resume', '/api/log', '/api/checkpoint', '/api/pause', '/api/close', '/api/link', '/api/agenda', '/api/items', '/api/items/{KEY}', '/api/stats', '/api/state', '/api/events', '/api/events/stream', '/api/search', '/api/repos', '/api/openapi.json']) {
         expect(doc.paths[p], p).toBeDefined();
       }
-      const { $schema: _s, ...logSchema } = z.toJSONSchema(logBodySchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+      const { $schema: _s, ...logSchema } = z.toJSONSchema(logOperation.request, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
       expect(doc.paths['/api/log'].post.requestBody.content['application/json'].schema).toEqual(logSchema);
       expect(Object.keys(doc.paths['/api/log'].post.responses)).toEqual(['201', '400', '401', '403', '404', '409', '413']);
     } finally {
