@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BIN, git, gitEnv, lastSession, lib, logbook, makeJournalRepo as makeRepo, median, sessionOf, ulid } from './lib.mjs';
+import { BIN, git, gitEnv, journalInfo, lib, logbook, makeJournalRepo as makeRepo, median, ulid } from './lib.mjs';
 
 
 const env = () => {
@@ -89,13 +89,12 @@ function importCodeCommits(dir, count) {
 }
 
 /** Rows `{name, ms, baselineMs, ratio, baseline, target}` for the benchmark table. */
-export default async function codeBench({ runs = 7, makeJournalRepo = makeRepo } = {}) {
+export default async function codeBench({ runs = 7, makeJournalRepo = makeRepo, journal = (n) => journalInfo('hook', n) } = {}) {
   const n = Math.max(5, runs);
   const noop = await samples(n, 2, () => ms(process.execPath, ['-e', '']));
 
   // The hook process and git commit, on a 10k-event journal with an open session.
-  const dir = makeJournalRepo('code-hooks', 10_000);
-  logbook(dir, 'list');
+  const dir = makeJournalRepo('code-hooks', 10_000); // its cache warm, as any earlier command leaves it
   logbook(dir, 'hooks', 'install', '--git');
   // The installed script as git runs it (sh, then node on dist/githook.cjs, then the shell starting the drain).
   const script = path.join(dir, '.git', 'hooks', 'post-commit');
@@ -106,6 +105,7 @@ export default async function codeBench({ runs = 7, makeJournalRepo = makeRepo }
 
   // why on a 100k-event journal with 5k recorded commits.
   const big = makeJournalRepo('code-why', 100_000);
+  const { sessions, openSession } = journal(100_000);
   const commits = importCodeCommits(big, 5000);
   const t0 = Date.UTC(2026, 0, 1, 9, 0, 0) + 100_001 * 1000;
   importEvents(
@@ -115,7 +115,7 @@ export default async function codeBench({ runs = 7, makeJournalRepo = makeRepo }
       type: 'commit.linked',
       v: 1,
       at: new Date(t0 + j * 1000).toISOString(),
-      session: j === commits.length - 1 ? lastSession(100_000) : sessionOf(j * 20),
+      session: j === commits.length - 1 ? openSession : sessions[Math.floor((j * sessions.length) / commits.length)], // spread over this clone's sessions
       actor: { name: 'Bench', email: 'bench@example.com', agent: 'claude-code' },
       clock: 100_001 + j,
       replica: 'benchreplica',

@@ -2,7 +2,8 @@
 // every tool call and `logbook hook SessionStart` at every start, resume and
 // compaction; both as real processes on a 10,000-event journal, against bare
 // `node -e ''`. Also Stop (which writes the spooled tool uses of a turn) and
-// SessionEnd, which Claude Code gives 1.5 s in all.
+// SessionEnd, which Claude Code gives 1.5 s in all. SessionStart also at every
+// journal size (it must stay flat in the number of sessions).
 //
 // Standalone: `node bench/hooks.mjs` (after `npm run build`); `npm run bench` runs it too.
 import { spawnSync } from 'node:child_process';
@@ -32,19 +33,27 @@ function medianOf(n, warmup, fn) {
 }
 
 /** Rows `{name, ms, baselineMs, ratio, baseline}` for the benchmark table. */
-export default async function hooksBench({ runs = 7, makeJournalRepo = makeRepo } = {}) {
+export default async function hooksBench({ runs = 7, makeJournalRepo = makeRepo, sizes = [10_000], shape = 'hook' } = {}) {
   const n = Math.max(5, runs);
-  const dir = makeJournalRepo('hooks-10k', 10_000);
-  logbook(dir, 'list'); // the cache any earlier command leaves
-  const payload = (event, fields) => JSON.stringify({ session_id: 'bench-client', transcript_path: '/tmp/bench.jsonl', cwd: dir, permission_mode: 'default', hook_event_name: event, ...fields });
-  const hook = (event, fields) => spawnMs([BIN, 'hook', event, '--agent', 'claude-code'], { cwd: dir, input: payload(event, fields) });
-
-  const noop = medianOf(n, 2, () => spawnMs(['-e', '']).ms);
-  const start = medianOf(n, 2, () => {
+  const hookIn = (dir) => {
+    const payload = (event, fields) => JSON.stringify({ session_id: 'bench-client', transcript_path: '/tmp/bench.jsonl', cwd: dir, permission_mode: 'default', hook_event_name: event, ...fields });
+    return (event, fields) => spawnMs([BIN, 'hook', event, '--agent', 'claude-code'], { cwd: dir, input: payload(event, fields) });
+  };
+  const sessionStart = (hook) => {
     const r = hook('SessionStart', { source: 'startup' });
     if (!r.stdout.includes('additionalContext')) throw new Error('SessionStart gave no context');
     return r.ms;
-  });
+  };
+  const noop = medianOf(n, 2, () => spawnMs(['-e', '']).ms);
+  const vs = "vs `node -e ''`";
+  const sized = [];
+  for (const size of sizes.filter((s) => s !== 10_000)) {
+    const hook = hookIn(makeJournalRepo(`hooks-${size}`, size)); // its cache warm, as any earlier command leaves it
+    sized.push({ size, name: `\`logbook hook SessionStart\` process (bind + context), ${size}-event journal`, ms: size >= 100_000 ? medianOf(3, 0, () => sessionStart(hook)) : medianOf(n, 2, () => sessionStart(hook)), baselineMs: noop, baseline: vs, target: '≤ 1.5×' });
+  }
+  const dir = makeJournalRepo('hooks-10k', 10_000); // its cache warm, as any earlier command leaves it
+  const hook = hookIn(dir);
+  const start = medianOf(n, 2, () => sessionStart(hook));
   const tool = medianOf(n, 2, (i) => hook('PostToolUse', { tool_name: 'Bash', tool_input: { command: 'ls' }, tool_response: { stdout: '' }, tool_use_id: `t${i}`, duration_ms: 12 }).ms);
   // A turn of 20 tool calls, then Stop writes them.
   const stop = medianOf(n, 1, () => {
@@ -54,20 +63,25 @@ export default async function hooksBench({ runs = 7, makeJournalRepo = makeRepo 
   const end = medianOf(n, 1, () => hook('SessionEnd', { reason: 'prompt_input_exit' }).ms);
 
   // SessionStart must not grow with the number of sessions: 2,000 short ones (40,000 events, written by hand
-  // and by agents), where this actor's previous session ended a few sessions back.
-  const many = makeShortSessionRepo('hooks-2k-sessions', 2000);
-  logbook(many, 'list');
-  const manyStart = medianOf(n, 2, () => {
-    const r = spawnMs([BIN, 'hook', 'SessionStart', '--agent', 'claude-code'], { cwd: many, input: payload('SessionStart', { source: 'startup', cwd: many }) });
-    if (!r.stdout.includes('Since your previous session')) throw new Error('SessionStart gave no catch-up on the 2,000-session journal');
-    return r.ms;
-  });
+  // and by agents), where this actor's previous session ended a few sessions back. Its own journal
+  // (bench/shortSessions.mjs), so measured once, on the hook-fed pass.
+  const manyRows = [];
+  if (shape !== 'short') {
+    const many = makeShortSessionRepo('hooks-2k-sessions', 2000);
+    logbook(many, 'list');
+    const manyHook = hookIn(many);
+    const manyStart = medianOf(n, 2, () => {
+      const r = manyHook('SessionStart', { source: 'startup' });
+      if (!r.stdout.includes('Since your previous session')) throw new Error('SessionStart gave no catch-up on the 2,000-session journal');
+      return r.ms;
+    });
+    manyRows.push({ name: '`logbook hook SessionStart` process (bind + context + catch-up), 2,000 short sessions (40k events)', ms: manyStart, baselineMs: noop, baseline: vs, target: '≤ 1.5×' });
+  }
 
-  const vs = "vs `node -e ''`";
   const rows = [
     { name: '`logbook hook PostToolUse` process, 10k-event journal', ms: tool, baselineMs: noop, baseline: vs, target: '≤ 1.3×' },
-    { name: '`logbook hook SessionStart` process (bind + context), 10k-event journal', ms: start, baselineMs: noop, baseline: vs, target: '≤ 1.5×' },
-    { name: '`logbook hook SessionStart` process (bind + context + catch-up), 2,000 short sessions (40k events)', ms: manyStart, baselineMs: noop, baseline: vs, target: '≤ 1.5×' },
+    ...[...sized, { size: 10_000, name: '`logbook hook SessionStart` process (bind + context), 10k-event journal', ms: start, baselineMs: noop, baseline: vs, target: '≤ 1.5×' }].sort((a, b) => a.size - b.size).map(({ size, ...r }) => r),
+    ...manyRows,
     { name: '`logbook hook Stop` writing 20 spooled tool uses, 10k-event journal', ms: stop, baselineMs: noop, baseline: vs, target: '≤ 1.5×' },
     { name: '`logbook hook SessionEnd` process, 10k-event journal', ms: end, baselineMs: 1500, baseline: "vs Claude Code's 1.5 s SessionEnd budget", target: '< 1×' },
   ];

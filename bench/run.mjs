@@ -6,10 +6,14 @@ import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BIN, ROOT, WORK, fastImport, git, gitEnv, lastSession, lib, logbook, makeJournalRepo, median, nodeNoop, proc, scratch, time, ulid } from './lib.mjs';
+import { BIN, ROOT, WORK, fastImport, git, gitEnv, journalInfo, lastSession, lib, logbook, makeJournalRepo, median, nodeNoop, proc, scratch, shapeLabel, time } from './lib.mjs';
 
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 7);
+// Every row that reads a journal is measured on both shapes (bench/lib.mjs): hook-fed (sessions of
+// 500 events, mostly tool.used) and short sessions (thousands of 10–60-event sessions by people and
+// agents on three clones). A view flat on one and linear on the other is what this is for.
+const shapes = (process.env.BENCH_SHAPES ?? 'hook,short').split(',').map((s) => s.trim());
 const rows = [];
 const started = Date.now();
 
@@ -17,27 +21,29 @@ function row(r) {
   const ratio = r.baselineMs ? r.ms / r.baselineMs : undefined;
   const out = { ...r, ms: round(r.ms), baselineMs: r.baselineMs === undefined ? undefined : round(r.baselineMs), ratio: ratio === undefined ? undefined : round(ratio) };
   rows.push(out);
-  const ratioText = out.ratio === undefined ? '' : `  ${out.ratio}× ${r.baseline}${r.target ? `  (target ${r.target})` : ''}`;
-  console.log(`${r.name.padEnd(58)} ${String(out.ms).padStart(9)} ${r.unit ?? 'ms'}${ratioText}`);
+  const ratioText = out.ratio === undefined ? '' : `  ${out.ratio}× ${r.baseline}`;
+  console.log(`${r.name.padEnd(96)} ${String(out.ms).padStart(9)} ${r.unit ?? 'ms'}${ratioText}${r.target ? `  (target ${r.target})` : ''}`);
 }
 const round = (x) => Math.round(x * 100) / 100;
 
 async function coreSuite() {
   const size = Math.max(...sizes);
-  const dir = makeJournalRepo('core', size);
-  logbook(dir, 'list'); // warm the tip cache once, as any earlier command would
   const noop = await time(() => nodeNoop(), { runs });
-  const logMs = await time((i) => logbook(dir, 'log', '--progress', `bench ${i}`), { runs });
-  const ref = 'refs/logbook/replicas/benchreplica';
-  const tree = git(dir, 'hash-object', '-t', 'tree', '/dev/null').trim();
-  const gitAppend = await time((i) => {
-    const tip = git(dir, 'rev-parse', ref).trim();
-    const commit = proc('git', ['commit-tree', tree, '-p', tip, '-m', `progress(s_bnch): git ${i}`], { cwd: dir }).trim();
-    git(dir, 'update-ref', ref, commit, tip);
-  }, { runs });
-  row({ name: `cold \`logbook log\` process, ${size}-event journal`, ms: logMs, baselineMs: noop, baseline: "vs `node -e ''`", target: '≤ 1.3×' });
-  row({ name: 'stock git append (commit-tree + update-ref), same journal', ms: gitAppend, baselineMs: noop, baseline: "vs `node -e ''`" });
-  row({ name: 'cold `logbook log` vs stock git append', ms: logMs, baselineMs: gitAppend, baseline: 'vs git commit-tree + update-ref' });
+  for (const shape of shapes) {
+    const dir = makeJournalRepo(`core-${shape}`, size, { shape }); // its cache warm, as any earlier command leaves it
+    const logMs = await time((i) => logbook(dir, 'log', '--progress', `bench ${i}`), { runs });
+    const ref = 'refs/logbook/replicas/benchreplica';
+    const tree = git(dir, 'hash-object', '-t', 'tree', '/dev/null').trim();
+    const gitAppend = await time((i) => {
+      const tip = git(dir, 'rev-parse', ref).trim();
+      const commit = proc('git', ['commit-tree', tree, '-p', tip, '-m', `progress(s_bnch): git ${i}`], { cwd: dir }).trim();
+      git(dir, 'update-ref', ref, commit, tip);
+    }, { runs });
+    const label = shapeLabel(shape);
+    row({ name: `cold \`logbook log\` process, ${size}-event journal, ${label}`, ms: logMs, baselineMs: noop, baseline: "vs `node -e ''`", target: '≤ 1.3×' });
+    row({ name: `stock git append (commit-tree + update-ref), same journal, ${label}`, ms: gitAppend, baselineMs: noop, baseline: "vs `node -e ''`" });
+    row({ name: `cold \`logbook log\` vs stock git append, ${label}`, ms: logMs, baselineMs: gitAppend, baseline: 'vs git commit-tree + update-ref' });
+  }
 }
 
 async function appendSuite() {
@@ -69,11 +75,20 @@ async function appendSuite() {
 }
 
 async function readSuite() {
-  for (const n of sizes) {
-    const dir = makeJournalRepo(`read-${n}`, n);
-    const ref = 'refs/logbook/replicas/benchreplica';
-    const gitLog = await time(() => {
-      const out = proc('git', ['log', '--format=%B%x00', ref], { cwd: dir });
+  for (const shape of shapes) for (const n of sizes) await readRows(shape, n);
+}
+
+/** The read rows of one journal: `shape` (bench/lib.mjs SHAPES) and `n` events. */
+async function readRows(shape, n) {
+  const big = n >= 100_000; // a figure of seconds: fewer runs, stable enough
+  const label = shapeLabel(shape);
+  const info = journalInfo(shape, n);
+  let gitLog; // git log + JSON.parse of the whole journal: the baseline of the cold reads, and of a fresh clone's first command
+  {
+    const dir = makeJournalRepo(`read-${shape}-${n}`, n, { shape });
+    const refs = git(dir, 'for-each-ref', '--format=%(refname)', 'refs/logbook/replicas/').trim().split('\n');
+    gitLog = await time(() => {
+      const out = proc('git', ['log', '--format=%B%x00', ...refs], { cwd: dir });
       let count = 0;
       for (const msg of out.split('\0')) {
         const i = msg.indexOf('\n\n');
@@ -83,166 +98,140 @@ async function readSuite() {
         }
       }
       if (count < n) throw new Error(`git log read ${count} of ${n}`);
-    }, { runs: Math.min(runs, 5), warmup: 1 });
+    }, { runs: big ? 3 : Math.min(runs, 5), warmup: 1 });
     const cache = path.join(dir, '.git', 'logbook');
+    // At the largest size each cold run also reports its peak resident set (GNU time's %M, in KiB), where /usr/bin/time exists.
+    const withPeak = n === Math.max(...sizes) && existsSync('/usr/bin/time');
+    const peaks = [];
     const cold = await time(() => {
       rmSync(cache, { recursive: true, force: true });
-      logbook(dir, 'rebuild', '--out', path.join(dir, '.logbook'));
-    }, { runs: Math.min(runs, 5), warmup: 1 });
-    row({ name: `cold \`rebuild\` (no cache), ${n} events`, ms: cold, baselineMs: gitLog, baseline: 'vs git log --format=%B + JSON.parse', target: n >= 100_000 ? '≤ 2×' : undefined });
+      if (!withPeak) return logbook(dir, 'rebuild', '--out', path.join(dir, '.logbook'));
+      const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, 'rebuild', '--out', path.join(dir, '.logbook')], { cwd: dir, encoding: 'utf8', env: { ...gitEnv, LOGBOOK_AGENT: undefined } });
+      if (r.status !== 0) throw new Error(`rebuild failed: ${r.stderr}`);
+      peaks.push(Number(r.stderr.trim().split('\n').at(-1)));
+    }, { runs: big ? 3 : Math.min(runs, 5), warmup: big ? 0 : 1 });
+    row({ name: `cold \`rebuild\` (no cache), ${n} events, ${label}`, ms: cold, baselineMs: gitLog, baseline: 'vs git log --format=%B + JSON.parse', target: big ? '≤ 2×' : undefined });
     if (n === Math.max(...sizes)) {
-      // Memory: peak resident set of a cold rebuild (GNU time's %M, in KiB), where /usr/bin/time exists.
-      if (existsSync('/usr/bin/time')) {
-        rmSync(cache, { recursive: true, force: true });
-        const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, 'rebuild', '--out', path.join(dir, '.logbook')], { cwd: dir, encoding: 'utf8' });
-        const kib = Number(r.stderr.trim().split('\n').at(-1));
-        if (r.status === 0 && kib > 0) {
-          rows.push({ name: `peak memory of a cold \`rebuild\`, ${n} events`, ms: round(kib / 1024), unit: 'MiB', target: '≤ 500 MiB' });
-          console.log(`${`peak memory of a cold \`rebuild\`, ${n} events`.padEnd(58)} ${String(round(kib / 1024)).padStart(9)} MiB  (target ≤ 500 MiB)`);
-        }
-      }
+      if (peaks.length && peaks.every((k) => k > 0)) row({ name: `peak memory of a cold \`rebuild\`, ${n} events, ${label}`, ms: Math.max(...peaks) / 1024, unit: 'MiB', target: '≤ 500 MiB' });
       // Size: what an event costs in the repository once git has packed it.
-      const gcDir = makeJournalRepo(`gc-${n}`, n);
-      git(gcDir, 'gc', '-q', '--aggressive', '--prune=now');
+      const gcDir = makeJournalRepo(`gc-${shape}-${n}`, n, { shape, gc: true });
       const packDir = path.join(gcDir, '.git', 'objects', 'pack');
       const bytes = readdirSync(packDir).filter((f) => f.endsWith('.pack')).reduce((sum, f) => sum + statSync(path.join(packDir, f)).size, 0);
-      rows.push({ name: `packed size per event after git gc, ${n} events`, ms: round(bytes / n), unit: 'bytes', target: '≤ 400 bytes' });
-      console.log(`${`packed size per event after git gc, ${n} events`.padEnd(58)} ${String(round(bytes / n)).padStart(9)} bytes  (target ≤ 400 bytes)`);
+      row({ name: `packed size per event after git gc, ${n} events, ${label}`, ms: bytes / n, unit: 'bytes', target: '≤ 400 bytes' });
       rmSync(gcDir, { recursive: true, force: true });
     }
-    const warm = await time(() => logbook(dir, 'rebuild', '--out', path.join(dir, '.logbook')), { runs, warmup: 1 });
-    row({ name: `warm \`rebuild\`, ${n} events`, ms: warm, baselineMs: gitLog, baseline: 'vs git log --format=%B + JSON.parse' });
-    const noop = await time(() => nodeNoop(), { runs });
-    const resume = await time(() => logbook(dir, 'resume', lastSession(n)), { runs, warmup: 1 });
-    row({ name: `\`resume\` with a warm cache, ${n} events`, ms: resume, baselineMs: noop, baseline: "vs `node -e ''`", target: n >= 100_000 ? '≤ 1.5×' : undefined });
-    // Catch-up: another replica's 1,000 new events arrive (as a fetch would bring them, packed);
-    // the next read folds only those. In-process, so the figure is the work, not node's start-up.
-    const { Journal, GitStore } = lib();
-    const journal = new Journal({ store: new GitStore(path.join(dir, '.git')), replica: 'benchreplica', actor: { name: 'Bench', email: 'bench@example.com' } });
-    await journal.load();
-    const catchUps = [];
-    const gitReads = [];
-    for (let round = 0; round < 3; round++) {
-      const other = `refs/logbook/replicas/otherreplica`;
-      let before = '';
-      try {
-        before = git(dir, 'rev-parse', '--verify', '-q', other).trim();
-      } catch {}
-      fastImport(dir, 1000, { replica: 'otherreplica', startClock: n + 1 + round * 1000, ...(before ? { parent: before } : {}) });
-      const t = process.hrtime.bigint();
-      const snap = await journal.load();
-      catchUps.push(Number(process.hrtime.bigint() - t) / 1e6);
-      if (snap.sessions.sessions.size === 0) throw new Error('catch-up read nothing');
-      const g = process.hrtime.bigint();
-      const out = proc('git', ['log', '--format=%B%x00', ...(before ? [`${before}..${other}`] : [other])], { cwd: dir });
-      for (const msg of out.split('\0')) if (msg.includes('\n\n')) JSON.parse(msg.slice(msg.indexOf('\n\n') + 2));
-      gitReads.push(Number(process.hrtime.bigint() - g) / 1e6);
-    }
-    const catchUp = median(catchUps);
-    const gitNew = median(gitReads);
-    row({ name: `catch-up after 1,000 fetched events, ${n} total (in-process)`, ms: catchUp, baselineMs: gitNew, baseline: 'vs git log of the 1,000 + JSON.parse', target: '≤ 3×' });
-    if (n === Math.max(...sizes)) {
-      // A clone that just fetched the journal (one pack, no cache): its first command reads and validates every event.
-      const clone = scratch(`clone-${n}`);
-      git(clone, 'init', '-q', '-b', 'main');
-      git(clone, 'fetch', '-q', dir, 'refs/logbook/*:refs/logbook/*');
-      git(clone, 'config', 'user.name', 'Bench');
-      git(clone, 'config', 'user.email', 'bench@example.com');
-      logbook(clone, 'init');
-      const cloneCache = path.join(clone, '.git', 'logbook');
-      const first = await time(() => {
-        rmSync(cloneCache, { recursive: true, force: true });
-        logbook(clone, 'list');
-      }, { runs: Math.min(runs, 5), warmup: 1 });
-      const limits = n >= 100_000 ? '≤ 2×, ≤ 300 MiB' : undefined;
-      row({ name: `first command (\`list\`) on a clone that fetched ${n} events`, ms: first, baselineMs: gitLog, baseline: 'vs git log --format=%B + JSON.parse', target: limits });
-      if (existsSync('/usr/bin/time')) {
-        rmSync(cloneCache, { recursive: true, force: true });
-        const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, 'list'], { cwd: clone, encoding: 'utf8' });
-        const kib = Number(r.stderr.trim().split('\n').at(-1));
-        if (r.status === 0 && kib > 0) {
-          const name = `peak memory of that first command, ${n} events`;
-          rows.push({ name, ms: round(kib / 1024), unit: 'MiB', target: n >= 100_000 ? '≤ 300 MiB' : undefined });
-          console.log(`${name.padEnd(58)} ${String(round(kib / 1024)).padStart(9)} MiB${n >= 100_000 ? '  (target ≤ 300 MiB)' : ''}`);
-        }
-      }
-      rmSync(clone, { recursive: true, force: true });
-    }
+    const warm = await time(() => logbook(dir, 'rebuild', '--out', path.join(dir, '.logbook')), { runs: big ? 3 : runs, warmup: 1 });
+    row({ name: `warm \`rebuild\`, ${n} events, ${label}`, ms: warm, baselineMs: gitLog, baseline: 'vs git log --format=%B + JSON.parse' });
+    rmSync(dir, { recursive: true, force: true });
   }
-  await manySessionsStats(2000, 20);
-}
-
-/**
- * `logbook stats` (warm cache) on a journal of many short sessions written by
- * people and agents: `sessions` sessions of `perSession` events each, mostly
- * progress, decisions, discoveries and next steps with real text, all closed
- * but the last.
- */
-async function manySessionsStats(sessions, perSession) {
-  const { commitMessage } = lib();
-  const dir = scratch(`stats-${sessions}`);
-  git(dir, 'init', '-q', '-b', 'main');
-  git(dir, 'config', 'logbook.replica', 'benchreplica');
-  git(dir, 'config', 'user.name', 'Bench');
-  git(dir, 'config', 'user.email', 'bench@example.com');
-  const actor = { name: 'Bench', email: 'bench@example.com' };
-  const t0 = Date.UTC(2026, 0, 1, 9, 0, 0);
-  const ref = 'refs/logbook/replicas/benchreplica';
-  const parts = [];
-  let clock = 0;
-  const b36 = (x) => x.toString(36).padStart(4, '0').slice(-4);
-  for (let s = 0; s < sessions; s++) {
-    const day = String(1 + Math.floor(s / 600)).padStart(2, '0');
-    const session = `202601${day}_${String(Math.floor((s % 600) / 60) + 8).padStart(2, '0')}${String(s % 60).padStart(2, '0')}_${b36(s + 1000)}`;
-    for (let k = 0; k < perSession; k++) {
-      clock++;
-      const ms = t0 + clock * 60_000;
-      const base = { id: ulid(ms, clock), v: 1, at: new Date(ms).toISOString(), session, actor, clock, replica: 'benchreplica' };
-      const text = `${['Moved', 'Checked', 'Found', 'Wrote'][k % 4]} the ${['parser', 'cache', 'hook', 'sync'][clock % 4]} ${k}: ${'the reason it matters and what follows from it '.repeat(1 + (clock % 3))}`.trim();
-      let e;
-      if (k === 0) e = { ...base, type: 'session.started', data: { title: `Session ${s}: ${text.slice(0, 40)}`, shortname: `work-${b36(s + 1000)}`, taskIds: [], meta: {} } };
-      else if (k === perSession - 1 && s < sessions - 1) e = { ...base, type: 'session.closed', data: { outcome: 'completed', learnings: [text.slice(0, 60)], tasksCompleted: [] } };
-      else if (k % 4 === 1) e = { ...base, type: 'progress', data: { text, status: k % 8 === 1 ? 'done' : 'current' } };
-      else if (k % 4 === 2) e = { ...base, type: 'decision', data: { text, rationale: 'measured, then chosen' } };
-      else if (k % 4 === 3) e = { ...base, type: 'discovery', data: { text } };
-      else e = { ...base, type: 'next', data: { text } };
-      const msg = Buffer.from(commitMessage(e));
-      const ts = Math.floor(ms / 1000);
-      parts.push(Buffer.from(`commit ${ref}\nauthor Bench <bench@example.com> ${ts} +0000\ncommitter Bench <bench@example.com> ${ts} +0000\ndata ${msg.length}\n`), msg, Buffer.from('deleteall\n\n'));
-    }
-  }
-  const r = spawnSync('git', ['fast-import', '--quiet', '--force'], { cwd: dir, input: Buffer.concat(parts), env: gitEnv, maxBuffer: 1 << 30 });
-  if (r.status !== 0) throw new Error(`fast-import failed: ${r.stderr}`);
-  logbook(dir, 'stats'); // warm the cache, as any earlier command would
+  // Warm-cache commands on a fresh copy (the rebuilds above wrote session files a user's copy would not have).
+  const dir = makeJournalRepo(`warm-${shape}-${n}`, n, { shape });
   const noop = await time(() => nodeNoop(), { runs });
+  const vsNode = "vs `node -e ''`";
+  const resume = await time(() => logbook(dir, 'resume', info.openSession), { runs, warmup: 1 });
+  row({ name: `\`resume\` with a warm cache, ${n} events, ${label}`, ms: resume, baselineMs: noop, baseline: vsNode, target: big ? '≤ 1.5×' : undefined });
+  const sessionsText = `${info.sessionCount.toLocaleString('en-US')} session${info.sessionCount === 1 ? '' : 's'}`;
+  const list = await time(() => logbook(dir, 'list'), { runs, warmup: 1 });
+  row({ name: `\`logbook list\` with a warm cache, ${n} events (${sessionsText}), ${label}`, ms: list, baselineMs: noop, baseline: vsNode, target: '≤ 1.5×' });
   const stats = await time(() => logbook(dir, 'stats'), { runs, warmup: 1 });
-  row({ name: `\`stats\` with a warm cache, ${sessions} sessions of ${perSession} events`, ms: stats, baselineMs: noop, baseline: "vs `node -e ''`", target: '≤ 1.5×' });
+  row({ name: `\`logbook stats\` with a warm cache, ${n} events (${sessionsText}), ${label}`, ms: stats, baselineMs: noop, baseline: vsNode, target: '≤ 1.5×' });
+  // Catch-up: another replica's 1,000 new events arrive (as a fetch would bring them, packed);
+  // the next read folds only those. In-process, so the figure is the work, not node's start-up.
+  const { Journal, GitStore } = lib();
+  const journal = new Journal({ store: new GitStore(path.join(dir, '.git')), replica: 'benchreplica', actor: { name: 'Bench', email: 'bench@example.com' } });
+  await journal.load();
+  const catchUps = [];
+  const gitReads = [];
+  for (let round = 0; round < 3; round++) {
+    const other = `refs/logbook/replicas/otherreplica`;
+    let before = '';
+    try {
+      before = git(dir, 'rev-parse', '--verify', '-q', other).trim();
+    } catch {}
+    fastImport(dir, 1000, { shape, replica: 'otherreplica', startClock: n + 1 + round * 1000, ...(before ? { parent: before } : {}) });
+    const t = process.hrtime.bigint();
+    const snap = await journal.load();
+    catchUps.push(Number(process.hrtime.bigint() - t) / 1e6);
+    if (snap.sessions.sessions.size === 0) throw new Error('catch-up read nothing');
+    const g = process.hrtime.bigint();
+    const out = proc('git', ['log', '--format=%B%x00', ...(before ? [`${before}..${other}`] : [other])], { cwd: dir });
+    for (const msg of out.split('\0')) if (msg.includes('\n\n')) JSON.parse(msg.slice(msg.indexOf('\n\n') + 2));
+    gitReads.push(Number(process.hrtime.bigint() - g) / 1e6);
+  }
+  row({ name: `catch-up after 1,000 fetched events, ${n} total (in-process), ${label}`, ms: median(catchUps), baselineMs: median(gitReads), baseline: 'vs git log of the 1,000 + JSON.parse', target: '≤ 3×' });
+  if (n === Math.max(...sizes)) {
+    // A clone that just fetched the journal (one pack, no cache): its first command reads and validates every event.
+    const clone = scratch(`clone-${n}`);
+    git(clone, 'init', '-q', '-b', 'main');
+    git(clone, 'fetch', '-q', dir, 'refs/logbook/*:refs/logbook/*');
+    git(clone, 'config', 'user.name', 'Bench');
+    git(clone, 'config', 'user.email', 'bench@example.com');
+    logbook(clone, 'init');
+    const cloneCache = path.join(clone, '.git', 'logbook');
+    const first = await time(() => {
+      rmSync(cloneCache, { recursive: true, force: true });
+      logbook(clone, 'list');
+    }, { runs: Math.min(runs, 5), warmup: 1 });
+    const limits = n >= 100_000 ? '≤ 2×, ≤ 300 MiB' : undefined;
+    row({ name: `first command (\`list\`) on a clone that fetched ${n} events, ${label}`, ms: first, baselineMs: gitLog, baseline: 'vs git log --format=%B + JSON.parse', target: limits });
+    if (existsSync('/usr/bin/time')) {
+      rmSync(cloneCache, { recursive: true, force: true });
+      const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, 'list'], { cwd: clone, encoding: 'utf8' });
+      const kib = Number(r.stderr.trim().split('\n').at(-1));
+      if (r.status === 0 && kib > 0) {
+        const name = `peak memory of that first command, ${n} events, ${label}`;
+        rows.push({ name, ms: round(kib / 1024), unit: 'MiB', target: n >= 100_000 ? '≤ 300 MiB' : undefined });
+        console.log(`${name.padEnd(58)} ${String(round(kib / 1024)).padStart(9)} MiB${n >= 100_000 ? '  (target ≤ 300 MiB)' : ''}`);
+      }
+    }
+    rmSync(clone, { recursive: true, force: true });
+  }
   rmSync(dir, { recursive: true, force: true });
 }
 
-
-async function optionalSuite(file) {
-  const p = path.join(ROOT, 'bench', file);
+// Suites that read a journal run once per shape, on that shape's journals (copies of the ones
+// generated once per run): `makeJournalRepo`, `fastImport` and `journal` (what lib.mjs's journalInfo
+// says about it: its open session, a moment inside it, …) are bound to the shape, and each row's name
+// gets the shape's label. `sync` builds its own remote and clones and runs on the hook-fed shape only.
+const perShape = new Set(['hooks', 'timetravel', 'doctor', 'code', 'search', 'serve']);
+async function optionalSuite(name) {
+  const p = path.join(ROOT, 'bench', `${name}.mjs`);
   if (!existsSync(p)) return;
   const mod = await import(pathToFileURL(p).href);
   const fn = mod.default ?? Object.values(mod).find((v) => typeof v === 'function');
-  for (const r of await fn({ scratch, runs, makeJournalRepo, fastImport })) row(r);
+  for (const shape of perShape.has(name) ? shapes : ['hook']) {
+    const options = {
+      scratch,
+      runs,
+      sizes,
+      shape,
+      makeJournalRepo: (dirName, n, o = {}) => makeJournalRepo(`${dirName}-${shape}`, n, { ...o, shape }),
+      fastImport: (dir, n, o = {}) => fastImport(dir, n, { shape, ...o }),
+      journal: (n) => journalInfo(shape, n),
+    };
+    for (const r of await fn(options)) row({ ...r, name: `${r.name}, ${shapeLabel(shape)}` });
+  }
 }
 
 console.log(`Logbook benchmark on ${os.cpus()[0]?.model ?? 'unknown CPU'} ×${os.cpus().length}, node ${process.version}, ${git(ROOT, '--version').trim()}\n`);
 // BENCH_ONLY=hooks,sync runs those suites alone (names: core, append, read and the bench/*.mjs files
 // without .mjs) and prints them without touching bench/results.json or the README: a partial run
-// must not replace the full table.
+// must not replace the full table. BENCH_SHAPES=short (or hook) measures one journal shape.
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : undefined;
 const suites = [
   ['core', coreSuite],
   ['append', appendSuite],
   ['read', readSuite],
-  ...['hooks', 'sync', 'timetravel', 'doctor', 'code', 'search', 'serve'].map((name) => [name, () => optionalSuite(`${name}.mjs`)]),
+  ...['hooks', 'sync', 'timetravel', 'doctor', 'code', 'search', 'serve'].map((name) => [name, () => optionalSuite(name)]),
 ];
 for (const [name, run] of suites) if (!only || only.has(name)) await run();
+// BENCH_KEEP=1 keeps bench/work/templates (the generated journals) for the next run: for developing one suite.
+const cleanUp = () => {
+  if (!process.env.BENCH_KEEP) return rmSync(WORK, { recursive: true, force: true });
+  for (const f of readdirSync(WORK)) if (f !== 'templates') rmSync(path.join(WORK, f), { recursive: true, force: true });
+};
 if (only) {
-  rmSync(WORK, { recursive: true, force: true });
+  cleanUp();
   console.log(`\nPartial run (BENCH_ONLY=${process.env.BENCH_ONLY}): bench/results.json and README.md left as they were (${Math.round((Date.now() - started) / 1000)} s).`);
   process.exit(0);
 }
@@ -264,5 +253,5 @@ if (existsSync(readme)) {
   const next = text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, `<!-- bench:start -->\n${table}\n<!-- bench:end -->`);
   if (next !== text) writeFileSync(readme, next);
 }
-rmSync(WORK, { recursive: true, force: true });
+cleanUp();
 console.log(`\nWrote bench/results.json${existsSync(readme) ? ' and the table in README.md' : ''} (${result.seconds} s).`);

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { ROOT, WORK, fastImport, git, gitEnv, logbook, makeJournalRepo, median, nodeNoop, proc, time } from './lib.mjs';
+import { ROOT, WORK, fastImport as importEvents, git, gitEnv, logbook, makeJournalRepo as makeRepo, median, nodeNoop, proc, time } from './lib.mjs';
 
 const WORD = 'regression';
 const cpuMs = () => {
@@ -15,8 +15,8 @@ const cpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 
-export default async function searchSuite({ runs }) {
-  const n = Math.max(...(process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number));
+export default async function searchSuite({ runs, makeJournalRepo = makeRepo, fastImport = importEvents, sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number) }) {
+  const n = Math.max(...sizes);
   const rows = [];
   const libFile = path.join(WORK, 'searchlib.cjs');
   await build({ entryPoints: [path.join(ROOT, 'bench', 'searchEntry.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: libFile, logLevel: 'warning' });

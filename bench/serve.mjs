@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { BIN, lastSession, logbook, makeJournalRepo, median, time } from './lib.mjs';
+import { BIN, journalInfo, logbook, makeJournalRepo as makeRepo, median, time } from './lib.mjs';
 
 // Keep-alive sockets, renewed after each idle phase (the server closes idle ones after 5 s).
 let agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
@@ -61,12 +61,10 @@ const rssMiB = (pid) => {
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 };
 
-export default async function serveSuite({ runs = 7 } = {}) {
-  const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
+export default async function serveSuite({ runs = 7, makeJournalRepo = makeRepo, journal = (n) => journalInfo('hook', n), sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number) } = {}) {
   const size = Math.max(...sizes);
-  const dir = makeJournalRepo('serve', size);
-  logbook(dir, 'list'); // the tip cache, as any earlier command leaves it
-  const session = lastSession(size);
+  const dir = makeJournalRepo('serve', size); // its cache warm, as any earlier command leaves it
+  const session = journal(size).openSession;
   const { child, port, token } = await startServer(dir);
   const rows = [];
   try {
@@ -82,8 +80,8 @@ export default async function serveSuite({ runs = 7 } = {}) {
     freshAgent();
     const resume = await time(() => get(port, token, resumePath), { runs: runs * 5 });
     rows.push({ name: `GET /api/sessions/{S}/resume, ${size}-event journal (median, 1 client)`, ms: resume, baselineMs: cliResume, baseline: 'vs `logbook resume S --json` process', target: '' });
-    rows.push({ name: `GET /api/sessions/{S}, 10 concurrent clients`, ms: await throughput(port, token, viewPath), unit: 'req/s' });
-    rows.push({ name: `GET /api/sessions/{S}/resume, 10 concurrent clients`, ms: await throughput(port, token, resumePath), unit: 'req/s' });
+    rows.push({ name: `GET /api/sessions/{S}, ${size}-event journal, 10 concurrent clients`, ms: await throughput(port, token, viewPath), unit: 'req/s' });
+    rows.push({ name: `GET /api/sessions/{S}/resume, ${size}-event journal, 10 concurrent clients`, ms: await throughput(port, token, resumePath), unit: 'req/s' });
 
     // CLI append -> SSE delivery: from the event's own timestamp (set just before the commit is written) to its arrival here.
     const latencies = [];
@@ -119,7 +117,7 @@ export default async function serveSuite({ runs = 7 } = {}) {
         setTimeout(next, 50);
       };
     });
-    rows.push({ name: 'CLI append → SSE delivery (median)', ms: median(latencies), target: '≤ 250 ms' });
+    rows.push({ name: `CLI append → SSE delivery (median), ${size}-event journal`, ms: median(latencies), target: '≤ 250 ms' });
     const mem = rssMiB(child.pid);
     rows.push({ name: `server memory at ${size} events after these requests (RSS; peak ${Math.round(mem.peak)} MiB)`, ms: mem.rss, unit: 'MiB', target: '≤ 300 MiB' });
   } finally {
