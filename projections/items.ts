@@ -178,10 +178,25 @@ export function renderItemsMarkdown(state: ItemsState): string {
  * status, and those migrated on with where they went.
  */
 export function sessionItems(state: ItemsState, sessionId: string): Array<{ key: string; status: string; note?: string }> {
-  const stable = stableId(sessionId);
-  return sortedItems(state)
-    .filter((i) => i.session_ids.includes(stable))
-    .map((i) => {
+  return sessionItemsOf(state)(sessionId);
+}
+
+/**
+ * `sessionItems` for many sessions: the items are sorted and grouped by
+ * session once (a rebuild of thousands of sessions would otherwise sort every
+ * item once per session).
+ */
+export function sessionItemsOf(state: ItemsState): (sessionId: string) => Array<{ key: string; status: string; note?: string }> {
+  const bySession = new Map<string, ItemChain[]>();
+  for (const i of sortedItems(state)) {
+    for (const stable of new Set(i.session_ids)) {
+      let list = bySession.get(stable);
+      if (!list) bySession.set(stable, (list = []));
+      list.push(i);
+    }
+  }
+  return (sessionId) =>
+    (bySession.get(stableId(sessionId)) ?? []).map((i) => {
       if (i.current_session !== sessionId) return { key: i.key, status: `migrated to ${stableId(i.current_session)}` };
       const note = [...i.history].reverse().find((h) => h.action !== 'migrated')?.note;
       return { key: i.key, status: i.status, ...(note ? { note } : {}) };

@@ -8,7 +8,7 @@
 import type { JournalEvent } from '../src/events.js';
 import { commitView, evolveCommits, initialCommitsState, sessionCommits } from './commits.js';
 import { agendaProjection, agendaViews, renderAgendaJson, renderAgendaMarkdown } from './agenda.js';
-import { itemsProjection, renderItemsJson, renderItemsMarkdown, sessionItems } from './items.js';
+import { itemsProjection, renderItemsJson, renderItemsMarkdown, sessionItemsOf } from './items.js';
 import { prepare } from './order.js';
 import { renderProgressFile, renderSessionFile } from './sessionFile.js';
 import { evolveSessions, initialSessionsState, isOpen } from './sessions.js';
@@ -54,13 +54,14 @@ export function rebuildPlan(events: readonly JournalEvent[], options: RebuildPla
   }
 
   const plan = new Map<string, string>();
+  const itemsOf = sessionItemsOf(items);
   const claim = (preferred: string, fallback: string) => (plan.has(preferred) ? fallback : preferred);
   for (const id of sessions.order) {
     const s = sessions.sessions.get(id)!;
     const folder = isOpen(s) ? 'active' : 'archive';
     // Two sessions can share shortname and suffix (two replicas, one chance in 1.6 million): the later one gets its full id.
     const file = claim(`${SESSIONS_DIR}/${folder}/${s.shortname}-${s.suffix}.md`, `${SESSIONS_DIR}/${folder}/${s.shortname}-${s.id}.md`);
-    plan.set(file, renderSessionFile(s, { items: sessionItems(items, s.id), commits: sessionCommits(commits, s.id).map((r) => commitView(commits, r)) }));
+    plan.set(file, renderSessionFile(s, { items: itemsOf(s.id), commits: sessionCommits(commits, s.id).map((r) => commitView(commits, r)) }));
     const progress = claim(`${SESSIONS_DIR}/journal/${s.suffix}/progress.md`, `${SESSIONS_DIR}/journal/${s.id}/progress.md`);
     plan.set(progress, renderProgressFile(s, bySession.get(s.id) ?? []));
   }

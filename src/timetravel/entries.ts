@@ -20,6 +20,8 @@ export interface Entry {
   readonly itemKey?: string | undefined;
   /** The whole event (parsed on first use). */
   event(): JournalEvent;
+  /** Its actor, read without parsing the rest of the event where the entry can. */
+  author?(): JournalEvent['actor'];
 }
 
 const keyOf = (e: JournalEvent) => (e.type === 'item.linked' ? e.data.key : undefined);
@@ -48,7 +50,14 @@ class LineEntry implements Entry {
     readonly type: string,
     readonly session: string | undefined,
     private readonly line: string,
+    /** Where the actor object `{…}` is in the line. */
+    private readonly actorAt: number,
+    private readonly actorEnd: number,
   ) {}
+
+  author(): JournalEvent['actor'] {
+    return this.body ? this.body.actor : (JSON.parse(this.line.slice(this.actorAt, this.actorEnd)) as JournalEvent['actor']);
+  }
 
   get itemKey(): string | undefined {
     return this.type === 'item.linked' ? keyOf(this.event()) : undefined;
@@ -90,7 +99,7 @@ export function entryOfLine(line: string): Entry | undefined {
   const typeAt = line.indexOf(TYPE, comma);
   if (!Number.isInteger(clock) || typeAt < 0) return parsedEntry(line);
   const type = line.slice(typeAt + TYPE.length, line.indexOf('"', typeAt + TYPE.length));
-  return new LineEntry(id, clock, at, type, session, line);
+  return new LineEntry(id, clock, at, type, session, line, i + ACTOR.length - 1, clockAt + 1);
 }
 
 /**
@@ -165,7 +174,8 @@ export function tailSince(sources: Array<Iterable<string>>, me: { email: string;
     advance(top);
     if (newestFirst.length && newestFirst[newestFirst.length - 1]!.id === e.id) continue; // the same event through two refs
     if (e.session && e.session !== current) {
-      const actor = e.event().actor;
+      // Only the actor is read here: a journal whose newest events are all by others is walked without parsing them.
+      const actor = e.author ? e.author() : e.event().actor;
       if (actor.email === me.email && (actor.agent ?? '') === (me.agent ?? '')) {
         at = e.event().at;
         break;
