@@ -21,7 +21,7 @@
 import { createHash } from 'node:crypto';
 import { LogbookError } from './errors.js';
 import { compareEvents, type JournalEvent, type UnreadableRecord } from './events.js';
-import type { CachingStore } from './store/types.js';
+import { SerializedState, type CachingStore } from './store/types.js';
 import stringify from 'fast-json-stable-stringify';
 import { deserializeItems, projectItems, serializeItems, type ItemsState, type SerializedItems } from '../projections/items.js';
 import { prepare } from '../projections/order.js';
@@ -215,7 +215,7 @@ export async function saveViews(
     const s = sessions.sessions.get(h.id)!;
     const { name, text } = stateFile(s);
     if (name !== previous) {
-      await store.saveState(name, {}, JSON.parse(text));
+      await store.saveState(name, {}, new SerializedState(text));
       if (previous) replaced.push(previous);
     }
     closed.push({ ...headerOf(s), file: name });

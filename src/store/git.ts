@@ -22,7 +22,7 @@ import { writeFileAtomic } from './atomic.js';
 import type { Deadline } from '../deadline/index.js';
 export { EMPTY_TREE };
 import { REPLICA_PREFIX, compareAndSwapRef, listReplicaRefs, stealIfStale } from './refs.js';
-import type { CachingStore, NewEvents, ReadOptions, ReadResult, StoreHead } from './types.js';
+import { SerializedState, type CachingStore, type NewEvents, type ReadOptions, type ReadResult, type StoreHead } from './types.js';
 
 /**
  * The cache format, and the event schema it was read with: a Logbook that
@@ -298,7 +298,8 @@ export class GitStore implements CachingStore {
 
   async saveState(name: string, tips: Record<string, string>, data: unknown): Promise<void> {
     try {
-      writeFileAtomic(path.join(this.cacheDir, `${name}.json`), JSON.stringify({ version: CACHE_VERSION, tips, data }), { mkdir: true, fsync: false });
+      const text = data instanceof SerializedState ? `{"version":${JSON.stringify(CACHE_VERSION)},"tips":${JSON.stringify(tips)},"data":${data.json}}` : JSON.stringify({ version: CACHE_VERSION, tips, data });
+      writeFileAtomic(path.join(this.cacheDir, `${name}.json`), text, { mkdir: true, fsync: false });
     } catch {
       /* a cache that cannot be written is only slower */
     }

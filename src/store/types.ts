@@ -50,9 +50,15 @@ export interface NewEvents {
   complete: boolean;
 }
 
+/** Projection state already serialised (a closed session's file): saved as the text it is, not parsed and written again. */
+export class SerializedState {
+  constructor(readonly json: string) {}
+}
+
 /** A store that can also keep projection state beside its event cache (the git store). */
 export interface CachingStore extends EventStore {
   loadState<T>(name: string): { tips: Record<string, string>; data: T } | undefined;
+  /** `data`, or a SerializedState when the caller already holds it as JSON text (then it is written as is). */
   saveState(name: string, tips: Record<string, string>, data: unknown): Promise<void>;
   removeState(name: string): void;
   /** Names of the saved states that start with `prefix`. */
