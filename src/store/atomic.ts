@@ -103,3 +103,35 @@ export function makeDirectory(dir: string): void {
     throw writeError(e, dir);
   }
 }
+
+/** isomorphic-git's writeFile: objects atomically and durably (read-only, as git writes them), anything else plainly. */
+function atomicWriteFile(file: string, data: string | Uint8Array, options?: fs.WriteFileOptions): void {
+  if (!file.includes(`${path.sep}objects${path.sep}`)) return fs.writeFileSync(file, data, options);
+  writeFileAtomic(file, data, { mode: 0o444, tmpPrefix: 'tmp_obj_' });
+}
+
+/**
+ * The filesystem handed to isomorphic-git: node's synchronous calls behind
+ * its promise interface (a journal append is a handful of tiny files, where
+ * the thread-pool round trips of async fs cost more than the work), with
+ * object writes that are atomic and durable: temp file, fsync, rename.
+ */
+const sync =
+  <A extends unknown[], R>(fn: (...args: A) => R) =>
+  async (...args: A): Promise<R> =>
+    fn(...args);
+export const durableFs = {
+  promises: {
+    readFile: sync(fs.readFileSync as (...a: unknown[]) => unknown),
+    writeFile: sync(atomicWriteFile),
+    mkdir: sync(fs.mkdirSync as (...a: unknown[]) => unknown),
+    rmdir: sync(fs.rmdirSync),
+    unlink: sync(fs.unlinkSync),
+    stat: sync(fs.statSync as (...a: unknown[]) => unknown),
+    lstat: sync(fs.lstatSync as (...a: unknown[]) => unknown),
+    readdir: sync(fs.readdirSync as (...a: unknown[]) => unknown),
+    readlink: sync(fs.readlinkSync as (...a: unknown[]) => unknown),
+    symlink: sync(fs.symlinkSync),
+    chmod: sync(fs.chmodSync),
+  },
+};

@@ -4,7 +4,9 @@
  * one `<replica>.ndjson` of cache lines per replica. The store writes them;
  * the store and `logbook doctor` read them through here.
  */
+import * as fs from 'node:fs';
 import { readFileSync } from 'node:fs';
+import { LogbookError } from '../errors.js';
 import path from 'node:path';
 import type { JournalEvent, UnreadableRecord } from '../events.js';
 
@@ -71,3 +73,35 @@ export function readCacheLines(cacheDir: string, replica: string, bytes: number)
   return lines;
 }
 
+/** The first `bytes` of a cache file as lines, last first, read from the end in chunks (a newline byte never occurs inside a UTF-8 sequence). */
+export function* cacheLinesBackward(file: string, bytes: number, replica: string, CHUNK = 64 * 1024): Generator<string> {
+  const damaged = () => new LogbookError('CORRUPT_OBJECT', `the Logbook cache of replica ${replica} was damaged or changed while it was read; it has been dropped`, { hint: 'run the command again' });
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    throw damaged();
+  }
+  try {
+    if (fs.fstatSync(fd).size < bytes) throw damaged();
+    let end = bytes;
+    let rest = Buffer.alloc(0); // the start of a line whose beginning is in an earlier chunk
+    while (end > 0) {
+      const start = Math.max(0, end - CHUNK);
+      const chunk = Buffer.allocUnsafe(end - start);
+      if (fs.readSync(fd, chunk, 0, chunk.length, start) !== chunk.length) throw damaged();
+      const buf = rest.length ? Buffer.concat([chunk, rest]) : chunk;
+      let stop = buf.length;
+      // lastIndexOf is native: a loop over the bytes would run in the interpreter in a short process.
+      for (let i = buf.lastIndexOf(10, stop - 1); i >= 0; i = i > 0 ? buf.lastIndexOf(10, i - 1) : -1) {
+        if (stop > i + 1) yield buf.toString('utf8', i + 1, stop);
+        stop = i;
+      }
+      rest = buf.subarray(0, stop);
+      end = start;
+    }
+    if (rest.length) yield rest.toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}

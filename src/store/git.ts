@@ -7,18 +7,17 @@
  * `.git/logbook/cache/` keyed by ref tips: only commits that are new since the
  * last read are parsed.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { StringDecoder } from 'node:string_decoder';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { existsSync, promises as fsp, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import stringify from 'fast-json-stable-stringify';
 import { LogbookError, isLogbookError } from '../errors.js';
-import { CURRENT_VERSION, eventSubject, eventTypes, parseStoredEvent, type JournalEvent, type UnreadableRecord } from '../events.js';
+import { CURRENT_VERSION, eventSubject, eventTypes, type JournalEvent, type UnreadableRecord } from '../events.js';
 import { EMPTY_TREE, commitBody, objectId, readLooseCommit, writeLooseObject } from './objects.js';
 import { writePack } from './pack.js';
-import { writeFileAtomic } from './atomic.js';
+import { durableFs, writeFileAtomic } from './atomic.js';
+export { durableFs } from './atomic.js';
 import type { Deadline } from '../deadline/index.js';
 export { EMPTY_TREE };
 import { REPLICA_PREFIX, compareAndSwapRef, listReplicaRefs, stealIfStale } from './refs.js';
@@ -31,49 +30,14 @@ import { SerializedState, type CachingStore, type NewEvents, type ReadOptions, t
  */
 export const CACHE_VERSION = `3/${CURRENT_VERSION}/${createHash('sha1').update(eventTypes.join(',')).digest('hex').slice(0, 8)}`;
 
-function atomicWriteFile(file: string, data: string | Uint8Array, options?: fs.WriteFileOptions): void {
-  if (!file.includes(`${path.sep}objects${path.sep}`)) return fs.writeFileSync(file, data, options);
-  writeFileAtomic(file, data, { mode: 0o444, tmpPrefix: 'tmp_obj_' });
-}
-
-/**
- * The filesystem handed to isomorphic-git: node's synchronous calls behind
- * its promise interface (a journal append is a handful of tiny files, where
- * the thread-pool round trips of async fs cost more than the work), with
- * object writes that are atomic and durable: temp file, fsync, rename.
- */
-const sync =
-  <A extends unknown[], R>(fn: (...args: A) => R) =>
-  async (...args: A): Promise<R> =>
-    fn(...args);
-export const durableFs = {
-  promises: {
-    readFile: sync(fs.readFileSync as (...a: unknown[]) => unknown),
-    writeFile: sync(atomicWriteFile),
-    mkdir: sync(fs.mkdirSync as (...a: unknown[]) => unknown),
-    rmdir: sync(fs.rmdirSync),
-    unlink: sync(fs.unlinkSync),
-    stat: sync(fs.statSync as (...a: unknown[]) => unknown),
-    lstat: sync(fs.lstatSync as (...a: unknown[]) => unknown),
-    readdir: sync(fs.readdirSync as (...a: unknown[]) => unknown),
-    readlink: sync(fs.readlinkSync as (...a: unknown[]) => unknown),
-    symlink: sync(fs.symlinkSync),
-    chmod: sync(fs.chmodSync),
-  },
-};
-
-/** Split a journal commit message into its canonical JSON payload. */
-export function payloadOf(message: string): unknown {
-  const start = message.indexOf('\n\n');
-  if (start < 0) throw new Error('commit message has no body');
-  return JSON.parse(message.slice(start + 2));
-}
-
 export function commitMessage(event: JournalEvent): string {
   return `${eventSubject(event)}\n\n${stringify(event)}\n`;
 }
 
-import { cacheDirOf, readCacheLines, type CacheLine, type CacheMeta, type RewriteRecord } from './cacheFiles.js';
+import { cacheDirOf, cacheLinesBackward, readCacheLines, type CacheLine, type CacheMeta, type RewriteRecord } from './cacheFiles.js';
+import { lineOf, streamGit, walkWithGitSync } from './gitLog.js';
+export { payloadOf } from './gitLog.js';
+export { cacheLinesBackward } from './cacheFiles.js';
 export { cacheDirOf, readCacheLines, readCacheMetaFile, type CacheLine, type CacheMeta, type RewriteRecord } from './cacheFiles.js';
 
 interface ReplicaUpdate {
@@ -534,90 +498,6 @@ const sameTips = (a: Record<string, string>, b: Record<string, string>) => {
 const movedOn = (replica: string) =>
   new LogbookError('CONFLICT', `replica ${replica} no longer holds the tip this snapshot was read at (its ref was rewritten or removed)`, { hint: 'run the command again' });
 
-/**
- * Run git in `gitdir`, handing each `\x1e`-separated record of its output to
- * `onRecord` as it arrives. False when git is missing, fails, or the deadline
- * runs out (it is killed then).
- */
-function streamGit(binary: string, gitdir: string, deadline: Deadline | undefined, args: string[], env: NodeJS.ProcessEnv, onRecord: (record: string) => void): Promise<boolean> {
-  return new Promise((resolve) => {
-    const remaining = deadline ? Math.max(1, deadline.remaining()) : Infinity;
-    let child: ChildProcess;
-    try {
-      child = spawn(binary, [`--git-dir=${gitdir}`, ...args], { env: { ...env, GIT_TERMINAL_PROMPT: '0' }, stdio: ['ignore', 'pipe', 'ignore'] });
-    } catch {
-      return resolve(false);
-    }
-    const timer = Number.isFinite(remaining) ? setTimeout(() => child.kill('SIGKILL'), remaining) : undefined;
-    const decoder = new StringDecoder('utf8');
-    let pending = '';
-    let failed = false;
-    const take = (text: string, last: boolean) => {
-      pending += text;
-      let start = 0;
-      for (let i = pending.indexOf('\x1e'); i >= 0; i = pending.indexOf('\x1e', start)) {
-        if (i > start) onRecord(pending.slice(start, i));
-        start = i + 1;
-      }
-      pending = pending.slice(start);
-      if (last && pending) onRecord(pending);
-    };
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      try {
-        take(decoder.write(chunk), false);
-      } catch {
-        failed = true;
-        child.kill('SIGKILL');
-      }
-    });
-    child.on('error', () => {
-      failed = true;
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (!failed && code === 0) {
-        try {
-          take(decoder.end(), true);
-        } catch {
-          failed = true;
-        }
-      }
-      resolve(!failed && code === 0);
-    });
-  });
-}
-
-/** Every commit of a replica, oldest first, through one synchronous `git log`; undefined when git cannot read it. */
-function walkWithGitSync(binary: string, gitdir: string, tip: string, env: NodeJS.ProcessEnv): CacheLine[] | undefined {
-  let out: string;
-  try {
-    out = execFileSync(binary, [`--git-dir=${gitdir}`, 'log', '--first-parent', '--format=%x1e%H%x1f%P%x1f%B', tip, '--'], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'], env: { ...env, GIT_TERMINAL_PROMPT: '0' } });
-  } catch {
-    return undefined; // no git, or it cannot read the replica: the caller reports the damaged cache
-  }
-  const lines: CacheLine[] = [];
-  for (const record of out.split('\x1e')) {
-    if (!record) continue;
-    const [oid, , message] = record.split('\x1f') as [string, string, string];
-    lines.push(lineOf(oid, message.replace(/\n$/, '')));
-  }
-  return lines.reverse();
-}
-
-/** Parse a journal commit's message into a cache line: its event, or why it is not one. */
-function lineOf(oid: string, message: string): CacheLine {
-  let raw: unknown;
-  try {
-    raw = payloadOf(message);
-  } catch {
-    return { c: oid, u: { reason: 'commit message is not a Logbook event (no JSON body)' } };
-  }
-  const parsed = parseStoredEvent(raw);
-  if (parsed.ok) return { c: oid, e: parsed.event };
-  return { c: oid, u: { reason: parsed.reason, ...(parsed.type !== undefined ? { type: parsed.type } : {}), ...(parsed.v !== undefined ? { v: parsed.v } : {}) } };
-}
-
 function looseObjectExists(gitdir: string, oid: string): boolean {
   return existsSync(path.join(gitdir, 'objects', oid.slice(0, 2), oid.slice(2)));
 }
@@ -637,37 +517,4 @@ const STALE_CACHE_LOCK_MS = 10_000;
 
 async function releaseStaleLock(lock: string): Promise<void> {
   await stealIfStale(lock, STALE_CACHE_LOCK_MS);
-}
-
-/** The first `bytes` of a cache file as lines, last first, read from the end in chunks (a newline byte never occurs inside a UTF-8 sequence). */
-export function* cacheLinesBackward(file: string, bytes: number, replica: string, CHUNK = 64 * 1024): Generator<string> {
-  const damaged = () => new LogbookError('CORRUPT_OBJECT', `the Logbook cache of replica ${replica} was damaged or changed while it was read; it has been dropped`, { hint: 'run the command again' });
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch {
-    throw damaged();
-  }
-  try {
-    if (fs.fstatSync(fd).size < bytes) throw damaged();
-    let end = bytes;
-    let rest = Buffer.alloc(0); // the start of a line whose beginning is in an earlier chunk
-    while (end > 0) {
-      const start = Math.max(0, end - CHUNK);
-      const chunk = Buffer.allocUnsafe(end - start);
-      if (fs.readSync(fd, chunk, 0, chunk.length, start) !== chunk.length) throw damaged();
-      const buf = rest.length ? Buffer.concat([chunk, rest]) : chunk;
-      let stop = buf.length;
-      // lastIndexOf is native: a loop over the bytes would run in the interpreter in a short process.
-      for (let i = buf.lastIndexOf(10, stop - 1); i >= 0; i = i > 0 ? buf.lastIndexOf(10, i - 1) : -1) {
-        if (stop > i + 1) yield buf.toString('utf8', i + 1, stop);
-        stop = i;
-      }
-      rest = buf.subarray(0, stop);
-      end = start;
-    }
-    if (rest.length) yield rest.toString('utf8');
-  } finally {
-    fs.closeSync(fd);
-  }
 }

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { EMPTY_TREE, durableFs } from './git.js';
-import { JOURNAL_PREFIX, isJournalRef, syncFailure, type Fetched, type PushOutcome, type RefTips, type Transport } from './transport.js';
+import { isJournalRef, syncFailure, type Fetched, type PushOutcome, type RefTips, type Transport } from './transport.js';
 
 const ZERO = '0000000000000000000000000000000000000000';
 const AGENT = 'agent=logbook/0.1';
