@@ -122,9 +122,48 @@ export interface SessionsState {
   messages: Message[];
   /** Every event folded in, of any kind and session: the journal's event count, defined once (stats and rebuild report it). */
   eventCount: number;
+  /**
+   * Per writer (actor email and agent, `actorKey`): the newest event of each of
+   * its two latest sessions, newest first — enough to say where a writer last
+   * wrote outside any one session (the SessionStart catch-up) without reading
+   * the journal.
+   */
+  actors: Map<string, WriterMark[]>;
 }
 
-export const initialSessionsState = (): SessionsState => ({ sessions: new Map(), order: [], clientBindings: new Map(), messages: [], eventCount: 0 });
+/** Where a writer last wrote in a session: the event's order key and time. */
+export interface WriterMark {
+  session: string;
+  clock: number;
+  id: string;
+  at: string;
+}
+
+export const initialSessionsState = (): SessionsState => ({ sessions: new Map(), order: [], clientBindings: new Map(), messages: [], eventCount: 0, actors: new Map() });
+
+/** A writer as the catch-up knows it: the person and the agent. */
+export const actorKey = (a: { email: string; agent?: string | undefined }) => `${a.email}\n${a.agent ?? ''}`;
+
+const byOrder = (a: WriterMark, b: WriterMark) => a.clock - b.clock || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** Keep `e` as its writer's mark for its session when it is that session's newest, and the two latest sessions only. */
+function markWriter(state: SessionsState, e: JournalEvent): void {
+  if (!e.session) return;
+  const key = actorKey(e.actor);
+  const marks = state.actors.get(key) ?? [];
+  const mark: WriterMark = { session: e.session, clock: e.clock, id: e.id, at: e.at };
+  const i = marks.findIndex((m) => m.session === e.session);
+  if (i < 0) marks.push(mark);
+  else if (byOrder(mark, marks[i]!) > 0) marks[i] = mark;
+  else return;
+  marks.sort((a, b) => byOrder(b, a));
+  state.actors.set(key, marks.slice(0, 2));
+}
+
+/** The newest event `actor` wrote in a session other than `current`, if any. */
+export function lastWrittenElsewhere(state: SessionsState, actor: { email: string; agent?: string | undefined }, current: string): WriterMark | undefined {
+  return state.actors?.get(actorKey(actor))?.find((m) => m.session !== current);
+}
 
 export const norm = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
 
@@ -328,6 +367,7 @@ const sessionsStep = foldStep<SessionsState>({
 /** Apply one event. Mutates `state` (a fold step); callers own the state object. */
 export function evolveSessions(state: SessionsState, e: JournalEvent): SessionsState {
   state.eventCount = (state.eventCount ?? 0) + 1;
+  markWriter(state, e);
   return sessionsStep(state, e);
 }
 

@@ -25,7 +25,7 @@ import { SerializedState, type CachingStore } from './store/types.js';
 import stringify from 'fast-json-stable-stringify';
 import { deserializeItems, projectItems, serializeItems, type ItemsState, type SerializedItems } from '../projections/items.js';
 import { prepare } from '../projections/order.js';
-import { headerOf, isOpen, projectSessions, sessionHeaders, type Message, type Session, type SessionHeader, type SessionsState } from '../projections/sessions.js';
+import { headerOf, isOpen, projectSessions, sessionHeaders, type Message, type Session, type SessionHeader, type SessionsState, type WriterMark } from '../projections/sessions.js';
 
 const MAIN = 'views';
 const CLOSED_PREFIX = 'views-s-';
@@ -52,6 +52,7 @@ interface MainFile {
   closed: ClosedEntry[];
   order: string[];
   clientBindings: Array<[string, string]>;
+  actors: Array<[string, WriterMark[]]>;
   messages: Message[];
   eventCount: number;
   items: SerializedItems;
@@ -164,8 +165,8 @@ export function loadViews(store: CachingStore, readEvents: () => readonly Journa
   const main = store.loadState<MainFile>(MAIN);
   if (!main || !Array.isArray(main.data.open) || !Array.isArray(main.data.closed)) return undefined;
   const d = main.data;
-  // Saved before closed headers carried their closing time (the statistics read it): folded again once.
-  if (d.closed.some((h) => h.closedAt === undefined)) return undefined;
+  // Saved before closed headers carried their closing time (the statistics read it), or before the writers' marks: folded again once.
+  if (d.closed.some((h) => h.closedAt === undefined) || !Array.isArray(d.actors)) return undefined;
   let refolded: Map<string, Session> | undefined;
   const load = (entry: ClosedEntry): Session => {
     const saved = store.loadState<Session>(entry.file);
@@ -183,7 +184,7 @@ export function loadViews(store: CachingStore, readEvents: () => readonly Journa
     return s;
   };
   return {
-    sessions: { sessions: new LazySessions(d.open, d.closed, load, d.order), order: d.order, clientBindings: new Map(d.clientBindings), messages: d.messages, eventCount: d.eventCount },
+    sessions: { sessions: new LazySessions(d.open, d.closed, load, d.order), order: d.order, clientBindings: new Map(d.clientBindings), messages: d.messages, eventCount: d.eventCount, actors: new Map(d.actors) },
     items: deserializeItems(d.items),
     tips: main.tips,
     unreadable: d.unreadable,
@@ -227,6 +228,7 @@ export async function saveViews(
     closed,
     order: sessions.order,
     clientBindings: [...sessions.clientBindings],
+    actors: [...sessions.actors],
     messages: sessions.messages,
     eventCount: sessions.eventCount,
     items: serializeItems(views.items),
@@ -252,7 +254,7 @@ export function viewsDiffer(store: CachingStore, events: readonly JournalEvent[]
   if (!main) return undefined;
   const d = main.data;
   if (!d || !Array.isArray(d.open) || !Array.isArray(d.closed)) return 'the main views file is malformed';
-  if (d.closed.some((h) => h.closedAt === undefined)) return undefined; // an older format, folded again by the next read
+  if (d.closed.some((h) => h.closedAt === undefined) || !Array.isArray(d.actors)) return undefined; // an older format, folded again by the next read
   const ordered = prepare(events);
   const fresh = projectSessions(ordered);
   // Native serialisation first (the fold builds its objects in one key order); key order aside only when that differs.
@@ -271,6 +273,7 @@ export function viewsDiffer(store: CachingStore, events: readonly JournalEvent[]
   }
   if (!same(d.order, fresh.order)) return 'the session order differs';
   if (!same(d.clientBindings, [...fresh.clientBindings])) return 'the client bindings differ';
+  if (!same(d.actors, [...fresh.actors])) return "the writers' marks differ";
   if (!same(d.messages, fresh.messages)) return 'the messages differ';
   if (!same(d.items, serializeItems(projectItems(ordered)))) return 'the items differ';
   return undefined;

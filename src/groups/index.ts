@@ -18,6 +18,7 @@ export function sessionsOfGroup(model: SessionsState, group: string): SessionsSt
     sessions: new Map(ids.map((id) => [id, model.sessions.get(id)!])),
     order: model.order.filter((id) => keep.has(id)),
     clientBindings: model.clientBindings,
+    actors: model.actors,
     messages: model.messages,
     // The events of the group's own sessions (a message or project state belongs to no group).
     eventCount: ids.reduce((n, id) => n + model.sessions.get(id)!.eventCount, 0),

@@ -89,7 +89,7 @@ export function searchFilters(corpus: Corpus, options: Omit<SearchOptions, 'quer
 function resolveIn(corpus: Corpus, ref: string): string {
   const started = corpus.sessions.filter((s) => s.started);
   const headers = started.map((s) => ({ id: s.id, stable: stableId(s.id), suffix: s.id.slice(-4), shortname: s.shortname, status: s.closed ? 'closed' : 'open' }));
-  const state = { sessions: new Map(headers.map((h) => [h.id, h])), order: headers.map((h) => h.id), clientBindings: new Map(), messages: [] } as unknown as SessionsState;
+  const state = { sessions: new Map(headers.map((h) => [h.id, h])), order: headers.map((h) => h.id), clientBindings: new Map(), messages: [], actors: new Map() } as unknown as SessionsState;
   return resolveSession(state, ref).id;
 }
 

@@ -9,7 +9,7 @@ import type { Logbook } from '../logbook.js';
 import type { Snapshot } from '../journal.js';
 import { defaultOutDir, writePlan, type WriteResult } from '../rebuild.js';
 import { staleTimeoutMs } from '../config.js';
-import { projectSessions, sessionHeaders, type Session, type SessionHeader } from '../../projections/sessions.js';
+import { lastWrittenElsewhere, projectSessions, sessionHeaders, type Session, type SessionHeader } from '../../projections/sessions.js';
 import { projectItems } from '../../projections/items.js';
 import { rebuildPlan } from '../../projections/rebuild.js';
 import { projectSince, sinceLines, type SinceModel, type SinceView } from '../../projections/since.js';
@@ -211,6 +211,9 @@ export async function since(logbook: Logbook, when?: string, options: { limit?: 
  */
 export async function catchUpLines(logbook: Logbook, snap: Snapshot, current: string, options: { limit?: number } = {}): Promise<string[]> {
   const me = logbook.journal.actor;
+  // Never written outside this session: nothing to catch up on, and nothing to walk back to (a team journal
+  // where this writer is new would otherwise be read whole to find that out).
+  if (!lastWrittenElsewhere(snap.sessions, me, current)) return [];
   // From the git store's cache, read from the end back to the previous session's end only: an agent's every
   // SessionStart then costs what happened since, not the whole journal.
   const store = logbook.journal.store;

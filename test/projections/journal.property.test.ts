@@ -67,6 +67,7 @@ function roundTrip(state: SessionsState): SessionsState {
     clientBindings: new Map(revive([...state.clientBindings])),
     messages: revive(state.messages),
     eventCount: state.eventCount,
+    actors: new Map(revive([...state.actors])),
   };
 }
 
