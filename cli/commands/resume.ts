@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { sessionLine } from '../format.js';
 import { staleTimeoutMs } from '../../src/config.js';
-import { handlers } from '../../src/operations/handlers.js';
+import { readHandlers } from '../../src/operations/readHandlers.js';
 import { resumeOperation } from '../../src/operations/requests.js';
 import type { Io } from '../io.js';
 import { openLogbook, printJson } from '../io.js';
@@ -23,7 +23,7 @@ export function resumeCommand(io: Io): Command {
         io.stdout(banner(moment) + (open.length ? `${open.map((s) => sessionLine(s)).join('\n')}\n` : 'No open sessions. Start one with: logbook start --goal "…"\n'));
         return;
       }
-      const r = await handlers.resume(logbook, request);
+      const r = await readHandlers.resume(logbook, request);
       if (r.moment) {
         // A past resume context is read-only: it reopens nothing and marks no message read.
         if (opts.json) return printJson(io, withMoment({ ...r.input, context: r.text, omitted: r.omitted }, r.moment));

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { renderSearchResults } from '../../projections/search.js';
-import { handlers } from '../../src/operations/handlers.js';
+import { readHandlers } from '../../src/operations/readHandlers.js';
 import { searchOperation } from '../../src/operations/requests.js';
 import type { Io } from '../io.js';
 import { openLogbook, printJson } from '../io.js';
@@ -11,7 +11,7 @@ export function searchCommand(io: Io): Command {
     .option('--json', 'the results as JSON (the same fields)')
     .action(async (_words: string[], opts: { json?: boolean }, cmd: Command) => {
       // `session` here filters the hits; it does not pick a session to act on.
-      const result = await handlers.search(openLogbook(io), await requestFrom(io, searchOperation, cmd));
+      const result = await readHandlers.search(openLogbook(io), await requestFrom(io, searchOperation, cmd));
       if (opts.json) return printJson(io, result);
       io.stdout(renderSearchResults(result));
     });

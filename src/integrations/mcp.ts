@@ -25,6 +25,7 @@ import { Logbook } from '../logbook.js';
 import { staleTimeoutMs } from '../config.js';
 import { logInputSchema, logOptionsFrom } from './mcpLog.js';
 import { handlers, isGroupResult } from '../operations/handlers.js';
+import { readHandlers } from '../operations/readHandlers.js';
 import { checkpointOperation, closeOperation, inFieldWords, linkOperation, pauseOperation, resumeOperation, searchOperation, startOperation } from '../operations/requests.js';
 import { closeSummary, renderCloseSummary } from '../../projections/closeSummary.js';
 import { DEFAULT_BUDGET } from '../../projections/resume.js';
@@ -178,7 +179,7 @@ function registerLifecycleTools({ server, open, run, state }: Tools): void {
     },
     (args) =>
       run(async () => {
-        const r = await handlers.resume(open(args.session), args);
+        const r = await readHandlers.resume(open(args.session), args);
         // As of a moment: read-only, and the current session stays as it is.
         if (r.moment) return text(momentBanner(r.moment) + r.text);
         state.current = r.session.id;
@@ -277,7 +278,7 @@ function registerSearchTools({ server, open, run }: Tools): void {
     },
     (args) =>
       run(async () => {
-        const result = await handlers.search(open(), args);
+        const result = await readHandlers.search(open(), args);
         return text(renderSearchResults(result), { ...result });
       })(),
   );

@@ -3,17 +3,16 @@
  * object out (sessions, events, a resume context, search hits), which each
  * face renders its own way. The Logbook a handler gets was opened by the face
  * with the request's session as the explicit one (SPEC 4, src/sessions.ts).
+ * The reads (resume, search) are in ./readHandlers.ts, so that a process
+ * that only writes (`logbook log`, its own bundle) does not load time travel.
  */
 import { LogbookError } from '../errors.js';
 import type { JournalEvent } from '../events.js';
 import type { Logbook } from '../logbook.js';
 import { closeGroup, pauseGroup, type GroupResult } from '../groups/index.js';
-import { searchJournal, type SearchResult } from '../search/search.js';
-import { loadAt, resumeAt, type Moment } from '../timetravel/index.js';
-import type { Message, Session } from '../../projections/sessions.js';
-import type { ResumeInput } from '../../projections/resume.js';
+import type { Session } from '../../projections/sessions.js';
 import { defined } from './request.js';
-import type { CheckpointRequest, CloseRequest, ContextRequest, ImportRequest, LinkRequest, LogRequest, MessageRequest, MigrateRequest, PauseRequest, RedactRequest, ResumeRequest, SearchRequest, StartRequest, StateRequest, SubsessionEndRequest, SubsessionStartRequest } from './requests.js';
+import type { CheckpointRequest, CloseRequest, ContextRequest, ImportRequest, LinkRequest, LogRequest, MessageRequest, MigrateRequest, PauseRequest, RedactRequest, StartRequest, StateRequest, SubsessionEndRequest, SubsessionStartRequest } from './requests.js';
 
 export type Written = { session: Session; events: JournalEvent[] };
 /** `--group` acts on every open session of a group, `--session` on one: not both. */
@@ -49,22 +48,6 @@ export const handlers = {
 
   link(lb: Logbook, r: LinkRequest): Promise<JournalEvent[]> {
     return lb.link(r.key, r.action ?? 'referenced', r.note);
-  },
-
-  /**
-   * The resume context: the session reopened if paused and its shown messages
-   * marked read; as of a moment (`at`), read-only — nothing is reopened or marked.
-   */
-  async resume(lb: Logbook, r: ResumeRequest): Promise<{ session: Session; text: string; omitted: string[]; input: ResumeInput; read: Message[]; moment?: Moment }> {
-    const budget = r.budget === undefined ? {} : { budget: r.budget };
-    if (r.at === undefined) return lb.resumeContext(r.session, budget);
-    const at = await loadAt(lb, r.at, { session: r.session, focus: true });
-    const past = resumeAt(lb, at, r.session, budget);
-    return { session: past.input.session, text: past.text, omitted: past.omitted, input: past.input, read: [], ...(at.moment ? { moment: at.moment } : {}) };
-  },
-
-  search(lb: Logbook, r: SearchRequest): Promise<SearchResult> {
-    return searchJournal(lb.journal, defined(r));
   },
 
   message(lb: Logbook, r: MessageRequest) {

@@ -4,7 +4,7 @@
  * `search` tool). `type` may repeat, as `--type` does.
  */
 import * as z from 'zod/mini';
-import { handlers } from '../operations/handlers.js';
+import { readHandlers } from '../operations/readHandlers.js';
 import { kindOf, spellingOf } from '../operations/request.js';
 import { searchOperation } from '../operations/requests.js';
 import { Logbook } from '../logbook.js';
@@ -37,5 +37,5 @@ export async function search(req: ApiRequest): Promise<SearchResult> {
     const issues = r.error.issues.map((i) => ({ ...i, path: i.path.map((p) => (typeof p === 'string' ? (spellingOf(searchOperation.request.shape[p as keyof typeof searchOperation.request.shape]!).param ?? p) : p)), message: typeof i.input === 'string' || typeof i.input === 'number' ? `${i.message}; got "${redactText(String(i.input)).text.slice(0, 60)}"` : i.message }));
     throw invalidBody('search', issues, { of: 'query', hint: 'for example ?q=lock&limit=10 (GET /api/openapi.json lists the parameters)' });
   }
-  return handlers.search(new Logbook(req.repo.journal), r.data);
+  return readHandlers.search(new Logbook(req.repo.journal), r.data);
 }
