@@ -123,6 +123,20 @@ export interface SessionFileOptions {
   commits?: readonly CommitView[];
 }
 
+/**
+ * What `view` prints (CLI and MCP alike): the whole session file, or only
+ * the sections asked for (progress, decisions), text escaped as in the file.
+ */
+export function renderSessionView(raw: Session, options: SessionFileOptions & { only?: ReadonlyArray<'progress' | 'decisions'> } = {}): string {
+  const { only, ...file } = options;
+  if (!only?.length) return renderSessionFile(raw, file);
+  const s = inlineAll(raw);
+  const parts: string[] = [];
+  if (only.includes('progress')) parts.push(`## Progress\n${progressSection(s).join('\n')}\n`);
+  if (only.includes('decisions')) parts.push(`## Decisions\n${decisionsSection(s).join('\n')}\n`);
+  return parts.join('\n');
+}
+
 export function renderSessionFile(raw: Session, rawOptions: SessionFileOptions = {}): string {
   const [s, options] = [inlineAll(raw), inlineAll(rawOptions)]; // user text: one line each, controls escaped (projections/text.ts)
   const parts = [

@@ -29,10 +29,10 @@ import { readHandlers } from '../operations/readHandlers.js';
 import { checkpointOperation, closeOperation, inFieldWords, linkOperation, pauseOperation, resumeOperation, searchOperation, startOperation } from '../operations/requests.js';
 import { closeSummary, renderCloseSummary } from '../../projections/closeSummary.js';
 import { DEFAULT_BUDGET } from '../../projections/resume.js';
-import { decisionsSection, progressSection, renderSessionFile } from '../../projections/sessionFile.js';
+import { renderSessionView } from '../../projections/sessionFile.js';
 import type { Session } from '../../projections/sessions.js';
 import { minute } from '../../projections/time.js';
-import { WHEN_FORMS, eventsAt, loadAt, momentBanner, sessionAt } from '../timetravel/index.js';
+import { WHEN_FORMS, momentBanner } from '../timetravel/index.js';
 import { renderWhy } from '../../projections/why.js';
 import { drainCommits } from '../code/record.js';
 import { why } from '../code/why.js';
@@ -215,18 +215,13 @@ function registerReadingTools({ server, open, run, options, state }: Tools): voi
     },
     (args) =>
       run(async () => {
-        const lb = open(args.session);
-        const at = await loadAt(lb, args.at, { session: args.session, focus: true });
-        const { snap, moment } = at;
-        const s = sessionAt(lb, at, args.session);
-        const top = moment ? momentBanner(moment) : '';
+        const v = await readHandlers.view(open(args.session), { session: args.session, at: args.at, events: args.json === true });
         if (args.json) {
-          const value = { session: s, events: (await eventsAt(lb, at)).filter((e) => e.session === s.id), ...(moment ? { moment } : {}) };
-          return text(JSON.stringify(value, (_k, v) => (v instanceof Map ? Object.fromEntries(v) : v), 2), value as unknown as Record<string, unknown>);
+          const value = { session: v.session, events: v.events, commits: v.commits, ...(v.moment ? { moment: v.moment } : {}) };
+          return text(JSON.stringify(value, (_k, x) => (x instanceof Map ? Object.fromEntries(x) : x), 2), value as unknown as Record<string, unknown>);
         }
-        if (args.section === 'progress') return text(`${top}## Progress\n${progressSection(s).join('\n')}\n`);
-        if (args.section === 'decisions') return text(`${top}## Decisions\n${decisionsSection(s).join('\n')}\n`);
-        return text(top + renderSessionFile(s));
+        const only = args.section === 'progress' || args.section === 'decisions' ? [args.section] : [];
+        return text((v.moment ? momentBanner(v.moment) : '') + renderSessionView(v.session, { items: v.items, commits: v.commits, only }));
       })(),
   );
 
@@ -331,17 +326,15 @@ function registerResources({ server, open, resumeText }: Tools): void {
     { title: 'Session file', description: 'A session as its markdown session file', mimeType: 'text/markdown' },
     async (uri, vars) => {
       const ref = decodeURIComponent(String(Array.isArray(vars.id) ? vars.id[0] : vars.id));
-      const lb = open();
-      const snap = await lb.load();
-      let s: Session;
+      let v: Awaited<ReturnType<typeof readHandlers.view>>;
       try {
-        s = lb.session(snap, ref);
+        v = await readHandlers.view(open(), { session: ref });
       } catch (e) {
         // -32002: the MCP code for a resource that does not exist.
         if (isLogbookError(e)) throw new McpError(-32002, forTools(`${e.message}${e.hint ? ` (${e.hint})` : ''}`), { uri: uri.href });
         throw e;
       }
-      return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: renderSessionFile(s) }] };
+      return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: renderSessionView(v.session, { items: v.items, commits: v.commits }) }] };
     },
   );
 }

@@ -137,6 +137,28 @@ describe('logbook mcp', () => {
     await expect(client.readResource({ uri: 'logbook://sessions/nope' })).rejects.toMatchObject({ code: -32002 });
   });
 
+  it('the view tool and the session resource show what `logbook view` shows: items, sections, events', async () => {
+    const dir = makeRepo();
+    ok(dir, ['init']);
+    ok(dir, ['start', '--goal', 'Port the parser', '--name', 'parser']);
+    ok(dir, ['link', 'task:T-9', '--note', 'the port']);
+    ok(dir, ['log', '--progress', 'Read the grammar\u001b]0;pwned\u0007', '--decision', 'Keep the lexer', '--rationale', 'it is fast']);
+    const cli = (args: string[]) => ok(dir, ['view', ...args], { env: { LOGBOOK_CLIENT_SESSION: undefined } });
+    const { client } = await connect(dir);
+    const whole = textOf(await call(client, 'view', {}));
+    expect(whole).toBe(cli([]));
+    expect(whole).toContain('task:T-9');
+    expect(whole).not.toContain('\u001b');
+    expect(textOf(await call(client, 'view', { section: 'progress' }))).toBe(cli(['--progress']));
+    expect(textOf(await call(client, 'view', { section: 'decisions' }))).toBe(cli(['--decisions']));
+    const json = (await call(client, 'view', { json: true })).structuredContent as { events: unknown[]; commits: unknown[] };
+    const fromCli = viewJson(dir);
+    expect(json.events).toEqual(fromCli.events);
+    expect(json.commits).toEqual([]);
+    const file = (await client.readResource({ uri: 'logbook://sessions/parser' })).contents[0] as { text: string };
+    expect(file.text).toBe(whole);
+  });
+
   it('continues a CLI session through MCP and an MCP session through the CLI', async () => {
     const dir = makeRepo();
     ok(dir, ['init']);
