@@ -17,7 +17,8 @@
  * times they arrive: a compaction is PreCompact, a model call of minutes, then
  * SessionStart(compact) and PostCompact seconds apart.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { writeFileAtomic } from '../store/atomic.js';
 import path from 'node:path';
 import { clientKey } from './hookState.js';
 
@@ -88,10 +89,7 @@ export class CompactionStore {
 
   write(clientSession: string, episode: CompactionEpisode): void {
     const file = this.file(clientSession);
-    mkdirSync(this.dir, { recursive: true });
-    const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    writeFileSync(tmp, JSON.stringify(episode));
-    renameSync(tmp, file);
+    writeFileAtomic(file, JSON.stringify(episode), { mkdir: true, fsync: false });
   }
 
   /**
