@@ -121,6 +121,38 @@ describe('logbook serve: seed 004, one session across API, CLI and MCP', () => {
     expect(after.events.map((e: { id: string }) => e.id)).toEqual(all.events.slice(3, 6).map((e: { id: string }) => e.id));
     expect(after.more).toBe(true);
   });
+
+  it('seed 004 as written: the client picks X-Session-ID when it starts, and the CLI and MCP reach the session by it', async () => {
+    const h = { 'X-Session-ID': 'session-123' };
+    const started = await request(s, 'POST', '/api/sessions', { body: { goal: 'multi-step process' }, headers: h });
+    expect(started.status).toBe(201);
+    expect(started.json.session.shortname).toBe('session-123');
+    expect((await request(s, 'POST', '/api/log', { body: { progress: 'step 1' }, headers: h })).status).toBe(201);
+    ok(dir, ['log', '--session', 'session-123', '--progress', 'step 2']);
+    const client = new Client({ name: 'seed-004-mcp', version: '1.0.0' });
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(serveEnv())) if (v !== undefined) env[k] = v;
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp'], cwd: dir, env, stderr: 'pipe' }));
+    try {
+      const closed = (await client.callTool({ name: 'close', arguments: { outcome: 'completed', session: 'session-123' } })) as { isError?: boolean; content: Array<{ text: string }> };
+      expect(closed.isError, closed.content[0]?.text).toBeFalsy();
+    } finally {
+      await client.close();
+    }
+    const view = (await request(s, 'GET', `/api/sessions/${started.json.session.id}`)).json;
+    expect(view.session.status).toBe('completed');
+    expect(view.events.map((e: { type: string; data: { text?: string } }) => e.data.text ?? e.type)).toEqual(['session.started', 'step 1', 'step 2', 'session.closed']);
+    // Starting it again while it is open is refused; a header that is no short name, or disagrees with the body's name, says so.
+    const again = await request(s, 'POST', '/api/sessions', { body: { goal: 'again' }, headers: { 'X-Session-ID': 'order-batch-2' } });
+    expect(again.status).toBe(201);
+    const taken = await request(s, 'POST', '/api/sessions', { body: { goal: 'again' }, headers: { 'X-Session-ID': 'order-batch-2' } });
+    expect([taken.status, taken.json.error.message]).toEqual([400, expect.stringContaining('taken')]);
+    const cased = await request(s, 'POST', '/api/sessions', { body: { goal: 'x' }, headers: { 'X-Session-ID': 'Session_9' } });
+    expect([cased.status, cased.json.error.hint]).toEqual([400, expect.stringContaining('session-9')]);
+    const both = await request(s, 'POST', '/api/sessions', { body: { goal: 'x', name: 'other' }, headers: { 'X-Session-ID': 'session-9' } });
+    expect([both.status, both.json.error.code]).toEqual([400, 'INVALID_INPUT']);
+    expect((await request(s, 'GET', '/api/sessions')).json.filter((x: { goal: string }) => x.goal === 'x')).toEqual([]);
+  });
 });
 
 describe('logbook serve: error statuses', () => {
