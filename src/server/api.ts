@@ -28,6 +28,8 @@ const LIST_STATUSES = ['active', 'paused', 'completed', 'abandoned', 'open', 'st
 
 export interface ApiRequest {
   repo: Repo;
+  /** Every repository the request is about, when that is more than `repo` (an unprefixed search). */
+  repos?: Repo[];
   params: Record<string, string>;
   query: URLSearchParams;
   /** The parsed JSON body (writes only). */

@@ -256,7 +256,7 @@ async function serveApi(ctx: Served, req: IncomingMessage, res: ServerResponse, 
     body = await readBody(req, ctx.bodyLimit);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'INVALID_INPUT', 'the request body must be a JSON object', 'for example {"progress": "wrote the parser"}');
   }
-  const apiReq: ApiRequest = { repo, params, query: url.searchParams, body, sessionHeader: header(req, 'x-session-id'), agent: header(req, 'x-logbook-agent') ?? 'http', env: options.env };
+  const apiReq: ApiRequest = { repo, ...(prefixed ? {} : { repos }), params, query: url.searchParams, body, sessionHeader: header(req, 'x-session-id'), agent: header(req, 'x-logbook-agent') ?? 'http', env: options.env };
   sendJson(res, route.status ?? 200, await route.handle(apiReq));
 }
 

@@ -413,6 +413,36 @@ describe('logbook serve: the door', () => {
     }
   });
 
+  it('searches every repository it serves (SPEC 10): /api/search and /search say which repository each hit is from; a prefix narrows to one', async () => {
+    const a = journalRepo();
+    const b = journalRepo();
+    ok(a, ['start', '--goal', 'sweeper in a', '--name', 'alpha']);
+    ok(a, ['log', '--decision', 'Lock the sweeper index first']);
+    ok(b, ['start', '--goal', 'sweeper in b', '--name', 'beta']);
+    const s = await serve(a, ['--repo', a, '--repo', b]);
+    try {
+      const [ra, rb] = ((await request(s, 'GET', '/api/repos')).json.repos as Array<{ name: string }>).map((r) => r.name);
+      const all = await request(s, 'GET', '/api/search?q=sweeper');
+      expect(all.status).toBe(200);
+      expect(all.json.total).toBe(3);
+      expect(all.json.hits.map((h: { repo: string; session: { shortname: string } }) => `${h.repo}:${h.session.shortname}`).sort()).toEqual([`${ra}:alpha`, `${ra}:alpha`, `${rb}:beta`]);
+      const limited = await request(s, 'GET', '/api/search?q=sweeper&limit=1');
+      expect([limited.json.total, limited.json.hits.length]).toEqual([3, 1]);
+      // A session filter is resolved in the repositories that have it.
+      expect((await request(s, 'GET', '/api/search?q=sweeper&session=beta')).json.hits.map((h: { repo: string }) => h.repo)).toEqual([rb]);
+      expect((await request(s, 'GET', '/api/search?q=sweeper&session=nosuch')).status).toBe(404);
+      const onlyB = await request(s, 'GET', `/api/repos/${rb}/search?q=sweeper`);
+      expect(onlyB.json.hits.map((h: { session: { shortname: string } }) => h.session.shortname)).toEqual(['beta']);
+      const page = await request(s, 'GET', '/search?q=sweeper');
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(`href="/repos/${rb}/sessions/`);
+      expect(page.text).toContain(`href="/repos/${ra}/sessions/`);
+      expect(page.text).toMatch(/3 events match/);
+    } finally {
+      await s.stop();
+    }
+  });
+
   it('publishes an OpenAPI 3.1 document generated from the request schemas', async () => {
     const dir = journalRepo();
     const s = await serve(dir);
