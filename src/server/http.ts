@@ -213,7 +213,11 @@ function admit(ctx: Served, req: IncomingMessage, res: ServerResponse, url: URL,
     return true;
   }
   if (!authorised(ctx, req)) {
-    throw new HttpError(401, 'UNAUTHORIZED', given === null ? 'this server needs its access token' : 'wrong access token', 'open the URL `logbook serve` printed, or send Authorization: Bearer <token>');
+    const presented = req.headers.authorization !== undefined || given !== null;
+    // The API takes no token in its URL (URLs end up in logs and shell history); the right token there is not a wrong one.
+    const misplaced = isApi && given !== null && safeEqual(given, ctx.token) && req.headers.authorization === undefined;
+    const message = misplaced ? 'the API takes its token in a header, Authorization: Bearer <token>, not in the URL (?token= is for opening pages)' : presented ? 'wrong access token' : 'this server needs its access token';
+    throw new HttpError(401, 'UNAUTHORIZED', message, 'open the URL `logbook serve` printed, or send Authorization: Bearer <token>');
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     // A browser always says where a request comes from; another site's page must not write with our cookie.

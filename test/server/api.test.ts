@@ -199,6 +199,10 @@ describe('logbook serve: error statuses', () => {
     expect(wrong.status).toBe(401);
     const inUrl = await request(s, 'GET', `/api/sessions?token=${s.token}`, { auth: false });
     expect(inUrl.status).toBe(401);
+    // The right token in the wrong place is not called wrong: the answer says where it goes.
+    expect(inUrl.json.error.message).not.toContain('wrong');
+    expect(inUrl.json.error.message).toContain('Authorization: Bearer');
+    expect(wrong.json.error.message).toBe('wrong access token');
     const page = await request(s, 'GET', '/', { auth: false });
     expect(page.status).toBe(401);
     expect(page.headers['content-type']).toContain('text/html');
