@@ -56,7 +56,7 @@ svg a.ev:focus .mk,svg a.ev:hover .mk{stroke:var(--fg);stroke-width:2}
 .node rect{fill:var(--card);stroke:var(--line);stroke-width:1.5}.node.origin rect{stroke:var(--ok);stroke-width:2.5}.node.current rect{stroke:var(--accent);stroke-width:2.5}
 .node-id{font-weight:700}.node-meta{fill:var(--muted)}
 .edge{stroke:var(--accent);stroke-width:2}.arrowhead{fill:var(--accent)}.edge-label{fill:var(--muted);font-size:11px}
-.bar{fill:var(--accent)}.bar.extra{fill:var(--bad)}
+.bar{fill:var(--accent)}.bar.extra{fill:var(--bad)}.bar.none{fill:var(--card);stroke:var(--line)}
 ol.events{list-style:none;padding:0;font-size:14px}ol.events li{padding:3px 0;border-bottom:1px dashed var(--line)}ol.events li:target{background:var(--card)}
 .type{font-family:ui-monospace,monospace;font-size:12px;font-weight:600}
 ol.steps{list-style:none;padding:0}.step-done .mark{color:var(--ok)}.current{font-weight:600}

@@ -9,6 +9,7 @@ import { chainSvg } from '../../../projections/html/item.js';
 import { esc, html } from '../../../projections/html/layout.js';
 import { lanes, laneOf, renderSessionPage, timelineSvg } from '../../../projections/html/session.js';
 import { STYLESHEET } from '../../../projections/html/assets.js';
+import { barChart, splitBar } from '../../../projections/html/charts.js';
 import { dailyActivity, renderStatsPage, searchResults } from '../../../projections/html/pages.js';
 import { renderStats } from '../../../projections/stats.js';
 import { ev } from '../../helpers/events.js';
@@ -87,6 +88,15 @@ describe('web view renderers', () => {
   it('colours the marks of every lane (the stylesheet has a fill for each)', () => {
     for (const lane of lanes) expect(STYLESHEET, lane).toContain(`svg .l-${lane}{fill:var(--l-${lane})}`);
     for (const lane of lanes) expect(STYLESHEET, lane).toMatch(new RegExp(`--l-${lane}:#[0-9a-f]{6}[;}][^@]*@media \\(prefers-color-scheme:dark\\)[^]*--l-${lane}:#[0-9a-f]{6}`));
+  });
+
+  it('draws an empty journal’s stats as empty, not as every session abandoned', () => {
+    const split = splitBar('cr', 'Completion rate', { label: 'completed', value: 0 }, { label: 'abandoned', value: 0 }).html;
+    expect(split).not.toContain('class="bar extra"');
+    expect(splitBar('cr', 'c', { label: 'completed', value: 0 }, { label: 'abandoned', value: 2 }).html).toContain('class="bar extra"');
+    const none = barChart('spd', 'Sessions started per day', [], { unit: 'sessions' }).html;
+    expect(none).not.toContain('<svg');
+    expect(none).toContain('Nothing recorded yet');
   });
 
   it('renders search hits with the match marked and everything else escaped', () => {
