@@ -252,10 +252,12 @@ export const routes: Route[] = [
 
 /** A route's path as a pattern: `{NAME}` matches one path segment (decoded). */
 export function matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } | { allowed: string[] } | undefined {
-  const parts = path.split('/');
   const allowed: string[] = [];
   for (const route of routes) {
     const want = route.path.split('/');
+    let parts = path.split('/');
+    // An item key is a path of its own (`file:src/a.ts`): a trailing {KEY} takes the rest of the path, typed or %2F-encoded.
+    if (want.at(-1) === '{KEY}' && parts.length > want.length) parts = [...parts.slice(0, want.length - 1), parts.slice(want.length - 1).join('/')];
     if (want.length !== parts.length) continue;
     const params: Record<string, string> = {};
     let ok = true;

@@ -224,6 +224,16 @@ describe('logbook serve: error statuses', () => {
     expect(view.events.some((e) => e.data.text === 'csrf')).toBe(false);
   });
 
+  it('GET /api/items/{KEY} takes a file item’s key as typed, slashes and all (as the item page does)', async () => {
+    ok(dir, ['link', 'file:src/parser/pratt.ts', '--session', id, '--action', 'updated']);
+    const typed = await request(s, 'GET', '/api/items/file:src/parser/pratt.ts');
+    expect([typed.status, typed.json.key]).toEqual([200, 'file:src/parser/pratt.ts']);
+    expect((await request(s, 'GET', '/api/items/file%3Asrc%2Fparser%2Fpratt.ts')).json).toEqual(typed.json);
+    expect(code(await request(s, 'GET', '/api/items/file:src/nope.ts'))).toBe('UNKNOWN_ITEM');
+    // Only the item's key takes the rest of the path.
+    expect(code(await request(s, 'GET', '/api/sessions/a/b'))).toBe('NOT_FOUND');
+  });
+
   it('404: unknown session, item, event, endpoint, repository', async () => {
     const session = await request(s, 'GET', '/api/sessions/zzzz');
     expect([session.status, code(session)]).toEqual([404, 'UNKNOWN_SESSION']);
@@ -429,7 +439,7 @@ describe('logbook serve: the door', () => {
       const all = await request(s, 'GET', '/api/search?q=sweeper');
       expect(all.status).toBe(200);
       expect(all.json.total).toBe(3);
-      expect(all.json.hits.map((h: { repo: string; session: { shortname: string } }) => `${h.repo}:${h.session.shortname}`).sort()).toEqual([`${ra}:alpha`, `${ra}:alpha`, `${rb}:beta`]);
+      expect(all.json.hits.map((h: { repo: string; session: { shortname: string } }) => `${h.repo}:${h.session.shortname}`).sort()).toEqual([`${ra}:alpha`, `${ra}:alpha`, `${rb}:beta`].sort());
       const limited = await request(s, 'GET', '/api/search?q=sweeper&limit=1');
       expect([limited.json.total, limited.json.hits.length]).toEqual([3, 1]);
       // A session filter is resolved in the repositories that have it.
