@@ -97,6 +97,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web view in headless chromium', () => {
   it('shows a new event on the open page without a reload', async () => {
     await page.goto(`${s.url}/`);
     await page.waitForSelector('body[data-stream="ready"]');
+    expect(await page.locator('#live').innerText()).toBe('live');
     await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
     ok(dir, ['log', '--session', ids.docsId, '--progress', 'Examples for every operator']);
     await page.waitForFunction(() => document.querySelector('main')?.textContent?.includes('Examples for every operator'), undefined, { timeout: 20_000 });
@@ -157,8 +158,9 @@ describe.skipIf(!existsSync(CHROMIUM))('web view in headless chromium', () => {
       const noJs = await (await bare.newContext({ javaScriptEnabled: false })).newPage();
       await noJs.goto(s.openUrl);
       expect(await noJs.locator('main').innerText()).toContain('Build the expression parser');
-      // The page's script did not run (it marks the body once its stream is open).
+      // The page's script did not run (it marks the body once its stream is open), and the page does not claim to be live.
       expect(await noJs.locator('body[data-stream]').count()).toBe(0);
+      expect(await noJs.locator('#live').innerText()).toBe('');
       await noJs.goto(`${s.url}/sessions/${ids.parser}`);
       expect(await noJs.locator('figure.timeline svg a.ev').count()).toBeGreaterThan(20);
       await noJs.goto(`${s.url}/search?q=Pratt`);
