@@ -31,7 +31,7 @@ h1{font-size:24px;margin:8px 0 4px}h2{font-size:18px;margin:22px 0 8px;border-bo
 .muted,.meta{color:var(--muted)}.meta{font-size:13px;margin:4px 0}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(340px,100%),1fr));gap:14px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 14px}
-.card header{display:flex;justify-content:space-between;gap:8px;align-items:flex-start}
+.card header{display:flex;justify-content:space-between;gap:8px;align-items:flex-start}.card h3 a{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:3;line-clamp:3;overflow:hidden}
 .tldr{margin:8px 0}
 .facts{margin:0;display:grid;gap:4px}.facts div{display:grid;grid-template-columns:6.5em 1fr;gap:8px}.facts dt{color:var(--muted)}.facts dd{margin:0}
 ul.blockers{margin:0;padding-left:0;list-style:none}

@@ -184,6 +184,11 @@ describe.skipIf(!existsSync(CHROMIUM))('web view in headless chromium', () => {
     const word = `https://ci.example.com/${'a1b2c3d4'.repeat(20)}`;
     const id = JSON.parse(ok(dir, ['start', '--goal', long, '--name', 'long-texts', '--json'])).id;
     ok(dir, ['log', '--session', id, '--discovery', word, '--evidence', word, '--blocker', word]);
+    // A card's title is kept to three lines (the TL;DR and the session page have it whole).
+    await page.goto(`${s.url}/`);
+    const title = page.locator('article.card h3 a', { hasText: 'Investigate why the sweeper' });
+    const { height, line } = await title.evaluate((a) => ({ height: a.getBoundingClientRect().height, line: parseFloat(getComputedStyle(a).lineHeight) }));
+    expect(height).toBeLessThanOrEqual(3 * line + 1);
     ok(dir, ['close', '--session', id, '--complete', '--summary', word]);
     await page.setViewportSize({ width: 390, height: 800 });
     try {
