@@ -146,7 +146,9 @@ describe('logbook serve: seed 004, one session across API, CLI and MCP', () => {
     const again = await request(s, 'POST', '/api/sessions', { body: { goal: 'again' }, headers: { 'X-Session-ID': 'order-batch-2' } });
     expect(again.status).toBe(201);
     const taken = await request(s, 'POST', '/api/sessions', { body: { goal: 'again' }, headers: { 'X-Session-ID': 'order-batch-2' } });
-    expect([taken.status, taken.json.error.message]).toEqual([400, expect.stringContaining('taken')]);
+    expect([taken.status, taken.json.error.message]).toEqual([409, expect.stringContaining('taken')]);
+    // So is a body's name an open session holds.
+    expect((await request(s, 'POST', '/api/sessions', { body: { goal: 'again', name: 'order-batch-2' } })).status).toBe(409);
     const cased = await request(s, 'POST', '/api/sessions', { body: { goal: 'x' }, headers: { 'X-Session-ID': 'Session_9' } });
     expect([cased.status, cased.json.error.hint]).toEqual([400, expect.stringContaining('session-9')]);
     const both = await request(s, 'POST', '/api/sessions', { body: { goal: 'x', name: 'other' }, headers: { 'X-Session-ID': 'session-9' } });
