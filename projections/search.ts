@@ -8,7 +8,7 @@ import { minute } from './time.js';
  * One line per hit — id, type, session (stable id and short name), date,
  * actor/agent — then its text around the match, indented.
  */
-export function renderSearchResults(r: SearchResult): string {
+export function renderSearchResults(r: SearchResult, face: 'cli' | 'mcp' = 'cli'): string {
   if (!r.hits.length) return `No event matches ${JSON.stringify(r.query)}.\n`;
   const lines: string[] = [];
   for (const h of r.hits) {
@@ -16,8 +16,8 @@ export function renderSearchResults(r: SearchResult): string {
     const session = h.session ? `${h.session.stable} ${h.session.shortname}` : '-';
     lines.push(`${h.id}  ${h.type}  ${session}  ${minute(h.at)}  ${who}`, `    ${h.snippet}`);
   }
-  const more = r.total > r.hits.length ? `${r.hits.length} of ${r.total} matches (--limit N for more); ` : `${r.total} match${r.total === 1 ? '' : 'es'}; `;
-  lines.push('', `${more}\`logbook show ID\` prints one in full.`);
+  const more = r.total > r.hits.length ? `${r.hits.length} of ${r.total} matches (${face === 'mcp' ? 'a higher limit' : '--limit N'} for more); ` : `${r.total} match${r.total === 1 ? '' : 'es'}; `;
+  lines.push('', `${more}${face === 'mcp' ? 'the `show` tool (event: ID) gives' : '`logbook show ID` prints'} one in full.`);
   return `${lines.join('\n')}\n`;
 }
 

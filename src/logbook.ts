@@ -174,6 +174,7 @@ export class Logbook {
     if (holder) {
       throw new LogbookError('INVALID_INPUT', `the short name "${wanted}" is taken by open session ${holder.stable} (${holder.title})`, {
         hint: `pick another --name (for example ${freeShortname(wanted, taken)}), close ${holder.stable} first, or leave --name out to get a free one`,
+        data: { taken: wanted, holder: holder.id },
       });
     }
     return wanted;

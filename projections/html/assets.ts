@@ -6,9 +6,9 @@
  */
 export const STYLESHEET = `
 :root{--bg:#ffffff;--fg:#1b1f24;--muted:#57606a;--card:#f6f8fa;--line:#d0d7de;--accent:#0550ae;--ok:#116329;--warn:#9a6700;--bad:#a40e26;--focus:#0969da;
---l-session:#0550ae;--l-progress:#116329;--l-decision:#8250df;--l-discovery:#bc4c00;--l-blocker:#a40e26;--l-item:#0a7b83;--l-agent:#6e40c9;--l-tool:#6e7781;--l-message:#9a6700}
+--l-session:#0550ae;--l-progress:#116329;--l-decision:#8250df;--l-discovery:#bc4c00;--l-blocker:#a40e26;--l-item:#0a7b83;--l-commit:#bf3989;--l-agent:#6e40c9;--l-tool:#6e7781;--l-message:#9a6700}
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9ea7b3;--card:#161b22;--line:#30363d;--accent:#79c0ff;--ok:#56d364;--warn:#e3b341;--bad:#ff7b72;--focus:#58a6ff;
---l-session:#79c0ff;--l-progress:#56d364;--l-decision:#d2a8ff;--l-discovery:#ffa657;--l-blocker:#ff7b72;--l-item:#39c5cf;--l-agent:#bc8cff;--l-tool:#8b949e;--l-message:#e3b341}}
+--l-session:#79c0ff;--l-progress:#56d364;--l-decision:#d2a8ff;--l-discovery:#ffa657;--l-blocker:#ff7b72;--l-item:#39c5cf;--l-commit:#f778ba;--l-agent:#bc8cff;--l-tool:#8b949e;--l-message:#e3b341}}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif}
 a{color:var(--accent)}
@@ -24,14 +24,14 @@ form.search label{position:absolute;left:-999px}
 input[type=search]{background:var(--bg);color:var(--fg);border:1px solid var(--line);border-radius:6px;padding:5px 8px;min-width:220px}
 button{background:var(--accent);color:var(--bg);border:0;border-radius:6px;padding:6px 12px;font-weight:600;cursor:pointer}
 .live{font-size:13px;color:var(--muted);min-width:9em}
-main{padding:16px 20px 40px;max-width:1200px;margin:0 auto}
+main{padding:16px 20px 40px;max-width:1200px;margin:0 auto;overflow-wrap:anywhere}
 footer{color:var(--muted);font-size:13px;padding:12px 20px;border-top:1px solid var(--line)}
 h1{font-size:24px;margin:8px 0 4px}h2{font-size:18px;margin:22px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}h3{font-size:16px;margin:0}
 .count{font-size:13px;color:var(--muted);font-weight:400}
 .muted,.meta{color:var(--muted)}.meta{font-size:13px;margin:4px 0}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:14px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(340px,100%),1fr));gap:14px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 14px}
-.card header{display:flex;justify-content:space-between;gap:8px;align-items:flex-start}
+.card header{display:flex;justify-content:space-between;gap:8px;align-items:flex-start}.card h3 a{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:3;line-clamp:3;overflow:hidden}
 .tldr{margin:8px 0}
 .facts{margin:0;display:grid;gap:4px}.facts div{display:grid;grid-template-columns:6.5em 1fr;gap:8px}.facts dt{color:var(--muted)}.facts dd{margin:0}
 ul.blockers{margin:0;padding-left:0;list-style:none}
@@ -51,12 +51,12 @@ svg .axis,svg .lane-label{fill:var(--muted);font-size:11px}
 svg .lane{stroke:var(--line);stroke-width:1}
 svg .compaction{stroke:var(--warn);stroke-width:1.5;stroke-dasharray:4 3}
 svg .mk{stroke:var(--bg);stroke-width:1}svg .mk.hollow{fill:var(--bg);stroke-width:2}svg .mk.failed{stroke:var(--bad);stroke-width:2}
-${['session', 'progress', 'decision', 'discovery', 'blocker', 'item', 'agent', 'tool', 'message'].map((l) => `svg .l-${l}{fill:var(--l-${l})}svg .mk.hollow.l-${l}{stroke:var(--l-${l})}.type.l-${l}{color:var(--l-${l})}`).join('\n')}
+${['session', 'progress', 'decision', 'discovery', 'blocker', 'item', 'commit', 'agent', 'tool', 'message'].map((l) => `svg .l-${l}{fill:var(--l-${l})}svg .mk.hollow.l-${l}{stroke:var(--l-${l})}.type.l-${l}{color:var(--l-${l})}`).join('\n')}
 svg a.ev:focus .mk,svg a.ev:hover .mk{stroke:var(--fg);stroke-width:2}
 .node rect{fill:var(--card);stroke:var(--line);stroke-width:1.5}.node.origin rect{stroke:var(--ok);stroke-width:2.5}.node.current rect{stroke:var(--accent);stroke-width:2.5}
 .node-id{font-weight:700}.node-meta{fill:var(--muted)}
 .edge{stroke:var(--accent);stroke-width:2}.arrowhead{fill:var(--accent)}.edge-label{fill:var(--muted);font-size:11px}
-.bar{fill:var(--accent)}.bar.extra{fill:var(--bad)}
+.bar{fill:var(--accent)}.bar.extra{fill:var(--bad)}.bar.none{fill:var(--card);stroke:var(--line)}
 ol.events{list-style:none;padding:0;font-size:14px}ol.events li{padding:3px 0;border-bottom:1px dashed var(--line)}ol.events li:target{background:var(--card)}
 .type{font-family:ui-monospace,monospace;font-size:12px;font-weight:600}
 ol.steps{list-style:none;padding:0}.step-done .mark{color:var(--ok)}.current{font-weight:600}
@@ -65,8 +65,10 @@ ul.options li.chosen{font-weight:600}
 .evidence{margin:2px 0;color:var(--muted)}
 .resolved{color:var(--muted)}
 .tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:10px}.tiles div{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:8px 12px}.tiles dt{color:var(--muted);font-size:13px}.tiles dd{margin:0;font-size:22px;font-weight:700}
-.chart{margin-bottom:8px}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(440px,1fr));gap:0 28px}
+.chart{margin-bottom:8px}figure.chart>svg{max-width:100%;height:auto}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(440px,100%),1fr));gap:0 28px}.charts>section{min-width:0}
+table.list{overflow-wrap:normal}table.list td:first-child{overflow-wrap:anywhere;min-width:12em}
+@media (min-width:700px){table.list time{white-space:nowrap}}@media (max-width:699px){table.list{display:block;overflow-x:auto}}
 time{color:var(--muted);font-size:13px}
 mark{background:var(--warn);color:var(--bg);padding:0 2px;border-radius:2px}
 `;

@@ -9,6 +9,7 @@ export interface Bar {
 }
 
 export function barChart(id: string, title: string, bars: readonly Bar[], options: { unit?: string; extraLabel?: string } = {}): Raw {
+  if (!bars.length) return html`<p class="empty">Nothing recorded yet.</p>`;
   const max = Math.max(1, ...bars.map((b) => b.value + (b.extra ?? 0)));
   const bw = Math.max(8, Math.min(40, 640 / Math.max(1, bars.length)));
   const h = 160;
@@ -38,7 +39,7 @@ export function splitBar(id: string, title: string, a: { label: string; value: n
   const aw = total ? (a.value / total) * w : 0;
   return html`<figure class="chart"><svg role="img" aria-labelledby="${id}-t" width="${w + 20}" height="64" viewBox="0 0 ${w + 20} 64">
 <title id="${id}-t">${title}: ${a.value} ${a.label}, ${b.value} ${b.label}</title>
-<rect x="10" y="8" width="${w}" height="24" rx="4" class="bar extra"/>
+<rect x="10" y="8" width="${w}" height="24" rx="4" class="${total ? 'bar extra' : 'bar none'}"/>
 ${aw ? html`<rect x="10" y="8" width="${aw}" height="24" rx="4" class="bar"/>` : ''}
 <text x="10" y="52" class="axis">${a.label}: ${a.value}</text><text x="${w + 10}" y="52" text-anchor="end" class="axis">${b.label}: ${b.value}</text>
 </svg><figcaption>${title}</figcaption></figure>`;

@@ -59,7 +59,7 @@ ${html`<html lang="en">
 <input id="q" name="q" type="search" value="${o.query ?? ''}" placeholder="Search events…">
 <button type="submit">Search</button>
 </form>
-<span class="live" id="live" role="status" aria-live="polite">${o.live ? 'live' : ''}</span>
+<span class="live" id="live" role="status" aria-live="polite"></span>
 </header>
 ${(o.notices ?? []).map((n) => html`<div class="notice" role="alert">${n}</div>`)}
 <main id="main" tabindex="-1">

@@ -74,7 +74,8 @@ export function renderStatsPage(input: { repo: string; base: string; stats: Stat
 export interface SearchHits {
   query: string;
   total: number;
-  hits: Array<{ id: string; type: string; at: string; snippet: string; session?: { id: string; stable: string; shortname: string } | undefined }>;
+  /** `repo`: the repository a hit is from, when several were searched. */
+  hits: Array<{ id: string; type: string; at: string; snippet: string; repo?: string; session?: { id: string; stable: string; shortname: string } | undefined }>;
 }
 
 /** `**match**` in a snippet becomes <mark>; everything else is escaped. */
@@ -82,8 +83,8 @@ const marked = (snippet: string): Raw => html`${snippet.split('**').map((part, i
 
 export function searchResults(r: SearchHits, base: string): Raw {
   if (!r.hits.length) return html`<p class="empty">No event matches “${r.query}”.</p>`;
-  return html`<p>${r.total} event${r.total === 1 ? '' : 's'} match; the best ${r.hits.length}:</p><ol class="events">${r.hits.map(
-    (h) => html`<li><time datetime="${h.at}">${h.at.slice(0, 16).replace('T', ' ')}</time> <span class="type">${h.type}</span> ${h.session ? html`<a href="${base}/sessions/${encodeURIComponent(h.session.id)}#e-${h.id}">${h.session.stable} ${h.session.shortname}</a>` : ''} <span class="text">${marked(h.snippet)}</span></li>`,
+  return html`<p>${r.total === 1 ? '1 event matches' : `${r.total} events match`}${r.hits.length < r.total ? `; the best ${r.hits.length}` : ''}:</p><ol class="events">${r.hits.map(
+    (h) => html`<li><time datetime="${h.at}">${h.at.slice(0, 16).replace('T', ' ')}</time> <span class="type">${h.type}</span> ${h.repo ? html`<span class="repo">${h.repo}</span> ` : ''}${h.session ? html`<a href="${h.repo ? `/repos/${encodeURIComponent(h.repo)}` : base}/sessions/${encodeURIComponent(h.session.id)}#e-${h.id}">${h.session.stable} ${h.session.shortname}</a>` : ''} <span class="text">${marked(h.snippet)}</span></li>`,
   )}</ol>`;
 }
 

@@ -56,12 +56,14 @@ export function laneOf(e: JournalEvent): Lane {
 
 const LANE_H = 26;
 const LEFT = 92;
+/** Room for the two dates under the lanes (each `2026-12-01 20:13`, about 100px at 11px), so a short session's axis stays readable. */
+const AXIS_W = 230;
 
 /** Every event as a mark on its lane, in journal order; compactions as a line across all lanes. */
 export function timelineSvg(events: readonly JournalEvent[]): Raw {
   const n = events.length;
   const step = n ? Math.max(7, Math.min(28, 900 / n)) : 28;
-  const width = Math.ceil(LEFT + 20 + Math.max(1, n) * step);
+  const width = Math.ceil(LEFT + Math.max(20 + Math.max(1, n) * step, AXIS_W));
   const height = lanes.length * LANE_H + 34;
   const x = (i: number) => LEFT + 10 + i * step;
   const first = events[0];
@@ -87,7 +89,7 @@ export function timelineSvg(events: readonly JournalEvent[]): Raw {
 ${lanes.map((l, i) => html`<g><line x1="${LEFT}" x2="${width - 4}" y1="${i * LANE_H + LANE_H / 2 + 4}" y2="${i * LANE_H + LANE_H / 2 + 4}" class="lane"/><text x="4" y="${i * LANE_H + LANE_H / 2 + 8}" class="lane-label">${l}</text></g>`)}
 ${marks}
 <text x="${LEFT}" y="${height - 6}" class="axis">${minute(first?.at)}</text>
-<text x="${width - 4}" y="${height - 6}" class="axis" text-anchor="end">${minute(last?.at)}</text>
+${minute(last?.at) !== minute(first?.at) ? html`<text x="${width - 4}" y="${height - 6}" class="axis" text-anchor="end">${minute(last?.at)}</text>` : ''}
 </svg></div>
 <figcaption>Each mark links to the event below. ◆ decision · ○ resolved blocker · dashed line: compaction.</figcaption>
 </figure>`;

@@ -274,7 +274,7 @@ function registerSearchTools({ server, open, run }: Tools): void {
     (args) =>
       run(async () => {
         const result = await readHandlers.search(open(), args);
-        return text(renderSearchResults(result), { ...result });
+        return text(renderSearchResults(result, 'mcp'), { ...result });
       })(),
   );
 

@@ -21,12 +21,15 @@ import { defined, type Operation, type RequestOf } from '../operations/request.j
 import { search } from './search.js';
 import { sessionCommitViews } from '../code/commitsIndex.js';
 import { sessionsOfGroup } from '../groups/index.js';
+import { slugify } from '../names/shortname.js';
 
 /** `logbook list --status` choices. */
 const LIST_STATUSES = ['active', 'paused', 'completed', 'abandoned', 'open', 'stale'];
 
 export interface ApiRequest {
   repo: Repo;
+  /** Every repository the request is about, when that is more than `repo` (an unprefixed search). */
+  repos?: Repo[];
   params: Record<string, string>;
   query: URLSearchParams;
   /** The parsed JSON body (writes only). */
@@ -50,6 +53,8 @@ export interface Route {
   query?: Record<string, string>;
   /** Writes are refused by --read-only. */
   write?: boolean;
+  /** What X-Session-ID means here, when not the session written to. */
+  sessionHeader?: string;
   status?: number;
   handle(req: ApiRequest): Promise<unknown>;
 }
@@ -76,7 +81,7 @@ async function written<T>(req: ApiRequest, value: T): Promise<T> {
 }
 
 /** A write: the body is `op`'s request, its session (or X-Session-ID) the one written to. */
-function writeRoute<O extends Operation>(path: string, summary: string, op: O, act: (lb: Logbook, request: RequestOf<O>) => Promise<unknown>): Route {
+function writeRoute<O extends Operation>(path: string, summary: string, op: O, act: (lb: Logbook, request: RequestOf<O>) => Promise<unknown>, withHeader?: (request: RequestOf<O>, header: string) => void): Route {
   return {
     method: 'POST',
     path,
@@ -84,10 +89,12 @@ function writeRoute<O extends Operation>(path: string, summary: string, op: O, a
     operation: op,
     write: true,
     status: 201,
+    ...(withHeader ? { sessionHeader: 'the short name of the session started (lowercase letters, digits, dashes), by which later requests, the CLI and MCP reach it' } : {}),
     async handle(req) {
       const request: RequestOf<O> & { session?: string } = parse(op, req.body);
       // X-Session-ID is the request's session (it wins over the body's), so `group` with it is refused like two sessions.
       if (req.sessionHeader !== undefined && 'session' in op.request.shape) request.session = req.sessionHeader;
+      if (req.sessionHeader !== undefined && withHeader) withHeader(request, req.sessionHeader);
       return written(req, await act(writer(req, request.session), request));
     },
   };
@@ -111,10 +118,22 @@ export const routes: Route[] = [
       return rows.map((h) => ({ ...snap.sessions.sessions.get(h.id)!, stale: h.stale }));
     },
   },
-  writeRoute('/api/sessions', 'Start a session (as `logbook start`)', startOperation, async (lb, r) => {
-    const { session, events } = await handlers.start(lb, r, 'api');
-    return { session, events };
-  }),
+  writeRoute(
+    '/api/sessions',
+    'Start a session (as `logbook start`); an X-Session-ID header is its short name, so that later requests, the CLI and MCP reach it by that name',
+    startOperation,
+    async (lb, r) => {
+      const { session, events } = await handlers.start(lb, r, 'api');
+      return { session, events };
+    },
+    (r, header) => {
+      // Seed 004: the client names the session it starts, then writes to it by that name on every channel.
+      const name = slugify(header);
+      if (name !== header) throw new HttpError(400, 'INVALID_INPUT', `X-Session-ID "${header}" cannot name a new session: a short name is lowercase letters, digits and dashes`, name ? `send X-Session-ID: ${name}` : 'send X-Session-ID: session-123, for example');
+      if (r.name !== undefined && slugify(r.name) !== name) throw new HttpError(400, 'INVALID_INPUT', `X-Session-ID "${header}" and name "${r.name}" name two sessions`, 'send one of them: the X-Session-ID of a start is the new session’s short name');
+      r.name = name;
+    },
+  ),
   {
     method: 'GET',
     path: '/api/sessions/{S}',
@@ -233,10 +252,12 @@ export const routes: Route[] = [
 
 /** A route's path as a pattern: `{NAME}` matches one path segment (decoded). */
 export function matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } | { allowed: string[] } | undefined {
-  const parts = path.split('/');
   const allowed: string[] = [];
   for (const route of routes) {
     const want = route.path.split('/');
+    let parts = path.split('/');
+    // An item key is a path of its own (`file:src/a.ts`): a trailing {KEY} takes the rest of the path, typed or %2F-encoded.
+    if (want.at(-1) === '{KEY}' && parts.length > want.length) parts = [...parts.slice(0, want.length - 1), parts.slice(want.length - 1).join('/')];
     if (want.length !== parts.length) continue;
     const params: Record<string, string> = {};
     let ok = true;

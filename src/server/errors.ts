@@ -54,8 +54,10 @@ export function errorResponse(e: unknown): { status: number; body: ErrorBody } {
   if (isLogbookError(e)) {
     // A text over the entry size limit is "too large", whichever field it came in.
     const tooLarge = e.code === 'INVALID_INPUT' && typeof e.data?.limit === 'number' && typeof e.data?.bytes === 'number';
+    // A short name an open session holds: the request is well formed, it conflicts with the journal.
+    const taken = e.code === 'INVALID_INPUT' && typeof e.data?.taken === 'string';
     // The library words its errors for the command line; here they name the body's fields.
-    return { status: tooLarge ? 413 : statusOf[e.code], body: { error: { code: e.code, message: inFieldWords(e.message), ...(e.hint ? { hint: inFieldWords(e.hint) } : {}) } } };
+    return { status: tooLarge ? 413 : taken ? 409 : statusOf[e.code], body: { error: { code: e.code, message: inFieldWords(e.message), ...(e.hint ? { hint: inFieldWords(e.hint) } : {}) } } };
   }
   return { status: 500, body: { error: { code: 'INTERNAL', message: `internal error: ${(e as Error)?.message ?? String(e)}`, hint: 'please report this with the request you made' } } };
 }

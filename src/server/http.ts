@@ -213,7 +213,11 @@ function admit(ctx: Served, req: IncomingMessage, res: ServerResponse, url: URL,
     return true;
   }
   if (!authorised(ctx, req)) {
-    throw new HttpError(401, 'UNAUTHORIZED', given === null ? 'this server needs its access token' : 'wrong access token', 'open the URL `logbook serve` printed, or send Authorization: Bearer <token>');
+    const presented = req.headers.authorization !== undefined || given !== null;
+    // The API takes no token in its URL (URLs end up in logs and shell history); the right token there is not a wrong one.
+    const misplaced = isApi && given !== null && safeEqual(given, ctx.token) && req.headers.authorization === undefined;
+    const message = misplaced ? 'the API takes its token in a header, Authorization: Bearer <token>, not in the URL (?token= is for opening pages)' : presented ? 'wrong access token' : 'this server needs its access token';
+    throw new HttpError(401, 'UNAUTHORIZED', message, 'open the URL `logbook serve` printed, or send Authorization: Bearer <token>');
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     // A browser always says where a request comes from; another site's page must not write with our cookie.
@@ -256,7 +260,7 @@ async function serveApi(ctx: Served, req: IncomingMessage, res: ServerResponse, 
     body = await readBody(req, ctx.bodyLimit);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'INVALID_INPUT', 'the request body must be a JSON object', 'for example {"progress": "wrote the parser"}');
   }
-  const apiReq: ApiRequest = { repo, params, query: url.searchParams, body, sessionHeader: header(req, 'x-session-id'), agent: header(req, 'x-logbook-agent') ?? 'http', env: options.env };
+  const apiReq: ApiRequest = { repo, ...(prefixed ? {} : { repos }), params, query: url.searchParams, body, sessionHeader: header(req, 'x-session-id'), agent: header(req, 'x-logbook-agent') ?? 'http', env: options.env };
   sendJson(res, route.status ?? 200, await route.handle(apiReq));
 }
 

@@ -44,7 +44,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
     const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     const query = r.fromQuery && r.operation ? queryParameters(r.operation) : Object.entries(r.query ?? {}).map(([name, description]) => ({ name, in: 'query', required: false, description, schema: { type: 'string' } }));
     const headers = r.write
-      ? [{ name: 'X-Session-ID', in: 'header', required: false, description: 'the session to write to: full id, s_xxxx, suffix, shortname or unique prefix (SPEC 4)', schema: { type: 'string' } }]
+      ? [{ name: 'X-Session-ID', in: 'header', required: false, description: r.sessionHeader ?? 'the session to write to: full id, s_xxxx, suffix, shortname or unique prefix (SPEC 4)', schema: { type: 'string' } }]
       : [];
     const codes = r.write ? [400, 401, 403, 404, 409, 413] : [400, 401, 403, 404];
     (paths[r.path] ??= {})[r.method.toLowerCase()] = {

@@ -49,7 +49,8 @@ export async function renderPage(url: URL, ctx: PageContext): Promise<string> {
     repo = found;
     rest = prefixed[2] ?? '/';
   }
-  if (prefixed || ctx.repos.length > 1) base = `/repos/${encodeURIComponent(repo.name)}`;
+  // Unprefixed, search is of every repository (SPEC 10); every other page is of one.
+  if (prefixed || (ctx.repos.length > 1 && rest !== '/search')) base = `/repos/${encodeURIComponent(repo.name)}`;
   const notices = syncNotices(ctx);
 
   if (rest === '/' || rest === '') {
@@ -104,7 +105,7 @@ export async function renderPage(url: URL, ctx: PageContext): Promise<string> {
     const query = url.searchParams.get('q') ?? '';
     if (!query.trim()) return renderSearchPage({ base, query });
     try {
-      const found = (await search({ repo, params: {}, query: url.searchParams, body: undefined, sessionHeader: undefined, agent: 'http', env: {} })) as SearchHits;
+      const found: SearchHits = await search({ repo, ...(prefixed ? {} : { repos: ctx.repos }), params: {}, query: url.searchParams, body: undefined, sessionHeader: undefined, agent: 'http', env: {} });
       return renderSearchPage({ base, query, results: searchResults(found, base) });
     } catch (e) {
       if (!(e instanceof HttpError) && !isLogbookError(e)) throw e;

@@ -8,7 +8,8 @@ import { readHandlers } from '../operations/readHandlers.js';
 import { kindOf, spellingOf } from '../operations/request.js';
 import { searchOperation } from '../operations/requests.js';
 import { Logbook } from '../logbook.js';
-import type { SearchResult } from '../search/search.js';
+import { DEFAULT_LIMIT, type SearchHit, type SearchResult } from '../search/search.js';
+import { isLogbookError } from '../errors.js';
 import type { ApiRequest } from './api.js';
 import { invalidBody } from './errors.js';
 import { redactText } from '../redact.js';
@@ -31,11 +32,31 @@ function fromQuery(q: URLSearchParams): unknown {
   return input;
 }
 
-export async function search(req: ApiRequest): Promise<SearchResult> {
+/** A hit of a search over several repositories says which one it is from. */
+export type ServedHit = SearchHit & { repo?: string };
+
+export async function search(req: ApiRequest): Promise<SearchResult & { hits: ServedHit[] }> {
   const r = z.safeParse(searchOperation.request, fromQuery(req.query), { reportInput: true });
   if (!r.success) {
     const issues = r.error.issues.map((i) => ({ ...i, path: i.path.map((p) => (typeof p === 'string' ? (spellingOf(searchOperation.request.shape[p as keyof typeof searchOperation.request.shape]!).param ?? p) : p)), message: typeof i.input === 'string' || typeof i.input === 'number' ? `${i.message}; got "${redactText(String(i.input)).text.slice(0, 60)}"` : i.message }));
     throw invalidBody('search', issues, { of: 'query', hint: 'for example ?q=lock&limit=10 (GET /api/openapi.json lists the parameters)' });
   }
-  return readHandlers.search(new Logbook(req.repo.journal), r.data);
+  const repos = req.repos ?? [req.repo];
+  if (repos.length === 1) return readHandlers.search(new Logbook(repos[0]!.journal), r.data);
+  // SPEC 10: under serve, search finds events in every repository; each repository ranks its own, the best of all are kept.
+  const results: Array<{ repo: string; result: SearchResult }> = [];
+  let unknown: unknown;
+  for (const repo of repos) {
+    try {
+      results.push({ repo: repo.name, result: await readHandlers.search(new Logbook(repo.journal), r.data) });
+    } catch (e) {
+      // a session filter names a session of another repository: this one has nothing to add
+      if (!isLogbookError(e) || e.code !== 'UNKNOWN_SESSION') throw e;
+      unknown ??= e;
+    }
+  }
+  if (!results.length) throw unknown;
+  const hits: ServedHit[] = results.flatMap(({ repo, result }) => result.hits.map((h) => ({ ...h, repo })));
+  hits.sort((x, y) => y.score - x.score || (x.at < y.at ? 1 : x.at > y.at ? -1 : 0));
+  return { query: r.data.query, total: results.reduce((n, x) => n + x.result.total, 0), hits: hits.slice(0, r.data.limit ?? DEFAULT_LIMIT) };
 }

@@ -154,6 +154,9 @@ describe('MCP search and show (SDK client)', () => {
     const found = (await client.callTool({ name: 'search', arguments: { query: 'sweep', types: ['decision', 'discovery'], limit: 5 } })) as R;
     expect(found.isError).toBeFalsy();
     expect(found.content[0]!.text).toContain('**Sweeping** runs every five minutes');
+    // An agent is pointed at its own tool, not at a command line it may not have.
+    expect(found.content[0]!.text).toContain('the `show` tool');
+    expect(found.content[0]!.text).not.toContain('logbook show');
     const hits = found.structuredContent!.hits!;
     expect(hits.map((h) => h.type)).toEqual(['discovery', 'decision']);
     const shown = (await client.callTool({ name: 'show', arguments: { event: hits[1]!.id } })) as R;

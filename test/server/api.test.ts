@@ -121,6 +121,40 @@ describe('logbook serve: seed 004, one session across API, CLI and MCP', () => {
     expect(after.events.map((e: { id: string }) => e.id)).toEqual(all.events.slice(3, 6).map((e: { id: string }) => e.id));
     expect(after.more).toBe(true);
   });
+
+  it('seed 004 as written: the client picks X-Session-ID when it starts, and the CLI and MCP reach the session by it', async () => {
+    const h = { 'X-Session-ID': 'session-123' };
+    const started = await request(s, 'POST', '/api/sessions', { body: { goal: 'multi-step process' }, headers: h });
+    expect(started.status).toBe(201);
+    expect(started.json.session.shortname).toBe('session-123');
+    expect((await request(s, 'POST', '/api/log', { body: { progress: 'step 1' }, headers: h })).status).toBe(201);
+    ok(dir, ['log', '--session', 'session-123', '--progress', 'step 2']);
+    const client = new Client({ name: 'seed-004-mcp', version: '1.0.0' });
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(serveEnv())) if (v !== undefined) env[k] = v;
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp'], cwd: dir, env, stderr: 'pipe' }));
+    try {
+      const closed = (await client.callTool({ name: 'close', arguments: { outcome: 'completed', session: 'session-123' } })) as { isError?: boolean; content: Array<{ text: string }> };
+      expect(closed.isError, closed.content[0]?.text).toBeFalsy();
+    } finally {
+      await client.close();
+    }
+    const view = (await request(s, 'GET', `/api/sessions/${started.json.session.id}`)).json;
+    expect(view.session.status).toBe('completed');
+    expect(view.events.map((e: { type: string; data: { text?: string } }) => e.data.text ?? e.type)).toEqual(['session.started', 'step 1', 'step 2', 'session.closed']);
+    // Starting it again while it is open is refused; a header that is no short name, or disagrees with the body's name, says so.
+    const again = await request(s, 'POST', '/api/sessions', { body: { goal: 'again' }, headers: { 'X-Session-ID': 'order-batch-2' } });
+    expect(again.status).toBe(201);
+    const taken = await request(s, 'POST', '/api/sessions', { body: { goal: 'again' }, headers: { 'X-Session-ID': 'order-batch-2' } });
+    expect([taken.status, taken.json.error.message]).toEqual([409, expect.stringContaining('taken')]);
+    // So is a body's name an open session holds.
+    expect((await request(s, 'POST', '/api/sessions', { body: { goal: 'again', name: 'order-batch-2' } })).status).toBe(409);
+    const cased = await request(s, 'POST', '/api/sessions', { body: { goal: 'x' }, headers: { 'X-Session-ID': 'Session_9' } });
+    expect([cased.status, cased.json.error.hint]).toEqual([400, expect.stringContaining('session-9')]);
+    const both = await request(s, 'POST', '/api/sessions', { body: { goal: 'x', name: 'other' }, headers: { 'X-Session-ID': 'session-9' } });
+    expect([both.status, both.json.error.code]).toEqual([400, 'INVALID_INPUT']);
+    expect((await request(s, 'GET', '/api/sessions')).json.filter((x: { goal: string }) => x.goal === 'x')).toEqual([]);
+  });
 });
 
 describe('logbook serve: error statuses', () => {
@@ -167,6 +201,10 @@ describe('logbook serve: error statuses', () => {
     expect(wrong.status).toBe(401);
     const inUrl = await request(s, 'GET', `/api/sessions?token=${s.token}`, { auth: false });
     expect(inUrl.status).toBe(401);
+    // The right token in the wrong place is not called wrong: the answer says where it goes.
+    expect(inUrl.json.error.message).not.toContain('wrong');
+    expect(inUrl.json.error.message).toContain('Authorization: Bearer');
+    expect(wrong.json.error.message).toBe('wrong access token');
     const page = await request(s, 'GET', '/', { auth: false });
     expect(page.status).toBe(401);
     expect(page.headers['content-type']).toContain('text/html');
@@ -186,6 +224,16 @@ describe('logbook serve: error statuses', () => {
     expect(own.status).toBe(201);
     const view = JSON.parse(ok(dir, ['view', id, '--json'])) as { events: Array<{ data: { text?: string } }> };
     expect(view.events.some((e) => e.data.text === 'csrf')).toBe(false);
+  });
+
+  it('GET /api/items/{KEY} takes a file item’s key as typed, slashes and all (as the item page does)', async () => {
+    ok(dir, ['link', 'file:src/parser/pratt.ts', '--session', id, '--action', 'updated']);
+    const typed = await request(s, 'GET', '/api/items/file:src/parser/pratt.ts');
+    expect([typed.status, typed.json.key]).toEqual([200, 'file:src/parser/pratt.ts']);
+    expect((await request(s, 'GET', '/api/items/file%3Asrc%2Fparser%2Fpratt.ts')).json).toEqual(typed.json);
+    expect(code(await request(s, 'GET', '/api/items/file:src/nope.ts'))).toBe('UNKNOWN_ITEM');
+    // Only the item's key takes the rest of the path.
+    expect(code(await request(s, 'GET', '/api/sessions/a/b'))).toBe('NOT_FOUND');
   });
 
   it('404: unknown session, item, event, endpoint, repository', async () => {
@@ -376,6 +424,36 @@ describe('logbook serve: the door', () => {
       expect(page.text).toContain('in a');
       expect(page.text).toContain('in b');
       stream.close();
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('searches every repository it serves (SPEC 10): /api/search and /search say which repository each hit is from; a prefix narrows to one', async () => {
+    const a = journalRepo();
+    const b = journalRepo();
+    ok(a, ['start', '--goal', 'sweeper in a', '--name', 'alpha']);
+    ok(a, ['log', '--decision', 'Lock the sweeper index first']);
+    ok(b, ['start', '--goal', 'sweeper in b', '--name', 'beta']);
+    const s = await serve(a, ['--repo', a, '--repo', b]);
+    try {
+      const [ra, rb] = ((await request(s, 'GET', '/api/repos')).json.repos as Array<{ name: string }>).map((r) => r.name);
+      const all = await request(s, 'GET', '/api/search?q=sweeper');
+      expect(all.status).toBe(200);
+      expect(all.json.total).toBe(3);
+      expect(all.json.hits.map((h: { repo: string; session: { shortname: string } }) => `${h.repo}:${h.session.shortname}`).sort()).toEqual([`${ra}:alpha`, `${ra}:alpha`, `${rb}:beta`].sort());
+      const limited = await request(s, 'GET', '/api/search?q=sweeper&limit=1');
+      expect([limited.json.total, limited.json.hits.length]).toEqual([3, 1]);
+      // A session filter is resolved in the repositories that have it.
+      expect((await request(s, 'GET', '/api/search?q=sweeper&session=beta')).json.hits.map((h: { repo: string }) => h.repo)).toEqual([rb]);
+      expect((await request(s, 'GET', '/api/search?q=sweeper&session=nosuch')).status).toBe(404);
+      const onlyB = await request(s, 'GET', `/api/repos/${rb}/search?q=sweeper`);
+      expect(onlyB.json.hits.map((h: { session: { shortname: string } }) => h.session.shortname)).toEqual(['beta']);
+      const page = await request(s, 'GET', '/search?q=sweeper');
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(`href="/repos/${rb}/sessions/`);
+      expect(page.text).toContain(`href="/repos/${ra}/sessions/`);
+      expect(page.text).toMatch(/3 events match/);
     } finally {
       await s.stop();
     }

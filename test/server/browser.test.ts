@@ -42,6 +42,7 @@ async function story(dir: string): Promise<{ parser: string; docsId: string; ci:
     { type: 'session.compacted', session: parser, data: { trigger: 'auto', summary: 'tokenizer done, infix in progress' } },
     { type: 'agent.started', session: parser, data: { agentId: 'a1', agentType: 'test-writer', parentSession: parser } },
     { type: 'agent.finished', session: parser, data: { agentId: 'a1', agentType: 'test-writer', parentSession: parser, result: '14 tests for precedence', costUsd: 0.12 } },
+    { type: 'commit.linked', session: parser, data: { commit: git(dir, 'rev-parse', 'HEAD').trim(), subject: 'Pratt parser for infix operators', files: ['src/parser.ts'] } },
   ]);
   ok(dir, ['link', 'file:src/parser.ts', '--session', parser, '--action', 'updated']);
   const docsId = start(['--goal', 'Document the grammar for users', '--name', 'docs']);
@@ -96,6 +97,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web view in headless chromium', () => {
   it('shows a new event on the open page without a reload', async () => {
     await page.goto(`${s.url}/`);
     await page.waitForSelector('body[data-stream="ready"]');
+    expect(await page.locator('#live').innerText()).toBe('live');
     await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
     ok(dir, ['log', '--session', ids.docsId, '--progress', 'Examples for every operator']);
     await page.waitForFunction(() => document.querySelector('main')?.textContent?.includes('Examples for every operator'), undefined, { timeout: 20_000 });
@@ -150,16 +152,52 @@ describe.skipIf(!existsSync(CHROMIUM))('web view in headless chromium', () => {
   });
 
   it('works without JavaScript, and has a dark mode', async () => {
-    const plain = await context.browser()?.newContext({ javaScriptEnabled: false });
-    const noJs = plain ? await plain.newPage() : await context.newPage();
-    await noJs.goto(s.openUrl);
-    expect(await noJs.locator('main').innerText()).toContain('Build the expression parser');
-    await noJs.close();
+    // A persistent context has no browser() to open another context in: a browser of its own, with scripts off.
+    const bare = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    try {
+      const noJs = await (await bare.newContext({ javaScriptEnabled: false })).newPage();
+      await noJs.goto(s.openUrl);
+      expect(await noJs.locator('main').innerText()).toContain('Build the expression parser');
+      // The page's script did not run (it marks the body once its stream is open), and the page does not claim to be live.
+      expect(await noJs.locator('body[data-stream]').count()).toBe(0);
+      expect(await noJs.locator('#live').innerText()).toBe('');
+      await noJs.goto(`${s.url}/sessions/${ids.parser}`);
+      expect(await noJs.locator('figure.timeline svg a.ev').count()).toBeGreaterThan(20);
+      await noJs.goto(`${s.url}/search?q=Pratt`);
+      expect(await noJs.locator('ol.events mark').first().innerText()).toBe('Pratt');
+    } finally {
+      await bare.close();
+    }
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.goto(`${s.url}/sessions/${ids.parser}`);
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(bg).toBe('rgb(13, 17, 23)');
     await page.screenshot({ path: path.join(DOCS, 'serve-session-dark.png') });
+    // Every lane's marks stand out from the dark background (a mark with no fill of its own is black).
+    const fills = await page.locator('figure.timeline svg a.ev > :not(title)').evaluateAll((els) => [...new Set(els.map((e) => getComputedStyle(e).fill))]);
+    expect(fills).not.toContain('rgb(0, 0, 0)');
     await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('fits a phone’s width: long titles, unbroken words and the tables never widen the page', async () => {
+    const long = `Investigate ${'why the sweeper deadlocks '.repeat(8)}`;
+    const word = `https://ci.example.com/${'a1b2c3d4'.repeat(20)}`;
+    const id = JSON.parse(ok(dir, ['start', '--goal', long, '--name', 'long-texts', '--json'])).id;
+    ok(dir, ['log', '--session', id, '--discovery', word, '--evidence', word, '--blocker', word]);
+    // A card's title is kept to three lines (the TL;DR and the session page have it whole).
+    await page.goto(`${s.url}/`);
+    const title = page.locator('article.card h3 a', { hasText: 'Investigate why the sweeper' });
+    const { height, line } = await title.evaluate((a) => ({ height: a.getBoundingClientRect().height, line: parseFloat(getComputedStyle(a).lineHeight) }));
+    expect(height).toBeLessThanOrEqual(3 * line + 1);
+    ok(dir, ['close', '--session', id, '--complete', '--summary', word]);
+    await page.setViewportSize({ width: 390, height: 800 });
+    try {
+      for (const at of ['/', `/sessions/${id}`, '/stats', '/agenda', `/search?q=sweeper`, `/items/${encodeURIComponent('task:42')}`]) {
+        await page.goto(`${s.url}${at}`);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), at).toBeLessThanOrEqual(0);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
   });
 });

@@ -7,7 +7,9 @@ import { projectSessions } from '../../../projections/sessions.js';
 import { renderDashboard } from '../../../projections/html/dashboard.js';
 import { chainSvg } from '../../../projections/html/item.js';
 import { esc, html } from '../../../projections/html/layout.js';
-import { lanes, laneOf, renderSessionPage } from '../../../projections/html/session.js';
+import { lanes, laneOf, renderSessionPage, timelineSvg } from '../../../projections/html/session.js';
+import { STYLESHEET } from '../../../projections/html/assets.js';
+import { barChart, splitBar } from '../../../projections/html/charts.js';
 import { dailyActivity, renderStatsPage, searchResults } from '../../../projections/html/pages.js';
 import { renderStats } from '../../../projections/stats.js';
 import { ev } from '../../helpers/events.js';
@@ -69,12 +71,47 @@ describe('web view renderers', () => {
     expect(page).toContain('<span class="num">#1</span>');
   });
 
+  it('gives a short session’s timeline room for its time axis: the two dates never overlap, one date when they are the same minute', () => {
+    const axis = (svg: string) => [...svg.matchAll(/<text x="(\d+(?:\.\d+)?)" y="\d+" class="axis"( text-anchor="end")?>([^<]*)<\/text>/g)].map((m) => ({ x: Number(m[1]), end: Boolean(m[2]), text: m[3]! }));
+    const started = ev({ type: 'session.started', session: S, data: { title: 't', shortname: 't', taskIds: [], meta: {} } }, { at: '2026-01-02T10:00:00.000Z' });
+    const one = axis(timelineSvg([started]).html);
+    expect(one.map((l) => l.text)).toEqual(['2026-01-02 10:00']);
+    for (const n of [2, 3, 5]) {
+      const evs = [started, ...Array.from({ length: n - 1 }, (_, i) => ev({ type: 'progress', session: S, data: { text: 'p', status: 'current' } }, { at: `2026-01-02T1${i + 1}:00:00.000Z` }))];
+      const [first, last] = axis(timelineSvg(evs).html);
+      expect([first!.end, last!.end]).toEqual([false, true]);
+      // 11px labels of 16 characters are at most ~100px wide each.
+      expect(last!.x - first!.x, `${n} events`).toBeGreaterThanOrEqual(2 * 100 + 12);
+    }
+  });
+
+  it('colours the marks of every lane (the stylesheet has a fill for each)', () => {
+    for (const lane of lanes) expect(STYLESHEET, lane).toContain(`svg .l-${lane}{fill:var(--l-${lane})}`);
+    for (const lane of lanes) expect(STYLESHEET, lane).toMatch(new RegExp(`--l-${lane}:#[0-9a-f]{6}[;}][^@]*@media \\(prefers-color-scheme:dark\\)[^]*--l-${lane}:#[0-9a-f]{6}`));
+  });
+
+  it('draws an empty journal’s stats as empty, not as every session abandoned', () => {
+    const split = splitBar('cr', 'Completion rate', { label: 'completed', value: 0 }, { label: 'abandoned', value: 0 }).html;
+    expect(split).not.toContain('class="bar extra"');
+    expect(splitBar('cr', 'c', { label: 'completed', value: 0 }, { label: 'abandoned', value: 2 }).html).toContain('class="bar extra"');
+    const none = barChart('spd', 'Sessions started per day', [], { unit: 'sessions' }).html;
+    expect(none).not.toContain('<svg');
+    expect(none).toContain('Nothing recorded yet');
+  });
+
   it('renders search hits with the match marked and everything else escaped', () => {
     const out = searchResults({ query: 'pratt', total: 3, hits: [{ id: 'E1', type: 'decision', at: '2026-01-02T10:00:00.000Z', snippet: 'Use a **Pratt** parser <b>', session: { id: S, stable: 's_abcd', shortname: 'parser' } }] }, '').html;
     expect(out).toContain('<mark>Pratt</mark>');
     expect(out).toContain('&lt;b&gt;');
     expect(out).toContain(`href="/sessions/${S}#e-E1"`);
     expect(searchResults({ query: '<x>', total: 0, hits: [] }, '').html).toContain('&lt;x&gt;');
+    // The count reads as English: "the best N" only when some are left out.
+    expect(out).toContain('<p>3 events match; the best 1:</p>');
+    const hit = { id: 'E1', type: 'decision', at: '2026-01-02T10:00:00.000Z', snippet: 'x' };
+    expect(searchResults({ query: 'x', total: 1, hits: [hit] }, '').html).toContain('<p>1 event matches:</p>');
+    expect(searchResults({ query: 'x', total: 2, hits: [hit, { ...hit, id: 'E2' }] }, '').html).toContain('<p>2 events match:</p>');
+    // A hit from another repository of the server links to that repository's pages.
+    expect(searchResults({ query: 'x', total: 1, hits: [{ ...hit, repo: 'api', session: { id: S, stable: 's_abcd', shortname: 'p' } }] }, '/repos/web').html).toContain(`href="/repos/api/sessions/${S}#e-E1"`);
   });
 
   it('draws the chain of an item as one box per session and one arrow per migration', () => {
