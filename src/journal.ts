@@ -216,7 +216,9 @@ export class Journal {
    * closed sessions they name, and the settled items when they name one.
    */
   fold(snap: Pick<Snapshot, 'sessions' | 'items' | 'cache'>, events: readonly JournalEvent[]): void {
-    const touched = new Set(events.flatMap((e) => (e.session && !snap.sessions.sessions.has(e.session) ? [e.session] : [])));
+    // A session kept on disk is one the state knows (in `order`) but does not hold; a new session's start reads nothing.
+    const known = snap.sessions.aside ? new Set(snap.sessions.order) : undefined;
+    const touched = new Set(events.flatMap((e) => (e.session && known?.has(e.session) && !snap.sessions.sessions.has(e.session) ? [e.session] : [])));
     if (touched.size) this.loadSessions(snap, touched);
     const settled = snap.items.aside?.keys;
     if (settled && events.some((e) => (e.type === 'item.linked' && settled.has(e.data.key)) || (e.type === 'items.migrated' && e.data.keys.some((k) => settled.has(k))))) this.loadItems(snap);
