@@ -237,6 +237,84 @@ function settledIn(sessions: SessionsState): (i: ItemChain) => boolean {
 
 const byKey = (a: ItemChain, b: ItemChain) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
+/** A part written by a save: its name (null when empty), and the parts it replaced. */
+interface Written {
+  name: string | null;
+  replaced: string[];
+  /** Closed sessions' state files the headers name. */
+  kept: Set<string>;
+}
+
+/** Write the text of a part under its content's name, unless it is `previous` already. */
+async function writePart(store: CachingStore, prefix: string, text: string | null, previous: string | null, replaced: string[]): Promise<string | null> {
+  const name = text === null ? null : `${prefix}${hash(text)}`;
+  if (name === previous) return name;
+  if (name) await store.saveState(name, {}, new SerializedState(text!));
+  if (previous) replaced.push(previous);
+  return name;
+}
+
+/**
+ * The closed sessions' part: each state in memory written under its
+ * content's name (when new), the headers file after them. A headers file
+ * the views did not read is kept unless a closed session is in memory;
+ * then it is read first.
+ */
+async function saveClosed(store: CachingStore, views: Views & { source: CacheSource }, fromScratch: boolean, events: EventsReader): Promise<Written> {
+  const { sessions } = views;
+  const replaced: string[] = [];
+  const kept = new Set<string>();
+  const previousHeaders = views.source.headersFile;
+  if (sessions.aside && !sessions.aside.headers && [...sessions.sessions.values()].some((s) => !isOpen(s))) readHeaders(store, views, events);
+  if (sessions.aside && !sessions.aside.headers) return { name: previousHeaders, replaced, kept };
+  const files = sessions.aside?.files ?? new Map<string, string>();
+  // Saved from scratch: a state file already there under its content's name is kept, not written again.
+  const existing = fromScratch ? new Set(store.listStates(CLOSED_PREFIX)) : undefined;
+  const rows: HeaderRow[] = [];
+  for (const h of sessionHeaders(sessions)) {
+    if (isOpen(h)) continue;
+    const s = sessions.sessions.get(h.id);
+    const previous = files.get(h.id);
+    if (!s) {
+      rows.push(rowOf(h, previous!)); // not read, so not changed
+      kept.add(previous!);
+      continue;
+    }
+    const { name, text } = stateFile(s);
+    if (name !== previous && !existing?.has(name)) {
+      await store.saveState(name, {}, new SerializedState(text));
+      if (previous && sessions.aside) replaced.push(previous);
+    }
+    rows.push(rowOf(headerOf(s), name));
+    kept.add(name);
+  }
+  const name = await writePart(store, HEADERS_PREFIX, rows.length ? JSON.stringify(rows) : null, previousHeaders, replaced);
+  return { name, replaced, kept };
+}
+
+/**
+ * The items' parts: live items go to the core, settled ones to the items
+ * file. An items file the views did not read is kept unless an item in
+ * memory now belongs in it; then it is read first.
+ */
+async function saveItems(store: CachingStore, views: Views & { source: CacheSource }, events: EventsReader): Promise<Written & { live: ItemChain[]; settledKeys: string[]; itemOrder: string[] }> {
+  const { items } = views;
+  const settled = settledIn(views.sessions);
+  const replaced: string[] = [];
+  const previous = views.source.itemsFile;
+  if (items.aside && [...items.items.values()].some(settled)) readItems(store, views, events);
+  const live = [...items.items.values()].filter((i) => !settled(i));
+  if (items.aside) {
+    // Not read, and nothing in memory belongs there: kept.
+    const known = new Set(items.aside.order);
+    const itemOrder = [...items.aside.order, ...[...items.items.keys()].filter((k) => !known.has(k))];
+    return { name: previous, replaced, kept: new Set(), live, settledKeys: [...items.aside.keys], itemOrder };
+  }
+  const rest = [...items.items.values()].filter(settled).sort(byKey);
+  const name = await writePart(store, ITEMS_PREFIX, rest.length ? JSON.stringify(rest) : null, previous, replaced);
+  return { name, replaced, kept: new Set(), live, settledKeys: rest.map((i) => i.key), itemOrder: [...items.items.keys()] };
+}
+
 /**
  * Save the views for `tips`, writing each part whose content is new or
  * changed. A part the views did not read is kept as it was unless something
@@ -252,66 +330,10 @@ export async function saveViews(
   source: CacheSource | undefined,
   events: EventsReader,
 ): Promise<CacheSource> {
-  const { sessions, items } = views;
+  const { sessions } = views;
   const withSource = { ...views, source: source ?? { headersFile: null, itemsFile: null, upTo: undefined } };
-  const replaced: string[] = [];
-  let headersFile = source?.headersFile ?? null;
-  const keptFiles = new Set<string>();
-  const closedInMemory = [...sessions.sessions.values()].some((s) => !isOpen(s));
-  if (sessions.aside && !sessions.aside.headers && closedInMemory) readHeaders(store, withSource, events);
-  if (!sessions.aside || sessions.aside.headers) {
-    const files = sessions.aside?.files ?? new Map<string, string>();
-    // Saved from scratch: a state file already there under its content's name is kept, not written again.
-    const existing = source ? undefined : new Set(store.listStates(CLOSED_PREFIX));
-    const rows: HeaderRow[] = [];
-    for (const h of sessionHeaders(sessions)) {
-      if (isOpen(h)) continue;
-      const s = sessions.sessions.get(h.id);
-      const previous = files.get(h.id);
-      if (!s) {
-        rows.push(rowOf(h, previous!)); // not read, so not changed
-        keptFiles.add(previous!);
-        continue;
-      }
-      const { name, text } = stateFile(s);
-      if (name !== previous && !existing?.has(name)) {
-        await store.saveState(name, {}, new SerializedState(text));
-        if (previous && sessions.aside) replaced.push(previous);
-      }
-      rows.push(rowOf(headerOf(s), name));
-      keptFiles.add(name);
-    }
-    const text = JSON.stringify(rows);
-    const name = rows.length ? `${HEADERS_PREFIX}${hash(text)}` : null;
-    if (name !== headersFile) {
-      if (name) await store.saveState(name, {}, new SerializedState(text));
-      if (headersFile) replaced.push(headersFile);
-      headersFile = name;
-    }
-  }
-  const settled = settledIn(sessions);
-  let itemsFile = source?.itemsFile ?? null;
-  if (items.aside && [...items.items.values()].some(settled)) readItems(store, withSource, events);
-  const live = [...items.items.values()].filter((i) => !settled(i));
-  let settledKeys: string[];
-  let itemOrder: string[];
-  if (items.aside) {
-    // Not read, and nothing in memory belongs there: kept.
-    settledKeys = [...items.aside.keys];
-    const known = new Set(items.aside.order);
-    itemOrder = [...items.aside.order, ...[...items.items.keys()].filter((k) => !known.has(k))];
-  } else {
-    itemOrder = [...items.items.keys()];
-    const rest = [...items.items.values()].filter(settled).sort(byKey);
-    settledKeys = rest.map((i) => i.key);
-    const text = JSON.stringify(rest);
-    const name = rest.length ? `${ITEMS_PREFIX}${hash(text)}` : null;
-    if (name !== itemsFile) {
-      if (name) await store.saveState(name, {}, new SerializedState(text));
-      if (itemsFile) replaced.push(itemsFile);
-      itemsFile = name;
-    }
-  }
+  const closed = await saveClosed(store, withSource, !source, events);
+  const items = await saveItems(store, withSource, events);
   const main: MainFile = {
     format: FORMAT,
     open: sessions.order.flatMap((id) => {
@@ -323,22 +345,22 @@ export async function saveViews(
     actors: [...sessions.actors],
     messages: sessions.messages,
     eventCount: sessions.eventCount,
-    items: live,
-    settled: settledKeys,
-    itemOrder,
-    headersFile,
-    itemsFile,
+    items: items.live,
+    settled: items.settledKeys,
+    itemOrder: items.itemOrder,
+    headersFile: closed.name,
+    itemsFile: items.name,
     unreadable,
     last: last ? { clock: last.clock, id: last.id } : undefined,
   };
   await store.saveState(MAIN, tips, main);
-  for (const file of replaced) store.removeState(file);
+  for (const file of [...closed.replaced, ...items.replaced]) store.removeState(file);
   if (!source) {
     // Saved from scratch (no views, or views that could not be used): parts named by nothing in them are leftovers.
-    const kept = new Set([headersFile, itemsFile, ...keptFiles]);
+    const kept = new Set([closed.name, items.name, ...closed.kept]);
     for (const name of store.listStates('views-')) if (!kept.has(name)) store.removeState(name);
   }
-  return { headersFile, itemsFile, upTo: main.last };
+  return { headersFile: closed.name, itemsFile: items.name, upTo: main.last };
 }
 
 /**
