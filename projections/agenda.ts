@@ -16,7 +16,7 @@
  * A fold `{ initial, evolve }` plus pure renderers. Pure: no I/O.
  */
 import { stableId, type JournalEvent } from '../src/events.js';
-import type { SessionsState } from './sessions.js';
+import { sessionHeaders, type SessionsState } from './sessions.js';
 import { foldStep, ignoring } from './registry.js';
 import { inlineAll } from './text.js';
 
@@ -160,8 +160,10 @@ export interface AgendaView extends Agenda {
 /** One view per known session, in order of creation (sessions whose start we do not hold are left out). */
 export function agendaViews(state: AgendaState, sessions: SessionsState, only?: readonly string[]): AgendaView[] {
   const ids = only ?? sessions.order;
+  // Headers only: a state read from the views cache keeps closed sessions' logs on disk, and an agenda needs none of them.
+  const headers = new Map(sessionHeaders(sessions).map((h) => [h.id, h]));
   return ids.flatMap((id) => {
-    const s = sessions.sessions.get(id);
+    const s = headers.get(id);
     if (!s) return [];
     return [{ id: s.id, stable_id: stableId(s.id), shortname: s.shortname, title: s.title, status: s.status, ...agendaFor(state, s.id) }];
   });

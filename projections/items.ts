@@ -37,6 +37,12 @@ export interface ItemChain {
 
 export interface ItemsState {
   items: Map<string, ItemChain>;
+  /**
+   * Present only on a state read from the views cache whose settled items
+   * (those whose chain ends in a closed session) are still on disk: their
+   * keys. `items` holds the others until a caller reads them (`Journal.loadItems`).
+   */
+  aside?: { keys: Set<string>; /** Every item's key in the order a fold inserts them (the order of `items` once read). */ order: string[] };
 }
 
 export const initialItemsState = (): ItemsState => ({ items: new Map() });
@@ -107,6 +113,7 @@ export function projectItems(events: readonly JournalEvent[]): ItemsState {
 
 /** Every item, sorted by key (a stable order for views and files). */
 export function sortedItems(state: ItemsState): ItemChain[] {
+  if (state.aside) throw new Error('the settled items were not read (call Journal.loadItems first)');
   return [...state.items.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
@@ -207,6 +214,7 @@ export function sessionItemsOf(state: ItemsState): (sessionId: string) => Array<
 export type SerializedItems = ItemChain[];
 
 export function serializeItems(state: ItemsState): SerializedItems {
+  if (state.aside) throw new Error('the settled items were not read (call Journal.loadItems first)');
   return [...state.items.values()];
 }
 

@@ -129,6 +129,21 @@ export interface SessionsState {
    * the journal.
    */
   actors: Map<string, WriterMark[]>;
+  /**
+   * Closed sessions the views cache keeps on disk (src/viewsCache.ts), present
+   * only on a state read from it: they are not in `sessions` until a caller
+   * reads them (`Journal.loadSessions`). `headers` is undefined until read
+   * too (`Journal.loadHeaders`). Plain values: nothing here reads anything.
+   */
+  aside?: SessionsAside;
+}
+
+/** What a state read from the views cache holds of the closed sessions it left on disk. */
+export interface SessionsAside {
+  /** Every closed session's header (also of those read into `sessions`), or undefined when not read. */
+  headers: Map<string, SessionHeader> | undefined;
+  /** The name of each closed session's state file (read with the headers). */
+  files: Map<string, string>;
 }
 
 /** Where a writer last wrote in a session: the event's order key and time. */
@@ -419,15 +434,36 @@ export function headerOf(s: SessionHeader | Session): SessionHeader {
 }
 
 /**
- * Every session's header, in creation order. A cache may keep closed
- * sessions' logs aside and load them on first use (src/viewsCache.ts); this
- * reads only headers, so finding a session does not load every log.
+ * Every session's header, in creation order. A state read from the views
+ * cache holds closed sessions' headers only once they were read
+ * (`Journal.loadHeaders`): asking before is a programming error, not an
+ * empty answer.
  */
 export function sessionHeaders(state: SessionsState): SessionHeader[] {
-  const lazy = state.sessions as Map<string, Session> & { headers?: () => Map<string, SessionHeader> };
-  if (lazy.headers) {
-    const headers = lazy.headers();
-    return state.order.map((id) => headers.get(id)!).filter(Boolean);
+  const aside = state.aside;
+  if (!aside) return state.order.map((id) => state.sessions.get(id)!);
+  const headers = aside.headers;
+  if (!headers) throw new Error("the closed sessions' headers were not read (call Journal.loadHeaders first)");
+  const out: SessionHeader[] = [];
+  for (const id of state.order) {
+    const h = state.sessions.get(id) ?? headers.get(id);
+    if (h) out.push(h);
   }
-  return state.order.map((id) => state.sessions.get(id)!);
+  return out;
+}
+
+/** Is `id` a session of this state (in memory, or a closed one kept on disk)? */
+export function hasSession(state: SessionsState, id: string): boolean {
+  // `order` holds every session started, those kept aside too.
+  return state.sessions.has(id) || (state.aside !== undefined && state.order.includes(id));
+}
+
+/** The sessions in memory that are open (every open session is: the cache keeps only closed ones aside), in creation order. */
+export function openSessions(state: SessionsState): Session[] {
+  const out: Session[] = [];
+  for (const id of state.order) {
+    const s = state.sessions.get(id);
+    if (s && isOpen(s)) out.push(s);
+  }
+  return out;
 }

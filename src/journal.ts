@@ -19,8 +19,8 @@ import { gitBinary } from './store/gitBinary.js';
 import { isCachingStore, type EventStore } from './store/types.js';
 import { orderEvents, prepare } from '../projections/order.js';
 import { itemsProjection, projectItems, type ItemsState } from '../projections/items.js';
-import { LazySessions, loadViews, saveViews, type Views } from './viewsCache.js';
-import { evolveSessions, projectSessions, type SessionsState } from '../projections/sessions.js';
+import { loadViews, readHeaders, readItems, readSessions, saveViews, type CacheSource, type Views } from './viewsCache.js';
+import { evolveSessions, projectSessions, type Session, type SessionsState } from '../projections/sessions.js';
 
 /**
  * What a read of the journal yields: plain values (no getters, nothing read
@@ -33,6 +33,20 @@ export interface Snapshot {
   items: ItemsState;
   /** The tips the snapshot was read at. */
   tips: Record<string, string>;
+  /** Where the parts it left on disk are (a snapshot read from the views cache): for `loadHeaders`, `loadSessions`, `loadItems`. */
+  cache?: CacheSource;
+}
+
+/**
+ * What a read must hold besides the open sessions and the live items. Both
+ * default to true; a command whose view needs neither (resume, log) reads
+ * less, and reads the rest explicitly if it turns out to need it.
+ */
+export interface LoadParts {
+  /** Every closed session's header (finding a session by a reference other than an open one's id, list, stats). */
+  headers?: boolean;
+  /** Every item chain (items, agenda, a closed session's items). */
+  items?: boolean;
 }
 
 /** What `Journal.subscribe` listeners receive after each successful append. */
@@ -162,37 +176,88 @@ export class Journal {
    * by fetch, refolds from the start). The snapshot holds no events: ask
    * `events(snapshot)` for them.
    */
-  async load(): Promise<Snapshot> {
+  async load(parts: LoadParts = {}): Promise<Snapshot> {
     const store = this.store;
     if (!isCachingStore(store)) {
       const { events, unreadable, tips } = await store.read();
       return { unreadable, ...projectViews(prepare(events)), tips };
     }
-    // A closed session's state whose file is damaged is folded again from the events as of this read (after readNew below).
-    const cached = loadViews(store, () => store.eventsReader()().events);
+    const need = { headers: parts.headers ?? true, items: parts.items ?? true };
+    // A part whose file is damaged is folded again from the events as of this read (after readNew below).
+    const cachedEvents = () => store.eventsReader()().events;
+    const cached = loadViews(store, cachedEvents, need);
     if (cached) {
       const delta = await store.readNew(cached.tips);
       const fresh = orderEvents(delta.events);
       const last = cached.last;
       if (delta.complete && (!last || fresh.every((e) => compareEvents(e, last) > 0)) && !fresh.some((e) => e.type === 'redaction')) {
         const views = { sessions: cached.sessions, items: cached.items };
-        // The closed sessions these events name are read now, so the fold below never reads from disk (nor fails half-way).
-        const touched = new Set(fresh.flatMap((e) => (e.session ? [e.session] : [])));
-        if (views.sessions.sessions instanceof LazySessions) views.sessions.sessions.loadClosed(touched);
-        for (const e of fresh) evolveViews(views, e);
+        this.fold({ ...views, cache: cached.source }, fresh);
         const unreadable = [...cached.unreadable, ...delta.unreadable];
         // Folding a few new events is cheaper than rewriting the cache each time: save once enough have gathered.
         if (fresh.length >= this.cacheSaveAfter || delta.unreadable.length) {
-          await saveViews(store, delta.tips, views, unreadable, fresh.at(-1) ?? last, cached.saved);
+          // Saved: the parts this snapshot left on disk are the new ones.
+          const source = await saveViews(store, delta.tips, views, unreadable, fresh.at(-1) ?? last, cached.source, cachedEvents);
+          return { ...views, unreadable, tips: delta.tips, cache: source };
         }
-        return { ...views, unreadable, tips: delta.tips };
+        return { ...views, unreadable, tips: delta.tips, cache: cached.source };
       }
     }
     const { events, unreadable, tips } = await store.read();
     const ordered = prepare(events);
     const views = projectViews(ordered);
-    await saveViews(store, tips, views, unreadable, ordered.at(-1), cached?.saved);
+    await saveViews(store, tips, views, unreadable, ordered.at(-1), undefined, () => ordered);
     return { unreadable, ...views, tips };
+  }
+
+  /**
+   * Fold `events` (newer than what `snap` holds) into `snap`. What they change
+   * is read first, so the fold never reads from disk (nor fails half-way): the
+   * closed sessions they name, and the settled items when they name one.
+   */
+  fold(snap: Pick<Snapshot, 'sessions' | 'items' | 'cache'>, events: readonly JournalEvent[]): void {
+    // A session kept on disk is one the state knows (in `order`) but does not hold; a new session's start reads nothing.
+    const known = snap.sessions.aside ? new Set(snap.sessions.order) : undefined;
+    const touched = new Set(events.flatMap((e) => (e.session && known?.has(e.session) && !snap.sessions.sessions.has(e.session) ? [e.session] : [])));
+    if (touched.size) this.loadSessions(snap, touched);
+    const settled = snap.items.aside?.keys;
+    if (settled && events.some((e) => (e.type === 'item.linked' && settled.has(e.data.key)) || (e.type === 'items.migrated' && e.data.keys.some((k) => settled.has(k))))) this.loadItems(snap);
+    for (const e of events) evolveViews(snap, e);
+  }
+
+  /**
+   * The closed sessions' headers of `snap` (read from the views cache): read
+   * now if the read did not, so `sessionHeaders` can list every session.
+   * A no-op on a snapshot that holds every session.
+   */
+  loadHeaders(snap: Pick<Snapshot, 'sessions' | 'cache'>): void {
+    if (!snap.sessions.aside || snap.sessions.aside.headers || !snap.cache || !isCachingStore(this.store)) return;
+    const store = this.store;
+    readHeaders(store, { sessions: snap.sessions, source: snap.cache }, () => store.eventsReader()().events);
+  }
+
+  /**
+   * The state of these sessions (every session when `ids` is undefined), read
+   * into `snap` if the views cache kept them on disk (closed ones). Ids of no
+   * session are left out of the answer.
+   */
+  loadSessions(snap: Pick<Snapshot, 'sessions' | 'cache'>, ids?: Iterable<string>): Session[] {
+    const state = snap.sessions;
+    if (!state.aside || !snap.cache || !isCachingStore(this.store)) return (ids === undefined ? state.order : [...ids]).flatMap((id) => state.sessions.get(id) ?? []);
+    const store = this.store;
+    return readSessions(store, { sessions: state, source: snap.cache }, ids, () => store.eventsReader()().events);
+  }
+
+  /** One session's state (see `loadSessions`), or undefined when there is no such session. */
+  loadSession(snap: Pick<Snapshot, 'sessions' | 'cache'>, id: string): Session | undefined {
+    return snap.sessions.sessions.get(id) ?? this.loadSessions(snap, [id])[0];
+  }
+
+  /** Every item chain of `snap`: the settled ones read now if the read left them on disk. */
+  loadItems(snap: Pick<Snapshot, 'items' | 'cache'>): void {
+    if (!snap.items.aside || !snap.cache || !isCachingStore(this.store)) return;
+    const store = this.store;
+    readItems(store, { items: snap.items, source: snap.cache }, () => store.eventsReader()().events);
   }
 
   /**

@@ -9,11 +9,11 @@ import { itemKeyPattern, taskKey, type Draft, type EventData, type JournalEvent,
 import { readSessionsTree, type ParsedSession } from './importSessions.js';
 import { newSessionId, shortnameFrom } from './ids.js';
 import { freeShortname, shortnameFromName } from './names/shortname.js';
-import { Journal, type Snapshot } from './journal.js';
+import { Journal, type LoadParts, type Snapshot } from './journal.js';
 import { gitPosition } from './repo.js';
-import { currentSession, findCurrentSession, resolveSession } from './sessions.js';
+import { currentSession, findCurrentSession, needsHeaders, resolveSession } from './sessions.js';
 import { rebuild, type WriteResult } from './rebuild.js';
-import { isOpen, isStale, sessionHeaders, type Message, type Session, type SessionHeader } from '../projections/sessions.js';
+import { isOpen, isStale, openSessions, sessionHeaders, type Message, type Session, type SessionHeader } from '../projections/sessions.js';
 import { isOpenItem } from '../projections/items.js';
 import { fitResume, unreadMessagesFor, type ResumeInput } from '../projections/resume.js';
 import { projectState, type ProjectState } from '../projections/state.js';
@@ -86,8 +86,9 @@ export class Logbook {
     return this.journal.append(drafts, { allowSecret: this.allowSecret });
   }
 
-  async load(): Promise<Snapshot> {
-    const snap = await this.journal.load();
+  /** Read the journal; `parts` as `Journal.load` (a command whose view needs no closed session's header or settled item reads less). */
+  async load(parts?: LoadParts): Promise<Snapshot> {
+    const snap = await this.journal.load(parts);
     if (snap.unreadable.length && this.onUnreadable) {
       const tell = this.onUnreadable;
       this.onUnreadable = undefined;
@@ -100,13 +101,27 @@ export class Logbook {
     return { explicit: this.explicit, channel: this.channel, envSession: this.journal.env.LOGBOOK_SESSION, clientSession: this.clientSession, replica: this.journal.replica, formerReplicas: this.journal.formerReplicas };
   }
 
-  /** The session meant by `ref`, or the current one (SPEC 4) when `ref` is undefined. */
+  /**
+   * The session meant by `ref`, or the current one (SPEC 4) when `ref` is
+   * undefined; a closed session's state is read here if the snapshot left it
+   * on disk, and the closed sessions' headers if the reference needs them.
+   */
   session(snap: Snapshot, ref?: string): Session {
-    return ref ? resolveSession(snap.sessions, ref) : currentSession(snap.sessions, this.input());
+    this.headersFor(snap, ref);
+    const found = ref ? resolveSession(snap.sessions, ref) : currentSession(snap.sessions, this.input());
+    return this.journal.loadSession(snap, found.id)!;
   }
 
   findSession(snap: Snapshot): Session | undefined {
-    return findCurrentSession(snap.sessions, this.input());
+    this.headersFor(snap);
+    const found = findCurrentSession(snap.sessions, this.input());
+    return found && this.journal.loadSession(snap, found.id);
+  }
+
+  /** Read the closed sessions' headers of `snap` when finding `ref` (or the current session) needs them. */
+  private headersFor(snap: Snapshot, ref?: string): void {
+    const input = this.input();
+    if (needsHeaders(snap.sessions, ref ? [ref] : [input.explicit, input.channel, input.envSession], input.clientSession)) this.journal.loadHeaders(snap);
   }
 
   private open(snap: Snapshot, ref?: string): Session {
@@ -126,6 +141,7 @@ export class Logbook {
    */
   listSessions(snap: Snapshot, filter: { status?: string; group?: string; staleAfterMs: number }): Array<SessionHeader & { stale: boolean }> {
     const now = this.journal.now();
+    this.journal.loadHeaders(snap);
     return sessionHeaders(snap.sessions)
       .map((s, i) => ({ s, i }))
       .sort((a, b) => (a.s.createdAt === b.s.createdAt ? b.i - a.i : a.s.createdAt < b.s.createdAt ? 1 : -1))
@@ -160,13 +176,13 @@ export class Logbook {
       drafts.push({ type: 'transcript.linked', session: id, data: { client: this.journal.actor.agent ?? 'unknown', clientSession: this.clientSession, source: 'startup' } });
     }
     const events = await this.write(drafts);
-    const after = await this.load();
-    return { session: after.sessions.sessions.get(id)!, events };
+    const after = await this.load({ headers: false, items: false });
+    return { session: this.journal.loadSession(after, id)!, events };
   }
 
   /** Unique among open sessions: a clash with `--name` is refused, a derived name gets a suffix (which `start` prints). */
   private pickShortname(snap: Snapshot, options: StartOptions, title: string): string {
-    const open = sessionHeaders(snap.sessions).filter(isOpen);
+    const open = openSessions(snap.sessions);
     const taken = new Set(open.map((s) => s.shortname));
     if (options.name === undefined) return freeShortname(options.autoName ? shortnameFromName(options.autoName) : shortnameFrom(title), taken);
     const wanted = shortnameFromName(this.journal.redact(options.name, { allowSecret: this.allowSecret }));
@@ -181,12 +197,12 @@ export class Logbook {
   }
 
   async log(options: LogOptions, ref?: string): Promise<JournalEvent[]> {
-    const snap = await this.load();
+    const snap = await this.load({ headers: false, items: false }); // an open session's log: what `session` needs it reads
     return this.write(logDrafts(this.open(snap, ref), options));
   }
 
   async append(type: 'session.checkpointed' | 'session.paused', data: { note?: string }, ref?: string): Promise<{ session: Session; events: JournalEvent[] }> {
-    const snap = await this.load();
+    const snap = await this.load({ headers: false, items: false });
     const s = this.open(snap, ref);
     if (type === 'session.paused' && s.status === 'paused') {
       throw new LogbookError('SESSION_STATE', `session ${s.stable} is already paused`, { hint: 'resume it with `logbook resume`' });
@@ -207,24 +223,25 @@ export class Logbook {
 
   /** Reopen a paused session (a `session.resumed` event); an active one is left as is. */
   async resume(ref?: string, given?: Snapshot): Promise<Session> {
-    const snap = given ?? (await this.load());
+    const snap = given ?? (await this.load({ headers: false, items: false }));
     let s: Session;
     if (ref) s = this.session(snap, ref);
     else {
-      s = this.findSession(snap) ?? this.newestPaused(snap) ?? currentSession(snap.sessions, this.input());
+      s = this.findSession(snap) ?? this.newestPaused(snap) ?? this.session(snap);
     }
     if (s.status === 'paused') {
       await this.write([{ type: 'session.resumed', session: s.id, data: {} }]);
-      return (await this.load()).sessions.sessions.get(s.id)!;
+      const after = await this.load({ headers: false, items: false });
+      return this.journal.loadSession(after, s.id)!;
     }
     return s;
   }
 
   private newestPaused(snap: Snapshot): Session | undefined {
-    const headers = sessionHeaders(snap.sessions);
-    for (let i = headers.length - 1; i >= 0; i--) {
-      const s = headers[i]!;
-      if (s.status === 'paused' && this.journal.ownsReplica(s.replica)) return snap.sessions.sessions.get(s.id);
+    const open = openSessions(snap.sessions); // paused sessions are open: in memory
+    for (let i = open.length - 1; i >= 0; i--) {
+      const s = open[i]!;
+      if (s.status === 'paused' && this.journal.ownsReplica(s.replica)) return s;
     }
     return undefined;
   }
@@ -235,7 +252,7 @@ export class Logbook {
     const s = this.open(snap, ref);
     const { drafts } = closeDrafts(s, snap.items, options);
     const events = await this.write(drafts);
-    return { session: (await this.load()).sessions.sessions.get(s.id)!, events };
+    return { session: this.journal.loadSession(await this.load({ headers: false, items: false }), s.id)!, events };
   }
 
   async link(key: string, action: EventData<'item.linked'>['action'] = 'referenced', note?: string, ref?: string): Promise<JournalEvent[]> {
@@ -342,7 +359,7 @@ export class Logbook {
     const snap = await this.load();
     const s = this.open(snap, ref);
     const events = await this.write([{ type: 'context', session: s.id, data: { ...(objective ? { objective } : {}), keyFiles, keyFacts } }]);
-    return { session: (await this.load()).sessions.sessions.get(s.id)!, events };
+    return { session: this.journal.loadSession(await this.load({ headers: false, items: false }), s.id)!, events };
   }
 
   /**
@@ -353,7 +370,7 @@ export class Logbook {
   async resumeContext(ref?: string, options: { budget?: number; markRead?: boolean; since?: string[]; /** the journal as the caller just read it (a hook), instead of reading it again */ snap?: Snapshot } = {}): Promise<{ session: Session; text: string; omitted: string[]; input: ResumeInput; read: Message[] }> {
     const session = await this.resume(ref, options.snap);
     // Resuming a paused session wrote an event and read the journal again: the given snapshot is behind then.
-    const snap = options.snap?.sessions.sessions.get(session.id) === session ? options.snap : await this.load();
+    const snap = options.snap?.sessions.sessions.get(session.id) === session ? options.snap : await this.load({ headers: false, items: false });
     const index = await loadCommitLookup(this.journal);
     const commits = commitLines(sessionCommits(index, session.id).slice(0, 20).map((r) => commitView(index, r)), session.id);
     const { text, omitted, input, messages } = this.resumeText(snap, session, { ...options, commits });
@@ -367,6 +384,7 @@ export class Logbook {
   /** The resume context of `session` from `snap`, with no side effect (`resume --at` shows a past one this way). */
   resumeText(snap: Snapshot, session: Session, options: { budget?: number; since?: string[]; commits?: string[] } = {}): { text: string; omitted: string[]; input: ResumeInput; messages: Message[] } {
     const messages = unreadMessagesFor(snap.sessions.messages, session, this.journal.actor);
+    if (!isOpen(session)) this.journal.loadItems(snap); // a closed session's items are settled ones, kept on disk by the cache
     const items = [...snap.items.items.values()]
       .filter((i) => i.current_session === session.id && isOpenItem(i))
       .sort((a, b) => (a.key < b.key ? -1 : 1))
@@ -388,6 +406,7 @@ export class Logbook {
 
   async importParsed(parsed: readonly ParsedSession[]): Promise<ImportReport> {
     const snap = await this.load();
+    this.journal.loadSessions(snap); // every session: an imported one is known by its original id, kept in its meta
     const plan = planImport(snap.sessions, parsed, () => this.journal.newEventId());
     // One append: the blockers' ids are given in advance, so their resolutions cannot be lost to a failure between two writes.
     if (plan.drafts.length) await this.write(plan.drafts);

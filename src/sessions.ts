@@ -4,7 +4,7 @@
  */
 import { LogbookError } from './errors.js';
 import { sessionIdPattern } from './events.js';
-import { isOpen, sessionHeaders, type Session, type SessionHeader, type SessionsState } from '../projections/sessions.js';
+import { isOpen, openSessions, sessionHeaders, type Session, type SessionHeader, type SessionsState } from '../projections/sessions.js';
 
 function describe(s: SessionHeader): string {
   return `${s.id} (${s.stable}, ${s.shortname}, ${s.status})`;
@@ -13,12 +13,18 @@ function describe(s: SessionHeader): string {
 /**
  * Resolve a reference in any form of SPEC 4: the full id, the stable id
  * `s_xxxx`, the suffix, the shortname, or a unique prefix of the full id.
+ * Answers a header (a closed session's state may be on disk: the caller
+ * reads it, `Journal.loadSession`); an open session's full id needs no
+ * closed session's header, any other reference needs them read.
  */
-export function resolveSession(state: SessionsState, ref: string): Session {
+export function resolveSession(state: SessionsState, ref: string): SessionHeader {
   const r = ref.trim();
   if (!r) throw new LogbookError('INVALID_INPUT', 'empty session reference', { hint: 'pass a session id, s_xxxx, suffix or shortname' });
+  const inMemory = state.sessions.get(r);
+  if (inMemory) return inMemory;
   const all = sessionHeaders(state);
-  if (all.some((s) => s.id === r)) return state.sessions.get(r)!;
+  const exact = all.find((s) => s.id === r);
+  if (exact) return exact;
   const tiers: Array<(s: SessionHeader) => boolean> = [
     (s) => s.stable === r || s.suffix === r,
     (s) => s.shortname === r,
@@ -32,7 +38,7 @@ export function resolveSession(state: SessionsState, ref: string): Session {
       const open = matches.filter(isOpen);
       if (open.length === 1) matches = open;
     }
-    if (matches.length === 1) return state.sessions.get(matches[0]!.id)!;
+    if (matches.length === 1) return matches[0]!;
     if (matches.length > 1) {
       throw new LogbookError('AMBIGUOUS_SESSION', `"${r}" matches ${matches.length} sessions: ${matches.map(describe).join(', ')}`, {
         hint: 'use the full id or the stable id s_xxxx',
@@ -66,7 +72,7 @@ export interface CurrentSessionInput {
  * else the newest active session of this clone. Hooks, which may adopt or
  * start a session, use the same steps (`namedSession`, `newestActive`).
  */
-export function currentSession(state: SessionsState, input: CurrentSessionInput): Session {
+export function currentSession(state: SessionsState, input: CurrentSessionInput): SessionHeader {
   const found = findCurrentSession(state, input);
   if (found) return found;
   throw new LogbookError('NO_CURRENT_SESSION', 'no active session on this clone', {
@@ -74,7 +80,7 @@ export function currentSession(state: SessionsState, input: CurrentSessionInput)
   });
 }
 
-export function findCurrentSession(state: SessionsState, input: CurrentSessionInput): Session | undefined {
+export function findCurrentSession(state: SessionsState, input: CurrentSessionInput): SessionHeader | undefined {
   const named = namedSession(state, input);
   // null: a step named a session that is not there (a binding to a session this clone has not fetched): none is current.
   return named === null ? undefined : (named ?? newestActive(state, input));
@@ -87,10 +93,10 @@ export function findCurrentSession(state: SessionsState, input: CurrentSessionIn
  * it falls through to the next step). `null`: the client binding names a
  * session this clone does not have.
  */
-export function namedSession(state: SessionsState, input: Omit<CurrentSessionInput, 'replica'>, options: { open?: boolean } = {}): Session | null | undefined {
+export function namedSession(state: SessionsState, input: Omit<CurrentSessionInput, 'replica'>, options: { open?: boolean } = {}): SessionHeader | null | undefined {
   if (input.explicit) return resolveSession(state, input.explicit);
   if (input.channel) return resolveSession(state, input.channel);
-  const usable = (s: Session | undefined) => (s && (!options.open || isOpen(s)) ? s : undefined);
+  const usable = (s: SessionHeader | undefined) => (s && (!options.open || isOpen(s)) ? s : undefined);
   if (input.envSession) {
     const s = usable(resolveSession(state, input.envSession));
     if (s || !options.open) return s;
@@ -98,11 +104,25 @@ export function namedSession(state: SessionsState, input: Omit<CurrentSessionInp
   if (input.clientSession) {
     const bound = state.clientBindings.get(input.clientSession);
     if (bound) {
-      const s = state.sessions.get(bound);
+      // An open session is in memory; a closed one kept aside by the cache is closed, which is all `usable` asks.
+      const s = state.sessions.get(bound) ?? (state.aside && state.order.includes(bound) ? resolveSession(state, bound) : undefined);
       return s ? usable(s) : null;
     }
   }
   return undefined;
+}
+
+/**
+ * Does finding the session `ref` names, or the current one, need the closed
+ * sessions' headers (`Journal.loadHeaders`)? Not when every name on the way
+ * is an open session's id, or there is none: resume and log of the current
+ * session read no closed session.
+ */
+export function needsHeaders(state: SessionsState, refs: ReadonlyArray<string | undefined>, clientSession?: string): boolean {
+  if (!state.aside || state.aside.headers) return false;
+  if (refs.some((r) => r !== undefined && r.trim() !== '' && !state.sessions.has(r.trim()))) return true;
+  const bound = clientSession === undefined ? undefined : state.clientBindings.get(clientSession);
+  return bound !== undefined && !state.sessions.has(bound);
 }
 
 /**
@@ -113,9 +133,8 @@ export function namedSession(state: SessionsState, input: Omit<CurrentSessionInp
  */
 export function newestActive(state: SessionsState, input: Pick<CurrentSessionInput, 'replica' | 'formerReplicas'>, accept: (s: Session) => boolean = () => true): Session | undefined {
   let best: Session | undefined;
-  for (const h of sessionHeaders(state)) {
-    if (h.status !== 'active' || (h.replica !== input.replica && !input.formerReplicas?.includes(h.replica)) || (best && h.createdAt < best.createdAt)) continue;
-    const s = state.sessions.get(h.id)!; // active: in memory, no closed logs loaded
+  for (const s of openSessions(state)) {
+    if (s.status !== 'active' || (s.replica !== input.replica && !input.formerReplicas?.includes(s.replica)) || (best && s.createdAt < best.createdAt)) continue;
     if (accept(s)) best = s;
   }
   return best;

@@ -1,247 +1,366 @@
 /**
  * The cached views (session model and item chains), kept so that a command's
- * cost does not grow with the journal's history. Open sessions travel in the
- * main file with everything small; a closed session — most of a long
- * history, rarely needed — is only a header there, its state in a file of
- * its own, read on first use and written only when that session changes (it
- * closes, or an event arrives for it after closing).
+ * cost does not grow with the journal's history, and laid out so that a
+ * command reads only what its view needs:
  *
- *   views.json                      tips, order, bindings, messages, items, open sessions, closed headers
- *   views-s-<id>-<hash>.json        one closed session's state
+ *   views.json               the core, read by every command: tips, order, bindings, messages,
+ *                            writers' marks, open sessions, live items (their chain ends in a
+ *                            session not closed), the settled items' keys, and the names of:
+ *   views-h-<hash>.json      every closed session's header, compact (list, stats, finding a session)
+ *   views-i-<hash>.json      the settled items (items, agenda, a closed session's file)
+ *   views-s-<id>-<hash>.json one closed session's state (written when it closes or changes)
  *
- * A closed session's file is named by a hash of its content, recorded in its
- * header, so a reader never pairs a main file with another version of a
- * session. A file that is missing or damaged (a concurrent rewrite, a damaged
- * cache) is folded again from the cached events, up to where the views were.
+ * Each part is named by a hash of its content, recorded where it is named,
+ * so a reader never pairs a core with another version of a part; a part is
+ * written only when its content changes. A part that is missing or damaged
+ * (a concurrent rewrite removed it, a damaged cache) is folded again from the
+ * cached events, up to where the views were.
  *
- * The journal loads, before folding new events in, the closed sessions those
- * events name (`LazySessions.loadClosed`), so a fold never reads from disk
- * and never fails half-way through.
+ * Nothing here reads behind the caller's back: a state read from the cache
+ * says what it left on disk (`SessionsState.aside`, `ItemsState.aside`), and
+ * the caller reads it explicitly (`readHeaders`, `readSessions`, `readItems`,
+ * through `Journal.loadHeaders`, `loadSessions`, `loadItems`).
  */
 import { createHash } from 'node:crypto';
 import { LogbookError } from './errors.js';
-import { compareEvents, type JournalEvent, type UnreadableRecord } from './events.js';
+import { compareEvents, stableId, type JournalEvent, type UnreadableRecord } from './events.js';
 import { SerializedState, type CachingStore } from './store/types.js';
 import stringify from 'fast-json-stable-stringify';
-import { deserializeItems, projectItems, serializeItems, type ItemsState, type SerializedItems } from '../projections/items.js';
+import { projectItems, type ItemChain, type ItemsState } from '../projections/items.js';
 import { prepare } from '../projections/order.js';
 import { headerOf, isOpen, projectSessions, sessionHeaders, type Message, type Session, type SessionHeader, type SessionsState, type WriterMark } from '../projections/sessions.js';
 
 const MAIN = 'views';
+/** Bumped when the layout changes: a core of another format is not read (the views are folded again, silently). */
+const FORMAT = 2;
 const CLOSED_PREFIX = 'views-s-';
+const HEADERS_PREFIX = 'views-h-';
+const ITEMS_PREFIX = 'views-i-';
 
 export interface Views {
   sessions: SessionsState;
   items: ItemsState;
 }
 
-/** A closed session in the main file: its header and the name of the file holding its state. */
-type ClosedEntry = SessionHeader & { file: string };
+/** Where the views read from the cache were: the parts' names and the order key of the last event folded in. */
+export interface CacheSource {
+  headersFile: string | null;
+  itemsFile: string | null;
+  upTo: { clock: number; id: string } | undefined;
+}
 
 export interface CachedViews extends Views {
   tips: Record<string, string>;
   unreadable: UnreadableRecord[];
   /** Order key of the last event folded in. */
   last: { clock: number; id: string } | undefined;
-  /** The closed sessions' files as saved, to know which a save must rewrite. */
-  saved: Map<string, string>;
+  source: CacheSource;
 }
 
+/** A closed session's header, compact: [id, shortname, title, status, replica, createdAt, updatedAt, closedAt, state file hash, group?]. */
+type HeaderRow = [string, string, string, SessionHeader['status'], string, string, string, string | null, string, string?];
+
 interface MainFile {
+  format: number;
   open: Session[];
-  closed: ClosedEntry[];
   order: string[];
   clientBindings: Array<[string, string]>;
   actors: Array<[string, WriterMark[]]>;
   messages: Message[];
   eventCount: number;
-  items: SerializedItems;
+  /** Items whose chain ends in a session that is not closed. */
+  items: ItemChain[];
+  /** Keys of the items in the items file. */
+  settled: string[];
+  /** Every item's key, in the order a fold inserts them. */
+  itemOrder: string[];
+  headersFile: string | null;
+  itemsFile: string | null;
   unreadable: UnreadableRecord[];
   last: { clock: number; id: string } | undefined;
 }
 
+const hash = (text: string) => createHash('sha1').update(text).digest('hex').slice(0, 12);
+
 function stateFile(s: Session): { name: string; text: string } {
   const text = JSON.stringify(s);
-  return { name: `${CLOSED_PREFIX}${s.id}-${createHash('sha1').update(text).digest('hex').slice(0, 12)}`, text };
+  return { name: `${CLOSED_PREFIX}${s.id}-${hash(text)}`, text };
+}
+
+function rowOf(h: SessionHeader, file: string): HeaderRow {
+  const row: HeaderRow = [h.id, h.shortname, h.title, h.status, h.replica, h.createdAt, h.updatedAt, h.closedAt ?? null, file.slice(CLOSED_PREFIX.length + h.id.length + 1)];
+  if (h.group !== undefined) row.push(h.group);
+  return row;
+}
+
+function headerOfRow(r: HeaderRow): SessionHeader {
+  const [id, shortname, title, status, replica, createdAt, updatedAt, closedAt, , group] = r;
+  const h: SessionHeader = { id, stable: stableId(id), suffix: id.slice(-4), shortname, title, status, replica, createdAt, updatedAt };
+  if (group !== undefined) h.group = group;
+  if (closedAt !== null) h.closedAt = closedAt;
+  return h;
+}
+
+/** Read by what the caller needs of the events (only when a part must be folded again). */
+export type EventsReader = () => readonly JournalEvent[];
+
+/** The cache's views folded again from the events up to where they were saved: for a part that cannot be read. */
+function refold(events: EventsReader, upTo: CacheSource['upTo']): Views {
+  const ordered = prepare(events()).filter((e) => !upTo || compareEvents(e, upTo) <= 0);
+  return { sessions: projectSessions(ordered), items: projectItems(ordered) };
+}
+
+function dropped(store: CachingStore): LogbookError {
+  store.removeState(MAIN);
+  return new LogbookError('CORRUPT_OBJECT', 'the cached views no longer match the journal (a ref changed while they were read); they were dropped', { hint: 'run the command again' });
 }
 
 /**
- * A session map whose closed sessions load on first use: `get` of a closed
- * one reads its file; iterating reads them all. `headers()` answers without
- * reading any.
+ * The cached views, or undefined when there are none (or they cannot be
+ * trusted). Reads the core only; `parts` says which other parts to read now.
  */
-export class LazySessions extends Map<string, Session> {
-  private readonly closed: Map<string, ClosedEntry>;
-  private readonly load: (entry: ClosedEntry) => Session;
-  private readonly order: readonly string[];
-  private complete: boolean;
-
-  constructor(open: Session[], closed: ClosedEntry[], load: (entry: ClosedEntry) => Session, order: readonly string[]) {
-    super(open.map((s) => [s.id, s]));
-    this.closed = new Map(closed.map((h) => [h.id, h]));
-    this.load = load;
-    this.order = order;
-    this.complete = closed.length === 0;
-  }
-
-  private loadOne(id: string): void {
-    const entry = this.closed.get(id);
-    if (!entry || super.has(id)) return;
-    super.set(id, this.load(entry));
-  }
-
-  /** Every session loaded, laid out in creation order as a folded map has them. */
-  private loadAll(): void {
-    if (this.complete) return;
-    this.complete = true;
-    for (const id of this.closed.keys()) this.loadOne(id);
-    const all = new Map(super.entries());
-    super.clear();
-    for (const id of this.order) {
-      const s = all.get(id);
-      if (s) super.set(id, s);
-      all.delete(id);
-    }
-    for (const [id, s] of all) super.set(id, s);
-  }
-
-  /** Read the state of these closed sessions now (before a fold that may change them). */
-  loadClosed(ids: Iterable<string>): void {
-    for (const id of ids) this.loadOne(id);
-  }
-
-  headers(): Map<string, SessionHeader> {
-    const out = new Map<string, SessionHeader>(this.closed);
-    for (const s of super.values()) out.set(s.id, headerOf(s));
-    return out;
-  }
-
-  /** Closed sessions whose state is in memory (and so may have changed). */
-  loadedIds(): Set<string> {
-    return new Set([...super.keys()]);
-  }
-
-  override get(id: string): Session | undefined {
-    this.loadOne(id);
-    return super.get(id);
-  }
-
-  override has(id: string): boolean {
-    return super.has(id) || this.closed.has(id);
-  }
-
-  override get size(): number {
-    this.loadAll();
-    return super.size;
-  }
-
-  override values(): MapIterator<Session> {
-    this.loadAll();
-    return super.values();
-  }
-
-  override keys(): MapIterator<string> {
-    this.loadAll();
-    return super.keys();
-  }
-
-  override entries(): MapIterator<[string, Session]> {
-    this.loadAll();
-    return super.entries();
-  }
-
-  override [Symbol.iterator](): MapIterator<[string, Session]> {
-    return this.entries();
-  }
-
-  override forEach(fn: (value: Session, key: string, map: Map<string, Session>) => void, thisArg?: unknown): void {
-    this.loadAll();
-    super.forEach(fn, thisArg);
-  }
-}
-
-/** The cached views, or undefined when there are none (or they cannot be trusted). */
-export function loadViews(store: CachingStore, readEvents: () => readonly JournalEvent[]): CachedViews | undefined {
+export function loadViews(store: CachingStore, events: EventsReader, parts: { headers?: boolean; items?: boolean } = {}): CachedViews | undefined {
   const main = store.loadState<MainFile>(MAIN);
-  if (!main || !Array.isArray(main.data.open) || !Array.isArray(main.data.closed)) return undefined;
-  const d = main.data;
-  // Saved before closed headers carried their closing time (the statistics read it), or before the writers' marks: folded again once.
-  if (d.closed.some((h) => h.closedAt === undefined) || !Array.isArray(d.actors)) return undefined;
-  let refolded: Map<string, Session> | undefined;
-  const load = (entry: ClosedEntry): Session => {
-    const saved = store.loadState<Session>(entry.file);
-    if (saved && saved.data && saved.data.id === entry.id) return saved.data;
-    // Missing or damaged: fold the closed sessions again from the cached events, up to where these views were.
-    if (!refolded) {
-      const upTo = prepare(readEvents()).filter((e) => !d.last || compareEvents(e, d.last) <= 0);
-      refolded = projectSessions(upTo).sessions;
-    }
-    const s = refolded.get(entry.id);
-    if (!s) {
-      store.removeState(MAIN);
-      throw new LogbookError('CORRUPT_OBJECT', 'the cached views no longer match the journal (a ref changed while they were read); they were dropped', { hint: 'run the command again' });
-    }
-    return s;
+  const d = main?.data;
+  if (!main || !d || d.format !== FORMAT || !Array.isArray(d.open) || !Array.isArray(d.items) || !Array.isArray(d.itemOrder)) return undefined;
+  const source: CacheSource = { headersFile: d.headersFile, itemsFile: d.itemsFile, upTo: d.last };
+  const openIds = new Set(d.open.map((s) => s.id));
+  const hasClosed = d.order.some((id) => !openIds.has(id));
+  const sessions: SessionsState = {
+    sessions: new Map(d.open.map((s) => [s.id, s])),
+    order: d.order,
+    clientBindings: new Map(d.clientBindings),
+    messages: d.messages,
+    eventCount: d.eventCount,
+    actors: new Map(d.actors),
+    ...(hasClosed ? { aside: { headers: undefined, files: new Map() } } : {}),
   };
-  return {
-    sessions: { sessions: new LazySessions(d.open, d.closed, load, d.order), order: d.order, clientBindings: new Map(d.clientBindings), messages: d.messages, eventCount: d.eventCount, actors: new Map(d.actors) },
-    items: deserializeItems(d.items),
-    tips: main.tips,
-    unreadable: d.unreadable,
-    last: d.last,
-    saved: new Map(d.closed.map((h) => [h.id, h.file])),
+  const live = new Map(d.items.map((i) => [i.key, i]));
+  const items: ItemsState = { items: new Map(d.itemOrder.flatMap((k) => (live.has(k) ? [[k, live.get(k)!] as const] : []))), ...(d.settled.length ? { aside: { keys: new Set(d.settled), order: d.itemOrder } } : {}) };
+  const views: CachedViews = { sessions, items, tips: main.tips, unreadable: d.unreadable, last: d.last, source };
+  if (parts.headers) readHeaders(store, views, events);
+  if (parts.items) readItems(store, views, events);
+  return views;
+}
+
+/** Read the closed sessions' headers into `views.sessions.aside` (a no-op when read, or when there are none). */
+export function readHeaders(store: CachingStore, views: { sessions: SessionsState; source: CacheSource }, events: EventsReader): void {
+  const aside = views.sessions.aside;
+  if (!aside || aside.headers) return;
+  const { headersFile } = views.source;
+  const saved = headersFile ? store.loadState<HeaderRow[]>(headersFile) : undefined;
+  const headers = new Map<string, SessionHeader>();
+  if (saved && Array.isArray(saved.data)) {
+    for (const row of saved.data) {
+      headers.set(row[0], headerOfRow(row));
+      aside.files.set(row[0], `${CLOSED_PREFIX}${row[0]}-${row[8]}`);
+    }
+  } else {
+    // Missing or damaged: the headers folded again (their states too: no file of theirs is known).
+    const again = refold(events, views.source.upTo).sessions;
+    for (const s of sessionHeaders(again)) if (!isOpen(s) && !views.sessions.sessions.has(s.id)) {
+      headers.set(s.id, headerOf(s));
+      views.sessions.sessions.set(s.id, again.sessions.get(s.id)!);
+    }
+  }
+  for (const id of views.sessions.order) if (!views.sessions.sessions.has(id) && !headers.has(id)) throw dropped(store);
+  aside.headers = headers;
+}
+
+/**
+ * Read the state of these closed sessions (every one when `ids` is
+ * undefined) into `views.sessions.sessions`, and return the states asked for
+ * (ids of no session are left out).
+ */
+export function readSessions(store: CachingStore, views: { sessions: SessionsState; source: CacheSource }, ids: Iterable<string> | undefined, events: EventsReader): Session[] {
+  const state = views.sessions;
+  const wanted = ids === undefined ? state.order : [...ids];
+  if (state.aside && wanted.some((id) => !state.sessions.has(id))) {
+    readHeaders(store, views, events);
+    let again: SessionsState | undefined;
+    for (const id of wanted) {
+      const file = state.aside.files.get(id);
+      if (state.sessions.has(id) || !file) continue;
+      const saved = store.loadState<Session>(file);
+      if (saved && saved.data && saved.data.id === id) {
+        state.sessions.set(id, saved.data);
+        continue;
+      }
+      // Missing or damaged: fold the closed sessions again from the cached events, up to where these views were.
+      again ??= refold(events, views.source.upTo).sessions;
+      const s = again.sessions.get(id);
+      if (!s) throw dropped(store);
+      state.sessions.set(id, s);
+    }
+  }
+  if (ids === undefined && state.aside) {
+    // Every session in memory: laid out in creation order, as a fold has them.
+    const all = new Map(state.sessions);
+    state.sessions.clear();
+    for (const id of state.order) if (all.has(id)) state.sessions.set(id, all.get(id)!), all.delete(id);
+    for (const [id, s] of all) state.sessions.set(id, s);
+  }
+  return wanted.flatMap((id) => state.sessions.get(id) ?? []);
+}
+
+/** Read the settled items into `views.items.items` (a no-op when read). */
+export function readItems(store: CachingStore, views: { items: ItemsState; source: CacheSource }, events: EventsReader): void {
+  const aside = views.items.aside;
+  if (!aside) return;
+  const { itemsFile } = views.source;
+  const saved = itemsFile ? store.loadState<ItemChain[]>(itemsFile) : undefined;
+  let settled: ItemChain[];
+  if (saved && Array.isArray(saved.data)) settled = saved.data;
+  else {
+    const again = refold(events, views.source.upTo).items;
+    settled = [...aside.keys].flatMap((k) => again.items.get(k) ?? []);
+  }
+  if (settled.length !== aside.keys.size || settled.some((i) => !aside.keys.has(i.key))) throw dropped(store);
+  // Laid out in the order a fold inserts them; keys folded in since the read come last, as they were inserted.
+  const all = new Map(views.items.items);
+  for (const i of settled) if (!all.has(i.key)) all.set(i.key, i);
+  views.items.items.clear();
+  for (const k of aside.order) if (all.has(k)) views.items.items.set(k, all.get(k)!), all.delete(k);
+  for (const [k, i] of all) views.items.items.set(k, i);
+  delete views.items.aside;
+}
+
+/** Is this item's chain at its end in a closed session (so it goes to the items file)? */
+function settledIn(sessions: SessionsState): (i: ItemChain) => boolean {
+  const known = sessions.aside ? new Set(sessions.order) : undefined; // a session not in memory is a closed one kept aside
+  return (i) => {
+    const s = sessions.sessions.get(i.current_session);
+    if (s) return !isOpen(s);
+    return known?.has(i.current_session) ?? false;
   };
 }
 
-/** Save the views for `tips`, writing the state of each closed session that is new or changed. */
+const byKey = (a: ItemChain, b: ItemChain) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/** A part written by a save: its name (null when empty), and the parts it replaced. */
+interface Written {
+  name: string | null;
+  replaced: string[];
+  /** Closed sessions' state files the headers name. */
+  kept: Set<string>;
+}
+
+/** Write the text of a part under its content's name, unless it is `previous` already. */
+async function writePart(store: CachingStore, prefix: string, text: string | null, previous: string | null, replaced: string[]): Promise<string | null> {
+  const name = text === null ? null : `${prefix}${hash(text)}`;
+  if (name === previous) return name;
+  if (name) await store.saveState(name, {}, new SerializedState(text!));
+  if (previous) replaced.push(previous);
+  return name;
+}
+
+/**
+ * The closed sessions' part: each state in memory written under its
+ * content's name (when new), the headers file after them. A headers file
+ * the views did not read is kept unless a closed session is in memory;
+ * then it is read first.
+ */
+async function saveClosed(store: CachingStore, views: Views & { source: CacheSource }, fromScratch: boolean, events: EventsReader): Promise<Written> {
+  const { sessions } = views;
+  const replaced: string[] = [];
+  const kept = new Set<string>();
+  const previousHeaders = views.source.headersFile;
+  if (sessions.aside && !sessions.aside.headers && [...sessions.sessions.values()].some((s) => !isOpen(s))) readHeaders(store, views, events);
+  if (sessions.aside && !sessions.aside.headers) return { name: previousHeaders, replaced, kept };
+  const files = sessions.aside?.files ?? new Map<string, string>();
+  // Saved from scratch: a state file already there under its content's name is kept, not written again.
+  const existing = fromScratch ? new Set(store.listStates(CLOSED_PREFIX)) : undefined;
+  const rows: HeaderRow[] = [];
+  for (const h of sessionHeaders(sessions)) {
+    if (isOpen(h)) continue;
+    const s = sessions.sessions.get(h.id);
+    const previous = files.get(h.id);
+    if (!s) {
+      rows.push(rowOf(h, previous!)); // not read, so not changed
+      kept.add(previous!);
+      continue;
+    }
+    const { name, text } = stateFile(s);
+    if (name !== previous && !existing?.has(name)) {
+      await store.saveState(name, {}, new SerializedState(text));
+      if (previous && sessions.aside) replaced.push(previous);
+    }
+    rows.push(rowOf(headerOf(s), name));
+    kept.add(name);
+  }
+  const name = await writePart(store, HEADERS_PREFIX, rows.length ? JSON.stringify(rows) : null, previousHeaders, replaced);
+  return { name, replaced, kept };
+}
+
+/**
+ * The items' parts: live items go to the core, settled ones to the items
+ * file. An items file the views did not read is kept unless an item in
+ * memory now belongs in it; then it is read first.
+ */
+async function saveItems(store: CachingStore, views: Views & { source: CacheSource }, events: EventsReader): Promise<Written & { live: ItemChain[]; settledKeys: string[]; itemOrder: string[] }> {
+  const { items } = views;
+  const settled = settledIn(views.sessions);
+  const replaced: string[] = [];
+  const previous = views.source.itemsFile;
+  if (items.aside && [...items.items.values()].some(settled)) readItems(store, views, events);
+  const live = [...items.items.values()].filter((i) => !settled(i));
+  if (items.aside) {
+    // Not read, and nothing in memory belongs there: kept.
+    const known = new Set(items.aside.order);
+    const itemOrder = [...items.aside.order, ...[...items.items.keys()].filter((k) => !known.has(k))];
+    return { name: previous, replaced, kept: new Set(), live, settledKeys: [...items.aside.keys], itemOrder };
+  }
+  const rest = [...items.items.values()].filter(settled).sort(byKey);
+  const name = await writePart(store, ITEMS_PREFIX, rest.length ? JSON.stringify(rest) : null, previous, replaced);
+  return { name, replaced, kept: new Set(), live, settledKeys: rest.map((i) => i.key), itemOrder: [...items.items.keys()] };
+}
+
+/**
+ * Save the views for `tips`, writing each part whose content is new or
+ * changed. A part the views did not read is kept as it was unless something
+ * in memory belongs in it, then it is read first (`events` folds it again if
+ * it cannot be).
+ */
 export async function saveViews(
   store: CachingStore,
   tips: Record<string, string>,
   views: Views,
   unreadable: UnreadableRecord[],
   last: JournalEvent | { clock: number; id: string } | undefined,
-  saved: Map<string, string> = new Map(),
-): Promise<void> {
+  source: CacheSource | undefined,
+  events: EventsReader,
+): Promise<CacheSource> {
   const { sessions } = views;
-  const lazy = sessions.sessions instanceof LazySessions ? sessions.sessions : undefined;
-  const inMemory = lazy ? lazy.loadedIds() : undefined;
-  const closed: ClosedEntry[] = [];
-  const replaced: string[] = [];
-  for (const h of sessionHeaders(sessions).filter((x) => !isOpen(x))) {
-    const previous = saved.get(h.id);
-    if (previous && inMemory && !inMemory.has(h.id)) {
-      closed.push({ ...headerOf(h), file: previous }); // not loaded, so not changed
-      continue;
-    }
-    const s = sessions.sessions.get(h.id)!;
-    const { name, text } = stateFile(s);
-    if (name !== previous) {
-      await store.saveState(name, {}, new SerializedState(text));
-      if (previous) replaced.push(previous);
-    }
-    closed.push({ ...headerOf(s), file: name });
-  }
+  const withSource = { ...views, source: source ?? { headersFile: null, itemsFile: null, upTo: undefined } };
+  const closed = await saveClosed(store, withSource, !source, events);
+  const items = await saveItems(store, withSource, events);
   const main: MainFile = {
-    open: sessionHeaders(sessions)
-      .filter(isOpen)
-      .map((h) => sessions.sessions.get(h.id)!),
-    closed,
+    format: FORMAT,
+    open: sessions.order.flatMap((id) => {
+      const s = sessions.sessions.get(id);
+      return s && isOpen(s) ? [s] : [];
+    }),
     order: sessions.order,
     clientBindings: [...sessions.clientBindings],
     actors: [...sessions.actors],
     messages: sessions.messages,
     eventCount: sessions.eventCount,
-    items: serializeItems(views.items),
+    items: items.live,
+    settled: items.settledKeys,
+    itemOrder: items.itemOrder,
+    headersFile: closed.name,
+    itemsFile: items.name,
     unreadable,
     last: last ? { clock: last.clock, id: last.id } : undefined,
   };
   await store.saveState(MAIN, tips, main);
-  for (const file of replaced) store.removeState(file);
-  if (!saved.size) {
-    // Saved from scratch (no views, or views that could not be used): files of no closed session in them are leftovers.
-    const kept = new Set(closed.map((c) => c.file));
-    for (const name of store.listStates(CLOSED_PREFIX)) if (!kept.has(name)) store.removeState(name);
+  for (const file of [...closed.replaced, ...items.replaced]) store.removeState(file);
+  if (!source) {
+    // Saved from scratch (no views, or views that could not be used): parts named by nothing in them are leftovers.
+    const kept = new Set([closed.name, items.name, ...closed.kept]);
+    for (const name of store.listStates('views-')) if (!kept.has(name)) store.removeState(name);
   }
+  return { headersFile: closed.name, itemsFile: items.name, upTo: main.last };
 }
 
 /**
@@ -253,8 +372,9 @@ export function viewsDiffer(store: CachingStore, events: readonly JournalEvent[]
   const main = store.loadState<MainFile>(MAIN);
   if (!main) return undefined;
   const d = main.data;
-  if (!d || !Array.isArray(d.open) || !Array.isArray(d.closed)) return 'the main views file is malformed';
-  if (d.closed.some((h) => h.closedAt === undefined) || !Array.isArray(d.actors)) return undefined; // an older format, folded again by the next read
+  if (!d || typeof d !== 'object') return 'the main views file is malformed';
+  if (d.format !== FORMAT) return undefined; // an older format, folded again by the next read
+  if (!Array.isArray(d.open) || !Array.isArray(d.items) || !Array.isArray(d.settled) || !Array.isArray(d.itemOrder)) return 'the main views file is malformed';
   const ordered = prepare(events);
   const fresh = projectSessions(ordered);
   // Native serialisation first (the fold builds its objects in one key order); key order aside only when that differs.
@@ -263,18 +383,24 @@ export function viewsDiffer(store: CachingStore, events: readonly JournalEvent[]
   const open = headers.filter(isOpen).map((h) => fresh.sessions.get(h.id)!);
   if (!same(d.open, open)) return 'the open sessions differ';
   const closed = headers.filter((h) => !isOpen(h));
-  if (d.closed.length !== closed.length) return `${d.closed.length} closed sessions cached, ${closed.length} in the events`;
-  for (const [i, entry] of d.closed.entries()) {
+  const rows = d.headersFile ? store.loadState<HeaderRow[]>(d.headersFile)?.data : [];
+  if (!Array.isArray(rows)) return `the closed sessions' headers (${d.headersFile}) are missing or malformed`;
+  if (rows.length !== closed.length) return `${rows.length} closed sessions cached, ${closed.length} in the events`;
+  for (const [i, row] of rows.entries()) {
     const s = fresh.sessions.get(closed[i]!.id)!;
-    const { file: _file, ...header } = entry;
-    if (!same(header, headerOf(s))) return `closed session ${closed[i]!.id} differs`;
-    const state = store.loadState<Session>(entry.file);
+    if (!same(headerOfRow(row), headerOf(s))) return `closed session ${closed[i]!.id} differs`;
+    const state = store.loadState<Session>(`${CLOSED_PREFIX}${row[0]}-${row[8]}`);
     if (state && !same(state.data, s)) return `closed session ${s.id} differs`;
   }
   if (!same(d.order, fresh.order)) return 'the session order differs';
   if (!same(d.clientBindings, [...fresh.clientBindings])) return 'the client bindings differ';
   if (!same(d.actors, [...fresh.actors])) return "the writers' marks differ";
   if (!same(d.messages, fresh.messages)) return 'the messages differ';
-  if (!same(d.items, serializeItems(projectItems(ordered)))) return 'the items differ';
+  const settledItems = d.itemsFile ? store.loadState<ItemChain[]>(d.itemsFile)?.data : [];
+  if (!Array.isArray(settledItems)) return `the settled items (${d.itemsFile}) are missing or malformed`;
+  const all = [...projectItems(ordered).items.values()].sort(byKey);
+  if (!same([...d.items, ...settledItems].sort(byKey), all)) return 'the items differ';
+  if (!same([...d.settled].sort(), settledItems.map((i) => i.key).sort())) return 'the settled item keys differ';
+  if (!same(d.itemOrder, [...projectItems(ordered).items.keys()])) return 'the item order differs';
   return undefined;
 }

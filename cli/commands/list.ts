@@ -12,9 +12,12 @@ export function listCommand(io: Io): Command {
     .option('--json', 'every session with its id as JSON')
     .action(async (opts: { status?: string; group?: string; json?: boolean }) => {
       const logbook = openLogbook(io);
-      const snap = await logbook.load();
+      const snap = await logbook.load({ items: false }); // headers: closed sessions' logs are read for --json only
       const sessions = logbook.listSessions(snap, { ...opts, staleAfterMs: staleTimeoutMs(logbook.journal) });
-      if (opts.json) return printJson(io, sessions.map((h) => ({ ...snap.sessions.sessions.get(h.id)!, stale: h.stale })));
+      if (opts.json) {
+        const states = new Map(logbook.journal.loadSessions(snap, sessions.map((h) => h.id)).map((s) => [s.id, s]));
+        return printJson(io, sessions.map((h) => ({ ...states.get(h.id)!, stale: h.stale })));
+      }
       if (!sessions.length) {
         const filtered = opts.status !== undefined || opts.group !== undefined;
         return io.stdout(filtered ? 'No sessions match.\n' : 'No sessions. Start one with: logbook start --goal "…"\n');

@@ -141,7 +141,7 @@ export async function why(logbook: Logbook, options: { target: string; cwd: stri
     blamed,
     sessionOf: (id) => {
       try {
-        return snap.sessions.sessions.get(id);
+        return logbook.journal.loadSession(snap, id);
       } catch {
         return undefined; // a closed session's cached file unreadable: shown by id only
       }

@@ -10,9 +10,14 @@ import { checkClose, closeDrafts } from '../operations/close.js';
 import { isOpen, sessionHeaders, type Session, type SessionsState } from '../../projections/sessions.js';
 import type { Snapshot } from '../journal.js';
 
-/** The session model restricted to one group (for `stats --group`). */
+/** The ids of a group's sessions, in creation order. */
+export function groupIds(model: SessionsState, group: string): string[] {
+  return sessionHeaders(model).filter((h) => h.group === group).map((h) => h.id);
+}
+
+/** The session model restricted to one group (for `stats --group`): every session of the group in memory (`Journal.loadSessions(snap, groupIds(…))` first). */
 export function sessionsOfGroup(model: SessionsState, group: string): SessionsState {
-  const ids = sessionHeaders(model).filter((h) => h.group === group).map((h) => h.id);
+  const ids = groupIds(model, group);
   const keep = new Set(ids);
   return {
     sessions: new Map(ids.map((id) => [id, model.sessions.get(id)!])),

@@ -9,11 +9,10 @@ import type { Draft, JournalEvent } from '../events.js';
 import { Journal, type Snapshot } from '../journal.js';
 import { Logbook } from '../logbook.js';
 import type { Repo } from '../repo.js';
-import { namedSession, newestActive } from '../sessions.js';
+import { namedSession, needsHeaders, newestActive } from '../sessions.js';
 import { catchUpLines } from '../timetravel/index.js';
 import { DEFAULT_BUDGET } from '../../projections/resume.js';
-import { evolveSessions, type Session } from '../../projections/sessions.js';
-import { itemsProjection } from '../../projections/items.js';
+import type { Session } from '../../projections/sessions.js';
 import { gitBool } from './hookCommon.js';
 import { HookState, type ClaimedSpool, type ClientState, type SpoolLine } from './hookState.js';
 import { CompactionStore } from './compaction.js';
@@ -45,7 +44,10 @@ export function transcriptSource(source: string | null | undefined, fallback: 's
 
 /** The open session this client session writes to without adopting or starting one (SPEC 4's rule, src/sessions.ts). */
 export function boundSession(ctx: Ctx, snap: Snapshot): Session | undefined {
-  return namedSession(snap.sessions, { envSession: ctx.options.env.LOGBOOK_SESSION?.trim(), clientSession: ctx.cs }, { open: true }) ?? undefined;
+  const input = { envSession: ctx.options.env.LOGBOOK_SESSION?.trim(), clientSession: ctx.cs };
+  if (needsHeaders(snap.sessions, [input.envSession], ctx.cs)) ctx.journal.loadHeaders(snap);
+  const found = namedSession(snap.sessions, input, { open: true });
+  return found ? snap.sessions.sessions.get(found.id) : undefined; // open: in memory
 }
 
 /** Is `s` held by a client session other than ours that is still bound to it and alive? */
@@ -108,7 +110,7 @@ export async function target(
     return { session: bound, drafts: already && !mode.relink ? [] : [link(bound)], started: false, snap };
   }
   const closedId = snap.sessions.clientBindings.get(ctx.cs);
-  const closed = closedId ? snap.sessions.sessions.get(closedId) : undefined;
+  const closed = closedId ? ctx.journal.loadSession(snap, closedId) : undefined;
   if (closed && !mode.start) return { session: closed, drafts: [], started: false, snap };
   const adopted = adoptable(ctx, snap, mode.exclude);
   if (adopted) return { session: adopted, drafts: [link(adopted)], started: false, adoptedAt: adopted.transcripts.length, snap };
@@ -131,22 +133,8 @@ export async function target(
 export async function lostAdoptionRace(ctx: Ctx, t: Target): Promise<boolean> {
   if (t.adoptedAt === undefined) return false;
   const after = await ctx.logbook.load();
-  const first = after.sessions.sessions.get(t.session.id)?.transcripts[t.adoptedAt];
+  const first = ctx.journal.loadSession(after, t.session.id)?.transcripts[t.adoptedAt];
   return first !== undefined && first.clientSession !== ctx.cs;
-}
-
-/**
- * Fold freshly appended events into a snapshot we already hold, instead of
- * reading the journal again. A lazy snapshot's event list (read from the cache
- * on first use, as of the load) is not read here: it gets the new events when
- * something asks for it. Reading it for every hook made each one linear in
- * the journal's size.
- */
-export function absorb(snap: Snapshot, events: JournalEvent[]): void {
-  for (const e of events) {
-    evolveSessions(snap.sessions, e);
-    itemsProjection.evolve(snap.items, e);
-  }
 }
 
 // ---------------------------------------------------------------- spool and compaction
@@ -192,7 +180,7 @@ export async function commit(ctx: Ctx, snap: Snapshot, session: Session | undefi
   try {
     const events = await ctx.journal.append(all);
     pending.tools?.done();
-    absorb(snap, events);
+    ctx.journal.fold(snap, events);
     return events;
   } catch (e) {
     pending.tools?.restore();

@@ -7,7 +7,7 @@ import type { Draft } from '../events.js';
 import { Journal, type Snapshot } from '../journal.js';
 import { gitPosition } from '../repo.js';
 import { flagged } from '../../projections/registry.js';
-import { isOpen, type Session } from '../../projections/sessions.js';
+import { hasSession, isOpen, type Session } from '../../projections/sessions.js';
 import { gitBool, spoolLineFor, toolSucceeded } from './hookCommon.js';
 import type { ClaimedSpool } from './hookState.js';
 import { joinsEpisode, type CompactionEpisode, type CompactionHook, type CompactTrigger } from './compaction.js';
@@ -117,7 +117,7 @@ async function countCompaction(
   await ctx.compactions.locked(ctx.cs, async () => {
     const now = ctx.now();
     const prev = ctx.compactions.read(ctx.cs);
-    const known = prev !== undefined && snap.sessions.sessions.has(prev.session);
+    const known = prev !== undefined && hasSession(snap.sessions, prev.session);
     const join = known && joinsEpisode(prev, hook, now.getTime());
     const trigger = extra.trigger ?? (join ? prev!.trigger : 'unknown');
     const drafts = [...extra.drafts];

@@ -30,7 +30,7 @@ import { checkpointOperation, closeOperation, inFieldWords, linkOperation, pause
 import { closeSummary, renderCloseSummary } from '../../projections/closeSummary.js';
 import { DEFAULT_BUDGET } from '../../projections/resume.js';
 import { renderSessionView } from '../../projections/sessionFile.js';
-import type { Session } from '../../projections/sessions.js';
+import { sessionHeaders, type Session } from '../../projections/sessions.js';
 import { minute } from '../../projections/time.js';
 import { WHEN_FORMS, momentBanner } from '../timetravel/index.js';
 import { renderWhy } from '../../projections/why.js';
@@ -316,8 +316,7 @@ function registerResources({ server, open, resumeText }: Tools): void {
       list: async () => {
         const snap = await open().load();
         return {
-          resources: snap.sessions.order.map((id) => {
-            const s = snap.sessions.sessions.get(id)!;
+          resources: sessionHeaders(snap.sessions).map((s) => {
             return { uri: `logbook://sessions/${s.id}`, name: `${s.stable} ${s.shortname}`, description: `${s.status}: ${s.title}`, mimeType: 'text/markdown' };
           }),
         };

@@ -20,7 +20,7 @@ import { checkpointOperation, closeOperation, linkOperation, logOperation, pause
 import { defined, type Operation, type RequestOf } from '../operations/request.js';
 import { search } from './search.js';
 import { sessionCommitViews } from '../code/commitsIndex.js';
-import { sessionsOfGroup } from '../groups/index.js';
+import { groupIds, sessionsOfGroup } from '../groups/index.js';
 import { slugify } from '../names/shortname.js';
 
 /** `logbook list --status` choices. */
@@ -115,7 +115,8 @@ export const routes: Route[] = [
       }
       const group = req.query.get('group') ?? undefined;
       const rows = lb.listSessions(snap, defined({ status, group, staleAfterMs: staleTimeoutMs(req.repo.journal) }));
-      return rows.map((h) => ({ ...snap.sessions.sessions.get(h.id)!, stale: h.stale }));
+      const states = new Map(req.repo.journal.loadSessions(snap, rows.map((h) => h.id)).map((s) => [s.id, s]));
+      return rows.map((h) => ({ ...states.get(h.id)!, stale: h.stale }));
     },
   },
   writeRoute(
@@ -209,6 +210,7 @@ export const routes: Route[] = [
     async handle(req) {
       const { snap } = await req.repo.current();
       const group = req.query.get('group') ?? undefined;
+      if (group !== undefined) req.repo.journal.loadSessions(snap, groupIds(snap.sessions, group));
       const model = group === undefined ? snap.sessions : sessionsOfGroup(snap.sessions, group);
       const stats = renderStats(model, { asOf: req.repo.journal.now(), staleAfterMs: staleTimeoutMs(req.repo.journal) });
       return group === undefined ? stats : { ...stats, group };

@@ -9,7 +9,7 @@ import { resolveSession } from '../sessions.js';
 import { staleTimeoutMs } from '../config.js';
 import { agendaViews, projectAgenda } from '../../projections/agenda.js';
 import { sessionItems } from '../../projections/items.js';
-import { isOpen, type Session } from '../../projections/sessions.js';
+import { isOpen, openSessions, sessionHeaders, type SessionHeader } from '../../projections/sessions.js';
 import { renderStats } from '../../projections/stats.js';
 import { renderDashboard, type DashboardRepo } from '../../projections/html/dashboard.js';
 import { renderItemPage, type ChainSession } from '../../projections/html/item.js';
@@ -58,7 +58,10 @@ export async function renderPage(url: URL, ctx: PageContext): Promise<string> {
     const data: DashboardRepo[] = [];
     for (const r of shown) {
       const { snap } = await r.current();
-      const all = [...snap.sessions.sessions.values()];
+      // Headers only: the open sessions are in memory, and of the closed ones the twelve shown are read.
+      const headers = sessionHeaders(snap.sessions);
+      const recentIds = headers.filter((h) => !isOpen(h)).sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1)).slice(0, 12).map((h) => h.id);
+      const all = [...openSessions(snap.sessions), ...r.journal.loadSessions(snap, recentIds)];
       const rBase = ctx.repos.length > 1 ? `/repos/${encodeURIComponent(r.name)}` : '';
       const st = ctx.sync?.status[r.name];
       data.push({
@@ -74,7 +77,7 @@ export async function renderPage(url: URL, ctx: PageContext): Promise<string> {
   const sessionPath = /^\/sessions\/([^/]+)$/.exec(rest);
   if (sessionPath) {
     const view = await repo.current();
-    const s = resolveSession(view.snap.sessions, decodeURIComponent(sessionPath[1]!));
+    const s = repo.journal.loadSession(view.snap, resolveSession(view.snap.sessions, decodeURIComponent(sessionPath[1]!)).id)!;
     const commits = await sessionCommitViews(repo.journal, s.id);
     return renderSessionPage({ repo: repo.name, base, session: s, events: view.bySession(s.id), items: sessionItems(view.snap.items, s.id), commits, live: streamOf(repo, ctx), notices });
   }
@@ -84,10 +87,11 @@ export async function renderPage(url: URL, ctx: PageContext): Promise<string> {
     const { snap } = await repo.current();
     const item = snap.items.items.get(key);
     if (!item) throw new LogbookError('UNKNOWN_ITEM', `no item "${key}" was ever linked`, { hint: 'the session pages link to their items' });
-    const byStable = new Map<string, Session>();
-    for (const s of snap.sessions.sessions.values()) byStable.set(s.stable, s);
+    const byStable = new Map<string, SessionHeader>();
+    const headers = sessionHeaders(snap.sessions);
+    for (const s of headers) byStable.set(s.stable, s);
     const sessions: ChainSession[] = item.session_ids.map((stable) => {
-      const s = byStable.get(stable) ?? (stableId(item.current_session) === stable ? snap.sessions.sessions.get(item.current_session) : undefined);
+      const s = byStable.get(stable) ?? (stableId(item.current_session) === stable ? headers.find((h) => h.id === item.current_session) : undefined);
       return s ? { id: s.id, stable, title: s.title, status: s.status } : { stable, title: '(not in this journal)', status: 'unknown' };
     });
     return renderItemPage({ repo: repo.name, base, item, sessions, live: streamOf(repo, ctx) });

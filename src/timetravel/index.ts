@@ -6,7 +6,7 @@
  */
 import { LogbookError } from '../errors.js';
 import type { Logbook } from '../logbook.js';
-import type { Snapshot } from '../journal.js';
+import type { LoadParts, Snapshot } from '../journal.js';
 import { defaultOutDir, writePlan, type WriteResult } from '../rebuild.js';
 import { staleTimeoutMs } from '../config.js';
 import { lastWrittenElsewhere, projectSessions, sessionHeaders, type Session, type SessionHeader } from '../../projections/sessions.js';
@@ -102,8 +102,8 @@ export async function eventsAt(logbook: Logbook, view: AtView): Promise<JournalE
  *
  * @example const { snap, moment } = await loadAt(logbook, 'checkpoint:2', { session: 's_ab12' });
  */
-export async function loadAt(logbook: Logbook, when: string | undefined, options: { session?: string | undefined; focus?: boolean } = {}): Promise<AtView> {
-  const live = await logbook.load();
+export async function loadAt(logbook: Logbook, when: string | undefined, options: { session?: string | undefined; focus?: boolean; /** what the live read must hold (Journal.load) */ parts?: LoadParts } = {}): Promise<AtView> {
+  const live = await logbook.load(options.parts);
   if (when === undefined) return { snap: live, live };
   const entries = await journalEntries(logbook, live);
   const current = () => logbook.session(live, options.session).id;

@@ -34,6 +34,7 @@ describe('views behind the event cache', () => {
         for (const op of ops) {
           const journal = open(op.gitBinary);
           const snap = await journal.load();
+          journal.loadSessions(snap);
           const { events } = await new GitStore(gitdir, { cacheDir: tempDir('logbook-nocache-') }).read();
           const ordered = prepare(events);
           expect(view(await journal.events(snap), snap.sessions, snap.items)).toBe(view(ordered, projectSessions(ordered), projectItems(ordered)));
