@@ -18,7 +18,7 @@ import { DamagedIndex, addEvents, corpusOf, type ActorEntry, type Corpus, type S
 import { decodeSegment, encodeSegment, type Segment } from './segment.js';
 
 /** The index format; with the event cache's version, so an upgrade that reads events differently reindexes. */
-export const INDEX_VERSION = `1/${CACHE_VERSION}`;
+export const INDEX_VERSION = `2/${CACHE_VERSION}`;
 const MANIFEST = 'manifest.json';
 const LOCK = 'index.lock';
 const STALE_LOCK_MS = 10_000;
@@ -27,10 +27,22 @@ interface Manifest {
   version: string;
   tips: Record<string, string>;
   segments: Array<{ file: string; n: number }>;
-  sessions: SessionEntry[];
+  /** The session table as rows, without key names (thousands of sessions: the manifest is parsed by every search). */
+  sessions: SessionRow[];
   actors: ActorEntry[];
   hidden: string[];
 }
+
+/** A session entry as the manifest holds it: id, short name, 1 if started + 2 if closed, the session.started event's id. */
+type SessionRow = [id: string, shortname: string, flags: number, startedBy?: string];
+
+const toRow = (s: SessionEntry): SessionRow => {
+  const row: SessionRow = [s.id, s.shortname, (s.started ? 1 : 0) + (s.closed ? 2 : 0)];
+  if (s.startedBy) row.push(s.startedBy);
+  return row;
+};
+
+const fromRow = ([id, shortname, flags, startedBy]: SessionRow): SessionEntry => ({ id, shortname, started: (flags & 1) === 1, closed: (flags & 2) === 2, ...(startedBy ? { startedBy } : {}) });
 
 /** Where the index of the repository at `gitdir` lives. */
 export const searchDir = (gitdir: string): string => path.join(gitdir, 'logbook', 'cache', 'search');
@@ -38,7 +50,7 @@ export const searchDir = (gitdir: string): string => path.join(gitdir, 'logbook'
 function readManifest(dir: string): Manifest | undefined {
   try {
     const m = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), 'utf8')) as Manifest;
-    if (m.version !== INDEX_VERSION || !Array.isArray(m.segments) || !Array.isArray(m.sessions) || !Array.isArray(m.actors) || !Array.isArray(m.hidden) || typeof m.tips !== 'object') return undefined;
+    if (m.version !== INDEX_VERSION || !Array.isArray(m.segments) || !Array.isArray(m.sessions) || !m.sessions.every((r) => Array.isArray(r) && typeof r[0] === 'string' && typeof r[1] === 'string' && typeof r[2] === 'number') || !Array.isArray(m.actors) || !Array.isArray(m.hidden) || typeof m.tips !== 'object') return undefined;
     return m;
   } catch {
     // no index or a damaged manifest: the index is rebuilt from the journal
@@ -73,7 +85,7 @@ export function loadCorpus(dir: string): Corpus | undefined {
       },
     };
   });
-  return { tips: m.tips, segments, sessions: m.sessions, actors: m.actors, hidden: new Set(m.hidden) };
+  return { tips: m.tips, segments, sessions: m.sessions.map(fromRow), actors: m.actors, hidden: new Set(m.hidden) };
 }
 
 function writeAtomic(file: string, data: string | Buffer): void {
@@ -109,7 +121,7 @@ export async function saveCorpus(dir: string, c: Corpus, expected: string[] | un
       }
       return { file: ref.file, n: ref.n };
     });
-    const manifest: Manifest = { version: INDEX_VERSION, tips: c.tips, segments, sessions: c.sessions, actors: c.actors, hidden: [...c.hidden] };
+    const manifest: Manifest = { version: INDEX_VERSION, tips: c.tips, segments, sessions: c.sessions.map(toRow), actors: c.actors, hidden: [...c.hidden] };
     writeAtomic(path.join(dir, MANIFEST), JSON.stringify(manifest));
     const kept = new Set(segments.map((s) => s.file));
     for (const name of fs.readdirSync(dir)) if (name.startsWith('seg-') && name.endsWith('.bin') && !kept.has(name)) fs.rmSync(path.join(dir, name), { force: true });

@@ -13,7 +13,7 @@ import { resolveSession } from '../sessions.js';
 import { GitStore } from '../store/git.js';
 import type { SessionsState } from '../../projections/sessions.js';
 import { openCorpus, searchDir } from './cache.js';
-import type { Corpus } from './corpus.js';
+import type { Corpus, SessionEntry } from './corpus.js';
 import { evaluate, type RawHit } from './evaluate.js';
 import { parseDate, parseQuery, parseStatus, parseTypes, type Clause, type SearchFilters } from './query.js';
 import { snippet } from './snippet.js';
@@ -93,8 +93,16 @@ function resolveIn(corpus: Corpus, ref: string): string {
   return resolveSession(state, ref).id;
 }
 
-export function dress(corpus: Corpus, clauses: readonly Clause[], h: RawHit): SearchHit {
-  const entry = h.session ? corpus.sessions.find((s) => s.id === h.session) : undefined;
+/** The session entries of `hits`, in one pass over the table (thousands of sessions, a few hits). */
+function sessionsOf(corpus: Corpus, hits: readonly RawHit[]): Map<string, SessionEntry> {
+  const wanted = new Set(hits.map((h) => h.session));
+  const out = new Map<string, SessionEntry>();
+  for (const s of corpus.sessions) if (wanted.has(s.id) && !out.has(s.id)) out.set(s.id, s);
+  return out;
+}
+
+export function dress(entries: ReadonlyMap<string, SessionEntry>, clauses: readonly Clause[], h: RawHit): SearchHit {
+  const entry = h.session ? entries.get(h.session) : undefined;
   const actor = { name: h.actor.name, email: h.actor.email, ...(h.actor.agent ? { agent: h.actor.agent } : {}) };
   return {
     id: h.id,
@@ -121,5 +129,6 @@ export async function searchJournal(journal: Journal, options: SearchOptions): P
   const corpus = await searchCorpus(journal);
   const filters = searchFilters(corpus, options, journal.now());
   const { total, hits } = evaluate(corpus, clauses, filters, limit);
-  return { query: options.query, total, hits: hits.map((h) => dress(corpus, clauses, h)) };
+  const entries = sessionsOf(corpus, hits);
+  return { query: options.query, total, hits: hits.map((h) => dress(entries, clauses, h)) };
 }
