@@ -37,5 +37,5 @@ export async function search(req: ApiRequest): Promise<SearchResult> {
     const issues = r.error.issues.map((i) => ({ ...i, path: i.path.map((p) => (typeof p === 'string' ? (spellingOf(searchOperation.request.shape[p as keyof typeof searchOperation.request.shape]!).param ?? p) : p)), message: typeof i.input === 'string' || typeof i.input === 'number' ? `${i.message}; got "${redactText(String(i.input)).text.slice(0, 60)}"` : i.message }));
     throw invalidBody('search', issues, { of: 'query', hint: 'for example ?q=lock&limit=10 (GET /api/openapi.json lists the parameters)' });
   }
-  return readHandlers.search(new Logbook(req.repo.journal), r.data);
+  return readHandlers.search(new Logbook(req.repo.journal, { searchIndex: req.repo.searchIndex }), r.data);
 }
