@@ -27,31 +27,59 @@ interface Manifest {
   version: string;
   tips: Record<string, string>;
   segments: Array<{ file: string; n: number }>;
-  /** The session table as rows, without key names (thousands of sessions: the manifest is parsed by every search). */
-  sessions: SessionRow[];
+  sessions: SessionColumns;
   actors: ActorEntry[];
   hidden: string[];
 }
 
-/** A session entry as the manifest holds it: id, short name, 1 if started + 2 if closed, the session.started event's id. */
-type SessionRow = [id: string, shortname: string, flags: number, startedBy?: string];
+/**
+ * The session table as columns, one string each (thousands of sessions parse
+ * as four strings, not thousands of objects): ids, short names and the
+ * session.started events' ids separated by spaces (the schemas allow none in
+ * any of them), and per session one digit, 1 if started + 2 if closed.
+ */
+interface SessionColumns {
+  n: number;
+  ids: string;
+  shortnames: string;
+  startedBy: string;
+  flags: string;
+}
 
-const toRow = (s: SessionEntry): SessionRow => {
-  const row: SessionRow = [s.id, s.shortname, (s.started ? 1 : 0) + (s.closed ? 2 : 0)];
-  if (s.startedBy) row.push(s.startedBy);
-  return row;
-};
+const toColumns = (sessions: readonly SessionEntry[]): SessionColumns => ({
+  n: sessions.length,
+  ids: sessions.map((s) => s.id).join(' '),
+  shortnames: sessions.map((s) => s.shortname).join(' '),
+  startedBy: sessions.map((s) => s.startedBy ?? '').join(' '),
+  flags: sessions.map((s) => (s.started ? 1 : 0) + (s.closed ? 2 : 0)).join(''),
+});
 
-const fromRow = ([id, shortname, flags, startedBy]: SessionRow): SessionEntry => ({ id, shortname, started: (flags & 1) === 1, closed: (flags & 2) === 2, ...(startedBy ? { startedBy } : {}) });
+function fromColumns(c: SessionColumns | undefined): SessionEntry[] | undefined {
+  if (!c || typeof c.n !== 'number' || typeof c.ids !== 'string' || typeof c.shortnames !== 'string' || typeof c.startedBy !== 'string' || typeof c.flags !== 'string') return undefined;
+  if (c.n === 0) return [];
+  const ids = c.ids.split(' ');
+  const names = c.shortnames.split(' ');
+  const by = c.startedBy.split(' ');
+  if (ids.length !== c.n || names.length !== c.n || by.length !== c.n || c.flags.length !== c.n) return undefined;
+  const out: SessionEntry[] = new Array<SessionEntry>(c.n);
+  for (let i = 0; i < c.n; i++) {
+    const f = c.flags.charCodeAt(i) - 48;
+    const e: SessionEntry = { id: ids[i]!, shortname: names[i]!, started: (f & 1) === 1, closed: (f & 2) === 2 };
+    if (by[i]) e.startedBy = by[i]!;
+    out[i] = e;
+  }
+  return out;
+}
 
 /** Where the index of the repository at `gitdir` lives. */
 export const searchDir = (gitdir: string): string => path.join(gitdir, 'logbook', 'cache', 'search');
 
-function readManifest(dir: string): Manifest | undefined {
+function readManifest(dir: string): (Manifest & { table: SessionEntry[] }) | undefined {
   try {
     const m = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), 'utf8')) as Manifest;
-    if (m.version !== INDEX_VERSION || !Array.isArray(m.segments) || !Array.isArray(m.sessions) || !m.sessions.every((r) => Array.isArray(r) && typeof r[0] === 'string' && typeof r[1] === 'string' && typeof r[2] === 'number') || !Array.isArray(m.actors) || !Array.isArray(m.hidden) || typeof m.tips !== 'object') return undefined;
-    return m;
+    if (m.version !== INDEX_VERSION || !Array.isArray(m.segments) || !Array.isArray(m.actors) || !Array.isArray(m.hidden) || typeof m.tips !== 'object') return undefined;
+    const table = fromColumns(m.sessions);
+    return table ? { ...m, table } : undefined;
   } catch {
     // no index or a damaged manifest: the index is rebuilt from the journal
     return undefined;
@@ -85,7 +113,7 @@ export function loadCorpus(dir: string): Corpus | undefined {
       },
     };
   });
-  return { tips: m.tips, segments, sessions: m.sessions.map(fromRow), actors: m.actors, hidden: new Set(m.hidden) };
+  return { tips: m.tips, segments, sessions: m.table, actors: m.actors, hidden: new Set(m.hidden) };
 }
 
 function writeAtomic(file: string, data: string | Buffer): void {
@@ -121,7 +149,7 @@ export async function saveCorpus(dir: string, c: Corpus, expected: string[] | un
       }
       return { file: ref.file, n: ref.n };
     });
-    const manifest: Manifest = { version: INDEX_VERSION, tips: c.tips, segments, sessions: c.sessions.map(toRow), actors: c.actors, hidden: [...c.hidden] };
+    const manifest: Manifest = { version: INDEX_VERSION, tips: c.tips, segments, sessions: toColumns(c.sessions), actors: c.actors, hidden: [...c.hidden] };
     writeAtomic(path.join(dir, MANIFEST), JSON.stringify(manifest));
     const kept = new Set(segments.map((s) => s.file));
     for (const name of fs.readdirSync(dir)) if (name.startsWith('seg-') && name.endsWith('.bin') && !kept.has(name)) fs.rmSync(path.join(dir, name), { force: true });

@@ -126,6 +126,12 @@ export function evaluate(c: Corpus, clauses: readonly Clause[], filters: SearchF
   // Newest segments and documents first: on equal scores the more recent wins, so older ties are turned away at once.
   for (let si = segments.length - 1; si >= 0; si--) {
     const s = segments[si]!;
+    const only = clauses.length === 1 && clauses[0]!.kind === 'term' && ranges[si]![0]!.length === 1 ? ranges[si]![0]![0]! : undefined;
+    if (only && !filtered) {
+      // One word matching one vocabulary entry, no filter (the common search): its postings scored straight into the best few.
+      total += oneWord(s, clauses[0] as Extract<Clause, { kind: 'term' }>, only, df, stats, found, keep);
+      continue;
+    }
     // Per clause, a score per document (0: no match), so that scores add up in clause order as the reference adds them.
     const perClause = clauses.map((cl, ci) => clauseScores(s, cl, ranges[si]![ci]!, df, stats));
     let fewest = perClause[0]!;
@@ -153,6 +159,25 @@ export function evaluate(c: Corpus, clauses: readonly Clause[], filters: SearchF
     }
   }
   return { total, hits: rawHits(c, found, limit) };
+}
+
+/** The matches of one word in `s` (vocabulary entry `t`), newest first, kept among the best in `found`; returns how many. */
+function oneWord(s: Segment, cl: Extract<Clause, { kind: 'term' }>, [t, w]: [number, string], df: Map<string, number>, stats: CorpusStats, found: Candidate[], keep: number): number {
+  const { lengths } = s;
+  const avg = averageLength(stats);
+  const wi = (w === cl.term ? 1 : PREFIX_WEIGHT) * idf(stats, df.get(w)!);
+  const p = postingsOf(s, t);
+  for (let k = p.docs.length - 1; k >= 0; k--) {
+    const doc = p.docs[k]!;
+    const tf = p.tfs[k]!;
+    // termScore, inline, as clauseScores adds it to 0: the same bits.
+    const score = 0 + wi * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * lengths[doc]!) / avg)));
+    const at = atOf(s, doc);
+    const last = found.length >= keep ? found[found.length - 1]! : undefined;
+    if (last && (score < last.score || (score === last.score && at < last.at))) continue;
+    keepBest(found, { seg: s, doc, score, at, id: '' }, keep);
+  }
+  return p.docs.length;
 }
 
 /** The best `limit` of `found` as results, each event once (it may have reached the index through two refs). */
