@@ -158,7 +158,10 @@ export function evaluate(c: Corpus, clauses: readonly Clause[], filters: SearchF
       keepBest(found, { seg: s, doc, score, at, id: '' }, keep);
     }
   }
-  return { total, hits: rawHits(c, found, limit) };
+  const hits = rawHits(c, found, limit);
+  // Inflated text is for this query only: an index kept in memory (serve) does not grow with every query.
+  for (const seg of segments) seg.blocks.clear();
+  return { total, hits };
 }
 
 /** The matches of one word in `s` (vocabulary entry `t`), newest first, kept among the best in `found`; returns how many. */
