@@ -38,10 +38,10 @@ function load(file = path.join(dist, 'logbook.cjs')) {
 
 // `logbook hook PostToolUse` (after every tool call of an agent) only appends a
 // line to a spool file: its own tiny bundle does that without loading the CLI.
-// `logbook log` and the other hooks have bundles holding only that command
+// `logbook log`, `logbook search` and the other hooks have bundles holding only that command
 // (scripts/build.mjs); help goes to the whole CLI, which lists every command.
 const args = process.argv.slice(2);
-const own = { log: 'log.cjs', hook: 'agent-hook.cjs' }[args[0]];
+const own = { log: 'log.cjs', hook: 'agent-hook.cjs', search: 'search.cjs' }[args[0]];
 if (args[0] === 'hook' && (args[1] === 'PostToolUse' || args[1] === 'PostToolUseFailure') && args.length <= 4 && !process.env.LOGBOOK_NO_FAST_HOOK) {
   require(path.join(dist, 'hook.cjs'));
 } else if (args[0] === 'sync' && !process.env.LOGBOOK_NO_FAST_SYNC) {

@@ -78,6 +78,8 @@ const gitOnly = {
 await Promise.all([
   build({ ...common, entryPoints: [path.join(root, 'cli/bin.ts')], outfile: path.join(root, 'dist/log.cjs'), plugins: [lazyChildProcess, only('log', 'logCommand')], supported: { 'dynamic-import': false } }),
   build({ ...common, entryPoints: [path.join(root, 'cli/bin.ts')], outfile: path.join(root, 'dist/agent-hook.cjs'), plugins: [lazyChildProcess, only('hook', 'hookCommand')], supported: { 'dynamic-import': false } }),
+  // `logbook search`: a process whose own work is a few milliseconds, so its start-up is most of its cost.
+  build({ ...common, entryPoints: [path.join(root, 'cli/bin.ts')], outfile: path.join(root, 'dist/search.cjs'), plugins: [lazyChildProcess, only('search', 'searchCommand')], supported: { 'dynamic-import': false } }),
   build({ ...common, entryPoints: [path.join(root, 'cli/bin.ts')], outfile: path.join(root, 'dist/logbook.cjs'), plugins: [lazyChildProcess, mcpApart], supported: { 'dynamic-import': false } }),
   build({ ...common, entryPoints: [path.join(root, 'src/integrations/mcp.ts')], plugins: [lazyChildProcess], outfile: path.join(root, 'dist/mcp.cjs') }),
   build({ ...common, entryPoints: [path.join(root, 'src/server/index.ts')], plugins: [lazyChildProcess], outfile: path.join(root, 'dist/serve.cjs') }),

@@ -19,7 +19,8 @@ import { fitResume, unreadMessagesFor, type ResumeInput } from '../projections/r
 import { projectState, type ProjectState } from '../projections/state.js';
 import { commitLines, commitView, sessionCommits } from '../projections/commits.js';
 import { loadCommitLookup } from './code/commitsIndex.js';
-import { refreshSearchIndex } from './search/search.js';
+import { updatingSearchIndex } from './search/search.js';
+import type { SearchIndex } from './search/live.js';
 import { nonEmpty } from './operations/input.js';
 import { logDrafts, type LogOptions } from './operations/log.js';
 import { planImport, type ImportReport } from './operations/import.js';
@@ -66,12 +67,15 @@ export class Logbook {
   /** Text that looks like a secret is kept as given by this Logbook's writes (`--allow-secret`). */
   private readonly allowSecret: boolean;
 
+  /** The search index a long-lived face keeps current from the journal's appends (none: loaded per search). */
+  readonly searchIndex: SearchIndex | undefined;
+
   /** Told once about commits that are kept but cannot be shown (events from a newer Logbook, foreign commits). */
   private onUnreadable: ((records: UnreadableRecord[]) => void) | undefined;
 
   constructor(
     journal: Journal,
-    options: { session?: string | undefined; channel?: string | undefined; clientSession?: string | undefined; allowSecret?: boolean | undefined; onUnreadable?: (records: UnreadableRecord[]) => void } = {},
+    options: { session?: string | undefined; channel?: string | undefined; clientSession?: string | undefined; allowSecret?: boolean | undefined; onUnreadable?: (records: UnreadableRecord[]) => void; searchIndex?: SearchIndex } = {},
   ) {
     this.journal = journal;
     this.explicit = options.session;
@@ -79,6 +83,7 @@ export class Logbook {
     this.clientSession = options.clientSession;
     this.allowSecret = options.allowSecret ?? false;
     this.onUnreadable = options.onUnreadable;
+    this.searchIndex = options.searchIndex;
   }
 
   /** Every append of the facade goes through here, so per-call options apply to all of them. */
@@ -436,8 +441,8 @@ export class Logbook {
     const earlier = all.find((e) => e.type === 'redaction' && e.data.event === target.id);
     if (earlier) return { target, events: [], earlier };
     const note = reason === undefined ? undefined : nonEmpty(reason, '--reason');
-    const events = await this.write([{ type: 'redaction', ...(target.session ? { session: target.session } : {}), data: { event: target.id, ...(note ? { reason: note } : {}) } }]);
-    await refreshSearchIndex(this.journal);
+    // The search index takes the redaction from the append itself: the hidden text leaves it at once.
+    const events = await updatingSearchIndex(this.journal, () => this.write([{ type: 'redaction', ...(target.session ? { session: target.session } : {}), data: { event: target.id, ...(note ? { reason: note } : {}) } }]));
     return { target, events };
   }
 

@@ -38,6 +38,8 @@ import { drainCommits } from '../code/record.js';
 import { why } from '../code/why.js';
 import { renderEvent, renderSearchResults } from '../../projections/search.js';
 import { findEvent } from '../search/show.js';
+import type { SearchIndex } from '../search/live.js';
+import { searchIndexOf } from '../search/search.js';
 
 export interface McpOptions {
   cwd: string;
@@ -82,12 +84,16 @@ interface Tools {
 export function createMcpServer(options: McpOptions): McpServer {
   const server = new McpServer({ name: 'logbook', version: options.version ?? '0.1.0' }, { capabilities: { tools: {}, resources: {} } });
   const state: Tools['state'] = { current: undefined };
+  let searchIndex: SearchIndex | undefined;
 
   const open = (session?: string): Logbook => {
     const client = server.server.getClientVersion()?.name;
     const agent = options.env.LOGBOOK_AGENT?.trim() || client || 'mcp';
     const journal = Journal.open({ cwd: options.cwd, env: options.env, ...(options.now ? { now: options.now } : {}), agent: { agent } });
-    return new Logbook(journal, { session, channel: state.current });
+    // One search index for the server's life, told of every append made through it.
+    searchIndex ??= searchIndexOf(journal);
+    searchIndex.follow(journal);
+    return new Logbook(journal, { session, channel: state.current, searchIndex });
   };
   const run = (fn: () => Promise<ToolResult>) => async (): Promise<ToolResult> => {
     try {

@@ -55,6 +55,6 @@ export const readHandlers = {
   },
 
   search(lb: Logbook, r: SearchRequest): Promise<SearchResult> {
-    return searchJournal(lb.journal, defined(r));
+    return searchJournal(lb.journal, defined(r), lb.searchIndex);
   },
 };

@@ -18,7 +18,7 @@ import { DamagedIndex, addEvents, corpusOf, type ActorEntry, type Corpus, type S
 import { decodeSegment, encodeSegment, type Segment } from './segment.js';
 
 /** The index format; with the event cache's version, so an upgrade that reads events differently reindexes. */
-export const INDEX_VERSION = `1/${CACHE_VERSION}`;
+export const INDEX_VERSION = `2/${CACHE_VERSION}`;
 const MANIFEST = 'manifest.json';
 const LOCK = 'index.lock';
 const STALE_LOCK_MS = 10_000;
@@ -27,19 +27,59 @@ interface Manifest {
   version: string;
   tips: Record<string, string>;
   segments: Array<{ file: string; n: number }>;
-  sessions: SessionEntry[];
+  sessions: SessionColumns;
   actors: ActorEntry[];
   hidden: string[];
+}
+
+/**
+ * The session table as columns, one string each (thousands of sessions parse
+ * as four strings, not thousands of objects): ids, short names and the
+ * session.started events' ids separated by spaces (the schemas allow none in
+ * any of them), and per session one digit, 1 if started + 2 if closed.
+ */
+interface SessionColumns {
+  n: number;
+  ids: string;
+  shortnames: string;
+  startedBy: string;
+  flags: string;
+}
+
+const toColumns = (sessions: readonly SessionEntry[]): SessionColumns => ({
+  n: sessions.length,
+  ids: sessions.map((s) => s.id).join(' '),
+  shortnames: sessions.map((s) => s.shortname).join(' '),
+  startedBy: sessions.map((s) => s.startedBy ?? '').join(' '),
+  flags: sessions.map((s) => (s.started ? 1 : 0) + (s.closed ? 2 : 0)).join(''),
+});
+
+function fromColumns(c: SessionColumns | undefined): SessionEntry[] | undefined {
+  if (!c || typeof c.n !== 'number' || typeof c.ids !== 'string' || typeof c.shortnames !== 'string' || typeof c.startedBy !== 'string' || typeof c.flags !== 'string') return undefined;
+  if (c.n === 0) return [];
+  const ids = c.ids.split(' ');
+  const names = c.shortnames.split(' ');
+  const by = c.startedBy.split(' ');
+  if (ids.length !== c.n || names.length !== c.n || by.length !== c.n || c.flags.length !== c.n) return undefined;
+  const out: SessionEntry[] = new Array<SessionEntry>(c.n);
+  for (let i = 0; i < c.n; i++) {
+    const f = c.flags.charCodeAt(i) - 48;
+    const e: SessionEntry = { id: ids[i]!, shortname: names[i]!, started: (f & 1) === 1, closed: (f & 2) === 2 };
+    if (by[i]) e.startedBy = by[i]!;
+    out[i] = e;
+  }
+  return out;
 }
 
 /** Where the index of the repository at `gitdir` lives. */
 export const searchDir = (gitdir: string): string => path.join(gitdir, 'logbook', 'cache', 'search');
 
-function readManifest(dir: string): Manifest | undefined {
+function readManifest(dir: string): (Manifest & { table: SessionEntry[] }) | undefined {
   try {
     const m = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), 'utf8')) as Manifest;
-    if (m.version !== INDEX_VERSION || !Array.isArray(m.segments) || !Array.isArray(m.sessions) || !Array.isArray(m.actors) || !Array.isArray(m.hidden) || typeof m.tips !== 'object') return undefined;
-    return m;
+    if (m.version !== INDEX_VERSION || !Array.isArray(m.segments) || !Array.isArray(m.actors) || !Array.isArray(m.hidden) || typeof m.tips !== 'object') return undefined;
+    const table = fromColumns(m.sessions);
+    return table ? { ...m, table } : undefined;
   } catch {
     // no index or a damaged manifest: the index is rebuilt from the journal
     return undefined;
@@ -73,7 +113,7 @@ export function loadCorpus(dir: string): Corpus | undefined {
       },
     };
   });
-  return { tips: m.tips, segments, sessions: m.sessions, actors: m.actors, hidden: new Set(m.hidden) };
+  return { tips: m.tips, segments, sessions: m.table, actors: m.actors, hidden: new Set(m.hidden) };
 }
 
 function writeAtomic(file: string, data: string | Buffer): void {
@@ -109,7 +149,7 @@ export async function saveCorpus(dir: string, c: Corpus, expected: string[] | un
       }
       return { file: ref.file, n: ref.n };
     });
-    const manifest: Manifest = { version: INDEX_VERSION, tips: c.tips, segments, sessions: c.sessions, actors: c.actors, hidden: [...c.hidden] };
+    const manifest: Manifest = { version: INDEX_VERSION, tips: c.tips, segments, sessions: toColumns(c.sessions), actors: c.actors, hidden: [...c.hidden] };
     writeAtomic(path.join(dir, MANIFEST), JSON.stringify(manifest));
     const kept = new Set(segments.map((s) => s.file));
     for (const name of fs.readdirSync(dir)) if (name.startsWith('seg-') && name.endsWith('.bin') && !kept.has(name)) fs.rmSync(path.join(dir, name), { force: true });

@@ -5,7 +5,7 @@
  */
 import { eventTypes, type JournalEvent } from '../events.js';
 import { orderEvents } from '../../projections/order.js';
-import { buildSegment, docAt, type Doc, type Segment } from './segment.js';
+import { buildSegment, docsOf, type Doc, type Segment } from './segment.js';
 import { eventText } from './text.js';
 
 export interface SessionEntry {
@@ -102,15 +102,9 @@ export function addEvents(c: Corpus, events: readonly JournalEvent[], tips: Reco
   if (fresh.size) {
     c.segments = c.segments
       .map((ref) => {
-        const s = ref.get();
-        const keep: Doc[] = [];
-        let dropped = false;
-        for (let i = 0; i < s.n; i++) {
-          const d = docAt(s, i);
-          if (fresh.has(d.id)) dropped = true;
-          else keep.push(d);
-        }
-        if (!dropped) return ref;
+        const all = docsOf(ref.get());
+        const keep = all.filter((d) => !fresh.has(d.id));
+        if (keep.length === all.length) return ref;
         rewritten = true;
         return refOf(buildSegment(keep));
       })
@@ -151,10 +145,7 @@ export function mergeSegments(c: Corpus): void {
   while (segs.length >= 2 && (segs.at(-1)!.n * 2 >= segs.at(-2)!.n || segs.length > 16)) {
     const b = segs.pop()!.get();
     const a = segs.pop()!.get();
-    const docs: Doc[] = [];
-    for (let i = 0; i < a.n; i++) docs.push(docAt(a, i));
-    for (let i = 0; i < b.n; i++) docs.push(docAt(b, i));
-    segs.push(refOf(buildSegment(docs)));
+    segs.push(refOf(buildSegment([...docsOf(a), ...docsOf(b)])));
   }
 }
 

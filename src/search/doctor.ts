@@ -10,7 +10,7 @@ import type { JournalEvent } from '../events.js';
 import { prepare } from '../../projections/order.js';
 import { loadCorpus, searchDir } from './cache.js';
 import { DamagedIndex } from './corpus.js';
-import { docId, docText } from './segment.js';
+import { docsOf } from './segment.js';
 import { eventText } from './text.js';
 
 export interface SearchIndexFinding {
@@ -47,15 +47,14 @@ export function checkSearchIndex({ gitdir, events, tips }: { gitdir: string; eve
       if (e instanceof DamagedIndex) return finding('search-index-corrupt', `the search index is damaged: ${e.message}`);
       throw e;
     }
-    for (let i = 0; i < s.n; i++) {
-      const id = docId(s, i);
+    for (const { id, text } of docsOf(s)) {
       // A redaction newer than the index is dealt with by its next update (a redaction made here updates it at once).
       if (hidden.has(id)) {
         if (current) return finding('search-index-hidden-text', `the search index still holds the text of redacted event ${id}`);
         continue;
       }
       const want = expected.get(id);
-      if (want !== docText(s, i)) return finding('search-index-mismatch', want === undefined ? `the search index holds event ${id}, which the journal does not (or which has no text)` : `the search index holds other text for event ${id} than the journal`);
+      if (want !== text) return finding('search-index-mismatch', want === undefined ? `the search index holds event ${id}, which the journal does not (or which has no text)` : `the search index holds other text for event ${id} than the journal`);
       indexed++;
     }
   }

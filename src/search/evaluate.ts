@@ -9,7 +9,7 @@ import { prepare } from '../../projections/order.js';
 import type { Corpus, SessionEntry } from './corpus.js';
 import type { Clause, SearchFilters } from './query.js';
 import { B, K1, PREFIX_WEIGHT, averageLength, compareHits, idf, termScore, type CorpusStats } from './rank.js';
-import { dfAt, docId, docText, lowerBound, termAt, vocabSize, type Segment } from './segment.js';
+import { atOf, dfAt, docId, docText, inflateAll, lowerBound, postingsOf, termAt, vocabSize, type Segment } from './segment.js';
 import { eventText, terms } from './text.js';
 
 /** One result before it is dressed for display. */
@@ -59,15 +59,17 @@ export function hasPhrase(words: readonly string[], phrase: readonly string[]): 
   return false;
 }
 
-/** Evaluate over the index. */
-export function evaluate(c: Corpus, clauses: readonly Clause[], filters: SearchFilters, limit: number): Evaluated {
-  const stats: CorpusStats = { n: 0, totalLength: 0 };
-  const segments = c.segments.map((ref) => ref.get());
-  for (const s of segments) {
-    stats.n += s.n;
-    stats.totalLength += s.totalLength;
-  }
-  // Document frequencies over every segment, of each vocabulary word a clause touches.
+/** A match kept for the results: where it is, and its id once a tie needed it. */
+interface Candidate {
+  seg: Segment;
+  doc: number;
+  score: number;
+  at: number;
+  id: string;
+}
+
+/** Per segment and clause, the vocabulary entries the clause touches; and each word's document frequency over every segment. */
+function vocabularyOf(segments: readonly Segment[], clauses: readonly Clause[]): { ranges: Array<Array<Array<[t: number, term: string]>>>; df: Map<string, number> } {
   const df = new Map<string, number>();
   const ranges = segments.map((s) => {
     const counted = new Set<number>();
@@ -94,18 +96,48 @@ export function evaluate(c: Corpus, clauses: readonly Clause[], filters: SearchF
       return found;
     });
   });
+  return { ranges, df };
+}
+
+/** Keep `hit` among the best `keep` of `found`, in rank order: most candidates lose one comparison with the last kept. */
+function keepBest(found: Candidate[], hit: Candidate, keep: number): void {
+  if (found.length >= keep && rank(hit, found[found.length - 1]!) >= 0) return;
+  let i = found.length;
+  while (i > 0 && rank(hit, found[i - 1]!) < 0) i--;
+  found.splice(i, 0, hit);
+  if (found.length > keep) found.pop();
+}
+
+/** Evaluate over the index. */
+export function evaluate(c: Corpus, clauses: readonly Clause[], filters: SearchFilters, limit: number): Evaluated {
+  const stats: CorpusStats = { n: 0, totalLength: 0 };
+  const segments = c.segments.map((ref) => ref.get());
+  for (const s of segments) {
+    stats.n += s.n;
+    stats.totalLength += s.totalLength;
+  }
+  const { ranges, df } = vocabularyOf(segments, clauses);
   const test = matcher(filters, (ix) => (ix ? c.sessions[ix - 1] : undefined));
   const filtered = Object.keys(filters).length > 0;
-  const found: Array<{ seg: Segment; doc: number; score: number; at: number; id: string }> = [];
+  const found: Candidate[] = [];
   // A few more than asked for, in case the same event reached the index twice (through two refs).
   const keep = limit + 8;
   let total = 0;
-  segments.forEach((s, si) => {
+  // Newest segments and documents first: on equal scores the more recent wins, so older ties are turned away at once.
+  for (let si = segments.length - 1; si >= 0; si--) {
+    const s = segments[si]!;
+    const only = clauses.length === 1 && clauses[0]!.kind === 'term' && ranges[si]![0]!.length === 1 ? ranges[si]![0]![0]! : undefined;
+    if (only && !filtered) {
+      // One word matching one vocabulary entry, no filter (the common search): its postings scored straight into the best few.
+      total += oneWord(s, clauses[0] as Extract<Clause, { kind: 'term' }>, only, df, stats, found, keep);
+      continue;
+    }
     // Per clause, a score per document (0: no match), so that scores add up in clause order as the reference adds them.
     const perClause = clauses.map((cl, ci) => clauseScores(s, cl, ranges[si]![ci]!, df, stats));
     let fewest = perClause[0]!;
     for (const p of perClause) if (p.docs.length < fewest.docs.length) fewest = p;
-    for (const doc of fewest.docs) {
+    for (let j = fewest.docs.length - 1; j >= 0; j--) {
+      const doc = fewest.docs[j]!;
       let score = 0;
       let all = true;
       for (const p of perClause) {
@@ -117,33 +149,58 @@ export function evaluate(c: Corpus, clauses: readonly Clause[], filters: SearchF
         score += v;
       }
       if (!all) continue;
-      if (filtered && !test({ type: eventTypes[s.types[doc]!]!, session: s.sessions[doc]!, actor: c.actors[s.actors[doc]!]!, at: s.at[doc]! })) continue;
+      if (filtered && !test({ type: eventTypes[s.types[doc]!]!, session: s.sessions[doc]!, actor: c.actors[s.actors[doc]!]!, at: atOf(s, doc) })) continue;
       total++;
-      const hit = { seg: s, doc, score, at: s.at[doc]!, id: '' };
-      // Keep only the best few, in order: most candidates lose one comparison with the last kept.
-      if (found.length >= keep && rank(hit, found[found.length - 1]!) >= 0) continue;
-      let i = found.length;
-      while (i > 0 && rank(hit, found[i - 1]!) < 0) i--;
-      found.splice(i, 0, hit);
-      if (found.length > keep) found.pop();
+      const at = atOf(s, doc);
+      const last = found.length >= keep ? found[found.length - 1]! : undefined;
+      // Most candidates lose on score or date alone: no need to build one.
+      if (last && (score < last.score || (score === last.score && at < last.at))) continue;
+      keepBest(found, { seg: s, doc, score, at, id: '' }, keep);
     }
-  });
+  }
+  const hits = rawHits(c, found, limit);
+  // Inflated text is for this query only: an index kept in memory (serve) does not grow with every query.
+  for (const seg of segments) seg.blocks.clear();
+  return { total, hits };
+}
+
+/** The matches of one word in `s` (vocabulary entry `t`), newest first, kept among the best in `found`; returns how many. */
+function oneWord(s: Segment, cl: Extract<Clause, { kind: 'term' }>, [t, w]: [number, string], df: Map<string, number>, stats: CorpusStats, found: Candidate[], keep: number): number {
+  const { lengths } = s;
+  const avg = averageLength(stats);
+  const wi = (w === cl.term ? 1 : PREFIX_WEIGHT) * idf(stats, df.get(w)!);
+  const p = postingsOf(s, t);
+  for (let k = p.docs.length - 1; k >= 0; k--) {
+    const doc = p.docs[k]!;
+    const tf = p.tfs[k]!;
+    // termScore, inline, as clauseScores adds it to 0: the same bits.
+    const score = 0 + wi * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * lengths[doc]!) / avg)));
+    const at = atOf(s, doc);
+    const last = found.length >= keep ? found[found.length - 1]! : undefined;
+    if (last && (score < last.score || (score === last.score && at < last.at))) continue;
+    keepBest(found, { seg: s, doc, score, at, id: '' }, keep);
+  }
+  return p.docs.length;
+}
+
+/** The best `limit` of `found` as results, each event once (it may have reached the index through two refs). */
+function rawHits(c: Corpus, found: readonly Candidate[], limit: number): RawHit[] {
   const seen = new Set<string>();
   const hits: RawHit[] = [];
   for (const f of found) {
     if (hits.length >= limit) break;
     const s = f.seg;
     const id = f.id || docId(s, f.doc);
-    if (seen.has(id)) continue; // the same event through two refs
+    if (seen.has(id)) continue;
     seen.add(id);
     const session = s.sessions[f.doc]! ? c.sessions[s.sessions[f.doc]! - 1]!.id : undefined;
     hits.push({ id, type: eventTypes[s.types[f.doc]!]!, session, actor: c.actors[s.actors[f.doc]!]!, at: f.at, score: f.score, text: docText(s, f.doc) });
   }
-  return { total, hits };
+  return hits;
 }
 
 /** compareHits over index positions: ids are only cut out of a segment where a tie on score and date needs them. */
-function rank(a: { seg: Segment; doc: number; score: number; at: number; id: string }, b: { seg: Segment; doc: number; score: number; at: number; id: string }): number {
+function rank(a: Candidate, b: Candidate): number {
   if (a.score !== b.score) return b.score - a.score;
   if (a.at !== b.at) return b.at - a.at;
   if (!a.id) a.id = docId(a.seg, a.doc);
@@ -161,15 +218,16 @@ function top(hits: RawHit[], limit: number): Evaluated {
 function clauseScores(s: Segment, cl: Clause, found: Array<[number, string]>, df: Map<string, number>, stats: CorpusStats): { scores: Float64Array; docs: number[] } {
   const scores = new Float64Array(s.n);
   const docs: number[] = [];
-  const { postDocs, postTf, postOff, lengths } = s;
+  const { lengths } = s;
   const avg = averageLength(stats);
   if (cl.kind === 'term') {
     for (const [t, w] of found) {
       const weight = w === cl.term ? 1 : PREFIX_WEIGHT;
       const wi = weight * idf(stats, df.get(w)!);
-      for (let k = postOff[t]!, end = postOff[t + 1]!; k < end; k++) {
-        const doc = postDocs[k]!;
-        const tf = postTf[k]!;
+      const p = postingsOf(s, t);
+      for (let k = 0, end = p.docs.length; k < end; k++) {
+        const doc = p.docs[k]!;
+        const tf = p.tfs[k]!;
         if (scores[doc] === 0) docs.push(doc);
         // termScore, inline: the same operations in the same order, so the same bits.
         scores[doc] = scores[doc]! + wi * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * lengths[doc]!) / avg)));
@@ -183,12 +241,15 @@ function clauseScores(s: Segment, cl: Clause, found: Array<[number, string]>, df
   let rarest: number = found[0]![0];
   for (const [t, w] of found) {
     const m = new Uint8Array(s.n);
-    for (let k = postOff[t]!, end = postOff[t + 1]!; k < end; k++) m[postDocs[k]!] = postTf[k]!;
+    const p = postingsOf(s, t);
+    for (let k = 0; k < p.docs.length; k++) m[p.docs[k]!] = p.tfs[k]!;
     tfs.set(w, m);
     if (dfAt(s, t) < dfAt(s, rarest)) rarest = t;
   }
-  for (let k = postOff[rarest]!, end = postOff[rarest + 1]!; k < end; k++) {
-    const doc = postDocs[k]!;
+  const candidates = postingsOf(s, rarest).docs;
+  // Many documents to read: every block in one call rather than one by one.
+  if (candidates.length * 4 > s.storedOff.length) inflateAll(s);
+  for (const doc of candidates) {
     let all = true;
     for (const m of tfs.values()) if (!m[doc]) all = false;
     if (!all || !hasPhrase(terms(docText(s, doc)), cl.terms)) continue;

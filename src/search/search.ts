@@ -13,8 +13,9 @@ import { resolveSession } from '../sessions.js';
 import { GitStore } from '../store/git.js';
 import type { SessionsState } from '../../projections/sessions.js';
 import { openCorpus, searchDir } from './cache.js';
-import type { Corpus } from './corpus.js';
+import type { Corpus, SessionEntry } from './corpus.js';
 import { evaluate, type RawHit } from './evaluate.js';
+import { SearchIndex } from './live.js';
 import { parseDate, parseQuery, parseStatus, parseTypes, type Clause, type SearchFilters } from './query.js';
 import { snippet } from './snippet.js';
 
@@ -56,18 +57,34 @@ export interface SearchResult {
 
 export const DEFAULT_LIMIT = 20;
 
-/** The index of this journal, up to date: cached under .git/logbook/cache/search/ for a git store. */
-export function searchCorpus(journal: Journal): Promise<Corpus> {
-  return openCorpus(journal.store, journal.store instanceof GitStore ? searchDir(journal.store.gitdir) : undefined);
+/** Where the index of this journal is cached: .git/logbook/cache/search/ for a git store, nowhere for another. */
+const cacheOf = (journal: Journal): string | undefined => (journal.store instanceof GitStore ? searchDir(journal.store.gitdir) : undefined);
+
+/** The index of this journal, up to date: from `index` (kept current by the journal's appends) when given, else loaded for this call. */
+export function searchCorpus(journal: Journal, index?: SearchIndex): Promise<Corpus> {
+  return index ? index.current() : openCorpus(journal.store, cacheOf(journal));
 }
 
+/** An index of `journal` that follows the appends of the journals it is given (serve, the MCP server, redact). */
+export const searchIndexOf = (journal: Journal): SearchIndex => new SearchIndex(journal.store, cacheOf(journal));
+
 /**
- * After a redaction: an index that exists is brought up to date now, so the
- * hidden text leaves the cache at once rather than at the next search.
+ * Run `write` (a redaction) and fold what it appends into the index, if one
+ * exists, from the appended events themselves: the hidden text leaves the
+ * cache at once rather than at the next search.
  */
-export async function refreshSearchIndex(journal: Journal): Promise<void> {
-  if (!(journal.store instanceof GitStore) || !existsSync(path.join(searchDir(journal.store.gitdir), 'manifest.json'))) return;
-  await searchCorpus(journal);
+export async function updatingSearchIndex<T>(journal: Journal, write: () => Promise<T>): Promise<T> {
+  const dir = cacheOf(journal);
+  if (!dir || !existsSync(path.join(dir, 'manifest.json'))) return write();
+  const index = searchIndexOf(journal);
+  const off = index.follow(journal);
+  try {
+    const result = await write();
+    await index.current();
+    return result;
+  } finally {
+    off();
+  }
 }
 
 /** Parse everything the caller passed (clear errors for bad input), against the index's sessions. */
@@ -93,8 +110,16 @@ function resolveIn(corpus: Corpus, ref: string): string {
   return resolveSession(state, ref).id;
 }
 
-export function dress(corpus: Corpus, clauses: readonly Clause[], h: RawHit): SearchHit {
-  const entry = h.session ? corpus.sessions.find((s) => s.id === h.session) : undefined;
+/** The session entries of `hits`, in one pass over the table (thousands of sessions, a few hits). */
+function sessionsOf(corpus: Corpus, hits: readonly RawHit[]): Map<string, SessionEntry> {
+  const wanted = new Set(hits.map((h) => h.session));
+  const out = new Map<string, SessionEntry>();
+  for (const s of corpus.sessions) if (wanted.has(s.id) && !out.has(s.id)) out.set(s.id, s);
+  return out;
+}
+
+export function dress(entries: ReadonlyMap<string, SessionEntry>, clauses: readonly Clause[], h: RawHit): SearchHit {
+  const entry = h.session ? entries.get(h.session) : undefined;
   const actor = { name: h.actor.name, email: h.actor.email, ...(h.actor.agent ? { agent: h.actor.agent } : {}) };
   return {
     id: h.id,
@@ -112,14 +137,15 @@ export function dress(corpus: Corpus, clauses: readonly Clause[], h: RawHit): Se
  *
  * @example const { hits } = await searchJournal(journal, { query: '"lock order"', types: ['decision'], since: '2w' });
  */
-export async function searchJournal(journal: Journal, options: SearchOptions): Promise<SearchResult> {
+export async function searchJournal(journal: Journal, options: SearchOptions, index?: SearchIndex): Promise<SearchResult> {
   const clauses = parseQuery(options.query);
   const limit = options.limit ?? DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit < 1) {
     throw new LogbookError('INVALID_INPUT', `--limit must be a whole number of at least 1, got ${String(options.limit)}`, { hint: 'e.g. --limit 10' });
   }
-  const corpus = await searchCorpus(journal);
+  const corpus = await searchCorpus(journal, index);
   const filters = searchFilters(corpus, options, journal.now());
   const { total, hits } = evaluate(corpus, clauses, filters, limit);
-  return { query: options.query, total, hits: hits.map((h) => dress(corpus, clauses, h)) };
+  const entries = sessionsOf(corpus, hits);
+  return { query: options.query, total, hits: hits.map((h) => dress(entries, clauses, h)) };
 }

@@ -20,6 +20,8 @@ import path from 'node:path';
 import { compareEvents, type JournalEvent } from '../events.js';
 import { Journal, type Appended, type OpenOptions, type Snapshot } from '../journal.js';
 import { orderEvents } from '../../projections/order.js';
+import type { SearchIndex } from '../search/live.js';
+import { searchIndexOf } from '../search/search.js';
 
 export interface FeedBatch {
   repo: string;
@@ -104,6 +106,8 @@ export class Repo {
   readonly name: string;
   readonly dir: string;
   readonly journal: Journal;
+  /** The search index, kept current from the appends the feed hears of (searches load it once). */
+  readonly searchIndex: SearchIndex;
   private readonly options: RepoOptions;
   private view: { tips: string; view: View } | undefined;
   /** Every event in order, kept up to date by the feed; undefined when it must be read again (a redaction, an event older than the newest). */
@@ -126,6 +130,7 @@ export class Repo {
     this.name = options.name;
     this.dir = options.dir;
     this.journal = Journal.open({ cwd: options.dir, env: options.env, ...(options.now ? { now: options.now } : {}) });
+    this.searchIndex = searchIndexOf(this.journal);
     this.unsubscribe.push(this.journal.subscribe((a) => this.absorb(a)));
   }
 
@@ -261,8 +266,10 @@ export class Repo {
    * now, without waiting for the watcher, and delivers what it missed and this
    * append in the journal's order.
    */
-  private absorb({ replica, events, from, tip }: Appended): void {
+  private absorb(appended: Appended): void {
     if (this.closed) return;
+    this.searchIndex.absorb(appended);
+    const { replica, events, from, tip } = appended;
     if ((this.tips[replica] ?? null) !== from) {
       void this.refresh();
       return;

@@ -42,13 +42,13 @@ export async function search(req: ApiRequest): Promise<SearchResult & { hits: Se
     throw invalidBody('search', issues, { of: 'query', hint: 'for example ?q=lock&limit=10 (GET /api/openapi.json lists the parameters)' });
   }
   const repos = req.repos ?? [req.repo];
-  if (repos.length === 1) return readHandlers.search(new Logbook(repos[0]!.journal), r.data);
+  if (repos.length === 1) return readHandlers.search(new Logbook(repos[0]!.journal, { searchIndex: repos[0]!.searchIndex }), r.data);
   // SPEC 10: under serve, search finds events in every repository; each repository ranks its own, the best of all are kept.
   const results: Array<{ repo: string; result: SearchResult }> = [];
   let unknown: unknown;
   for (const repo of repos) {
     try {
-      results.push({ repo: repo.name, result: await readHandlers.search(new Logbook(repo.journal), r.data) });
+      results.push({ repo: repo.name, result: await readHandlers.search(new Logbook(repo.journal, { searchIndex: repo.searchIndex }), r.data) });
     } catch (e) {
       // a session filter names a session of another repository: this one has nothing to add
       if (!isLogbookError(e) || e.code !== 'UNKNOWN_SESSION') throw e;

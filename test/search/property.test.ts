@@ -2,7 +2,8 @@
  * The invariant that matters most: search over the cached index gives what a
  * plain scan over the events gives — hit for hit, score for score — for
  * random journals and queries, through appends, another replica's events
- * arriving (as a fetch brings them), redactions, and a damaged index.
+ * arriving (as a fetch brings them), redactions, and a damaged index; both
+ * loaded per search and kept in memory from the journal's appends.
  */
 import { readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { Journal } from '../../src/journal.js';
 import { GitStore } from '../../src/store/git.js';
 import { openCorpus, searchDir } from '../../src/search/cache.js';
 import { evaluate, scan } from '../../src/search/evaluate.js';
+import { SearchIndex } from '../../src/search/live.js';
 import { parseQuery, type SearchFilters } from '../../src/search/query.js';
 import { makeRepo } from '../helpers/repo.js';
 
@@ -102,12 +104,18 @@ describe('search over the cached index equals a scan over the events', () => {
         const other = new Journal({ store: new GitStore(gitdir), replica: 'replicabbbbb', actor: { name: 'Grace', email: 'grace@example.com', agent: 'codex' }, now });
         await mine.append(SESSIONS.map((s, i) => ({ type: 'session.started', session: s, data: { title: `${WORDS[i]} work`, shortname: `w${i}`, taskIds: [], meta: {} } })));
         const dir = searchDir(gitdir);
+        // An index kept in memory as a long-lived face keeps it: told of `mine`'s appends, not of `other`'s (a fetch).
+        const live = new SearchIndex(new GitStore(gitdir), dir);
+        live.follow(mine);
         const check = async () => {
           const corpus = await openCorpus(new GitStore(gitdir), dir);
+          const followed = await live.current();
           const { events } = await new GitStore(gitdir).read();
           for (const [q, f] of queries) {
             const clauses = parseQuery(q);
-            expect(view(evaluate(corpus, clauses, f, 5)), `${q} ${JSON.stringify(f)}`).toEqual(view(scan(events, clauses, f, 5)));
+            const want = view(scan(events, clauses, f, 5));
+            expect(view(evaluate(corpus, clauses, f, 5)), `${q} ${JSON.stringify(f)}`).toEqual(want);
+            expect(view(evaluate(followed, clauses, f, 5)), `live: ${q} ${JSON.stringify(f)}`).toEqual(want);
           }
         };
         await check();
