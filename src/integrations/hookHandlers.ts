@@ -10,7 +10,7 @@ import { flagged } from '../../projections/registry.js';
 import { isOpen, type Session } from '../../projections/sessions.js';
 import { gitBool, spoolLineFor, toolSucceeded } from './hookCommon.js';
 import type { ClaimedSpool } from './hookState.js';
-import { joinsEpisode, type CompactionEpisode, type CompactionHook, type CompactTrigger } from './compaction.js';
+import { joinsEpisode, summaryHash, type CompactionEpisode, type CompactionHook, type CompactTrigger } from './compaction.js';
 import { isContinuationIntent } from './intent.js';
 import type { HookResult } from './hooks.js';
 import { FLUSH_LIMIT, SESSION_END_FLUSH_LIMIT, claimTools, commit, contextFor, flushToBound, lostAdoptionRace, output, target, toolDrafts, touchClient, writeEnvFile, type Ctx } from './hookContext.js';
@@ -118,16 +118,17 @@ async function countCompaction(
     const now = ctx.now();
     const prev = ctx.compactions.read(ctx.cs);
     const known = prev !== undefined && snap.sessions.sessions.has(prev.session);
-    const join = known && joinsEpisode(prev, hook, now.getTime());
+    const join = known && joinsEpisode(prev, hook, now.getTime(), extra.summary ? summaryHash(extra.summary) : undefined);
     const trigger = extra.trigger ?? (join ? prev!.trigger : 'unknown');
     const drafts = [...extra.drafts];
     if (!join) drafts.push({ type: 'session.compacted', session: session.id, data: { trigger, ...(extra.summary ? { summary: extra.summary } : {}) } });
     else if (extra.summary && !prev!.summarised) drafts.push({ type: 'session.compacted', session: prev!.session, data: { trigger, summary: extra.summary, of: prev!.event } });
     const events = await commit(ctx, snap, session, drafts, { tools: extra.tools });
     const counted = events.find((e) => e.type === 'session.compacted' && e.data.of === undefined);
+    const summarised = extra.summary ? { summarised: true, summary: join && prev!.summary !== undefined ? prev!.summary : summaryHash(extra.summary) } : {};
     const episode: CompactionEpisode = join
-      ? { ...prev!, seen: { ...prev!.seen, [hook]: now.toISOString() }, ...(extra.summary ? { summarised: true } : {}) }
-      : { session: session.id, event: counted!.id, trigger, at: now.toISOString(), seen: { [hook]: now.toISOString() }, ...(extra.summary ? { summarised: true } : {}) };
+      ? { ...prev!, seen: { ...prev!.seen, [hook]: now.toISOString() }, ...summarised }
+      : { session: session.id, event: counted!.id, trigger, at: now.toISOString(), seen: { [hook]: now.toISOString() }, ...summarised };
     ctx.compactions.write(ctx.cs, episode);
   });
 }

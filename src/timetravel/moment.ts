@@ -16,6 +16,15 @@ export interface Cuttable {
   session?: string | undefined;
   /** `at` in epoch ms, when it is known to be in toISOString's form (an order index entry). */
   atMs?: number | undefined;
+  /** The event's data: a journal event's own, or an entry's body, parsed when asked for. */
+  data?: unknown;
+  event?(): { data?: unknown };
+}
+
+/** A `session.compacted` that brings the summary of one counted before (`of`) is not a compaction of its own. */
+function countsAsCompaction(e: Cuttable): boolean {
+  const data = typeof e.event === 'function' ? e.event().data : e.data;
+  return !(data !== null && typeof data === 'object' && (data as { of?: unknown }).of !== undefined);
 }
 
 /** A moment of the journal: the events `[0, cut)` of the ordered list are what was known then. */
@@ -107,7 +116,10 @@ export function cutFor(events: readonly Cuttable[], when: string, context: { now
     const session = context.session();
     const type = kind === 'checkpoint' ? 'session.checkpointed' : 'session.compacted';
     const marks: number[] = [];
-    for (let i = 0; i < events.length; i++) if (events[i]!.type === type && events[i]!.session === session) marks.push(i);
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      if (e.type === type && e.session === session && (kind === 'checkpoint' || countsAsCompaction(e))) marks.push(i);
+    }
     const index = n > 0 ? marks[n - 1] : marks[marks.length + n];
     if (index === undefined) {
       throw new LogbookError('INVALID_INPUT', `session ${stableId(session)} has ${marks.length} ${kind}${marks.length === 1 ? '' : 's'}, so there is no ${kind}:${n}`, {
