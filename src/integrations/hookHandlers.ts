@@ -7,7 +7,7 @@ import type { Draft } from '../events.js';
 import { Journal, type Snapshot } from '../journal.js';
 import { gitPosition } from '../repo.js';
 import { flagged } from '../../projections/registry.js';
-import { isOpen, type Session } from '../../projections/sessions.js';
+import { isOpen, lastWritten, type Session } from '../../projections/sessions.js';
 import { gitBool, spoolLineFor, toolSucceeded } from './hookCommon.js';
 import type { ClaimedSpool } from './hookState.js';
 import { joinsEpisode, summaryHash, type CompactionEpisode, type CompactionHook, type CompactTrigger } from './compaction.js';
@@ -26,6 +26,8 @@ export async function sessionStart(ctx: Ctx): Promise<HookResult> {
   const nowMs = ctx.now().getTime();
   await flushOrphans(ctx, nowMs);
   let snap = await ctx.logbook.load();
+  // Where this agent was last seen, before this hook writes anything: the catch-up starts there.
+  const lastHere = lastWritten(snap.sessions, ctx.logbook.journal.actor);
   let t = await target(ctx, snap, { source: ctx.input.source, start: true, relink: true });
   writeEnvFile(ctx);
   if (!t) {
@@ -46,7 +48,7 @@ export async function sessionStart(ctx: Ctx): Promise<HookResult> {
   touchClient(ctx, { session: t.session.id, turnStart: ctx.now().toISOString(), ended: undefined });
   if (ctx.journal.random() < 0.05) ctx.state.pruneClients(nowMs, PRUNE_CLIENTS_MS);
   // resumeContext reopens a paused session: a new conversation on it means work goes on.
-  return output('SessionStart', await contextFor(ctx, t, true));
+  return output('SessionStart', await contextFor(ctx, t, { from: lastHere }));
 }
 
 /** Spools left by client sessions that ended without another hook: written with their own identity. */
