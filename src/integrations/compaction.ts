@@ -40,6 +40,8 @@ export interface CompactionEpisode {
   seen: Partial<Record<CompactionHook, string>>;
   /** a summary was written for it */
   summarised?: boolean;
+  /** SessionStart or PostCompact arrived after the last PreCompact (so another PreCompact is the next compaction) */
+  postAfterPre?: boolean;
   /** hash of the summary PostCompact brought (another summary proves another compaction); a hash, so that no text is kept outside the journal's redaction */
   summary?: string;
 }
@@ -70,13 +72,18 @@ export function joinsEpisode(episode: CompactionEpisode | undefined, hook: Compa
   if (!episode) return false;
   const since = (iso: string | undefined) => (iso === undefined ? Infinity : nowMs - Date.parse(iso));
   if (episode.seen[hook] !== undefined) {
-    if (hook === 'PreCompact' && Math.min(since(episode.seen.SessionStart), since(episode.seen.PostCompact)) < since(episode.seen.PreCompact)) return false;
+    if (hook === 'PreCompact' && (episode.postAfterPre ?? Math.min(since(episode.seen.SessionStart), since(episode.seen.PostCompact)) < since(episode.seen.PreCompact))) return false;
     if (hook === 'PostCompact' && summaryHashed !== undefined && episode.summary !== undefined && summaryHashed !== episode.summary) return false;
     return since(episode.seen[hook]) < DUPLICATE_MS;
   }
   if (hook === 'PreCompact') return since(episode.at) < DUPLICATE_MS;
   const after = Math.min(since(episode.seen.SessionStart), since(episode.seen.PostCompact));
   return after === Infinity ? since(episode.seen.PreCompact) < COMPACTING_MS : after < BURST_MS;
+}
+
+/** What an episode records of `hook` arriving at `iso`: when, and (by order, not by time, which may tie) whether a hook after the compaction followed the last PreCompact. */
+export function seenIn(episode: Pick<CompactionEpisode, 'seen'>, hook: CompactionHook, iso: string): Pick<CompactionEpisode, 'seen' | 'postAfterPre'> {
+  return { seen: { ...episode.seen, [hook]: iso }, postAfterPre: hook !== 'PreCompact' };
 }
 
 /** Stale locks (a killed hook) are broken after this long; the hooks' own deadline is shorter. */

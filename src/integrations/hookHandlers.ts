@@ -10,7 +10,7 @@ import { flagged } from '../../projections/registry.js';
 import { isOpen, lastWritten, type Session } from '../../projections/sessions.js';
 import { gitBool, spoolLineFor, toolSucceeded } from './hookCommon.js';
 import type { ClaimedSpool } from './hookState.js';
-import { joinsEpisode, summaryHash, type CompactionEpisode, type CompactionHook, type CompactTrigger } from './compaction.js';
+import { joinsEpisode, seenIn, summaryHash, type CompactionEpisode, type CompactionHook, type CompactTrigger } from './compaction.js';
 import { isContinuationIntent } from './intent.js';
 import type { HookResult } from './hooks.js';
 import { FLUSH_LIMIT, SESSION_END_FLUSH_LIMIT, claimTools, commit, contextFor, flushToBound, lostAdoptionRace, output, target, toolDrafts, touchClient, writeEnvFile, type Ctx } from './hookContext.js';
@@ -129,8 +129,8 @@ async function countCompaction(
     const counted = events.find((e) => e.type === 'session.compacted' && e.data.of === undefined);
     const summarised = extra.summary ? { summarised: true, summary: join && prev!.summary !== undefined ? prev!.summary : summaryHash(extra.summary) } : {};
     const episode: CompactionEpisode = join
-      ? { ...prev!, seen: { ...prev!.seen, [hook]: now.toISOString() }, ...summarised }
-      : { session: session.id, event: counted!.id, trigger, at: now.toISOString(), seen: { [hook]: now.toISOString() }, ...summarised };
+      ? { ...prev!, ...seenIn(prev!, hook, now.toISOString()), ...summarised }
+      : { session: session.id, event: counted!.id, trigger, at: now.toISOString(), ...seenIn({ seen: {} }, hook, now.toISOString()), ...summarised };
     ctx.compactions.write(ctx.cs, episode);
   });
 }

@@ -1,7 +1,7 @@
 /** joinsEpisode, the pure rule that decides which hook counts a compaction (compaction.ts). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BURST_MS, COMPACTING_MS, DUPLICATE_MS, joinsEpisode, summaryHash, type CompactionEpisode, type CompactionHook } from '../../src/integrations/compaction.js';
+import { BURST_MS, COMPACTING_MS, DUPLICATE_MS, joinsEpisode, seenIn, summaryHash, type CompactionEpisode, type CompactionHook } from '../../src/integrations/compaction.js';
 
 const HOOKS: CompactionHook[] = ['PreCompact', 'SessionStart', 'PostCompact'];
 
@@ -11,10 +11,10 @@ function count(arrivals: Array<[CompactionHook, number]>): number {
   let n = 0;
   for (const [hook, t] of arrivals) {
     const iso = new Date(t).toISOString();
-    if (joinsEpisode(episode, hook, t)) episode = { ...episode!, seen: { ...episode!.seen, [hook]: iso } };
+    if (joinsEpisode(episode, hook, t)) episode = { ...episode!, ...seenIn(episode!, hook, iso) };
     else {
       n++;
-      episode = { session: 's', event: `e${n}`, trigger: 'auto', at: iso, seen: { [hook]: iso } };
+      episode = { session: 's', event: `e${n}`, trigger: 'auto', at: iso, ...seenIn({ seen: {} }, hook, iso) };
     }
   }
   return n;
