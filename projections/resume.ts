@@ -5,7 +5,7 @@
  * first, never by cutting a line in half. Pure.
  */
 import { isMessageFor } from './recipients.js';
-import { activeDecisions, currentStepOf, openBlockers, openNext, orderedSteps, progressFraction, type Message, type Session } from './sessions.js';
+import { activeDecisions, currentStepOf, openBlockers, openNext, orderedSteps, progressFraction, stepKey, type Message, type Session } from './sessions.js';
 import { inlineAll, safeLines } from './text.js';
 import { minute as day } from './time.js';
 
@@ -43,7 +43,8 @@ function tldrParagraph(s: Session): string {
   if (s.context.summary && s.context.summaryFresh) return s.context.summary.trim().replace(/\s+/g, ' ');
   const current = currentStepOf(s)?.step;
   const lastDone = [...s.steps].reverse().find((st) => st.status === 'done');
-  const nextOpen = s.closed ? undefined : openNext(s)[0];
+  // The current step may be a `--next` not yet done: Next is what comes after it.
+  const nextOpen = s.closed ? undefined : openNext(s).find((n) => !current || stepKey(n.text) !== current.key);
   const parts = [s.goal ?? s.context.objective ?? s.title];
   if (lastDone) parts.push(`Last done: ${lastDone.text}.`);
   if (current) parts.push(`Currently: ${current.text}.`);

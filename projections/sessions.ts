@@ -175,6 +175,11 @@ function markWriter(state: SessionsState, e: JournalEvent): void {
   state.actors.set(key, marks.slice(0, 2));
 }
 
+/** The newest event `actor` wrote in any session, if any: where it was last seen. */
+export function lastWritten(state: SessionsState, actor: { email: string; agent?: string | undefined }): WriterMark | undefined {
+  return state.actors?.get(actorKey(actor))?.[0];
+}
+
 /** The newest event `actor` wrote in a session other than `current`, if any. */
 export function lastWrittenElsewhere(state: SessionsState, actor: { email: string; agent?: string | undefined }, current: string): WriterMark | undefined {
   return state.actors?.get(actorKey(actor))?.find((m) => m.session !== current);

@@ -79,13 +79,19 @@ export function applyProgress(s: Session, data: { text: string; step?: string | 
   const note = (step: Step) => {
     if (data.step && byText !== step.key && stepKey(step.text) !== byText) step.notes.push({ at, text: data.text });
   };
+  // A step first named by `--step` is called by that name; the text is then a note on it.
+  const added = (status: Step['status']) => {
+    const step = addStep(s, key, data.step?.trim() || data.text, status, at);
+    note(step);
+    return step;
+  };
   if (data.status === 'todo') {
-    if (!named) addStep(s, key, data.text, 'todo', at);
+    if (!named) added('todo');
     return;
   }
   s.lastWords = { at, text: data.text };
   if (data.status === 'done') {
-    const step = named ?? addStep(s, key, data.text, 'done', at);
+    const step = named ?? added('done');
     if (named) note(named);
     complete(s, step, at);
     return;
@@ -100,7 +106,7 @@ export function applyProgress(s: Session, data: { text: string; step?: string | 
     current.notes.push({ at, text: data.text });
     return;
   }
-  makeCurrent(s, addStep(s, key, data.text, 'todo', at), at);
+  makeCurrent(s, added('todo'), at);
 }
 
 /** A `next` event: a remaining step (unless `listOnly`) and a line of the Next Steps list. True when it added a step. */

@@ -158,7 +158,8 @@ export class Logbook {
   async start(options: StartOptions): Promise<{ session: Session; events: JournalEvent[] }> {
     const snap = await this.load();
     const now = this.journal.now();
-    const taken = new Set(sessionHeaders(snap.sessions).map((s) => s.suffix));
+    // Neither another session's suffix nor a short name: `view xxxx` must keep meaning one session.
+    const taken = new Set(sessionHeaders(snap.sessions).flatMap((s) => [s.suffix, s.shortname]));
     const id = newSessionId(now, this.journal.random, taken);
     const given = (options.title ?? options.goal ?? options.name ?? '').trim() || `Session ${now.toISOString().slice(0, 16).replace('T', ' ')}`;
     // Redacted before the short name is derived from it, or a secret would survive there, lower-cased.
@@ -185,12 +186,23 @@ export class Logbook {
     return { session: this.journal.loadSession(after, id)!, events };
   }
 
-  /** Unique among open sessions: a clash with `--name` is refused, a derived name gets a suffix (which `start` prints). */
+  /**
+   * Unique among open sessions, and no session's id suffix (a suffix is looked up first, so
+   * the name would never reach its session): a clash with `--name` is refused, a derived
+   * name gets a suffix (which `start` prints).
+   */
   private pickShortname(snap: Snapshot, options: StartOptions, title: string): string {
-    const open = openSessions(snap.sessions);
-    const taken = new Set(open.map((s) => s.shortname));
+    const all = sessionHeaders(snap.sessions);
+    const open = all.filter(isOpen);
+    const taken = new Set([...open.map((s) => s.shortname), ...all.map((s) => s.suffix)]);
     if (options.name === undefined) return freeShortname(options.autoName ? shortnameFromName(options.autoName) : shortnameFrom(title), taken);
     const wanted = shortnameFromName(this.journal.redact(options.name, { allowSecret: this.allowSecret }));
+    const owner = all.find((s) => s.suffix === wanted);
+    if (owner) {
+      throw new LogbookError('INVALID_INPUT', `the short name "${wanted}" is the id suffix of session ${owner.stable} (${owner.title}), so it would name that session`, {
+        hint: `pick another --name (for example ${freeShortname(wanted, taken)}), or leave --name out to get a free one`,
+      });
+    }
     const holder = open.find((s) => s.shortname === wanted);
     if (holder) {
       throw new LogbookError('INVALID_INPUT', `the short name "${wanted}" is taken by open session ${holder.stable} (${holder.title})`, {

@@ -49,6 +49,12 @@ function requireJournal(io: Io, opts: Opts): void {
 }
 
 function checkFlags(opts: Opts): void {
+  const agentFlags = (['claude', 'codex', 'user', 'local'] as const).filter((f) => opts[f]);
+  if (opts.git && agentFlags.length) {
+    throw new LogbookError('INVALID_INPUT', `--git is the git hooks of this repository; ${agentFlags.map((f) => `--${f}`).join(' and ')} choose${agentFlags.length === 1 ? 's' : ''} an agent's hooks file`, {
+      hint: `run them one at a time: logbook hooks install --git, then logbook hooks install ${agentFlags.map((f) => `--${f}`).join(' ')}`,
+    });
+  }
   if (opts.local && opts.user) throw new LogbookError('INVALID_INPUT', '--local and --user name different files', { hint: 'pass one: --local for .claude/settings.local.json, --user for ~/.claude/settings.json' });
   if (opts.local && opts.codex) throw new LogbookError('INVALID_INPUT', '--local is Claude Code\'s .claude/settings.local.json; Codex has no such file', { hint: 'drop --local for Codex (or --codex for Claude Code), or pass --user' });
 }

@@ -34,7 +34,7 @@ export function dailyActivity(events: readonly JournalEvent[]): { days: DailyAct
   for (const e of events) {
     if (e.type === 'session.started') day(e.at).sessions++;
     else if (e.type === 'session.closed') day(e.at)[e.data.outcome]++;
-    else if (e.type === 'session.compacted') day(e.at).compactions++;
+    else if (e.type === 'session.compacted' && e.data.of === undefined) day(e.at).compactions++; // a summary for a compaction counted before is not another
     else if (e.type === 'tool.used') {
       const d = day(e.at);
       d.toolCalls++;

@@ -79,7 +79,7 @@ export function timelineSvg(events: readonly JournalEvent[]): Raw {
         : e.type === 'blocker.resolved'
           ? html`<circle cx="${x(i)}" cy="${y}" r="5" class="mk l-${lane} hollow"/>`
           : html`<circle cx="${x(i)}" cy="${y}" r="${lane === 'tool' ? 3.5 : 5}" class="mk l-${lane}${failed ? ' failed' : ''}"/>`;
-    const compaction = e.type === 'session.compacted' ? html`<line x1="${x(i)}" x2="${x(i)}" y1="2" y2="${lanes.length * LANE_H + 4}" class="compaction"/>` : '';
+    const compaction = e.type === 'session.compacted' && e.data.of === undefined ? html`<line x1="${x(i)}" x2="${x(i)}" y1="2" y2="${lanes.length * LANE_H + 4}" class="compaction"/>` : '';
     return html`${compaction}<a href="#e-${e.id}" class="ev" data-type="${e.type}"><title>${label}</title>${shape}</a>`;
   });
   return html`<figure class="timeline">

@@ -14,12 +14,15 @@
  *   read and written under a lock, so two concurrent hooks decide one after the other.
  *
  * Which hooks join the current episode is decided by `joinsEpisode` from the
- * times they arrive: a compaction is PreCompact, a model call of minutes, then
- * SessionStart(compact) and PostCompact seconds apart.
+ * order and times they arrive: a compaction is PreCompact, a model call of
+ * minutes, then SessionStart(compact) and PostCompact seconds apart; so a
+ * PreCompact after those hooks, or a PostCompact with another summary, starts
+ * the next compaction however soon it comes.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { writeFileAtomic } from '../store/atomic.js';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { clientKey } from './hookState.js';
 
 export type CompactionHook = 'PreCompact' | 'SessionStart' | 'PostCompact';
@@ -38,7 +41,14 @@ export interface CompactionEpisode {
   seen: Partial<Record<CompactionHook, string>>;
   /** a summary was written for it */
   summarised?: boolean;
+  /** SessionStart or PostCompact arrived after the last PreCompact (so another PreCompact is the next compaction) */
+  postAfterPre?: boolean;
+  /** hash of the summary PostCompact brought (another summary proves another compaction); a hash, so that no text is kept outside the journal's redaction */
+  summary?: string;
 }
+
+/** What an episode keeps of a summary: enough to tell two apart. */
+export const summaryHash = (summary: string): string => createHash('sha256').update(summary).digest('hex').slice(0, 16);
 
 /** The same hook again within this long is a duplicate or a retry, not another compaction. */
 export const DUPLICATE_MS = 30_000;
@@ -48,19 +58,33 @@ export const COMPACTING_MS = 10 * 60_000;
 export const BURST_MS = 2 * 60_000;
 
 /**
- * Does `hook`, arriving at `nowMs`, belong to the compaction `episode` (true)
- * or prove a new one (false)? Pure. A hook seen before in the episode joins
- * only as a duplicate (within DUPLICATE_MS); PreCompact, which comes first,
- * joins a later hook only when delivered moments late; the hooks after the
- * compaction join a PreCompact within COMPACTING_MS, and each other within BURST_MS.
+ * Does `hook`, arriving at `nowMs` (a PostCompact with the summaryHash of its
+ * summary), belong to the compaction `episode` (true) or prove a new one
+ * (false)? Pure. A hook seen
+ * before in the episode joins only as a duplicate (within DUPLICATE_MS), and
+ * never when it proves a new compaction by itself: a PreCompact after the
+ * hooks that follow a compaction (the client runs PreCompact, and waits for
+ * it, before compacting), a PostCompact with another summary. PreCompact,
+ * which comes first, joins a later hook only when delivered moments late; the
+ * hooks after the compaction join a PreCompact within COMPACTING_MS, and each
+ * other within BURST_MS.
  */
-export function joinsEpisode(episode: CompactionEpisode | undefined, hook: CompactionHook, nowMs: number): boolean {
+export function joinsEpisode(episode: CompactionEpisode | undefined, hook: CompactionHook, nowMs: number, summaryHashed?: string): boolean {
   if (!episode) return false;
   const since = (iso: string | undefined) => (iso === undefined ? Infinity : nowMs - Date.parse(iso));
-  if (episode.seen[hook] !== undefined) return since(episode.seen[hook]) < DUPLICATE_MS;
+  if (episode.seen[hook] !== undefined) {
+    if (hook === 'PreCompact' && (episode.postAfterPre ?? Math.min(since(episode.seen.SessionStart), since(episode.seen.PostCompact)) < since(episode.seen.PreCompact))) return false;
+    if (hook === 'PostCompact' && summaryHashed !== undefined && episode.summary !== undefined && summaryHashed !== episode.summary) return false;
+    return since(episode.seen[hook]) < DUPLICATE_MS;
+  }
   if (hook === 'PreCompact') return since(episode.at) < DUPLICATE_MS;
   const after = Math.min(since(episode.seen.SessionStart), since(episode.seen.PostCompact));
   return after === Infinity ? since(episode.seen.PreCompact) < COMPACTING_MS : after < BURST_MS;
+}
+
+/** What an episode records of `hook` arriving at `iso`: when, and (by order, not by time, which may tie) whether a hook after the compaction followed the last PreCompact. */
+export function seenIn(episode: Pick<CompactionEpisode, 'seen'>, hook: CompactionHook, iso: string): Pick<CompactionEpisode, 'seen' | 'postAfterPre'> {
+  return { seen: { ...episode.seen, [hook]: iso }, postAfterPre: hook !== 'PreCompact' };
 }
 
 /** Stale locks (a killed hook) are broken after this long; the hooks' own deadline is shorter. */

@@ -12,7 +12,7 @@ import type { Repo } from '../repo.js';
 import { namedSession, needsHeaders, newestActive } from '../sessions.js';
 import { catchUpLines } from '../timetravel/index.js';
 import { DEFAULT_BUDGET } from '../../projections/resume.js';
-import type { Session } from '../../projections/sessions.js';
+import type { Session, WriterMark } from '../../projections/sessions.js';
 import { gitBool } from './hookCommon.js';
 import { HookState, type ClaimedSpool, type ClientState, type SpoolLine } from './hookState.js';
 import { CompactionStore } from './compaction.js';
@@ -218,7 +218,7 @@ export function touchClient(ctx: Ctx, update: Partial<ClientState> = {}): Client
  * The context given to the agent: how to log, then the resume context of its
  * session (Logbook.resumeContext: fitted to the budget, shown messages marked read).
  */
-export async function contextFor(ctx: Ctx, t: Target, catchUp = false): Promise<string> {
+export async function contextFor(ctx: Ctx, t: Target, catchUp?: { from: WriterMark | undefined }): Promise<string> {
   const s = t.session;
   const cmd = ctx.options.command ?? 'logbook';
   const header = (compactions: number) =>
@@ -232,7 +232,7 @@ export async function contextFor(ctx: Ctx, t: Target, catchUp = false): Promise<
   const room = header(999_999).length;
   // SessionStart: what other sessions wrote since this agent's previous session, fitted in the same budget below the session's own state.
   // Both from the snapshot this hook read and wrote its events into (absorb): reading the journal again would give the same.
-  const since = catchUp ? await catchUpLines(ctx.logbook, t.snap, s.id) : [];
+  const since = catchUp ? await catchUpLines(ctx.logbook, t.snap, s.id, { from: catchUp.from }) : [];
   const { text, session } = await ctx.logbook.resumeContext(s.id, { budget: DEFAULT_BUDGET - room, since, snap: t.snap });
   return `${header(session.compactionCount)}${text}`.slice(0, DEFAULT_BUDGET);
 }

@@ -7,10 +7,10 @@ import type { Draft } from '../events.js';
 import { Journal, type Snapshot } from '../journal.js';
 import { gitPosition } from '../repo.js';
 import { flagged } from '../../projections/registry.js';
-import { hasSession, isOpen, type Session } from '../../projections/sessions.js';
+import { hasSession, isOpen, lastWritten, type Session } from '../../projections/sessions.js';
 import { gitBool, spoolLineFor, toolSucceeded } from './hookCommon.js';
 import type { ClaimedSpool } from './hookState.js';
-import { joinsEpisode, type CompactionEpisode, type CompactionHook, type CompactTrigger } from './compaction.js';
+import { joinsEpisode, seenIn, summaryHash, type CompactionEpisode, type CompactionHook, type CompactTrigger } from './compaction.js';
 import { isContinuationIntent } from './intent.js';
 import type { HookResult } from './hooks.js';
 import { FLUSH_LIMIT, SESSION_END_FLUSH_LIMIT, claimTools, commit, contextFor, flushToBound, lostAdoptionRace, output, target, toolDrafts, touchClient, writeEnvFile, type Ctx } from './hookContext.js';
@@ -26,6 +26,8 @@ export async function sessionStart(ctx: Ctx): Promise<HookResult> {
   const nowMs = ctx.now().getTime();
   await flushOrphans(ctx, nowMs);
   let snap = await ctx.logbook.load();
+  // Where this agent was last seen, before this hook writes anything: the catch-up starts there.
+  const lastHere = lastWritten(snap.sessions, ctx.logbook.journal.actor);
   let t = await target(ctx, snap, { source: ctx.input.source, start: true, relink: true });
   writeEnvFile(ctx);
   if (!t) {
@@ -46,7 +48,7 @@ export async function sessionStart(ctx: Ctx): Promise<HookResult> {
   touchClient(ctx, { session: t.session.id, turnStart: ctx.now().toISOString(), ended: undefined });
   if (ctx.journal.random() < 0.05) ctx.state.pruneClients(nowMs, PRUNE_CLIENTS_MS);
   // resumeContext reopens a paused session: a new conversation on it means work goes on.
-  return output('SessionStart', await contextFor(ctx, t, true));
+  return output('SessionStart', await contextFor(ctx, t, { from: lastHere }));
 }
 
 /** Spools left by client sessions that ended without another hook: written with their own identity. */
@@ -118,16 +120,17 @@ async function countCompaction(
     const now = ctx.now();
     const prev = ctx.compactions.read(ctx.cs);
     const known = prev !== undefined && hasSession(snap.sessions, prev.session);
-    const join = known && joinsEpisode(prev, hook, now.getTime());
+    const join = known && joinsEpisode(prev, hook, now.getTime(), extra.summary ? summaryHash(extra.summary) : undefined);
     const trigger = extra.trigger ?? (join ? prev!.trigger : 'unknown');
     const drafts = [...extra.drafts];
     if (!join) drafts.push({ type: 'session.compacted', session: session.id, data: { trigger, ...(extra.summary ? { summary: extra.summary } : {}) } });
     else if (extra.summary && !prev!.summarised) drafts.push({ type: 'session.compacted', session: prev!.session, data: { trigger, summary: extra.summary, of: prev!.event } });
     const events = await commit(ctx, snap, session, drafts, { tools: extra.tools });
     const counted = events.find((e) => e.type === 'session.compacted' && e.data.of === undefined);
+    const summarised = extra.summary ? { summarised: true, summary: join && prev!.summary !== undefined ? prev!.summary : summaryHash(extra.summary) } : {};
     const episode: CompactionEpisode = join
-      ? { ...prev!, seen: { ...prev!.seen, [hook]: now.toISOString() }, ...(extra.summary ? { summarised: true } : {}) }
-      : { session: session.id, event: counted!.id, trigger, at: now.toISOString(), seen: { [hook]: now.toISOString() }, ...(extra.summary ? { summarised: true } : {}) };
+      ? { ...prev!, ...seenIn(prev!, hook, now.toISOString()), ...summarised }
+      : { session: session.id, event: counted!.id, trigger, at: now.toISOString(), ...seenIn({ seen: {} }, hook, now.toISOString()), ...summarised };
     ctx.compactions.write(ctx.cs, episode);
   });
 }

@@ -142,9 +142,10 @@ export function orderEntries(entries: Entry[]): Entry[] {
  * and redacted (a redaction names an event it has seen, so it sorts after
  * it: the redactions of these events are among them); `at` is absent when
  * `me` never wrote such an event. Undefined when a ref's lines are not in
- * order (the caller reads the whole journal instead).
+ * order (the caller reads the whole journal instead). With `mark`, back to
+ * that event instead (wherever `me` wrote it).
  */
-export function tailSince(sources: Array<Iterable<string>>, me: { email: string; agent?: string }, current: string): { at?: string; events: JournalEvent[] } | undefined {
+export function tailSince(sources: Array<Iterable<string>>, me: { email: string; agent?: string }, current: string, mark?: { id: string }): { at?: string; events: JournalEvent[] } | undefined {
   const before = (a: Entry, b: Entry) => a.clock - b.clock || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   const heads = sources.map((source) => {
     const it = source[Symbol.iterator]();
@@ -173,7 +174,12 @@ export function tailSince(sources: Array<Iterable<string>>, me: { email: string;
     const e = top.entry!;
     advance(top);
     if (newestFirst.length && newestFirst[newestFirst.length - 1]!.id === e.id) continue; // the same event through two refs
-    if (e.session && e.session !== current) {
+    if (mark) {
+      if (e.id === mark.id) {
+        at = e.event().at;
+        break;
+      }
+    } else if (e.session && e.session !== current) {
       // Only the actor is read here: a journal whose newest events are all by others is walked without parsing them.
       const actor = e.author ? e.author() : e.event().actor;
       if (actor.email === me.email && (actor.agent ?? '') === (me.agent ?? '')) {

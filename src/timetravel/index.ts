@@ -9,7 +9,7 @@ import type { Logbook } from '../logbook.js';
 import type { LoadParts, Snapshot } from '../journal.js';
 import { defaultOutDir, writePlan, type WriteResult } from '../rebuild.js';
 import { staleTimeoutMs } from '../config.js';
-import { lastWrittenElsewhere, projectSessions, sessionHeaders, type Session, type SessionHeader } from '../../projections/sessions.js';
+import { lastWrittenElsewhere, projectSessions, sessionHeaders, type Session, type SessionHeader, type WriterMark } from '../../projections/sessions.js';
 import { projectItems } from '../../projections/items.js';
 import { rebuildPlan } from '../../projections/rebuild.js';
 import { projectSince, sinceLines, type SinceModel, type SinceView } from '../../projections/since.js';
@@ -207,17 +207,23 @@ export async function since(logbook: Logbook, when?: string, options: { limit?: 
 /**
  * The "since you were last here" lines for an agent's SessionStart: what
  * other sessions wrote since this agent's previous session ended, or nothing
- * when it has no previous session or nobody else wrote since.
+ * when it has no previous session or nobody else wrote since. With `from`
+ * (the newest event this agent wrote anywhere, read before the hook wrote
+ * its own), since then: a conversation that goes on in the same session
+ * hears what happened while it was away too. `from: undefined`: it never
+ * wrote, so there is nothing to catch up on.
  */
-export async function catchUpLines(logbook: Logbook, snap: Snapshot, current: string, options: { limit?: number } = {}): Promise<string[]> {
+export async function catchUpLines(logbook: Logbook, snap: Snapshot, current: string, options: { limit?: number; from?: WriterMark | undefined } = {}): Promise<string[]> {
   const me = logbook.journal.actor;
-  // Never written outside this session: nothing to catch up on, and nothing to walk back to (a team journal
+  const fromGiven = 'from' in options;
+  const mark = fromGiven ? options.from : undefined;
+  // Never written (outside this session): nothing to catch up on, and nothing to walk back to (a team journal
   // where this writer is new would otherwise be read whole to find that out).
-  if (!lastWrittenElsewhere(snap.sessions, me, current)) return [];
-  // From the git store's cache, read from the end back to the previous session's end only: an agent's every
+  if (fromGiven ? !mark : !lastWrittenElsewhere(snap.sessions, me, current)) return [];
+  // From the git store's cache, read from the end back to that event only: an agent's every
   // SessionStart then costs what happened since, not the whole journal.
   const store = logbook.journal.store;
-  const tail = isCachingStore(store) && store.rawLinesBackward ? tailSince(store.rawLinesBackward()(), me, current) : undefined;
+  const tail = isCachingStore(store) && store.rawLinesBackward ? tailSince(store.rawLinesBackward()(), me, current, mark) : undefined;
   let at: string;
   let events: JournalEvent[];
   if (tail) {
@@ -225,12 +231,13 @@ export async function catchUpLines(logbook: Logbook, snap: Snapshot, current: st
     ({ at, events } = tail as { at: string; events: JournalEvent[] });
   } else {
     const entries = await journalEntries(logbook, snap);
-    const moment = previousSessionEnd(entries, me, current);
-    if (moment.kind === 'start') return [];
-    at = moment.at!;
+    const found = mark ? entries.findIndex((e) => e.id === mark.id) : -1;
+    const moment = mark ? (found < 0 ? undefined : { cut: found + 1, at: mark.at }) : previousSessionEnd(entries, me, current);
+    if (!moment || moment.at === undefined) return [];
+    at = moment.at;
     events = entries.slice(moment.cut).map((e) => e.event());
   }
   const view = projectSince(events, 0, sinceModel(snap, events), { me, limit: options.limit ?? 15 });
   const lines = sinceLines({ ...view, sessions: view.sessions.filter((g) => g.session !== current) });
-  return lines.length ? [`Since your previous session (${minute(at)}):`, ...lines] : [];
+  return lines.length ? [`Since ${mark ? 'you last wrote' : 'your previous session'} (${minute(at)}):`, ...lines] : [];
 }

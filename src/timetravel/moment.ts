@@ -16,6 +16,15 @@ export interface Cuttable {
   session?: string | undefined;
   /** `at` in epoch ms, when it is known to be in toISOString's form (an order index entry). */
   atMs?: number | undefined;
+  /** The event's data: a journal event's own, or an entry's body, parsed when asked for. */
+  data?: unknown;
+  event?(): { data?: unknown };
+}
+
+/** A `session.compacted` that brings the summary of one counted before (`of`) is not a compaction of its own. */
+function countsAsCompaction(e: Cuttable): boolean {
+  const data = typeof e.event === 'function' ? e.event().data : e.data;
+  return !(data !== null && typeof data === 'object' && (data as { of?: unknown }).of !== undefined);
 }
 
 /** A moment of the journal: the events `[0, cut)` of the ordered list are what was known then. */
@@ -38,7 +47,7 @@ export interface Moment {
 }
 
 export const WHEN_FORMS =
-  'an ISO date or time (2026-01-02, 2026-01-02T15:04Z), today or yesterday (from 00:00 UTC), a relative time (90s, 30m, 2h, 3d, 1w: that long ago), an event id or a unique prefix of one, checkpoint:N or compaction:N (the Nth of the session, 1 = first, -1 = last)';
+  'an ISO date or time (2026-01-02, 2026-01-02T15:04Z), today or yesterday (from 00:00 UTC), a relative time (90s, 30m, 2h, 3d, 1w, or 2 hours ago: that long ago), an event id or a unique prefix of one, checkpoint:N or compaction:N (the Nth of the session, 1 = first, -1 = last)';
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -93,10 +102,11 @@ export function cutFor(events: readonly Cuttable[], when: string, context: { now
   });
   if (!text) throw badWhen(when, 'it is empty');
   // No leading zero: an event id starts with one (its time part), and `0000…9h` is an id, not nine hours.
-  const rel = /^((?:0|[1-9]\d{0,8})(?:\.\d+)?)\s*(s|m|h|d|w)$/i.exec(text);
+  // `2h`, and as people also type it, `2h ago` or `2 hours ago`.
+  const rel = /^((?:0|[1-9]\d{0,8})(?:\.\d+)?)\s*(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)(\s+ago)?$/i.exec(text);
   if (rel) {
-    const at = new Date(context.now.getTime() - Number(rel[1]) * UNITS[rel[2]!.toLowerCase()]!).toISOString();
-    return moment('relative', cutAtTime(events, at), at, `${text} ago, ${at}`);
+    const at = new Date(context.now.getTime() - Number(rel[1]) * UNITS[rel[2]![0]!.toLowerCase()]!).toISOString();
+    return moment('relative', cutAtTime(events, at), at, `${rel[3] ? text.slice(0, -rel[3].length) : text} ago, ${at}`);
   }
   const mark = /^(checkpoint|compaction):(-?\d+)$/i.exec(text);
   if (mark) {
@@ -107,7 +117,10 @@ export function cutFor(events: readonly Cuttable[], when: string, context: { now
     const session = context.session();
     const type = kind === 'checkpoint' ? 'session.checkpointed' : 'session.compacted';
     const marks: number[] = [];
-    for (let i = 0; i < events.length; i++) if (events[i]!.type === type && events[i]!.session === session) marks.push(i);
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      if (e.type === type && e.session === session && (kind === 'checkpoint' || countsAsCompaction(e))) marks.push(i);
+    }
     const index = n > 0 ? marks[n - 1] : marks[marks.length + n];
     if (index === undefined) {
       throw new LogbookError('INVALID_INPUT', `session ${stableId(session)} has ${marks.length} ${kind}${marks.length === 1 ? '' : 's'}, so there is no ${kind}:${n}`, {

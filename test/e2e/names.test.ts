@@ -27,6 +27,19 @@ describe('start --name', () => {
     expect(JSON.parse(ok(repo, ['view', 'dup', '--json'])).session.stable).toBe(second.stable);
   });
 
+  it("refuses a name that is another session's id suffix (view NAME would mean that session), open or closed", () => {
+    const repo = fresh();
+    const first = JSON.parse(ok(repo, ['start', '--goal', 'First', '--json'])) as { stable: string; suffix: string };
+    ok(repo, ['close', '--complete', '--session', first.stable]);
+    const clash = run(repo, ['start', '--name', first.suffix.toUpperCase()]);
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toContain(`the short name "${first.suffix}" is the id suffix of session ${first.stable} (First)`);
+    expect(clash.stderr).toContain('hint: pick another --name');
+    expect(JSON.parse(ok(repo, ['list', '--json']))).toHaveLength(1); // nothing half-written
+    // A goal that would make one gets a free name instead.
+    expect(shortname(repo, ['--goal', first.suffix])).toBe(`${first.suffix}-2`);
+  });
+
   it('a derived name that is taken gets a suffix, which start prints', () => {
     const repo = fresh();
     expect(shortname(repo, ['--goal', 'Fix the login'])).toBe('fix-the-login');

@@ -1,7 +1,7 @@
 /** joinsEpisode, the pure rule that decides which hook counts a compaction (compaction.ts). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BURST_MS, COMPACTING_MS, DUPLICATE_MS, joinsEpisode, type CompactionEpisode, type CompactionHook } from '../../src/integrations/compaction.js';
+import { BURST_MS, COMPACTING_MS, DUPLICATE_MS, joinsEpisode, seenIn, summaryHash, type CompactionEpisode, type CompactionHook } from '../../src/integrations/compaction.js';
 
 const HOOKS: CompactionHook[] = ['PreCompact', 'SessionStart', 'PostCompact'];
 
@@ -11,10 +11,10 @@ function count(arrivals: Array<[CompactionHook, number]>): number {
   let n = 0;
   for (const [hook, t] of arrivals) {
     const iso = new Date(t).toISOString();
-    if (joinsEpisode(episode, hook, t)) episode = { ...episode!, seen: { ...episode!.seen, [hook]: iso } };
+    if (joinsEpisode(episode, hook, t)) episode = { ...episode!, ...seenIn(episode!, hook, iso) };
     else {
       n++;
-      episode = { session: 's', event: `e${n}`, trigger: 'auto', at: iso, seen: { [hook]: iso } };
+      episode = { session: 's', event: `e${n}`, trigger: 'auto', at: iso, ...seenIn({ seen: {} }, hook, iso) };
     }
   }
   return n;
@@ -50,6 +50,34 @@ describe('joinsEpisode', () => {
         expect(count(arrivals)).toBe(compactions.length);
       }),
     );
+  });
+
+  it('property: compactions back to back, each PreCompact first (the client waits for it before compacting), seconds apart, count each once', () => {
+    fc.assert(
+      fc.property(
+        // At least one hook after each PreCompact: a PreCompact right after a PreCompact alone is a retry, as far as anyone can tell.
+        fc.array(fc.tuple(fc.shuffledSubarray(['SessionStart', 'PostCompact'] as CompactionHook[], { minLength: 1 }), fc.boolean()), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 0, max: 5_000 }),
+        (compactions, gap) => {
+          const arrivals: Array<[CompactionHook, number]> = [];
+          let t = T0;
+          for (const [after, dup] of compactions) {
+            for (const h of ['PreCompact' as CompactionHook, ...after]) {
+              arrivals.push([h, (t += gap)]);
+              if (dup) arrivals.push([h, (t += 200)]);
+            }
+          }
+          expect(count(arrivals)).toBe(compactions.length);
+        },
+      ),
+    );
+  });
+
+  it('a PostCompact with another summary is another compaction; with the same one, a duplicate', () => {
+    const episode: CompactionEpisode = { session: 's', event: 'e1', trigger: 'auto', at: new Date(T0).toISOString(), seen: { PostCompact: new Date(T0).toISOString() }, summary: summaryHash('first') };
+    expect(joinsEpisode(episode, 'PostCompact', T0 + 1000, summaryHash('first'))).toBe(true);
+    expect(joinsEpisode(episode, 'PostCompact', T0 + 1000, summaryHash('second'))).toBe(false);
+    expect(joinsEpisode(episode, 'PostCompact', T0 + 1000)).toBe(true); // no summary (Codex): nothing tells it apart
   });
 
   it('PreCompact waits out the compaction; the hooks after it come together', () => {

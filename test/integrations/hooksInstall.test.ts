@@ -192,6 +192,19 @@ describe('hooks install: where it writes, and what', () => {
     expect(run(dir, ['hooks', 'install', '--local', '--codex']).code).toBe(1);
   });
 
+  it('--git with a flag that picks an agent\'s hooks file is refused (it did nothing with it), writing nothing', () => {
+    const dir = initRepo();
+    for (const flag of ['--local', '--codex', '--user', '--claude']) {
+      for (const verb of ['install', 'uninstall']) {
+        const r = run(dir, ['hooks', verb, '--git', flag]);
+        expect([flag, verb, r.code]).toEqual([flag, verb, 1]);
+        expect(r.stderr).toContain(`logbook: --git is the git hooks of this repository; ${flag} chooses an agent's hooks file`);
+      }
+    }
+    expect(existsSync(path.join(dir, '.claude'))).toBe(false);
+    expect(existsSync(path.join(dir, '.git', 'hooks', 'post-commit'))).toBe(false);
+  });
+
   it('the committed settings.json gets plain `logbook` when that is this installation on PATH, else this machine\'s paths with a note', () => {
     const dir = initRepo();
     const binDir = tempDir('logbook-path-');

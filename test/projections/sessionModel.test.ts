@@ -93,6 +93,14 @@ describe('steps (SPEC 6)', () => {
     expect(session(s).steps.filter((st) => st.status === 'current')).toHaveLength(1);
   });
 
+  it("the TL;DR's Next: is a step still to start, not the one that is current", () => {
+    const s = fresh();
+    s.add('next', A, { text: 'Implement fix' });
+    s.add('next', A, { text: 'Add regression test' });
+    s.add('progress', A, { text: 'implement fix', status: 'current' });
+    expect(tldr(session(s)).split('\n')[0]).toBe('Fix the race in the sweep trigger. Currently: Implement fix. Next: Add regression test.');
+  });
+
   it('a closed session has no current step, no Currently: and no <- CURRENT', () => {
     const s = fresh();
     s.add('progress', A, { text: 'Reproduce bug', status: 'done' });

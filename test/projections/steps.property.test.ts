@@ -59,7 +59,8 @@ class Model {
           this.makeCurrent(named);
         } else if (!c.step && this.current) this.current.notes++;
         else {
-          const step = { key, text: c.t, status: 'todo' as const, notes: 0 };
+          const step = { key, text: c.step?.trim() || c.t, status: 'todo' as const, notes: 0 };
+          this.note(step, c.t, c.step !== undefined);
           this.steps.push(step);
           this.makeCurrent(step);
         }
@@ -71,7 +72,11 @@ class Model {
         if (named) {
           this.note(named, c.t, c.step !== undefined);
           named.status = 'done';
-        } else this.steps.push({ key, text: c.t, status: 'done', notes: 0 });
+        } else {
+          const step = { key, text: c.step?.trim() || c.t, status: 'done' as const, notes: 0 };
+          this.note(step, c.t, c.step !== undefined);
+          this.steps.push(step);
+        }
         break;
       }
       case 'blocker':

@@ -89,4 +89,36 @@ describe('catch-up across agents, people and clones', () => {
       expect(person(a, args)).toBe(person(b, args));
     }
   });
+
+  it('a conversation that goes on in the same session (resumed, or a new one adopting it) hears what others wrote since it was last here', () => {
+    const dir = makeRepo();
+    ok(dir, ['init']);
+    contextOf(hook(dir, 'SessionStart', 'ada-1', { source: 'startup' }));
+    agent(dir, 'ada-1', ['log', '--progress', 'Porting the lexer']);
+    hook(dir, 'SessionEnd', 'ada-1', { reason: 'exit' });
+    const bob = { ...CLEAN, LOGBOOK_ACTOR: 'Bob Babbage <bob@example.com>' };
+    ok(dir, ['start', '--goal', 'Fix the build', '--name', 'build'], { env: bob });
+    ok(dir, ['log', '--session', 'build', '--decision', 'Pin the toolchain', '--blocker', 'Mirror is down'], { env: bob });
+    ok(dir, ['log', '--session', 'build', '--resolve', '1', '--note', 'mirror back'], { env: bob });
+
+    // The same conversation resumed: it goes on in its own session.
+    const resumed = contextOf(hook(dir, 'SessionStart', 'ada-1', { source: 'resume' }));
+    expect(resumed).toContain('Porting the lexer');
+    expect(resumed).toContain('## Since you were last here');
+    const section = resumed.slice(resumed.indexOf('## Since you were last here'));
+    expect(section).toMatch(/Bob Babbage: decision: Pin the toolchain/);
+    expect(section).toMatch(/Bob Babbage: resolved blocker: Mirror is down — mirror back/);
+    hook(dir, 'SessionEnd', 'ada-1', { reason: 'exit' });
+
+    // Nothing new since: no section. Then a new conversation adopts the session and hears Bob's next finding only.
+    expect(contextOf(hook(dir, 'SessionStart', 'ada-1', { source: 'resume' }))).not.toContain('## Since you were last here');
+    hook(dir, 'SessionEnd', 'ada-1', { reason: 'exit' });
+    ok(dir, ['log', '--session', 'build', '--discovery', 'The cache key ignores the lockfile'], { env: bob });
+    ok(dir, ['close', '--session', 'build', '--complete'], { env: bob }); // else the newest active session, which a new conversation would adopt
+    const adopted = contextOf(hook(dir, 'SessionStart', 'ada-2', { source: 'startup' }));
+    expect(adopted).toContain('Porting the lexer');
+    const later = adopted.slice(adopted.indexOf('## Since you were last here'));
+    expect(later).toMatch(/discovery: The cache key ignores the lockfile/);
+    expect(later).not.toContain('Pin the toolchain');
+  });
 });

@@ -61,6 +61,12 @@ describe('cutFor', () => {
     expect(cut('checkpoint:2').cut).toBe(7);
     expect(cut('checkpoint:-1').cut).toBe(7);
     expect(cut('1h')).toMatchObject({ kind: 'relative', at: at(11), label: '1h ago, 2026-01-02T11:00:00.000Z' });
+    // As `--help` puts it ("2h / 3d ago") and as people type it.
+    expect(cut('1h ago')).toMatchObject({ kind: 'relative', cut: 4, label: '1h ago, 2026-01-02T11:00:00.000Z' });
+    expect(cut('1 hour ago')).toMatchObject({ cut: 4, label: '1 hour ago, 2026-01-02T11:00:00.000Z' });
+    expect(cut('50 minutes')).toMatchObject({ cut: 6 });
+    expect(cut('90 secs ago').cut).toBe(10);
+    expect(error(() => cut('2 months ago')).message).toMatch(/none of the accepted forms/);
     // The words `search --since` takes: from 00:00 UTC of this day or the one before (now is 2026-01-02 12:00).
     expect(cut('today')).toMatchObject({ kind: 'time', cut: 0, at: '2026-01-02T00:00:00.000Z', label: 'today, 2026-01-02T00:00:00.000Z' });
     expect(cut('Yesterday')).toMatchObject({ kind: 'time', cut: 0, at: '2026-01-01T00:00:00.000Z' });

@@ -99,6 +99,16 @@ describe('web view renderers', () => {
     expect(none).toContain('Nothing recorded yet');
   });
 
+  it('a summary written for a compaction counted before (`of`) is no second compaction: one line on the page, one in the day\'s count', () => {
+    const evs = events('x');
+    const counted = evs.at(-1)!;
+    evs.push(ev({ type: 'session.compacted', session: S, data: { trigger: 'auto', summary: 'later summary', of: counted.id } }));
+    const s = projectSessions(evs).sessions.get(S)!;
+    const page = renderSessionPage({ repo: 'r', base: '', session: s, events: evs, items: [], live: '/x' });
+    expect(page.match(/class="compaction"/g)).toHaveLength(1);
+    expect(dailyActivity(evs).days.reduce((n, d) => n + d.compactions, 0)).toBe(1);
+  });
+
   it('renders search hits with the match marked and everything else escaped', () => {
     const out = searchResults({ query: 'pratt', total: 3, hits: [{ id: 'E1', type: 'decision', at: '2026-01-02T10:00:00.000Z', snippet: 'Use a **Pratt** parser <b>', session: { id: S, stable: 's_abcd', shortname: 'parser' } }] }, '').html;
     expect(out).toContain('<mark>Pratt</mark>');
