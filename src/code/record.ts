@@ -124,9 +124,11 @@ async function drainLocked(options: DrainOptions, repo: { gitdir: string; workTr
       const clientSession = lineEnv.LOGBOOK_CLIENT_SESSION;
       const journal = Journal.open({ cwd: options.cwd, env, ...(clientSession ? { agent: { agentSession: clientSession } } : {}) });
       const logbook = new Logbook(journal, { clientSession });
+      // A journal that cannot be read is an error (the lines go back to the spool), not "no session open".
+      const snap = await logbook.load();
       let session;
       try {
-        session = logbook.findSession(await logbook.load());
+        session = logbook.findSession(snap);
       } catch {
         session = undefined; // LOGBOOK_SESSION names a session this clone does not hold
       }

@@ -121,6 +121,23 @@ describe('hooks install --git', () => {
     expect(c.stderr).toBe('');
     expectHookError(dir, /^git post-commit internal: .*EISDIR/, { lines: 1 });
   });
+
+  it('a journal that cannot be read is logged, not taken for "no session open": the commit stays spooled and is recorded once the journal reads again', () => {
+    const dir = project();
+    startSession(dir, 'Broken journal', 'broken');
+    const ref = g(dir, ['for-each-ref', '--format=%(refname)', 'refs/logbook/replicas/']).trim();
+    const tip = g(dir, ['rev-parse', ref]).trim();
+    const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: dir, input: 'not a commit\n', encoding: 'utf8' }).trim();
+    g(dir, ['update-ref', ref, blob]);
+    const c = spawnSync('git', ['commit', '-q', '--allow-empty', '-m', 'while the journal is broken'], { cwd: dir, encoding: 'utf8', env: { ...process.env, LOGBOOK_SESSION: '' } });
+    expect(c.status).toBe(0);
+    expect(c.stderr).toBe('');
+    const head = g(dir, ['rev-parse', 'HEAD']).trim();
+    ok(dir, ['git-hook', 'drain']); // waits for the hook's own drain, then drains what is left
+    expectHookError(dir, /^git drain CORRUPT_OBJECT: cannot read commit/);
+    g(dir, ['update-ref', ref, tip]); // the user repairs the journal
+    expect(commitsOf(dir, 'broken').map((x) => x.commit)).toEqual([head]);
+  });
 });
 
 describe('recording commits', () => {
