@@ -9,7 +9,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Journal } from '../../src/journal.js';
-import { redactDraft, redactText, redactionKinds } from '../../src/redact.js';
+import { redactDraft, redactDrafts, redactText, redactionKinds } from '../../src/redact.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { ok, run } from '../helpers/cli.js';
 import { git, makeRepo } from '../helpers/repo.js';
@@ -251,6 +251,23 @@ describe('redactText', () => {
     expect(redactText(`k ${key}`, { disabled: true }).text).toBe(`k ${key}`);
   });
 
+  it('redacts the other copies of a secret it found, which have no label of their own, but never inside a marker', () => {
+    expect(redactText('password=Tr0ub4dor.Hx9q then log in with Tr0ub4dor.Hx9q').text).toBe('password=[redacted:password] then log in with [redacted:password]');
+    expect(redactText('export API_KEY=a8f5f167f44f4964e6c998dee827110c; echo a8f5f167f44f4964e6c998dee827110c').text).toBe('export API_KEY=[redacted:credential]; echo [redacted:credential]');
+    // too short to hunt for elsewhere: ordinary words would go with it
+    expect(redactText('pass=red, and red is the colour').text).toBe('pass=[redacted:password], and red is the colour');
+    expect(redactText('secret=redacted9 [redacted:password]').text).toBe('secret=[redacted:password] [redacted:password]');
+  });
+
+  it('redacts a secret found in one field of a write in every other field and draft of that write', () => {
+    const [a, b] = redactDrafts([
+      { type: 'decision', data: { text: 'DB_PASSWORD=Summer2024.Winter', rationale: 'Summer2024.Winter is on the wiki', options: ['keep Summer2024.Winter'] } },
+      { type: 'next', data: { text: 'rotate Summer2024.Winter' } },
+    ]);
+    expect(JSON.stringify([a, b])).not.toContain('Summer2024.Winter');
+    expect(b!.data).toEqual({ text: 'rotate [redacted:password]' });
+  });
+
   it('redacts inside every string of a draft, keys of free-form records included', () => {
     const token = j('ghp_', alnum.slice(0, 36));
     const d = redactDraft({
@@ -310,6 +327,7 @@ describe('end to end', () => {
     url: 'Pa55w0rdXYZ',
     key: j('MIIEpQIBAAKCAQEAz', alnum),
     goal: j('glpat-', 'Qq9Ww8Ee7Rr6Tt5Yy4Uu'),
+    repeated: 'Zq8kL2.mNw7',
   };
   beforeAll(() => {
     dir = makeRepo();
@@ -318,6 +336,8 @@ describe('end to end', () => {
     ok(dir, ['log', '--progress', `pushed with ${secrets.github}`, '--decision', `use ${secrets.aws}`, '--rationale', `db at mysql://root:${secrets.url}@10.0.0.5/app`]);
     ok(dir, ['log', '--discovery', '-'], { input: j('found -----BEGIN RSA ', 'PRIVATE KEY-----\n', secrets.key, '\n-----END RSA PRIVATE KEY-----\n') });
     ok(dir, ['checkpoint', '--note', `note ${secrets.github}`]);
+    // labelled once, then repeated bare in the same text, another field and another entry of the same call
+    ok(dir, ['log', '--decision', `set PGPASSWORD=${secrets.repeated} then psql with ${secrets.repeated}`, '--rationale', `${secrets.repeated} is in the vault`, '--next', `rotate ${secrets.repeated}`]);
   });
 
   function allObjects(): string {
