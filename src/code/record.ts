@@ -38,6 +38,7 @@ interface Wanted {
   replaces?: string;
   why?: RewriteWhy;
   picked?: string;
+  mergedInto?: string;
 }
 
 /** One wanted record per new commit: a rewrite line says more than the post-commit line of the same commit. */
@@ -45,7 +46,7 @@ function wantedFrom(lines: readonly SpoolLine[]): Wanted[] {
   const byCommit = new Map<string, Wanted>();
   for (const l of [...lines].sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0))) {
     const entries: Wanted[] = l.hook === 'post-commit' && l.commit
-      ? [{ commit: l.commit, t: l.t, env: l.env, ...(l.branch ? { branch: l.branch } : {}), ...(l.picked ? { picked: l.picked } : {}) }]
+      ? [{ commit: l.commit, t: l.t, env: l.env, ...(l.branch ? { branch: l.branch } : {}), ...(l.picked ? { picked: l.picked } : {}), ...(l.mergedInto ? { mergedInto: l.mergedInto } : {}) }]
       : (l.pairs ?? []).map(([old, fresh]) => ({ commit: fresh, t: l.t, env: l.env, replaces: old, why: l.why ?? 'rebase', ...(l.branch ? { branch: l.branch } : {}) }));
     for (const w of entries) {
       const had = byCommit.get(w.commit);
@@ -148,6 +149,7 @@ async function drainLocked(options: DrainOptions, repo: { gitdir: string; workTr
       for (const w of plan.wanted) {
         const info = infos.get(w.commit);
         if (!info) continue; // gone (gc'd) before it was recorded
+        if (w.mergedInto && !(info.parents.length >= 2 && info.parents[0] === w.mergedInto)) continue; // a fast-forward: not a commit made here
         let replaces = w.replaces;
         let why = w.why;
         // A cherry-pick: the commit picked (CHERRY_PICK_HEAD), else a recorded commit with the same patch.

@@ -202,6 +202,27 @@ describe('recording commits', () => {
     expect(merge.patch_id).toBeUndefined();
     expect(merge.files).toEqual(['t.txt']);
   });
+
+  it('a merge commit made by `git merge` itself (post-merge) is recorded; a fast-forward and a squash merge add no commit of their own', () => {
+    const dir = project();
+    startSession(dir, 'Merging', 'merging');
+    const base = g(dir, ['rev-parse', 'HEAD']).trim();
+    g(dir, ['checkout', '-q', '-b', 'topic']);
+    const t = commit(dir, 'topic work', { 't.txt': 't\n' });
+    g(dir, ['checkout', '-q', '-b', 'ff', base]);
+    g(dir, ['merge', '-q', '--ff-only', 'topic']); // HEAD moves to the topic commit: not a new commit
+    g(dir, ['checkout', '-q', '-b', 'sq', base]);
+    g(dir, ['merge', '-q', '--squash', 'topic']); // nothing committed yet
+    g(dir, ['checkout', '-q', '-f', 'main']);
+    commit(dir, 'main work', { 'm.txt': 'm\n' });
+    g(dir, ['merge', '-q', '--no-ff', '-m', 'merge topic into main', 'topic']);
+    const merge = g(dir, ['rev-parse', 'HEAD']).trim();
+    const got = commitsOf(dir, 'merging');
+    expect(got.map((x) => x.subject)).toEqual(['merge topic into main', 'main work', 'topic work']);
+    expect(got[0]).toMatchObject({ commit: merge, branch: 'main', files: ['t.txt'] });
+    expect(got[0]!.patch_id).toBeUndefined();
+    expect(got.filter((x) => x.commit === t)).toHaveLength(1);
+  });
 });
 
 describe('rewrites', () => {
