@@ -349,6 +349,10 @@ describe('why', () => {
     const outside = tempDir();
     write(outside, 'o.txt', 'o\n');
     cases.push([['why', path.join(outside, 'o.txt')], /outside the repository/]);
+    cases.push([['why', '.'], /top folder, not a file/]);
+    // No git on PATH at all (node itself found by its full path).
+    const noGit = tempDir();
+    cases.push([['why', 'a.txt:1'], /needs the git binary, and none was found on PATH/, { PATH: noGit }]);
     for (const [args, message, env] of cases) {
       const r = run(dir, args, env ? { env } : {});
       expect(r.code, args.join(' ')).toBe(1);
