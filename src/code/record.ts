@@ -39,6 +39,10 @@ interface Wanted {
   why?: RewriteWhy;
   picked?: string;
   mergedInto?: string;
+  /** A squash or fixup: the other commits the same rewrite folded into this one. */
+  alsoReplaces?: string[];
+  /** When the rewrite that set `replaces` ran (its pairs share it). */
+  rewriteAt?: string;
 }
 
 /** One wanted record per new commit: a rewrite line says more than the post-commit line of the same commit. */
@@ -47,14 +51,21 @@ function wantedFrom(lines: readonly SpoolLine[]): Wanted[] {
   for (const l of [...lines].sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0))) {
     const entries: Wanted[] = l.hook === 'post-commit' && l.commit
       ? [{ commit: l.commit, t: l.t, env: l.env, ...(l.branch ? { branch: l.branch } : {}), ...(l.picked ? { picked: l.picked } : {}), ...(l.mergedInto ? { mergedInto: l.mergedInto } : {}) }]
-      : (l.pairs ?? []).map(([old, fresh]) => ({ commit: fresh, t: l.t, env: l.env, replaces: old, why: l.why ?? 'rebase', ...(l.branch ? { branch: l.branch } : {}) }));
+      : (l.pairs ?? []).map(([old, fresh]) => ({ commit: fresh, t: l.t, env: l.env, replaces: old, why: l.why ?? 'rebase', rewriteAt: l.t, ...(l.branch ? { branch: l.branch } : {}) }));
     for (const w of entries) {
       const had = byCommit.get(w.commit);
       if (!had) byCommit.set(w.commit, w);
       else {
-        if (w.replaces) {
+        if (w.replaces && had.replaces && had.replaces !== w.replaces && had.why === w.why && had.rewriteAt === w.rewriteAt) {
+          // One rewrite listing several old commits for this one (squash, fixup): it replaced them all.
+          if (!had.alsoReplaces?.includes(had.replaces)) had.alsoReplaces = [...(had.alsoReplaces ?? []), had.replaces];
+          had.replaces = w.replaces;
+          had.alsoReplaces = had.alsoReplaces.filter((c) => c !== w.replaces);
+        } else if (w.replaces) {
           had.replaces = w.replaces;
           had.why = w.why!;
+          had.rewriteAt = w.rewriteAt!;
+          delete had.alsoReplaces;
         }
         had.branch ??= w.branch;
       }
@@ -174,6 +185,8 @@ async function drainLocked(options: DrainOptions, repo: { gitdir: string; workTr
           data.why = why;
         }
         drafts.push({ type: 'commit.linked', session: plan.session, data });
+        // The other commits a squash folded in: one record each, after the main one, so the fold keeps them all.
+        for (const also of w.alsoReplaces ?? []) if (why && also !== w.commit) drafts.push({ type: 'commit.linked', session: plan.session, data: { ...data, replaces: also, why } });
       }
       if (drafts.length) await plan.journal.append(drafts);
       report.recorded += drafts.length;

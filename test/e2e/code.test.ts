@@ -226,6 +226,22 @@ describe('recording commits', () => {
 });
 
 describe('rewrites', () => {
+  it('an interactive rebase that squashes commits of two sessions into one keeps leading back to both', () => {
+    const dir = project();
+    const a = startSession(dir, 'Session A', 'sess-a');
+    commit(dir, 'A adds f', { 'f.txt': 'f\n' }, { LOGBOOK_SESSION: a });
+    const b = startSession(dir, 'Session B', 'sess-b');
+    commit(dir, 'B adds g', { 'g.txt': 'g\n' }, { LOGBOOK_SESSION: b });
+    g(dir, ['rebase', '-q', '-i', 'HEAD~2'], { LOGBOOK_SESSION: b, GIT_SEQUENCE_EDITOR: `sed -i -e '2s/^pick/fixup/'` });
+    expect(g(dir, ['rev-list', '--count', 'HEAD']).trim()).toBe('2');
+    const sessionsOf = (file: string) => (whyJson(dir, file).sessions as Array<{ id: string }>).map((s) => s.id);
+    expect(sessionsOf('f.txt')).toContain(a);
+    expect(sessionsOf('g.txt')).toContain(b);
+    // Each squashed commit says what it became.
+    const squashed = g(dir, ['rev-parse', 'HEAD']).trim();
+    for (const s of [a, b]) expect(commitsOf(dir, s).some((c) => c.became.some((x) => x.commit === squashed)), s).toBe(true);
+  });
+
   it('amend, plain rebase onto a moved branch and an interactive rebase keep leading back to the session', () => {
     const dir = project();
     const id = startSession(dir, 'Retry logic', 'retry');
