@@ -22,6 +22,8 @@ export interface CommitRecord {
   /** The commit this one replaced, and how. */
   replaces?: string;
   why?: RewriteWhy;
+  /** The other commits one rewrite folded into this one (a squash or fixup), beside `replaces`. */
+  alsoReplaces?: string[];
   /** Commits this one became (amended, rebased into, cherry-picked as), in the order recorded. */
   became: Array<{ commit: string; why: RewriteWhy; session: string }>;
 }
@@ -62,7 +64,12 @@ export function evolveCommits(state: CommitsState, e: JournalEvent): CommitsStat
   }
   if (d.branch && !r.branch) r.branch = d.branch;
   if (!r.files.length && d.files.length) r.files = d.files;
-  if (d.replaces && d.why && d.replaces !== d.commit && rank(d.why) >= rank(r.why)) {
+  if (d.replaces && d.why && r.replaces && r.why && d.replaces !== r.replaces && d.replaces !== d.commit && d.why === r.why && rank(d.why) === 2) {
+    // A second commit the same kind of rewrite replaced with this one: a squash or fixup folded both in.
+    if (!r.alsoReplaces?.includes(d.replaces)) r.alsoReplaces = [...(r.alsoReplaces ?? []), d.replaces];
+    const old = state.commits.get(d.replaces);
+    if (old && !old.became.some((b) => b.commit === d.commit)) old.became.push({ commit: d.commit, why: d.why, session: r.session });
+  } else if (d.replaces && d.why && d.replaces !== d.commit && rank(d.why) >= rank(r.why)) {
     const previous = r.replaces ? state.commits.get(r.replaces) : undefined;
     if (previous && r.replaces !== d.replaces) previous.became = previous.became.filter((b) => b.commit !== d.commit);
     r.replaces = d.replaces;
@@ -87,8 +94,10 @@ export function projectCommits(events: readonly JournalEvent[]): CommitsState {
 export function linkLateOrigins(state: CommitsState): void {
   for (const r of state.commits.values()) {
     if (!r.replaces || !r.why) continue;
-    const old = state.commits.get(r.replaces);
-    if (old && !old.became.some((b) => b.commit === r.commit)) old.became.push({ commit: r.commit, why: r.why, session: r.session });
+    for (const replaced of [r.replaces, ...(r.alsoReplaces ?? [])]) {
+      const old = state.commits.get(replaced);
+      if (old && !old.became.some((b) => b.commit === r.commit)) old.became.push({ commit: r.commit, why: r.why, session: r.session });
+    }
   }
 }
 
@@ -101,14 +110,16 @@ export interface SerializedCommits {
   lines: string;
 }
 
-type Row = [commit: string, session: string, at: string, actor: Actor, subject: string, files: string[], patch: string, branch: string, replaces: string, why: string];
+type Row = [commit: string, session: string, at: string, actor: Actor, subject: string, files: string[], patch: string, branch: string, replaces: string, why: string, also?: string[]];
 
 function toRow(r: CommitRecord): Row {
-  return [r.commit, r.session, r.at, r.actor, r.subject, r.files, r.patchId ? `p:${r.patchId}` : '', r.branch ?? '', r.replaces ?? '', r.why ?? ''];
+  const row: Row = [r.commit, r.session, r.at, r.actor, r.subject, r.files, r.patchId ? `p:${r.patchId}` : '', r.branch ?? '', r.replaces ?? '', r.why ?? ''];
+  if (r.alsoReplaces?.length) row.push(r.alsoReplaces);
+  return row;
 }
 
 function fromRow(row: Row): CommitRecord {
-  const [commit, session, at, actor, subject, files, patch, branch, replaces, why] = row;
+  const [commit, session, at, actor, subject, files, patch, branch, replaces, why, also] = row;
   return {
     commit,
     session,
@@ -118,7 +129,7 @@ function fromRow(row: Row): CommitRecord {
     files,
     ...(patch ? { patchId: patch.slice(2) } : {}),
     ...(branch ? { branch } : {}),
-    ...(replaces && why ? { replaces, why: why as RewriteWhy } : {}),
+    ...(replaces && why ? { replaces, why: why as RewriteWhy, ...(also?.length ? { alsoReplaces: also } : {}) } : {}),
     became: [],
   };
 }
@@ -180,7 +191,8 @@ export function linesLookup(data: SerializedCommits): CommitLookup {
     return out;
   };
   return {
-    became: (commit) => scan(`,"${commit}","`, (r) => r.replaces === commit).map((r) => ({ commit: r.commit, why: r.why!, session: r.session })),
+    // The replaced commit stands in the `replaces` column, or in the list of a squash's others.
+    became: (commit) => scan(`"${commit}"`, (r) => r.replaces === commit || Boolean(r.alsoReplaces?.includes(commit))).map((r) => ({ commit: r.commit, why: r.why!, session: r.session })),
     forSession: (session) => scan(`","${session}","`, (r) => r.session === session),
     get(commit) {
       const pos = text.indexOf(`\n["${commit}"`);
@@ -221,18 +233,23 @@ export function fateOf(state: CommitsState | CommitLookup, commit: string): Arra
   return out;
 }
 
-/** The chain of commits `commit` replaced, newest first: amend of a rebase of a cherry-pick … */
+/** Every commit `commit` replaced, nearest first: amend of a rebase of a cherry-pick …, and each commit a squash folded in. */
 export function originsOf(state: CommitsState | CommitLookup, commit: string): CommitRecord[] {
   const lookup = asLookup(state);
   const out: CommitRecord[] = [];
   const seen = new Set([commit]);
-  let r = lookup.get(commit);
-  while (r?.replaces && !seen.has(r.replaces)) {
-    seen.add(r.replaces);
-    const prev = lookup.get(r.replaces);
-    if (!prev) break;
-    out.push(prev);
-    r = prev;
+  // Breadth first: a squash replaced several commits, each with its own chain.
+  const queue = [lookup.get(commit)];
+  while (queue.length) {
+    const r = queue.shift();
+    for (const replaced of r?.replaces ? [r.replaces, ...(r.alsoReplaces ?? [])] : []) {
+      if (seen.has(replaced)) continue;
+      seen.add(replaced);
+      const prev = lookup.get(replaced);
+      if (!prev) continue;
+      out.push(prev);
+      queue.push(prev);
+    }
   }
   return out;
 }

@@ -60,11 +60,35 @@ export const redactionKinds: readonly string[] = [...new Set(rules.flatMap((r) =
 /**
  * Replace every secret in `text` by `[redacted:<kind>]` and say which kinds
  * were found. Only the secret is replaced: a label such as `password=` stays.
+ * A secret that a rule found once is replaced wherever else it occurs too
+ * (`password=X … log in with X`): its other copies have no label to find.
  *
  * @example redactText('token ghp_…').text // 'token [redacted:github-token]'
  */
 export function redactText(text: string, options: RedactionOptions = {}): { text: string; kinds: string[] } {
   if (options.disabled) return { text, kinds: [] };
+  const found = new Map<string, string>();
+  const r = scan(text, options, found);
+  return { text: spread(r.text, found), kinds: r.kinds };
+}
+
+/** Shorter secrets are replaced only where a rule found them: elsewhere they would eat ordinary words. */
+const SPREAD_MIN = 6;
+const MARKER = /\[redacted:[a-z0-9-]+\]/g;
+
+/** Replace the other copies of each found secret (longest first), never inside a marker. */
+function spread(text: string, found: ReadonlyMap<string, string>): string {
+  const secrets = [...found].filter(([secret]) => secret.length >= SPREAD_MIN && text.includes(secret)).sort((a, b) => b[0].length - a[0].length);
+  if (!secrets.length) return text;
+  const markers = text.match(MARKER) ?? [];
+  return text
+    .split(MARKER)
+    .map((part) => secrets.reduce((t, [secret, kind]) => t.split(secret).join(`[redacted:${kind}]`), part))
+    .reduce((out, part, i) => out + part + (markers[i] ?? ''), '');
+}
+
+/** Run every rule over `text`; each secret replaced is added to `found` (secret -> kind). */
+function scan(text: string, options: RedactionOptions, found: Map<string, string>): { text: string; kinds: string[] } {
   const allow = options.allow ?? [];
   const kinds: string[] = [];
   let out = text;
@@ -83,6 +107,7 @@ export function redactText(text: string, options: RedactionOptions = {}): { text
       if (secret.startsWith('[redacted:') || secret.includes('[redacted:') || isAllowed(secret, allow) || (rule.accept && !rule.accept(secret, m))) continue;
       const kind = rule.kindOf ? rule.kindOf(m) : rule.kind;
       kinds.push(kind);
+      if (!found.has(secret)) found.set(secret, kind);
       result += `${out.slice(copied, start)}[redacted:${kind}]`;
       copied = end;
     }
@@ -91,31 +116,50 @@ export function redactText(text: string, options: RedactionOptions = {}): { text
   return { text: out, kinds };
 }
 
-function redactValue(value: unknown, options: RedactionOptions, kinds: string[]): unknown {
+function redactValue(value: unknown, options: RedactionOptions, kinds: string[], found: Map<string, string>): unknown {
   if (typeof value === 'string') {
-    const r = redactText(value, options);
+    const r = scan(value, options, found);
     kinds.push(...r.kinds);
     return r.text;
   }
-  if (Array.isArray(value)) return value.map((v) => redactValue(v, options, kinds));
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, options, kinds, found));
   if (value && typeof value === 'object') {
     // Keys too: free-form records such as `meta` take user text as keys (schema keys never match).
     // And a key is a label: `{ db_password: 'Tr0ub4dor.Hx9q' }` is judged as `db_password=Tr0ub4dor.Hx9q`.
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactValue(k, options, kinds) as string, typeof v === 'string' ? redactLabelled(k, v, options, kinds) : redactValue(v, options, kinds)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactValue(k, options, kinds, found) as string, typeof v === 'string' ? redactLabelled(k, v, options, kinds, found) : redactValue(v, options, kinds, found)]));
   }
   return value;
 }
 
-function redactLabelled(key: string, value: string, options: RedactionOptions, kinds: string[]): string {
-  const alone = redactValue(value, options, kinds) as string;
-  const labelled = redactText(`${key}=${alone}`, options);
+function redactLabelled(key: string, value: string, options: RedactionOptions, kinds: string[], found: Map<string, string>): string {
+  const alone = redactValue(value, options, kinds, found) as string;
+  const labelled = scan(`${key}=${alone}`, options, found);
   if (labelled.kinds.length === 0 || !labelled.text.startsWith(`${key}=`)) return alone;
   kinds.push(...labelled.kinds);
   return labelled.text.slice(key.length + 1);
 }
 
+function spreadValue(value: unknown, found: ReadonlyMap<string, string>): unknown {
+  if (typeof value === 'string') return spread(value, found);
+  if (Array.isArray(value)) return value.map((v) => spreadValue(v, found));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [spread(k, found), spreadValue(v, found)]));
+  return value;
+}
+
 /** Redact every string inside a draft's data. */
 export function redactDraft<D extends Draft>(draft: D, options: RedactionOptions = {}): D {
-  if (options.disabled) return draft;
-  return { ...draft, data: redactValue(draft.data, options, []) } as D;
+  return redactDrafts([draft], options)[0]!;
+}
+
+/**
+ * Redact the drafts of one write together: a secret found in one field (or
+ * one draft) is also replaced where it occurs unlabelled in the others
+ * (`--decision "password=X" --rationale "X is on the wiki"`).
+ */
+export function redactDrafts<D extends Draft>(drafts: readonly D[], options: RedactionOptions = {}): D[] {
+  if (options.disabled) return [...drafts];
+  const found = new Map<string, string>();
+  const scanned = drafts.map((d) => ({ ...d, data: redactValue(d.data, options, [], found) }) as D);
+  if (!found.size) return scanned;
+  return scanned.map((d) => ({ ...d, data: spreadValue(d.data, found) }) as D);
 }

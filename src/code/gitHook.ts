@@ -1,5 +1,5 @@
 /**
- * What the git hooks run (`post-commit`, `post-rewrite`, installed by
+ * What the git hooks run (`post-commit`, `post-rewrite`, `post-merge`, installed by
  * hooksInstall.ts): note the commit in the spool and start a detached drain,
  * nothing else, so the user's `git commit` waits for little more than node's
  * own start-up. It never fails the git command: every problem is logged to
@@ -125,6 +125,12 @@ export async function runGitHook(options: GitHookOptions): Promise<void> {
       // An amend's post-rewrite follows, as a rebase's does: wait for it rather than guess from the patch.
       const waits = h.rebasing || lastReflog(wt).startsWith('commit (amend)');
       line = { t: now().toISOString(), hook, commit: h.commit, env, ...(h.branch ? { branch: h.branch } : {}), ...(waits ? { waits: true } : {}), ...(picked && OID.test(picked) ? { picked } : {}) };
+    } else if (hook === 'post-merge') {
+      // `git merge` runs post-merge, not post-commit. A squash merge (argument 1) committed nothing yet; a
+      // fast-forward made no commit: the drain keeps HEAD only when it is a merge whose first parent is ORIG_HEAD.
+      const orig = read(path.join(wt, 'ORIG_HEAD'));
+      if (options.args[1] === '1' || !h.commit || !orig || !OID.test(orig) || orig === h.commit) return;
+      line = { t: now().toISOString(), hook: 'post-commit', commit: h.commit, env, mergedInto: orig, ...(h.branch ? { branch: h.branch } : {}) };
     } else if (hook === 'post-rewrite') {
       const why = options.args[1] === 'amend' ? 'amend' : 'rebase';
       const pairs = (await options.readStdin())

@@ -1,6 +1,7 @@
 /**
- * `logbook hooks install --git` / `uninstall --git`: the `post-commit` and
- * `post-rewrite` hooks in the directory git really uses (`git rev-parse
+ * `logbook hooks install --git` / `uninstall --git`: the `post-commit`,
+ * `post-rewrite` and `post-merge` (a merge commit `git merge` makes runs no
+ * post-commit) hooks in the directory git really uses (`git rev-parse
  * --git-path hooks`: core.hooksPath honoured, linked worktrees share the main
  * one). A hook already there is moved aside, byte for byte with its mode, to
  * `.git/logbook/user-hooks/`, and the Logbook hook runs it first, passing on its
@@ -12,7 +13,7 @@ import path from 'node:path';
 import { LogbookError } from '../errors.js';
 import { gitRunner } from './git.js';
 
-export const GIT_HOOKS = ['post-commit', 'post-rewrite'] as const;
+export const GIT_HOOKS = ['post-commit', 'post-rewrite', 'post-merge'] as const;
 export type GitHookName = (typeof GIT_HOOKS)[number];
 
 /** First lines of every hook Logbook writes: how uninstall knows a hook is ours. */

@@ -38,6 +38,11 @@ interface Wanted {
   replaces?: string;
   why?: RewriteWhy;
   picked?: string;
+  mergedInto?: string;
+  /** A squash or fixup: the other commits the same rewrite folded into this one. */
+  alsoReplaces?: string[];
+  /** When the rewrite that set `replaces` ran (its pairs share it). */
+  rewriteAt?: string;
 }
 
 /** One wanted record per new commit: a rewrite line says more than the post-commit line of the same commit. */
@@ -45,15 +50,22 @@ function wantedFrom(lines: readonly SpoolLine[]): Wanted[] {
   const byCommit = new Map<string, Wanted>();
   for (const l of [...lines].sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0))) {
     const entries: Wanted[] = l.hook === 'post-commit' && l.commit
-      ? [{ commit: l.commit, t: l.t, env: l.env, ...(l.branch ? { branch: l.branch } : {}), ...(l.picked ? { picked: l.picked } : {}) }]
-      : (l.pairs ?? []).map(([old, fresh]) => ({ commit: fresh, t: l.t, env: l.env, replaces: old, why: l.why ?? 'rebase', ...(l.branch ? { branch: l.branch } : {}) }));
+      ? [{ commit: l.commit, t: l.t, env: l.env, ...(l.branch ? { branch: l.branch } : {}), ...(l.picked ? { picked: l.picked } : {}), ...(l.mergedInto ? { mergedInto: l.mergedInto } : {}) }]
+      : (l.pairs ?? []).map(([old, fresh]) => ({ commit: fresh, t: l.t, env: l.env, replaces: old, why: l.why ?? 'rebase', rewriteAt: l.t, ...(l.branch ? { branch: l.branch } : {}) }));
     for (const w of entries) {
       const had = byCommit.get(w.commit);
       if (!had) byCommit.set(w.commit, w);
       else {
-        if (w.replaces) {
+        if (w.replaces && had.replaces && had.replaces !== w.replaces && had.why === w.why && had.rewriteAt === w.rewriteAt) {
+          // One rewrite listing several old commits for this one (squash, fixup): it replaced them all.
+          if (!had.alsoReplaces?.includes(had.replaces)) had.alsoReplaces = [...(had.alsoReplaces ?? []), had.replaces];
+          had.replaces = w.replaces;
+          had.alsoReplaces = had.alsoReplaces.filter((c) => c !== w.replaces);
+        } else if (w.replaces) {
           had.replaces = w.replaces;
           had.why = w.why!;
+          had.rewriteAt = w.rewriteAt!;
+          delete had.alsoReplaces;
         }
         had.branch ??= w.branch;
       }
@@ -124,9 +136,11 @@ async function drainLocked(options: DrainOptions, repo: { gitdir: string; workTr
       const clientSession = lineEnv.LOGBOOK_CLIENT_SESSION;
       const journal = Journal.open({ cwd: options.cwd, env, ...(clientSession ? { agent: { agentSession: clientSession } } : {}) });
       const logbook = new Logbook(journal, { clientSession });
+      // A journal that cannot be read is an error (the lines go back to the spool), not "no session open".
+      const snap = await logbook.load();
       let session;
       try {
-        session = logbook.findSession(await logbook.load());
+        session = logbook.findSession(snap);
       } catch {
         session = undefined; // LOGBOOK_SESSION names a session this clone does not hold
       }
@@ -146,6 +160,7 @@ async function drainLocked(options: DrainOptions, repo: { gitdir: string; workTr
       for (const w of plan.wanted) {
         const info = infos.get(w.commit);
         if (!info) continue; // gone (gc'd) before it was recorded
+        if (w.mergedInto && !(info.parents.length >= 2 && info.parents[0] === w.mergedInto)) continue; // a fast-forward: not a commit made here
         let replaces = w.replaces;
         let why = w.why;
         // A cherry-pick: the commit picked (CHERRY_PICK_HEAD), else a recorded commit with the same patch.
@@ -170,6 +185,8 @@ async function drainLocked(options: DrainOptions, repo: { gitdir: string; workTr
           data.why = why;
         }
         drafts.push({ type: 'commit.linked', session: plan.session, data });
+        // The other commits a squash folded in: one record each, after the main one, so the fold keeps them all.
+        for (const also of w.alsoReplaces ?? []) if (why && also !== w.commit) drafts.push({ type: 'commit.linked', session: plan.session, data: { ...data, replaces: also, why } });
       }
       if (drafts.length) await plan.journal.append(drafts);
       report.recorded += drafts.length;

@@ -18,6 +18,8 @@ export interface SpoolLine {
   commit?: string;
   /** CHERRY_PICK_HEAD during a cherry-pick's post-commit: the commit picked */
   picked?: string;
+  /** post-merge: ORIG_HEAD, which a merge commit made by `git merge` has as first parent (a fast-forward's HEAD does not) */
+  mergedInto?: string;
   /** a post-commit inside a rebase or an amend: its post-rewrite follows */
   waits?: boolean;
   why?: 'amend' | 'rebase';

@@ -55,7 +55,8 @@ function locate(target: WhyTarget, cwd: string, workTree: string | undefined, gi
     throw new LogbookError('UNKNOWN_PATH', `no file ${target.file} (looked for ${abs})`, { hint: 'pass the path of a file in this repository, relative to where you are', cause: e });
   }
   const rel = path.relative(root, real);
-  if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) {
+  if (!rel) throw new LogbookError('INVALID_INPUT', `${target.file} is the repository's top folder, not a file`, { hint: 'pass a file, e.g. logbook why src/app.ts' });
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
     throw new LogbookError('INVALID_INPUT', `${target.file} is outside the repository ${root}`, { hint: 'pass a file inside this repository' });
   }
   if (statSync(real).isDirectory()) throw new LogbookError('INVALID_INPUT', `${target.file} is a directory`, { hint: 'pass a file, e.g. logbook why src/app.ts' });

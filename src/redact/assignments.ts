@@ -15,7 +15,10 @@
  *   since `max_token=4096` and `auth: required` are ordinary settings.
  *
  * Values may contain dots (`Tr0ub4dor.Hx9q`, `ya29.…`): a dotted value is a
- * code reference only when no part of it holds a digit. Pure.
+ * code reference only when no part of it holds a digit. Also: a keyword inside
+ * a longer label (`SECRET_KEY_BASE=`) with a machine-made value, prose
+ * (`the password is …`), markup (`<password>…</password>`) and command lines
+ * (`curl -u user:pass`, `mysql -p…`). Pure.
  */
 import { looksRandom } from './entropy.js';
 import type { Rule } from './providers.js';
@@ -75,10 +78,35 @@ function acceptAssignment(value: string, m: RegExpExecArray): boolean {
   return true;
 }
 
+/**
+ * A keyword inside a longer label (`SECRET_KEY_BASE=…`, `private_key_id: …`,
+ * `api_key_v2=…`): the label may name a setting about the secret rather than
+ * the secret, so the value must look machine-made, at the entropy floor
+ * gitleaks gives its generic rule (3.5 bits a character).
+ */
+const SUFFIXED = String.raw`(?:${STRONG}|${WEAK})(?:[_-][A-Za-z0-9]{1,24}){1,3}(?![A-Za-z0-9_-])${SEP}${VALUE}`;
+// A URL there is an endpoint (`token_endpoint=https://…`); the password of one is the url-password rule's.
+const acceptSuffixed = (value: string, m: RegExpExecArray) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && acceptAssignment(value, m) && looksRandom(value, { minLength: 16, minEntropy: 3.5 });
+
+/** Prose: `the password is Tr0ub4dor.Hx9q`, `my password was "Xk9#mPq2vL"`: a strong keyword, then a value with letters and digits. */
+const PROSE = String.raw`(?:(?<strong>${STRONG}))(?![A-Za-z0-9_-])[ \t]+(?:is|was)[ \t]+(?:"(?<dq>[^"\n]{1,256}?)"|'(?<sq>[^'\n]{1,256}?)'|(?<bare>[^\s"'\x60,;]*[^\s"'\x60,;.:!?]))`;
+const acceptProse = (value: string) => !PLACEHOLDER.test(value) && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && looksRandom(value, { minLength: 6, minEntropy: 2.5 });
+
+/** Markup: `<password>…</password>`: the element's text is judged like an assignment's value. */
+const MARKUP = String.raw`<(?:[\w.-]{0,32}:)?[\w.-]{0,64}?${LABEL}>(?<xml>[^<\n]{1,1024}?)</`;
+
+/** Credentials on a command line (the command and the flag at most 512 characters apart, so a long line costs linear time): `curl -u user:pass`, `mysql -pS3cret`, `sshpass -p S3cret`, `docker login -p S3cret`. */
+const COMMAND = String.raw`(?:\bcurl\b[^\n]{0,512}?[ \t](?:-u|--user)[ \t=]*["']?[^\s:"']*:(?<curl>[^\s"']+)|\bmysql(?:dump|admin)?\b[^\n]{0,512}?[ \t]-p(?<mysql>[^\s"']+)|\b(?:sshpass|docker[ \t]+login|podman[ \t]+login)\b[^\n]{0,512}?[ \t]-p[ \t]+["']?(?<cmdp>[^\s"']+))`;
+const acceptCommand = (value: string) => value.length >= 3 && !PLACEHOLDER.test(value) && !/^\$/.test(value);
+
 const kindOf = (m: RegExpExecArray) => (m.groups?.strong !== undefined || m.groups?.fstrong !== undefined ? 'password' : 'credential');
 
 /** Kinds: `password` for a strong keyword, `credential` for a weak one. */
 export const assignmentRules: Rule[] = [
   { kind: 'password', kinds: ['password', 'credential'], kindOf, secretGroups: ['dq', 'sq', 'bq', 'bare'], pattern: new RegExp(`${LABEL}${SEP}${VALUE}`, 'dgi'), accept: acceptAssignment },
   { kind: 'password', kinds: ['password', 'credential'], kindOf, secretGroups: ['fvalue'], pattern: new RegExp(FLAG, 'dgi'), accept: acceptAssignment },
+  { kind: 'credential', secretGroups: ['dq', 'sq', 'bq', 'bare'], pattern: new RegExp(SUFFIXED, 'dgi'), accept: acceptSuffixed },
+  { kind: 'password', secretGroups: ['dq', 'sq', 'bare'], pattern: new RegExp(PROSE, 'dgi'), accept: acceptProse },
+  { kind: 'password', kinds: ['password', 'credential'], kindOf, secretGroups: ['xml'], pattern: new RegExp(MARKUP, 'dgi'), accept: acceptAssignment },
+  { kind: 'password', secretGroups: ['curl', 'mysql', 'cmdp'], pattern: new RegExp(COMMAND, 'dg'), accept: acceptCommand },
 ];

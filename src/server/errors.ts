@@ -5,6 +5,7 @@
  */
 import { describeIssues, isLogbookError, type ErrorCode } from '../errors.js';
 import { inFieldWords } from '../operations/requests.js';
+import { redactText } from '../redact.js';
 
 /** Refusals that only exist at the HTTP door (no token, wrong Host, read-only…). */
 export class HttpError extends Error {
@@ -48,8 +49,18 @@ export interface ErrorBody {
   error: { code: string; message: string; hint?: string };
 }
 
-/** Status and body for anything a handler threw; an unexpected error says so without leaking a stack. */
+/**
+ * Status and body for anything a handler threw; an unexpected error says so
+ * without leaking a stack. Messages quote the request (an unknown field, a
+ * session reference): they are redacted as the CLI's stderr is.
+ */
 export function errorResponse(e: unknown): { status: number; body: ErrorBody } {
+  const { status, body } = rawErrorResponse(e);
+  const { code, message, hint } = body.error;
+  return { status, body: { error: { code, message: redactText(message).text, ...(hint !== undefined ? { hint: redactText(hint).text } : {}) } } };
+}
+
+function rawErrorResponse(e: unknown): { status: number; body: ErrorBody } {
   if (e instanceof HttpError) return { status: e.status, body: { error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } } };
   if (isLogbookError(e)) {
     // A text over the entry size limit is "too large", whichever field it came in.

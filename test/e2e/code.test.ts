@@ -121,6 +121,23 @@ describe('hooks install --git', () => {
     expect(c.stderr).toBe('');
     expectHookError(dir, /^git post-commit internal: .*EISDIR/, { lines: 1 });
   });
+
+  it('a journal that cannot be read is logged, not taken for "no session open": the commit stays spooled and is recorded once the journal reads again', () => {
+    const dir = project();
+    startSession(dir, 'Broken journal', 'broken');
+    const ref = g(dir, ['for-each-ref', '--format=%(refname)', 'refs/logbook/replicas/']).trim();
+    const tip = g(dir, ['rev-parse', ref]).trim();
+    const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: dir, input: 'not a commit\n', encoding: 'utf8' }).trim();
+    g(dir, ['update-ref', ref, blob]);
+    const c = spawnSync('git', ['commit', '-q', '--allow-empty', '-m', 'while the journal is broken'], { cwd: dir, encoding: 'utf8', env: { ...process.env, LOGBOOK_SESSION: '' } });
+    expect(c.status).toBe(0);
+    expect(c.stderr).toBe('');
+    const head = g(dir, ['rev-parse', 'HEAD']).trim();
+    ok(dir, ['git-hook', 'drain']); // waits for the hook's own drain, then drains what is left
+    expectHookError(dir, /^git drain CORRUPT_OBJECT: cannot read commit/);
+    g(dir, ['update-ref', ref, tip]); // the user repairs the journal
+    expect(commitsOf(dir, 'broken').map((x) => x.commit)).toEqual([head]);
+  });
 });
 
 describe('recording commits', () => {
@@ -185,9 +202,46 @@ describe('recording commits', () => {
     expect(merge.patch_id).toBeUndefined();
     expect(merge.files).toEqual(['t.txt']);
   });
+
+  it('a merge commit made by `git merge` itself (post-merge) is recorded; a fast-forward and a squash merge add no commit of their own', () => {
+    const dir = project();
+    startSession(dir, 'Merging', 'merging');
+    const base = g(dir, ['rev-parse', 'HEAD']).trim();
+    g(dir, ['checkout', '-q', '-b', 'topic']);
+    const t = commit(dir, 'topic work', { 't.txt': 't\n' });
+    g(dir, ['checkout', '-q', '-b', 'ff', base]);
+    g(dir, ['merge', '-q', '--ff-only', 'topic']); // HEAD moves to the topic commit: not a new commit
+    g(dir, ['checkout', '-q', '-b', 'sq', base]);
+    g(dir, ['merge', '-q', '--squash', 'topic']); // nothing committed yet
+    g(dir, ['checkout', '-q', '-f', 'main']);
+    commit(dir, 'main work', { 'm.txt': 'm\n' });
+    g(dir, ['merge', '-q', '--no-ff', '-m', 'merge topic into main', 'topic']);
+    const merge = g(dir, ['rev-parse', 'HEAD']).trim();
+    const got = commitsOf(dir, 'merging');
+    expect(got.map((x) => x.subject)).toEqual(['merge topic into main', 'main work', 'topic work']);
+    expect(got[0]).toMatchObject({ commit: merge, branch: 'main', files: ['t.txt'] });
+    expect(got[0]!.patch_id).toBeUndefined();
+    expect(got.filter((x) => x.commit === t)).toHaveLength(1);
+  });
 });
 
 describe('rewrites', () => {
+  it('an interactive rebase that squashes commits of two sessions into one keeps leading back to both', () => {
+    const dir = project();
+    const a = startSession(dir, 'Session A', 'sess-a');
+    commit(dir, 'A adds f', { 'f.txt': 'f\n' }, { LOGBOOK_SESSION: a });
+    const b = startSession(dir, 'Session B', 'sess-b');
+    commit(dir, 'B adds g', { 'g.txt': 'g\n' }, { LOGBOOK_SESSION: b });
+    g(dir, ['rebase', '-q', '-i', 'HEAD~2'], { LOGBOOK_SESSION: b, GIT_SEQUENCE_EDITOR: `sed -i -e '2s/^pick/fixup/'` });
+    expect(g(dir, ['rev-list', '--count', 'HEAD']).trim()).toBe('2');
+    const sessionsOf = (file: string) => (whyJson(dir, file).sessions as Array<{ id: string }>).map((s) => s.id);
+    expect(sessionsOf('f.txt')).toContain(a);
+    expect(sessionsOf('g.txt')).toContain(b);
+    // Each squashed commit says what it became.
+    const squashed = g(dir, ['rev-parse', 'HEAD']).trim();
+    for (const s of [a, b]) expect(commitsOf(dir, s).some((c) => c.became.some((x) => x.commit === squashed)), s).toBe(true);
+  });
+
   it('amend, plain rebase onto a moved branch and an interactive rebase keep leading back to the session', () => {
     const dir = project();
     const id = startSession(dir, 'Retry logic', 'retry');
@@ -311,6 +365,10 @@ describe('why', () => {
     const outside = tempDir();
     write(outside, 'o.txt', 'o\n');
     cases.push([['why', path.join(outside, 'o.txt')], /outside the repository/]);
+    cases.push([['why', '.'], /top folder, not a file/]);
+    // No git on PATH at all (node itself found by its full path).
+    const noGit = tempDir();
+    cases.push([['why', 'a.txt:1'], /needs the git binary, and none was found on PATH/, { PATH: noGit }]);
     for (const [args, message, env] of cases) {
       const r = run(dir, args, env ? { env } : {});
       expect(r.code, args.join(' ')).toBe(1);

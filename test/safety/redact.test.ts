@@ -9,7 +9,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Journal } from '../../src/journal.js';
-import { redactDraft, redactText, redactionKinds } from '../../src/redact.js';
+import { redactDraft, redactDrafts, redactText, redactionKinds } from '../../src/redact.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { ok, run } from '../helpers/cli.js';
 import { git, makeRepo } from '../helpers/repo.js';
@@ -78,6 +78,19 @@ const positives: Array<[string, string, string]> = [
   ['password', 'mysql -u root --password s3cretpw! -h db', 's3cretpw!'],
   ['password', 'tool input {\\"password\\": \\"Hunter2.x\\"}', 'Hunter2.x'],
   ['password', 'SECRET_KEY=django-insecure-8x#k2!q', 'django-insecure-8x#k2!q'],
+  // A keyword inside a longer label, when the value is machine-made; prose; markup; command lines.
+  ['credential', j('SECRET_KEY_BASE=', hex.slice(0, 40)), hex.slice(0, 40)],
+  ['credential', j('"private_key_id": "', hex.slice(3, 43), '"'), hex.slice(3, 43)],
+  ['password', 'my password is Tr0ub4dor.Hx9q, do not share', 'Tr0ub4dor.Hx9q'],
+  ['password', 'the password was "Xk9#mPq2vL" until today', 'Xk9#mPq2vL'],
+  ['password', 'password is hunter2', 'hunter2'],
+  ['password', '<db><password>Tr0ub4dor.Hx9q</password></db>', 'Tr0ub4dor.Hx9q'],
+  ['password', '<ns:clientSecret>Ab3dEf.Gh5jK</ns:clientSecret>', 'Ab3dEf.Gh5jK'],
+  ['password', 'curl -s -u admin:S3cretPa55 https://api.example.com', 'S3cretPa55'],
+  ['password', 'curl --user "deploy:Zq8kL2mNw7" -X POST https://x', 'Zq8kL2mNw7'],
+  ['password', 'mysql -h db -u root -pS3cretPa55 app', 'S3cretPa55'],
+  ['password', "sshpass -p 'S3cretPa55' ssh ops@host", 'S3cretPa55'],
+  ['password', 'docker login -u bob -p S3cretPa55 registry.example.com', 'S3cretPa55'],
   ['password', '$password = "Tr0ub4dor";', 'Tr0ub4dor'],
   ['password', 'app_secret := "f00.bar.baz"', 'f00.bar.baz'],
   ['password', 'settings = {secret: `Sup3r.s3cret`}', 'Sup3r.s3cret'],
@@ -171,6 +184,13 @@ const negatives = [
   'passwords: [redacted:password] already',
   'git push --force-with-lease origin main --token-file ~/.tok',
   'https://user@example.com/path and mailto:ada@example.com',
+  'the password is required, the secret is out, the password was rotated on 2024-05-01',
+  'token_count=4096 secret_version=3 api_key_header=X-Api-Key auth_provider=github2023',
+  'SECRET_NAME_PREFIX=prod-db-creds-v2 password_reset_url=https://example.com/reset',
+  'token_endpoint=https://oauth2.googleapis.com/token and secret_sauce_recipe=grandmas',
+  'curl -u $USER:$PASS https://x; curl -u user:${TOKEN} https://x; curl --user admin https://x',
+  'mysql -u root -p db; docker login -u bob --password-stdin',
+  '<password></password> and <token>${TOKEN}</token> and <secretName>db-creds</secretName>',
   'secret: TODO',
   'password: @DB_PASSWORD@ and password={password} and password=my_password and api_key=your-api-key',
 ];
@@ -251,6 +271,23 @@ describe('redactText', () => {
     expect(redactText(`k ${key}`, { disabled: true }).text).toBe(`k ${key}`);
   });
 
+  it('redacts the other copies of a secret it found, which have no label of their own, but never inside a marker', () => {
+    expect(redactText('password=Tr0ub4dor.Hx9q then log in with Tr0ub4dor.Hx9q').text).toBe('password=[redacted:password] then log in with [redacted:password]');
+    expect(redactText('export API_KEY=a8f5f167f44f4964e6c998dee827110c; echo a8f5f167f44f4964e6c998dee827110c').text).toBe('export API_KEY=[redacted:credential]; echo [redacted:credential]');
+    // too short to hunt for elsewhere: ordinary words would go with it
+    expect(redactText('pass=red, and red is the colour').text).toBe('pass=[redacted:password], and red is the colour');
+    expect(redactText('secret=redacted9 [redacted:password]').text).toBe('secret=[redacted:password] [redacted:password]');
+  });
+
+  it('redacts a secret found in one field of a write in every other field and draft of that write', () => {
+    const [a, b] = redactDrafts([
+      { type: 'decision', data: { text: 'DB_PASSWORD=Summer2024.Winter', rationale: 'Summer2024.Winter is on the wiki', options: ['keep Summer2024.Winter'] } },
+      { type: 'next', data: { text: 'rotate Summer2024.Winter' } },
+    ]);
+    expect(JSON.stringify([a, b])).not.toContain('Summer2024.Winter');
+    expect(b!.data).toEqual({ text: 'rotate [redacted:password]' });
+  });
+
   it('redacts inside every string of a draft, keys of free-form records included', () => {
     const token = j('ghp_', alnum.slice(0, 36));
     const d = redactDraft({
@@ -310,6 +347,7 @@ describe('end to end', () => {
     url: 'Pa55w0rdXYZ',
     key: j('MIIEpQIBAAKCAQEAz', alnum),
     goal: j('glpat-', 'Qq9Ww8Ee7Rr6Tt5Yy4Uu'),
+    repeated: 'Zq8kL2.mNw7',
   };
   beforeAll(() => {
     dir = makeRepo();
@@ -318,6 +356,8 @@ describe('end to end', () => {
     ok(dir, ['log', '--progress', `pushed with ${secrets.github}`, '--decision', `use ${secrets.aws}`, '--rationale', `db at mysql://root:${secrets.url}@10.0.0.5/app`]);
     ok(dir, ['log', '--discovery', '-'], { input: j('found -----BEGIN RSA ', 'PRIVATE KEY-----\n', secrets.key, '\n-----END RSA PRIVATE KEY-----\n') });
     ok(dir, ['checkpoint', '--note', `note ${secrets.github}`]);
+    // labelled once, then repeated bare in the same text, another field and another entry of the same call
+    ok(dir, ['log', '--decision', `set PGPASSWORD=${secrets.repeated} then psql with ${secrets.repeated}`, '--rationale', `${secrets.repeated} is in the vault`, '--next', `rotate ${secrets.repeated}`]);
   });
 
   function allObjects(): string {

@@ -310,6 +310,16 @@ describe('logbook serve: error statuses', () => {
     expect(http.json.events[0].data.text).toBe(cli[0]!.data.text);
     expect(http.json.events[0].data.text).not.toContain('ghp_');
   });
+
+  it('an error never echoes a secret from the request (an unknown field named after one, a session reference holding one)', async () => {
+    const secret = 'Tr0ub4dor.Hx9q';
+    const unknown = await request(s, 'POST', '/api/log', { body: { progress: 'x', [`db_password=${secret}`]: '1' }, headers: { 'X-Session-ID': id } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error.message).toContain('db_password=[redacted:password]');
+    const noSession = await request(s, 'POST', '/api/log', { body: { progress: 'x' }, headers: { 'X-Session-ID': `password=${secret}` } });
+    expect(noSession.status).toBe(404);
+    for (const r of [unknown, noSession]) expect(JSON.stringify(r.json)).not.toContain(secret);
+  });
 });
 
 describe('logbook serve: the door', () => {
