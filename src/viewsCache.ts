@@ -2,17 +2,23 @@
  * The cached views (session model and item chains), kept so that a command's
  * cost does not grow with the journal's history. Open sessions travel in the
  * main file with everything small; a closed session — most of a long
- * history, rarely needed — is only a header there, its state in a file of
- * its own, read on first use and written only when that session changes (it
- * closes, or an event arrives for it after closing).
+ * history, rarely needed — is only a header there, its state in a pack of
+ * closed sessions' states, read on first use (only its bytes) and written
+ * again only when that session changes (it closes, or an event arrives for it
+ * after closing).
  *
  *   views.json                      tips, order, bindings, messages, items, open sessions, closed headers
- *   views-s-<id>-<hash>.json        one closed session's state
+ *   views-p-<hash>.json             closed sessions' states, a JSON array; a header names its pack, bytes and hash
+ *   views-s-<id>-<hash>.json        one closed session's state (before packs; still read)
  *
- * A closed session's file is named by a hash of its content, recorded in its
- * header, so a reader never pairs a main file with another version of a
- * session. A file that is missing or damaged (a concurrent rewrite, a damaged
- * cache) is folded again from the cached events, up to where the views were.
+ * A save writes the states that are new or changed (by their hash) as one new
+ * pack, so a first save writes one file, not one per session; a pack named by
+ * the hash of its bytes is never rewritten, so a reader never pairs a main
+ * file with another version of a session. A pack no header names any more is
+ * removed; when more than MAX_PACKS are named, the smaller ones are copied
+ * into one (their bytes, not parsed again). A state that is missing or
+ * damaged (a concurrent rewrite, a damaged cache) is folded again from the
+ * cached events, up to where the views were.
  *
  * The journal loads, before folding new events in, the closed sessions those
  * events name (`LazySessions.loadClosed`), so a fold never reads from disk
@@ -21,7 +27,7 @@
 import { createHash } from 'node:crypto';
 import { LogbookError } from './errors.js';
 import { compareEvents, type JournalEvent, type UnreadableRecord } from './events.js';
-import { SerializedState, type CachingStore } from './store/types.js';
+import type { CachingStore } from './store/types.js';
 import stringify from 'fast-json-stable-stringify';
 import { deserializeItems, projectItems, serializeItems, type ItemsState, type SerializedItems } from '../projections/items.js';
 import { prepare } from '../projections/order.js';
@@ -29,22 +35,32 @@ import { headerOf, isOpen, projectSessions, sessionHeaders, type Message, type S
 
 const MAIN = 'views';
 const CLOSED_PREFIX = 'views-s-';
+const PACK_PREFIX = 'views-p-';
+/** Packs a main file may name before a save copies the smaller ones into one. */
+const MAX_PACKS = 24;
 
 export interface Views {
   sessions: SessionsState;
   items: ItemsState;
 }
 
-/** A closed session in the main file: its header and the name of the file holding its state. */
-type ClosedEntry = SessionHeader & { file: string };
+/** Where a closed session's state is: a pack, its bytes there and the hash of those bytes; or (no `pos`) a file of its own. */
+interface ClosedRef {
+  file: string;
+  pos?: [start: number, length: number];
+  hash?: string;
+}
+
+/** A closed session in the main file: its header and where its state is. */
+type ClosedEntry = SessionHeader & ClosedRef;
 
 export interface CachedViews extends Views {
   tips: Record<string, string>;
   unreadable: UnreadableRecord[];
   /** Order key of the last event folded in. */
   last: { clock: number; id: string } | undefined;
-  /** The closed sessions' files as saved, to know which a save must rewrite. */
-  saved: Map<string, string>;
+  /** Where the closed sessions' states are as saved, to know which a save must write again. */
+  saved: Map<string, ClosedRef>;
 }
 
 interface MainFile {
@@ -60,9 +76,62 @@ interface MainFile {
   last: { clock: number; id: string } | undefined;
 }
 
-function stateFile(s: Session): { name: string; text: string } {
-  const text = JSON.stringify(s);
-  return { name: `${CLOSED_PREFIX}${s.id}-${createHash('sha1').update(text).digest('hex').slice(0, 12)}`, text };
+const hashOf = (text: string) => createHash('sha1').update(text).digest('hex').slice(0, 12);
+
+const refOf = (entry: ClosedEntry): ClosedRef => ({ file: entry.file, ...(entry.pos ? { pos: entry.pos } : {}), ...(entry.hash ? { hash: entry.hash } : {}) });
+
+/** A closed session's saved state as text: its bytes in a pack, or its own file's data; undefined when missing or unreadable. */
+function closedText(store: CachingStore, ref: ClosedRef): string | undefined {
+  if (!ref.pos) {
+    const saved = store.loadState<Session>(ref.file);
+    return saved?.data ? JSON.stringify(saved.data) : undefined;
+  }
+  return store.readStateSlice(ref.file, ref.pos[0], ref.pos[1]);
+}
+
+/** A closed session's saved state, checked to be that session's (and, in a pack, to have the bytes its header hashed). */
+function readClosed(store: CachingStore, entry: ClosedEntry): Session | undefined {
+  if (!entry.pos) {
+    const saved = store.loadState<Session>(entry.file);
+    return saved && saved.data && saved.data.id === entry.id ? saved.data : undefined;
+  }
+  const text = store.readStateSlice(entry.file, entry.pos[0], entry.pos[1]);
+  if (text === undefined || (entry.hash !== undefined && hashOf(text) !== entry.hash)) return undefined;
+  try {
+    const s = JSON.parse(text) as Session;
+    return s && s.id === entry.id ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A pack being written: states as JSON texts, each one's place in the file. */
+class PackWriter {
+  private readonly texts: string[] = [];
+  private bytes = 1; // after '['
+
+  get size(): number {
+    return this.texts.length;
+  }
+
+  /** Add a state's text; its ref gets the pack's name when the pack is written. */
+  add(text: string, hash: string): ClosedRef {
+    const length = Buffer.byteLength(text);
+    const ref = { file: '', pos: [this.bytes, length] as [number, number], hash };
+    this.texts.push(text);
+    this.bytes += length + 2; // ',\n'
+    return ref;
+  }
+
+  /** Write the pack (named by the hash of its bytes) and name it in every ref it gave. */
+  write(store: CachingStore, refs: ClosedRef[]): string | undefined {
+    if (!this.texts.length) return undefined;
+    const text = `[${this.texts.join(',\n')}]\n`;
+    const name = `${PACK_PREFIX}${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    store.saveStateText(name, text);
+    for (const ref of refs) if (ref.file === '') ref.file = name;
+    return name;
+  }
 }
 
 /**
@@ -169,8 +238,8 @@ export function loadViews(store: CachingStore, readEvents: () => readonly Journa
   if (d.closed.some((h) => h.closedAt === undefined) || !Array.isArray(d.actors)) return undefined;
   let refolded: Map<string, Session> | undefined;
   const load = (entry: ClosedEntry): Session => {
-    const saved = store.loadState<Session>(entry.file);
-    if (saved && saved.data && saved.data.id === entry.id) return saved.data;
+    const saved = readClosed(store, entry);
+    if (saved) return saved;
     // Missing or damaged: fold the closed sessions again from the cached events, up to where these views were.
     if (!refolded) {
       const upTo = prepare(readEvents()).filter((e) => !d.last || compareEvents(e, d.last) <= 0);
@@ -189,38 +258,37 @@ export function loadViews(store: CachingStore, readEvents: () => readonly Journa
     tips: main.tips,
     unreadable: d.unreadable,
     last: d.last,
-    saved: new Map(d.closed.map((h) => [h.id, h.file])),
+    saved: new Map(d.closed.map((h) => [h.id, refOf(h)])),
   };
 }
 
-/** Save the views for `tips`, writing the state of each closed session that is new or changed. */
+/** Save the views for `tips`, writing the state of each closed session that is new or changed (one new pack for them all). */
 export async function saveViews(
   store: CachingStore,
   tips: Record<string, string>,
   views: Views,
   unreadable: UnreadableRecord[],
   last: JournalEvent | { clock: number; id: string } | undefined,
-  saved: Map<string, string> = new Map(),
+  saved: Map<string, ClosedRef> = new Map(),
 ): Promise<void> {
   const { sessions } = views;
   const lazy = sessions.sessions instanceof LazySessions ? sessions.sessions : undefined;
   const inMemory = lazy ? lazy.loadedIds() : undefined;
   const closed: ClosedEntry[] = [];
-  const replaced: string[] = [];
+  const pack = new PackWriter();
   for (const h of sessionHeaders(sessions).filter((x) => !isOpen(x))) {
     const previous = saved.get(h.id);
     if (previous && inMemory && !inMemory.has(h.id)) {
-      closed.push({ ...headerOf(h), file: previous }); // not loaded, so not changed
+      closed.push({ ...headerOf(h), ...previous }); // not loaded, so not changed
       continue;
     }
     const s = sessions.sessions.get(h.id)!;
-    const { name, text } = stateFile(s);
-    if (name !== previous) {
-      await store.saveState(name, {}, new SerializedState(text));
-      if (previous) replaced.push(previous);
-    }
-    closed.push({ ...headerOf(s), file: name });
+    const text = JSON.stringify(s);
+    const hash = hashOf(text);
+    closed.push({ ...headerOf(s), ...(previous?.pos && previous.hash === hash ? previous : pack.add(text, hash)) });
   }
+  compactPacks(store, closed, pack);
+  pack.write(store, closed);
   const main: MainFile = {
     open: sessionHeaders(sessions)
       .filter(isOpen)
@@ -236,11 +304,31 @@ export async function saveViews(
     last: last ? { clock: last.clock, id: last.id } : undefined,
   };
   await store.saveState(MAIN, tips, main);
-  for (const file of replaced) store.removeState(file);
+  // Packs and files the views named before and name no more.
+  const kept = new Set(closed.map((c) => c.file));
+  for (const file of new Set([...saved.values()].map((r) => r.file))) if (!kept.has(file)) store.removeState(file);
   if (!saved.size) {
-    // Saved from scratch (no views, or views that could not be used): files of no closed session in them are leftovers.
-    const kept = new Set(closed.map((c) => c.file));
-    for (const name of store.listStates(CLOSED_PREFIX)) if (!kept.has(name)) store.removeState(name);
+    // Saved from scratch (no views, or views that could not be used): states of no closed session in them are leftovers.
+    for (const name of [...store.listStates(CLOSED_PREFIX), ...store.listStates(PACK_PREFIX)]) if (!kept.has(name)) store.removeState(name);
+  }
+}
+
+/**
+ * More than MAX_PACKS packs named: the states in all but the one holding the
+ * most are copied (their bytes, read back, not parsed) into the pack being
+ * written, so the count stays bounded however many saves there were.
+ */
+function compactPacks(store: CachingStore, closed: ClosedEntry[], pack: PackWriter): void {
+  const live = new Map<string, number>();
+  for (const c of closed) if (c.pos && c.file) live.set(c.file, (live.get(c.file) ?? 0) + c.pos[1]); // '': in the pack being written
+  if (live.size + (pack.size ? 1 : 0) <= MAX_PACKS) return;
+  const biggest = [...live].sort((a, b) => b[1] - a[1])[0]![0];
+  for (const [i, c] of closed.entries()) {
+    if (!c.pos || !c.file || c.file === biggest || c.hash === undefined) continue;
+    const text = store.readStateSlice(c.file, c.pos[0], c.pos[1]);
+    if (text === undefined || hashOf(text) !== c.hash) continue; // unreadable: left where it is, folded again when it is read
+    const { file: _f, pos: _p, hash: _h, ...header } = c;
+    closed[i] = { ...header, ...pack.add(text, c.hash) };
   }
 }
 
@@ -266,10 +354,18 @@ export function viewsDiffer(store: CachingStore, events: readonly JournalEvent[]
   if (d.closed.length !== closed.length) return `${d.closed.length} closed sessions cached, ${closed.length} in the events`;
   for (const [i, entry] of d.closed.entries()) {
     const s = fresh.sessions.get(closed[i]!.id)!;
-    const { file: _file, ...header } = entry;
+    const { file: _file, pos: _pos, hash: _hash, ...header } = entry;
     if (!same(header, headerOf(s))) return `closed session ${closed[i]!.id} differs`;
-    const state = store.loadState<Session>(entry.file);
-    if (state && !same(state.data, s)) return `closed session ${s.id} differs`;
+    const text = closedText(store, entry);
+    if (text !== undefined) {
+      let state: unknown;
+      try {
+        state = JSON.parse(text);
+      } catch {
+        return `closed session ${s.id} is damaged`;
+      }
+      if (!same(state, s)) return `closed session ${s.id} differs`;
+    }
   }
   if (!same(d.order, fresh.order)) return 'the session order differs';
   if (!same(d.clientBindings, [...fresh.clientBindings])) return 'the client bindings differ';

@@ -3,7 +3,7 @@
  * plain values, the events are asked for explicitly (as of a snapshot's tips),
  * and appends are published to in-process subscribers.
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isLogbookError } from '../../src/errors.js';
@@ -11,6 +11,8 @@ import { Journal, initJournal, type Appended, type Snapshot } from '../../src/jo
 import { Logbook } from '../../src/logbook.js';
 import { Repo } from '../../src/server/feed.js';
 import { MemoryStore } from '../../src/store/memory.js';
+import { GitStore } from '../../src/store/git.js';
+import { readReplicaId } from '../../src/repo.js';
 import { makeRepo } from '../helpers/repo.js';
 import { renderStats } from '../../projections/stats.js';
 import { LazySessions } from '../../src/viewsCache.js';
@@ -50,7 +52,7 @@ describe('snapshots', () => {
     }
   });
 
-  it('read from the cache: an event for a closed session whose file is gone is folded in like the uncached read', async () => {
+  it('read from the cache: an event for a closed session whose saved state is damaged is folded in like the uncached read', async () => {
     const { dir, open } = gitJournal();
     const lb = new Logbook(open());
     for (const title of ['a', 'b', 'c']) {
@@ -60,9 +62,15 @@ describe('snapshots', () => {
     const cache = path.join(dir, '.git', 'logbook', 'cache');
     rmSync(cache, { recursive: true, force: true });
     const fresh = await open().load(); // no cache: folded from the events, then saved
-    const closedFiles = readdirSync(cache).filter((f) => f.startsWith('views-s-'));
-    expect(closedFiles).toHaveLength(3);
-    rmSync(path.join(cache, closedFiles[1]!));
+    // The three closed sessions' states in one pack, not a file each.
+    const packs = readdirSync(cache).filter((f) => f.startsWith('views-p-'));
+    expect(packs).toHaveLength(1);
+    expect(readdirSync(cache).filter((f) => f.startsWith('views-s-'))).toEqual([]);
+    // The second one's bytes in it damaged (same length, so the others still read).
+    const main = JSON.parse(readFileSync(path.join(cache, 'views.json'), 'utf8')) as { data: { closed: Array<{ pos: [number, number] }> } };
+    const [start, length] = main.data.closed[1]!.pos;
+    const pack = path.join(cache, packs[0]!);
+    writeFileSync(pack, readFileSync(pack).fill(0x20, start, start + length));
     // An event for the closed session whose file is gone: read (and folded again) before the fold, not inside it.
     const b = fresh.sessions.order[1]!;
     await open().append([{ type: 'discovery', session: b, data: { text: 'found after closing' } }]);
@@ -73,6 +81,36 @@ describe('snapshots', () => {
     expect([...cached.sessions.sessions.keys()]).toEqual([...truth.sessions.sessions.keys()]);
     expect(JSON.stringify([...cached.sessions.sessions.values()])).toBe(JSON.stringify([...truth.sessions.sessions.values()]));
     expect(truth.sessions.sessions.get(b)!.discoveries.map((d) => d.text)).toEqual(['found after closing']);
+  });
+});
+
+describe('closed sessions in packs', () => {
+  it('a save writes the states new since the last one as one pack; packs stay few, and none is left that the views do not name', async () => {
+    const { dir } = gitJournal();
+    const gitdir = path.join(dir, '.git');
+    const cache = path.join(gitdir, 'logbook', 'cache');
+    const open = () => new Journal({ store: new GitStore(gitdir), replica: readReplicaId(gitdir)!, actor, cacheSaveAfter: 1, now: () => new Date('2026-01-02T10:00:00Z') });
+    const lb = new Logbook(open());
+    const named = () => {
+      const main = JSON.parse(readFileSync(path.join(cache, 'views.json'), 'utf8')) as { data: { closed: Array<{ file: string }> } };
+      return new Set(main.data.closed.map((c) => `${c.file}.json`));
+    };
+    const packs = () => readdirSync(cache).filter((f) => f.startsWith('views-p-'));
+    let most = 0;
+    for (let i = 0; i < 40; i++) {
+      const { session } = await lb.start({ title: `s${i}` });
+      await lb.close({ outcome: 'completed' }, session.id);
+      await open().load(); // folds the close in and saves (every new event, here)
+      most = Math.max(most, packs().length);
+      expect(new Set(packs())).toEqual(named());
+    }
+    expect(most).toBeGreaterThan(10); // a pack per save that closed a session…
+    expect(most).toBeLessThanOrEqual(25); // …copied into one past 24
+    const cached = await open().load();
+    rmSync(cache, { recursive: true, force: true });
+    const truth = await open().load();
+    expect(JSON.stringify([...cached.sessions.sessions.values()])).toBe(JSON.stringify([...truth.sessions.sessions.values()]));
+    expect(packs()).toHaveLength(1); // a save from scratch: one pack
   });
 });
 
