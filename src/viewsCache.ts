@@ -126,9 +126,14 @@ class PackWriter {
   /** Write the pack (named by the hash of its bytes) and name it in every ref it gave. */
   write(store: CachingStore, refs: ClosedRef[]): string | undefined {
     if (!this.texts.length) return undefined;
-    const text = `[${this.texts.join(',\n')}]\n`;
-    const name = `${PACK_PREFIX}${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
-    store.saveStateText(name, text);
+    // As pieces, hashed one by one: the pack is never one string (tens of MB on a first save).
+    const pieces: string[] = [];
+    for (const [i, text] of this.texts.entries()) pieces.push(i ? ',\n' : '[', text);
+    pieces.push(']\n');
+    const hash = createHash('sha1');
+    for (const piece of pieces) hash.update(piece);
+    const name = `${PACK_PREFIX}${hash.digest('hex').slice(0, 16)}`;
+    store.saveStateText(name, pieces);
     for (const ref of refs) if (ref.file === '') ref.file = name;
     return name;
   }
