@@ -14,10 +14,39 @@ export function orderEvents(events: readonly JournalEvent[]): JournalEvent[] {
   if (sorted) return events.slice();
   const seen = new Set<string>();
   const out: JournalEvent[] = [];
-  for (const e of [...events].sort(compareEvents)) {
+  for (const e of sortedCopy(events)) {
     if (seen.has(e.id)) continue;
     seen.add(e.id);
     out.push(e);
+  }
+  return out;
+}
+
+/** Sorted runs merged, not sorted again, when there are few of them. */
+const MAX_RUNS = 16;
+
+/**
+ * `[...events].sort(compareEvents)`: where the list is a few sorted runs (each
+ * replica's events, read oldest first, one after the other), a merge of them,
+ * which gives the same order (ties go to the earlier run, as a stable sort
+ * keeps them); otherwise a sort.
+ */
+function sortedCopy(events: readonly JournalEvent[]): JournalEvent[] {
+  const starts: number[] = [0];
+  for (let i = 1; i < events.length; i++) {
+    if (compareEvents(events[i - 1]!, events[i]!) < 0) continue;
+    starts.push(i);
+    if (starts.length > MAX_RUNS) return [...events].sort(compareEvents);
+  }
+  const ends = [...starts.slice(1), events.length];
+  const at = starts.slice();
+  const out = new Array<JournalEvent>(events.length);
+  for (let n = 0; n < events.length; n++) {
+    let best = -1;
+    for (let r = 0; r < at.length; r++) {
+      if (at[r]! < ends[r]! && (best < 0 || compareEvents(events[at[r]!]!, events[at[best]!]!) < 0)) best = r;
+    }
+    out[n] = events[at[best]!++]!;
   }
   return out;
 }

@@ -10,6 +10,7 @@ import { tldr } from './resume.js';
 import { flagged } from './registry.js';
 import { openNext, orderedSteps, type Session, type Step } from './sessions.js';
 import { inline, inlineAll } from './text.js';
+import { plainYaml } from './yamlPlain.js';
 import { isoMinute as minute } from './time.js';
 
 
@@ -31,6 +32,9 @@ export function frontmatter(s: Session): Record<string, unknown> {
     ...(Object.keys(s.meta).length ? { meta: s.meta } : {}),
   };
 }
+
+/** The frontmatter as YAML: written directly where every value is plain, else by the yaml package (the same bytes either way). */
+const frontmatterYaml = (fm: Record<string, unknown>): string => plainYaml(fm) ?? yamlStringify(fm, { lineWidth: 0 });
 
 /** `path - what it is` keeps the description outside the code span, as seed 002 writes it. */
 function keyFileLine(f: string): string {
@@ -140,7 +144,7 @@ export function renderSessionView(raw: Session, options: SessionFileOptions & { 
 export function renderSessionFile(raw: Session, rawOptions: SessionFileOptions = {}): string {
   const [s, options] = [inlineAll(raw), inlineAll(rawOptions)]; // user text: one line each, controls escaped (projections/text.ts)
   const parts = [
-    `---\n${yamlStringify(frontmatter(s), { lineWidth: 0 })}---`,
+    `---\n${frontmatterYaml(frontmatter(s))}---`,
     `# Session: ${s.title}`,
     `## TL;DR (Read This First)\n${tldr(s)}`,
     `## Context\n${contextSection(s).join('\n')}`,
@@ -195,6 +199,9 @@ const QUIET = flagged({
   'commit.linked': false,
 });
 
+/** White space runs as one space, none at either end; most text is so already, and is returned as it is. */
+const oneSpaced = (t: string) => (/[^\S ]| {2}|^ | $/.test(t) ? t.replace(/\s+/g, ' ').trim() : t);
+
 /**
  * `sessions/journal/<suffix>/progress.md`, the quick context file: the TL;DR,
  * the open next steps and the session's log, one timestamped line per event.
@@ -203,7 +210,7 @@ const QUIET = flagged({
 export function renderProgressFile(raw: Session, events: readonly JournalEvent[]): string {
   const s = inlineAll(raw);
   const log = events.filter((e) => !QUIET.has(e.type)).map((e) => {
-    const text = inline(eventSummary(e).replace(/\s+/g, ' ').trim());
+    const text = inline(oneSpaced(eventSummary(e)));
     return `- ${minute(e.at)} ${e.type}${text ? `: ${text}` : ''}`;
   });
   const tools = s.tools.calls ? [`_${s.tools.calls} tool call(s), ${s.tools.failures} failed._`] : [];

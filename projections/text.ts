@@ -13,6 +13,9 @@
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const HAS_CONTROL = new RegExp(CONTROL.source);
 const BREAKS = /\r\n|[\n\u2028\u2029\u0085]/g;
+/** A control or a line break: what `inline` changes besides a leading block marker (one test instead of two). */
+// eslint-disable-next-line no-control-regex
+const CONTROL_OR_BREAK = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]/;
 
 /**
  * Shown, not obeyed: each control as `\uXXXX` (ESC is `\u001b`, CR `\u000d`).
@@ -44,7 +47,7 @@ function neutralise(line: string): string {
  * @example inline('done\n## Blockers\n- FAKE') // 'done ⏎ ## Blockers ⏎ - FAKE'
  */
 export function inline(text: string): string {
-  if (!HAS_CONTROL.test(text) && !/[\n\u2028\u2029\u0085]/.test(text) && !BLOCK_START.test(text)) return text; // the common case, untouched
+  if (!CONTROL_OR_BREAK.test(text) && !BLOCK_START.test(text)) return text; // the common case, untouched
   const lines = escapeControls(text.replace(BREAKS, '\n'))
     .split('\n')
     .map((l) => l.trimEnd())
@@ -60,17 +63,38 @@ export function safeLines(text: string): string[] {
 }
 
 /**
- * A copy of a renderer's input with every string made `inline`: one call at
- * the top of a renderer covers every field it prints. Plain objects and arrays
- * are copied; anything else (numbers, Maps) is kept as is.
+ * A renderer's input with every string made `inline`: one call at the top of
+ * a renderer covers every field it prints. A plain object or array in which
+ * some string changes is copied; one in which none does is the same object
+ * (renderers read their input, never write it), so text that needs nothing
+ * costs no copy. Anything else (numbers, Maps) is kept as is.
  */
 export function inlineAll<T>(value: T): T {
   if (typeof value === 'string') return inline(value) as T;
-  if (Array.isArray(value)) return value.map(inlineAll) as T;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const r = inlineAll(v);
+      if (!out && r !== v) out = value.slice(0, i);
+      if (out) out.push(r);
+    }
+    return (out ?? value) as T;
+  }
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = inlineAll(v);
-    return out as T;
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj);
+    let out: Record<string, unknown> | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const v = obj[keys[i]!];
+      const r = inlineAll(v);
+      if (!out && r !== v) {
+        out = {};
+        for (let j = 0; j < i; j++) out[keys[j]!] = obj[keys[j]!];
+      }
+      if (out) out[keys[i]!] = r;
+    }
+    return (out ?? value) as T;
   }
   return value;
 }

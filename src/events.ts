@@ -10,6 +10,7 @@
 // its start-up cost (~4 ms instead of ~23 ms), which every CLI and hook process pays.
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { NOT_SURE, compile } from './validation/compile.js';
 
 // Interpreted validation: no per-schema code generation on first use, which costs a
 // short-lived process more than it saves, and measured faster here even over 100k events.
@@ -226,6 +227,9 @@ export interface UnreadableRecord {
 
 export type ParseResult = { ok: true; event: JournalEvent } | { ok: false; reason: string; type?: string; v?: number };
 
+/** The event schema as plain checks (src/validation/compile.ts), for the many events a first read or a fetch brings. */
+const checkEvent = compile<JournalEvent>(journalEventSchema);
+
 /**
  * Parse an event read from storage. Older versions are upcast here (none yet:
  * v1 is the first); newer versions and unknown types are reported, not thrown.
@@ -241,6 +245,9 @@ export function parseStoredEvent(raw: unknown): ParseResult {
   if (type !== undefined && !(eventTypes as string[]).includes(type)) {
     return { ok: false, reason: `unknown event type "${type}" (written by a newer Logbook?)`, type, v };
   }
+  // The schema compiled to plain checks: zod's own result for an event it vouches for; zod itself (and its reasons) for any other.
+  const fast = checkEvent(raw);
+  if (fast !== NOT_SURE) return { ok: true, event: fast };
   const parsed = journalEventSchema.safeParse(raw);
   if (!parsed.success) {
     return { ok: false, reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; '), type, v };

@@ -48,8 +48,12 @@ function readOrUndefined(file: string): Buffer | undefined {
   }
 }
 
-function atomicWrite(file: string, bytes: Buffer): void {
-  mkdirSync(path.dirname(file), { recursive: true });
+function atomicWrite(file: string, bytes: Buffer, dirs?: Set<string>): void {
+  const dir = path.dirname(file);
+  if (!dirs?.has(dir)) {
+    mkdirSync(dir, { recursive: true });
+    dirs?.add(dir);
+  }
   const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   try {
     writeFileSync(tmp, bytes);
@@ -213,25 +217,61 @@ export function writePlan(dir: string, plan: ReadonlyMap<string, string>): Write
   return withLock(root, () => writeLocked(root, plan));
 }
 
+/**
+ * Whether a file may be at `rel`: false when one of its folders is not there
+ * (then there is nothing to read, compare or refuse), known from one listing
+ * of each folder above it; a first rebuild reads no file at all.
+ */
+function folderLister(root: string): (rel: string) => boolean {
+  const listings = new Map<string, Set<string> | null>();
+  const list = (dir: string): Set<string> | null => {
+    let names = listings.get(dir);
+    if (names === undefined) {
+      try {
+        names = new Set(readdirSync(dir === '' ? root : path.join(root, ...dir.split('/'))));
+      } catch {
+        names = null; // not there (or not a folder we can list): what is below it is not there either, or is read and reported as before
+      }
+      listings.set(dir, names);
+    }
+    return names;
+  };
+  return (rel) => {
+    const parts = rel.split('/');
+    let dir = '';
+    for (let i = 0; i < parts.length - 1; i++) {
+      const names = list(dir);
+      if (names === null) return existsSync(dir === '' ? root : path.join(root, ...dir.split('/'))); // there but not listable: read as before, which says what is wrong
+      if (!names.has(parts[i]!)) return false;
+      dir = dir ? `${dir}/${parts[i]}` : parts[i]!;
+    }
+    return true;
+  };
+}
+
 function writeLocked(root: string, plan: ReadonlyMap<string, string>): WriteResult {
   const result: WriteResult = { dir: root, written: [], removed: [], unchanged: 0 };
   const owned = readManifest(root);
   removeOwnLeftovers(root, [...plan.keys(), ...owned.keys(), MANIFEST]);
   const isOurs = (rel: string, current: Buffer) => owned.get(rel)?.has(sha256(current)) ?? false;
+  const mayExist = folderLister(root);
 
   // Plan every step before taking any, so that a refusal leaves the folder as it was.
   const writes: Array<[string, string, Buffer]> = [];
   const foreign: string[] = [];
+  /** The sha256 of each planned file's bytes, for the manifests. */
+  const hashes = new Map<string, string>();
   for (const [rel, text] of [...plan].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const file = path.join(root, ...rel.split('/'));
     const bytes = Buffer.from(text, 'utf8');
-    const current = readOrUndefined(file);
+    hashes.set(rel, sha256(bytes));
+    const current = mayExist(rel) ? readOrUndefined(file) : undefined;
     if (current && current.equals(bytes)) {
       result.unchanged++;
       continue;
     }
     if (current && !isOurs(rel, current)) foreign.push(rel);
-    else if (!current && existsSync(file)) foreign.push(rel); // a folder (or something unreadable) where a file goes
+    else if (!current && mayExist(rel) && existsSync(file)) foreign.push(rel); // a folder (or something unreadable) where a file goes
     writes.push([rel, file, bytes]);
   }
   if (foreign.length) {
@@ -246,11 +286,12 @@ function writeLocked(root: string, plan: ReadonlyMap<string, string>): WriteResu
   // Record the new bytes before writing them: a rebuild killed half-way still knows every file it may have written.
   const next: Owned = new Map();
   for (const [rel, hashes] of owned) next.set(rel, new Set(hashes));
-  for (const [rel, , bytes] of writes) next.set(rel, new Set([...(next.get(rel) ?? []), sha256(bytes)]));
+  for (const [rel] of writes) next.set(rel, new Set([...(next.get(rel) ?? []), hashes.get(rel)!]));
   if (writes.length || removals.length) writeManifest(root, next);
 
+  const dirs = new Set<string>();
   for (const [rel, file, bytes] of writes) {
-    atomicWrite(file, bytes);
+    atomicWrite(file, bytes, dirs);
     result.written.push(rel);
   }
   for (const rel of removals) {
@@ -266,7 +307,7 @@ function writeLocked(root: string, plan: ReadonlyMap<string, string>): WriteResu
 
   // The final manifest: exactly the files of this plan, each with the bytes now on disk.
   const final: Owned = new Map();
-  for (const [rel, text] of plan) final.set(rel, new Set([sha256(Buffer.from(text, 'utf8'))]));
+  for (const rel of plan.keys()) final.set(rel, new Set([hashes.get(rel)!]));
   const before = JSON.stringify([...owned].map(([k, v]) => [k, [...v].sort()]).sort());
   const after = JSON.stringify([...final].map(([k, v]) => [k, [...v].sort()]).sort());
   if (before !== after || !existsSync(path.join(root, MANIFEST))) writeManifest(root, final);

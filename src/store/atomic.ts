@@ -28,8 +28,8 @@ export function tempName(prefix: string): string {
   return `${prefix}${process.pid}_${randomBytes(6).toString('hex')}`;
 }
 
-/** Write `file` atomically (see the module comment). Throws NOT_WRITABLE with the cause and a hint. */
-export function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
+/** Write `file` atomically (see the module comment), from one string or buffer or from pieces in order. Throws NOT_WRITABLE with the cause and a hint. */
+export function writeFileAtomic(file: string, data: string | Uint8Array | readonly string[], options: AtomicWriteOptions = {}): void {
   const dir = path.dirname(file);
   if (options.mkdir) {
     try {
@@ -42,7 +42,9 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, options
   let fd: number | undefined;
   try {
     fd = fs.openSync(tmp, 'wx', options.mode ?? 0o644);
-    fs.writeFileSync(fd, data);
+    // Pieces are written one after the other: a large file is never made into one string first.
+    if (Array.isArray(data)) for (const piece of data as readonly string[]) fs.writeFileSync(fd, piece);
+    else fs.writeFileSync(fd, data as string | Uint8Array);
     if (options.fsync !== false) fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;

@@ -49,8 +49,8 @@ interface ReplicaUpdate {
   fresh: CacheLine[];
   /** The cached prefix was unusable (missing, corrupt, or the ref was rewritten). */
   reset: boolean;
-  /** `fresh` as cache text (serialised once, for its length and for the cache file). */
-  text: string;
+  /** `fresh` as cache text, in pieces of a thousand lines (serialised once, for its length and for the cache file; never one large string). */
+  text: string[];
 }
 
 const lazyGit = () => import('isomorphic-git');
@@ -297,7 +297,7 @@ export class GitStore implements CachingStore {
       if (cached) before[replica] = cached.tip;
       let update: ReplicaUpdate | undefined;
       if (cached && this.cacheFileHolds(replica, cached.bytes, cached.tip)) {
-        if (cached.tip === tip) update = { replica, tip, keptBytes: cached.bytes, fresh: [], reset: false, text: '' };
+        if (cached.tip === tip) update = { replica, tip, keptBytes: cached.bytes, fresh: [], reset: false, text: [] };
         else {
           const walked = await this.walk(replica, tip, cached.tip);
           // Not reaching the cached tip means the ref was rewritten by hand: reread it all.
@@ -312,12 +312,12 @@ export class GitStore implements CachingStore {
       updates.push(update);
       const lastEvent = [...update.fresh].reverse().find((l): l is { c: string; e: JournalEvent } => 'e' in l);
       const clock = update.fresh.length ? (lastEvent ? Math.max(lastEvent.e.clock, cached?.clock ?? 0) : cached?.clock) : cached?.clock;
-      nextMeta.replicas[replica] = { tip, bytes: update.keptBytes + Buffer.byteLength(update.text), ...(clock !== undefined ? { clock } : {}) };
+      nextMeta.replicas[replica] = { tip, bytes: update.keptBytes + update.text.reduce((n, piece) => n + Buffer.byteLength(piece), 0), ...(clock !== undefined ? { clock } : {}) };
     }
     this.last = updates;
     this.lastTips = tips;
     await this.writeCache(meta, nextMeta, updates);
-    for (const u of updates) u.text = ''; // written (or left to a later read): not kept while the caller folds
+    for (const u of updates) u.text = []; // written (or left to a later read): not kept while the caller folds
     return { tips, before };
   }
 
@@ -474,10 +474,10 @@ export class GitStore implements CachingStore {
         const file = path.join(this.cacheDir, `${u.replica}.ndjson`);
         const text = u.text;
         if (u.reset) writeFileAtomic(file, text, { fsync: false });
-        else if (text) {
+        else if (text.length) {
           // Drop any tail a crashed writer left beyond what meta.json vouches for.
           await fsp.truncate(file, u.keptBytes);
-          await fsp.appendFile(file, text);
+          for (const piece of text) await fsp.appendFile(file, piece);
         }
       }
       writeFileAtomic(path.join(this.cacheDir, 'meta.json'), JSON.stringify(meta), { fsync: false });
@@ -508,8 +508,16 @@ const PACK_FROM = 8;
 /** Walks longer than this many commits switch to one `git log` where git is installed. */
 const BULK_AFTER = 16;
 
-function linesText(lines: CacheLine[]): string {
-  return lines.map((l) => `${JSON.stringify(l)}\n`).join('');
+const LINES_PER_PIECE = 1000;
+
+function linesText(lines: CacheLine[]): string[] {
+  const pieces: string[] = [];
+  for (let i = 0; i < lines.length; i += LINES_PER_PIECE) {
+    let piece = '';
+    for (const l of lines.slice(i, i + LINES_PER_PIECE)) piece += `${JSON.stringify(l)}\n`;
+    pieces.push(piece);
+  }
+  return pieces;
 }
 
 /** A cache lock older than this was left by a killed process. */

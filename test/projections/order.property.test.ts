@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import type { Draft, JournalEvent } from '../../src/events.js';
 import { Journal } from '../../src/journal.js';
 import { MemoryStore } from '../../src/store/memory.js';
-import { prepare } from '../../projections/order.js';
+import { orderEvents, prepare } from '../../projections/order.js';
+import { compareEvents } from '../../src/events.js';
 import { renderResume } from '../../projections/resume.js';
 import { projectSessions } from '../../projections/sessions.js';
 import { renderSessionFile } from '../../projections/sessionFile.js';
@@ -36,6 +37,26 @@ const starts = [
   ev({ type: 'session.started', session: S, data: { title: 'S', shortname: 's', taskIds: [], meta: {} } }, { clock: 1, id: '01J0000000000000000000000S' }),
   ev({ type: 'session.started', session: T, data: { title: 'T', shortname: 't', taskIds: [], meta: {} } }, { clock: 1, id: '01J0000000000000000000000T', replica: 'replicabbbbb' }),
 ];
+
+describe('the order itself', () => {
+  it('is a stable sort by (clock, id) keeping the first of each id, whether the list is a few sorted runs (merged) or not (sorted)', () => {
+    // Events named by small ids and clocks, so ties, duplicates through two refs and one id at two clocks (a forgery) all occur.
+    const one = fc.tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 5 }), fc.nat(3)).map(([clock, n, tag]) => ({ ...ev({ type: 'blocker', session: S, data: { text: `t${tag}` } }, { clock, id: `01J00000000000000000000${String(n).padStart(3, '0')}` }) }));
+    const run = fc.array(one, { maxLength: 8 }).map((r) => [...r].sort(compareEvents));
+    fc.assert(
+      fc.property(fc.oneof(fc.array(run, { maxLength: 4 }).map((runs) => runs.flat()), fc.array(run, { minLength: 17, maxLength: 22 }).map((runs) => runs.flat()), fc.array(one, { maxLength: 40 })), (events) => {
+        const seen = new Set<string>();
+        // A list already in strict order is kept as it is (one id at two clocks stays twice: doctor reports it); any other is sorted and deduplicated.
+        const strict = events.every((e, i) => i === 0 || compareEvents(events[i - 1]!, e) < 0);
+        const expected = strict ? events : [...events].sort(compareEvents).filter((e) => !seen.has(e.id) && Boolean(seen.add(e.id)));
+        const got = orderEvents(events);
+        expect(got).toEqual(expected);
+        got.forEach((e, i) => expect(e).toBe(expected[i])); // the same objects: among equals, the one a stable sort keeps first
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
 
 describe('delivery order does not matter', () => {
   it('any permutation of the same events renders the same bytes', () => {
