@@ -11,7 +11,7 @@ import { compareEvents, journalEventSchema, type Actor, type Draft, type Journal
 import { eventIdFactory, newReplicaId, type Random } from './ids.js';
 import { findRepo, readGitConfig, readReplicaId, updateGitConfig, type Repo } from './repo.js';
 import { checkDraftText } from './limits.js';
-import { redactDraft, redactText, type RedactionOptions } from './redact.js';
+import { redactDrafts, redactText, type RedactionOptions } from './redact.js';
 import { GitStore } from './store/git.js';
 import { listRefsRaw } from './store/refs.js';
 import type { Deadline } from './deadline/index.js';
@@ -238,7 +238,7 @@ export class Journal {
   async append(drafts: Array<Draft & { at?: string; id?: string }>, options: AppendOptions = {}): Promise<JournalEvent[]> {
     if (drafts.length === 0) return [];
     const redaction = options.allowSecret ? { ...this.redaction, disabled: true } : this.redaction;
-    const redacted = drafts.map((d) => redactDraft(checkDraftText(d), redaction));
+    const redacted = redactDrafts(drafts.map(checkDraftText), redaction);
     for (let attempt = 1; ; attempt++) {
       const head = await this.store.head();
       const expectedTip = head.tips[this.replica] ?? null;

@@ -91,24 +91,37 @@ export function redactText(text: string, options: RedactionOptions = {}): { text
   return { text: out, kinds };
 }
 
-function redactValue(value: unknown, options: RedactionOptions, kinds: string[]): unknown {
+/** redactText for one batch of drafts: the same text (a tool name, a field name) is judged once per batch. */
+type Redactor = (text: string) => { text: string; kinds: string[] };
+const batchRedactor = (options: RedactionOptions): Redactor => {
+  const seen = new Map<string, { text: string; kinds: string[] }>();
+  return (text) => {
+    let r = seen.get(text);
+    if (!r) seen.set(text, (r = redactText(text, options)));
+    return r;
+  };
+};
+
+function redactValue(value: unknown, options: RedactionOptions, kinds: string[], redact: Redactor = batchRedactor(options)): unknown {
   if (typeof value === 'string') {
-    const r = redactText(value, options);
+    const r = redact(value);
     kinds.push(...r.kinds);
     return r.text;
   }
-  if (Array.isArray(value)) return value.map((v) => redactValue(v, options, kinds));
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, options, kinds, redact));
   if (value && typeof value === 'object') {
     // Keys too: free-form records such as `meta` take user text as keys (schema keys never match).
     // And a key is a label: `{ db_password: 'Tr0ub4dor.Hx9q' }` is judged as `db_password=Tr0ub4dor.Hx9q`.
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactValue(k, options, kinds) as string, typeof v === 'string' ? redactLabelled(k, v, options, kinds) : redactValue(v, options, kinds)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [redactValue(k, options, kinds, redact) as string, typeof v === 'string' ? redactLabelled(k, v, options, kinds, redact) : redactValue(v, options, kinds, redact)]),
+    );
   }
   return value;
 }
 
-function redactLabelled(key: string, value: string, options: RedactionOptions, kinds: string[]): string {
-  const alone = redactValue(value, options, kinds) as string;
-  const labelled = redactText(`${key}=${alone}`, options);
+function redactLabelled(key: string, value: string, options: RedactionOptions, kinds: string[], redact: Redactor): string {
+  const alone = redactValue(value, options, kinds, redact) as string;
+  const labelled = redact(`${key}=${alone}`);
   if (labelled.kinds.length === 0 || !labelled.text.startsWith(`${key}=`)) return alone;
   kinds.push(...labelled.kinds);
   return labelled.text.slice(key.length + 1);
@@ -116,6 +129,12 @@ function redactLabelled(key: string, value: string, options: RedactionOptions, k
 
 /** Redact every string inside a draft's data. */
 export function redactDraft<D extends Draft>(draft: D, options: RedactionOptions = {}): D {
-  if (options.disabled) return draft;
-  return { ...draft, data: redactValue(draft.data, options, []) } as D;
+  return redactDrafts([draft], options)[0]!;
+}
+
+/** redactDraft for a batch (a spool flush of tool uses): a text that recurs is judged once, with the same result. */
+export function redactDrafts<D extends Draft>(drafts: readonly D[], options: RedactionOptions = {}): D[] {
+  if (options.disabled) return [...drafts];
+  const redact = batchRedactor(options);
+  return drafts.map((draft) => ({ ...draft, data: redactValue(draft.data, options, [], redact) }) as D);
 }
