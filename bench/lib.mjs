@@ -349,7 +349,9 @@ export function makeJournalRepo(name, count, { gc = false, shape = 'hook' } = {}
   const dir = scratch(name);
   cpSync(template, dir, { recursive: true });
   rmSync(path.join(dir, '.git', 'logbook-bench-ready'));
-  if (gc) git(dir, 'gc', '-q', '--aggressive', '--prune=now');
+  // Every delta recomputed (`--aggressive`) over git's default window of 10 objects: at 10k events 3.4 s and 135 bytes
+  // per event, where aggressive's window of 250 took 39 s for 129 bytes (and minutes at 100k, most of the bench's time).
+  if (gc) git(dir, '-c', 'gc.aggressiveWindow=10', 'gc', '-q', '--aggressive', '--prune=now');
   return dir;
 }
 
@@ -368,6 +370,25 @@ export async function time(fn, { runs = 7, warmup = 2 } = {}) {
     samples.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   return median(samples);
+}
+
+/**
+ * Median wall times (ms) of each of `fns`, run interleaved: every round runs
+ * each once, in an order that rotates from round to round. On a shared
+ * machine the load shifts from minute to minute; a baseline timed in one
+ * block and a command in another would compare two different machines.
+ */
+export async function interleaved(fns, { runs = 7, warmup = 1 } = {}) {
+  const samples = fns.map(() => []);
+  for (let round = 0; round < warmup + runs; round++) {
+    for (let k = 0; k < fns.length; k++) {
+      const j = (round + k) % fns.length;
+      const t = process.hrtime.bigint();
+      await fns[j](round);
+      if (round >= warmup) samples[j].push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+  }
+  return samples.map(median);
 }
 
 /** Run a process to completion; throws on failure. */

@@ -6,14 +6,16 @@ import { processWriters } from './stdio.js';
 let stdinText: Promise<string> | undefined;
 const readStdin = () => (stdinText ??= readAllStdin());
 
+const { stdout, stderr, wrote } = processWriters();
 main(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
-  ...processWriters(),
+  stdout,
+  stderr,
   readStdin,
-  isTTY: Boolean(process.stdout.isTTY),
   // Once stdout is flushed (a pipe is asynchronous on some platforms): a hook's answer must reach the agent whole.
   exit: (code) => {
+    if (!wrote()) return process.exit(code); // nothing written: nothing to flush
     setTimeout(() => process.exit(code), 500); // a reader that never drains the pipe must not hold the process
     process.stdout.write('', () => process.exit(code));
   },

@@ -15,7 +15,6 @@ export interface Io {
   stderr: (text: string) => void;
   /** Reads all of stdin (once); used for `-` values and hook input. */
   readStdin: () => Promise<string>;
-  isTTY: boolean;
   /** End the process now with this code (hooks, once their work is done or given up); absent in-process. */
   exit?: (code: number) => void;
 }

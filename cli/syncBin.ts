@@ -76,7 +76,7 @@ export async function fastSync(argv: string[], rawIo: Io): Promise<number | unde
 /** Called by bin/logbook.cjs with the loader of the full CLI, which runs when this entry declines. */
 export function run(loadFullCli: () => void): void {
   const argv = process.argv.slice(2);
-  const base = { cwd: process.cwd(), env: process.env, readStdin: () => Promise.resolve(''), isTTY: Boolean(process.stdout.isTTY) };
+  const base = { cwd: process.cwd(), env: process.env, readStdin: () => Promise.resolve('') };
   // The writers are set up only once this entry is sure to handle the command: the full CLI sets up its own.
   let writers: ReturnType<typeof processWriters> | undefined;
   const io: Io = { ...base, stdout: (t) => (writers ??= processWriters()).stdout(t), stderr: (t) => (writers ??= processWriters()).stderr(t) };

@@ -159,18 +159,23 @@ export const initialSessionsState = (): SessionsState => ({ sessions: new Map(),
 /** A writer as the catch-up knows it: the person and the agent. */
 export const actorKey = (a: { email: string; agent?: string | undefined }) => `${a.email}\n${a.agent ?? ''}`;
 
-const byOrder = (a: WriterMark, b: WriterMark) => a.clock - b.clock || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byOrder = (a: Pick<WriterMark, 'clock' | 'id'>, b: Pick<WriterMark, 'clock' | 'id'>) => a.clock - b.clock || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** Keep `e` as its writer's mark for its session when it is that session's newest, and the two latest sessions only. */
 function markWriter(state: SessionsState, e: JournalEvent): void {
   if (!e.session) return;
   const key = actorKey(e.actor);
   const marks = state.actors.get(key) ?? [];
-  const mark: WriterMark = { session: e.session, clock: e.clock, id: e.id, at: e.at };
   const i = marks.findIndex((m) => m.session === e.session);
+  if (i >= 0 && byOrder(e, marks[i]!) <= 0) return;
+  const mark: WriterMark = { session: e.session, clock: e.clock, id: e.id, at: e.at };
+  // The common case, once per event of a fold: a newer event of the writer's newest session, which stays first.
+  if (i === 0) {
+    marks[0] = mark;
+    return;
+  }
   if (i < 0) marks.push(mark);
-  else if (byOrder(mark, marks[i]!) > 0) marks[i] = mark;
-  else return;
+  else marks[i] = mark;
   marks.sort((a, b) => byOrder(b, a));
   state.actors.set(key, marks.slice(0, 2));
 }

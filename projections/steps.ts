@@ -10,30 +10,16 @@ import type { Session, Step } from './sessions.js';
 export const stepKey = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ').replace(/[\s.,;:!?…]+$/u, '');
 
 /**
- * Lookup tables derived from a session's arrays, so the fold stays linear in
- * the number of events. Kept beside the session (not in it) so the session
- * stays plain data; rebuilt on demand for a session that arrived without one.
+ * A session's step and open next step by key, found in its own arrays: the
+ * fold holds no lookup tables beside the session (a session has tens of
+ * steps; a scan of them costs what keeping a table in step with them did).
  */
-interface SessionIndex {
-  steps: Map<string, Step>;
-  /** Open next steps by step key. */
-  openNext: Map<string, Session['next'][number]>;
-}
-const indexes = new WeakMap<Session, SessionIndex>();
-
-function indexOf(s: Session): SessionIndex {
-  let ix = indexes.get(s);
-  if (!ix) {
-    ix = { steps: new Map(s.steps.map((st) => [st.key, st])), openNext: new Map(s.next.filter((n) => !n.done).map((n) => [stepKey(n.text), n])) };
-    indexes.set(s, ix);
-  }
-  return ix;
-}
+const stepNamed = (s: Session, key: string): Step | undefined => s.steps.find((st) => st.key === key);
+const openNextNamed = (s: Session, key: string): Session['next'][number] | undefined => s.next.find((n) => !n.done && stepKey(n.text) === key);
 
 function addStep(s: Session, key: string, text: string, status: Step['status'], at: string): Step {
   const step: Step = { key, text, status, at, notes: [], ...(status === 'done' ? { doneAt: at } : {}) };
   s.steps.push(step);
-  indexOf(s).steps.set(key, step);
   return step;
 }
 
@@ -43,7 +29,7 @@ function makeCurrent(s: Session, step: Step, at: string): void {
     if (step.status === 'current') step.status = 'todo';
     return;
   }
-  const previous = s.currentStep === undefined ? undefined : indexOf(s).steps.get(s.currentStep);
+  const previous = s.currentStep === undefined ? undefined : stepNamed(s, s.currentStep);
   if (previous && previous !== step) previous.status = 'todo';
   if (step.status !== 'current') {
     step.status = 'current';
@@ -57,12 +43,8 @@ function complete(s: Session, step: Step, at: string): void {
   step.status = 'done';
   step.doneAt = at;
   if (s.currentStep === step.key) delete s.currentStep;
-  const ix = indexOf(s);
-  const n = ix.openNext.get(step.key);
-  if (n) {
-    n.done = true;
-    ix.openNext.delete(step.key);
-  }
+  const n = openNextNamed(s, step.key);
+  if (n) n.done = true;
 }
 
 /**
@@ -72,10 +54,9 @@ function complete(s: Session, step: Step, at: string): void {
  * the step it names instead of adding a twin; `todo` adds a remaining step.
  */
 export function applyProgress(s: Session, data: { text: string; step?: string | undefined; status: Step['status'] }, at: string): void {
-  const ix = indexOf(s);
   const byText = stepKey(data.text);
   const key = data.step ? stepKey(data.step) || byText : byText;
-  const named = ix.steps.get(key);
+  const named = stepNamed(s, key);
   const note = (step: Step) => {
     if (data.step && byText !== step.key && stepKey(step.text) !== byText) step.notes.push({ at, text: data.text });
   };
@@ -101,7 +82,7 @@ export function applyProgress(s: Session, data: { text: string; step?: string | 
     makeCurrent(s, named, at);
     return;
   }
-  const current = s.currentStep === undefined || data.step ? undefined : ix.steps.get(s.currentStep);
+  const current = s.currentStep === undefined || data.step ? undefined : stepNamed(s, s.currentStep);
   if (current) {
     current.notes.push({ at, text: data.text });
     return;
@@ -111,21 +92,16 @@ export function applyProgress(s: Session, data: { text: string; step?: string | 
 
 /** A `next` event: a remaining step (unless `listOnly`) and a line of the Next Steps list. True when it added a step. */
 export function applyNext(s: Session, id: string, data: { text: string; listOnly?: boolean | undefined }, at: string): boolean {
-  const ix = indexOf(s);
   const key = stepKey(data.text);
-  const step = ix.steps.get(key);
+  const step = stepNamed(s, key);
   if (!step && !data.listOnly) addStep(s, key, data.text, 'todo', at);
-  if (!ix.openNext.has(key)) {
-    const entry = { id, at, text: data.text, done: step?.status === 'done' };
-    s.next.push(entry);
-    if (!entry.done) ix.openNext.set(key, entry);
-  }
+  if (!openNextNamed(s, key)) s.next.push({ id, at, text: data.text, done: step?.status === 'done' });
   return !step && !data.listOnly;
 }
 
 /** On close: the current step goes back to remaining; a closed session has none. */
 export function closeSteps(s: Session): void {
-  const current = s.currentStep === undefined ? undefined : indexOf(s).steps.get(s.currentStep);
+  const current = s.currentStep === undefined ? undefined : stepNamed(s, s.currentStep);
   if (current) current.status = 'todo';
   delete s.currentStep;
 }

@@ -5,6 +5,9 @@ import { selfCommand } from '../../src/integrations/hooksInstall.js';
 import type { Io } from '../io.js';
 import { installation } from './hooks.js';
 
+/** When this process started, in ms since the epoch (process.uptime: `performance.timeOrigin` would load perf_hooks). */
+const processStart = () => Math.round(Date.now() - process.uptime() * 1000);
+
 export function hookCommand(io: Io): Command {
   return new Command('hook')
     .description(`handle one agent hook (JSON on stdin); installed by \`logbook hooks install\`. Always exits 0`)
@@ -12,7 +15,7 @@ export function hookCommand(io: Io): Command {
     .option('--agent <name>', 'the client that runs the hook (claude-code, codex); detected when absent')
     .action(async (event: string, opts: { agent?: string }) => {
       // The budget runs from process start: start-up and reading stdin count against it.
-      const deadline = deadlineIn(hookBudgetMs(event, io.env), Date.now, Math.round(performance.timeOrigin));
+      const deadline = deadlineIn(hookBudgetMs(event, io.env), Date.now, processStart());
       const { node, bin } = installation();
       const result = await handleHook(event, io.readStdin(), {
         cwd: io.cwd,

@@ -16,10 +16,21 @@ import { compareAndSwapRef, stealIfStale } from '../store/refs.js';
 import { listFiles } from './checks.js';
 import { RESCUE_PREFIX, type Ctx, type Pass } from './types.js';
 
-/** Apply the safe repairs for what `pass` found; returns what was done. */
+/** Apply the safe repairs for what `pass` found; returns what was done. In this order: */
 export async function repair(ctx: Ctx, pass: Pass): Promise<string[]> {
   const done: string[] = [];
-  // 1. Keep rewritten histories reachable before anything else can lose track of them.
+  await keepRewritten(ctx, pass, done); // before anything else can lose track of them
+  await removeLeftovers(ctx, pass, done);
+  await removeStaleStaging(ctx, pass, done);
+  restoreJournalCommits(ctx, pass, done);
+  await setBrokenCopiesAside(ctx, pass, done);
+  await setCorruptLooseAside(ctx, pass, done);
+  await rebuildCache(ctx, pass, done); // last: from the repaired refs
+  return done;
+}
+
+/** 1. Keep rewritten histories reachable under refs/logbook-rescued/. */
+async function keepRewritten(ctx: Ctx, pass: Pass, done: string[]): Promise<void> {
   for (const { replica, from } of pass.rewritten) {
     const ref = `${RESCUE_PREFIX}${replica}/${from}`;
     try {
@@ -29,24 +40,34 @@ export async function repair(ctx: Ctx, pass: Pass): Promise<string[]> {
       done.push(`could not keep the old history of replica ${replica}: ${(e as Error).message}`);
     }
   }
-  // 2. Stale locks and leftovers.
+}
+
+/** 2. Stale locks and leftovers. */
+async function removeLeftovers(ctx: Ctx, pass: Pass, done: string[]): Promise<void> {
   for (const { file, lock } of pass.staleFiles) {
     const rel = path.relative(ctx.gitdir, file);
     if (lock) {
       if ((await stealIfStale(file, ctx.staleMs)) && !(await fsp.stat(file).catch(() => undefined))) done.push(`removed stale lock ${rel}`);
     } else if (await fsp.unlink(file).then(() => true, () => false)) done.push(`removed leftover ${rel}`);
   }
-  // 2b. Staging refs of killed syncs.
-  if (pass.staleStaging.length) {
-    const r = ctx.gitBinary ? await runGit(ctx.gitBinary, ctx.gitdir, undefined, ['update-ref', '--stdin'], ctx.env, pass.staleStaging.map((ref) => `delete ${ref}\n`).join('')) : null;
-    if (r && r.code === 0) done.push(`removed ${pass.staleStaging.length} staging ref(s) left by killed syncs`);
-    else {
-      for (const ref of pass.staleStaging) await fsp.unlink(path.join(ctx.gitdir, ref)).catch(() => undefined);
-      done.push(`removed the loose staging refs left by killed syncs`);
-    }
+}
+
+/** 2b. Staging refs of killed syncs. */
+async function removeStaleStaging(ctx: Ctx, pass: Pass, done: string[]): Promise<void> {
+  if (!pass.staleStaging.length) return;
+  const r = ctx.gitBinary ? await runGit(ctx.gitBinary, ctx.gitdir, undefined, ['update-ref', '--stdin'], ctx.env, pass.staleStaging.map((ref) => `delete ${ref}\n`).join('')) : null;
+  if (r && r.code === 0) done.push(`removed ${pass.staleStaging.length} staging ref(s) left by killed syncs`);
+  else {
+    for (const ref of pass.staleStaging) await fsp.unlink(path.join(ctx.gitdir, ref)).catch(() => undefined);
+    done.push(`removed the loose staging refs left by killed syncs`);
   }
-  // 3. Broken journal objects: every commit of the chain the cache holds that is missing or damaged is rebuilt
-  //    from its cached event (the hash proves the bytes), or dropped when a pack holds a good copy.
+}
+
+/**
+ * 3. Broken journal objects: every commit of the chain the cache holds that is
+ * missing or damaged is rebuilt from its cached event (the hash proves the bytes).
+ */
+function restoreJournalCommits(ctx: Ctx, pass: Pass, done: string[]): void {
   for (const replica of new Set(pass.broken.values())) {
     const lines = pass.cache.lines.get(replica) ?? [];
     lines.forEach((line, i) => {
@@ -61,6 +82,10 @@ export async function repair(ctx: Ctx, pass: Pass): Promise<string[]> {
       done.push(`restored journal commit ${line.c} of replica ${replica} from the cache`);
     });
   }
+}
+
+/** 3b. The empty tree rewritten; a damaged loose copy of an object a pack holds whole moved aside. */
+async function setBrokenCopiesAside(ctx: Ctx, pass: Pass, done: string[]): Promise<void> {
   for (const oid of pass.broken.keys()) {
     if (oid === EMPTY_TREE) {
       writeLooseObject(ctx.gitdir, 'tree', Buffer.alloc(0), { replace: true });
@@ -73,32 +98,35 @@ export async function repair(ctx: Ctx, pass: Pass): Promise<string[]> {
       done.push(`moved the damaged loose copy of ${oid} aside (a pack holds a good copy)`);
     }
   }
-  // 4. Corrupt loose objects outside the journal: only when no ref, reflog or index reaches them.
-  if (pass.corruptLoose.length) {
-    const run = ctx.gitBinary ? await runGit(ctx.gitBinary, ctx.gitdir, undefined, ['rev-list', '--objects', '--all', '--reflog', '--indexed-objects'], ctx.env) : null;
-    const reachable = run && run.code === 0 ? run.stdout : undefined;
-    for (const oid of pass.corruptLoose) {
-      if (packContains(ctx.gitdir, oid)) {
-        await quarantine(ctx, oid);
-        done.push(`moved the damaged loose copy of ${oid} aside (a pack holds a good copy)`);
-      } else if (reachable !== undefined && !reachable.includes(oid)) {
-        await quarantine(ctx, oid);
-        done.push(`moved unreachable damaged object ${oid} to .git/logbook/quarantine/`);
-      }
+}
+
+/** 4. Corrupt loose objects outside the journal: only when a pack has them or no ref, reflog or index reaches them. */
+async function setCorruptLooseAside(ctx: Ctx, pass: Pass, done: string[]): Promise<void> {
+  if (!pass.corruptLoose.length) return;
+  const run = ctx.gitBinary ? await runGit(ctx.gitBinary, ctx.gitdir, undefined, ['rev-list', '--objects', '--all', '--reflog', '--indexed-objects'], ctx.env) : null;
+  const reachable = run && run.code === 0 ? run.stdout : undefined;
+  for (const oid of pass.corruptLoose) {
+    if (packContains(ctx.gitdir, oid)) {
+      await quarantine(ctx, oid);
+      done.push(`moved the damaged loose copy of ${oid} aside (a pack holds a good copy)`);
+    } else if (reachable !== undefined && !reachable.includes(oid)) {
+      await quarantine(ctx, oid);
+      done.push(`moved unreachable damaged object ${oid} to .git/logbook/quarantine/`);
     }
   }
-  // 5. The cache last: dropped and rebuilt from the (repaired) refs.
-  if (pass.cacheBad || pass.rewritten.length || done.some((d) => d.startsWith('restored'))) {
-    // Everything in it: event lines, meta.json and the saved views (a lock was dealt with above).
-    for (const file of await listFiles(ctx.cacheDir)) if (!file.endsWith('.lock')) await fsp.unlink(file).catch(() => undefined);
-    try {
-      await new GitStore(ctx.gitdir, { gitBinary: ctx.gitBinary, env: ctx.env }).read();
-      done.push('rebuilt the cache from the refs');
-    } catch (e) {
-      done.push(`dropped the cache; rebuilding it failed: ${(e as Error).message}`);
-    }
+}
+
+/** 5. The cache, when anything in it was found wrong or the refs changed: dropped and rebuilt from the refs. */
+async function rebuildCache(ctx: Ctx, pass: Pass, done: string[]): Promise<void> {
+  if (!(pass.cacheBad || pass.rewritten.length || done.some((d) => d.startsWith('restored')))) return;
+  // Everything in it: event lines, meta.json and the saved views (a lock was dealt with above).
+  for (const file of await listFiles(ctx.cacheDir)) if (!file.endsWith('.lock')) await fsp.unlink(file).catch(() => undefined);
+  try {
+    await new GitStore(ctx.gitdir, { gitBinary: ctx.gitBinary, env: ctx.env }).read();
+    done.push('rebuilt the cache from the refs');
+  } catch (e) {
+    done.push(`dropped the cache; rebuilding it failed: ${(e as Error).message}`);
   }
-  return done;
 }
 
 async function quarantine(ctx: Ctx, oid: string): Promise<void> {

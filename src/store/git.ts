@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { existsSync, promises as fsp, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import stringify from 'fast-json-stable-stringify';
 import { LogbookError, isLogbookError } from '../errors.js';
@@ -99,6 +99,7 @@ export class GitStore implements CachingStore {
     if (events.length === 0) return { tip: expectedTip ?? '' };
     this.deadline?.check('before writing the events');
     const bodies: Buffer[] = [];
+    const oids: string[] = [];
     let parent = expectedTip;
     for (const event of events) {
       const body = commitBody({
@@ -111,6 +112,7 @@ export class GitStore implements CachingStore {
       });
       bodies.push(body);
       parent = objectId('commit', body);
+      oids.push(parent);
     }
     if (bodies.length >= PACK_FROM) {
       // A batch (a hook spool flush, an import) as one pack: one file and one fsync, not one per event.
@@ -120,7 +122,25 @@ export class GitStore implements CachingStore {
       for (const body of bodies) writeLooseObject(this.gitdir, 'commit', body);
     }
     await compareAndSwapRef(this.gitdir, REPLICA_PREFIX + replica, expectedTip, parent!, this.deadline ? { deadline: this.deadline } : {});
+    // A pack's commits cannot be read back one by one cheaply: the next read would spawn `git log` for them.
+    if (bodies.length >= PACK_FROM) await this.cacheAppended(replica, expectedTip, events.map((e, i) => ({ c: oids[i]!, e })));
     return { tip: parent! };
+  }
+
+  /**
+   * The events this store just wrote go into the event cache, when it vouches
+   * for the tip they follow (else the next read walks them as usual). They
+   * were validated before they were written, as a walk would validate them.
+   * Best effort, like every cache write.
+   */
+  private async cacheAppended(replica: string, from: string | null, lines: CacheLine[]): Promise<void> {
+    const meta = await this.readMeta();
+    const cached = meta?.replicas[replica];
+    if (!meta || !cached || from === null || cached.tip !== from || !this.cacheFileHolds(replica, cached.bytes, cached.tip)) return;
+    const text = linesText(lines);
+    const last = lines.at(-1) as { c: string; e: JournalEvent };
+    const next: CacheMeta = { ...meta, replicas: { ...meta.replicas, [replica]: { tip: last.c, bytes: cached.bytes + text.reduce((n, piece) => n + Buffer.byteLength(piece), 0), clock: Math.max(last.e.clock, cached.clock ?? 0) } } };
+    await this.writeCache(meta, next, [{ replica, tip: last.c, keptBytes: cached.bytes, fresh: lines, reset: false, text }]);
   }
 
   async readNew(since: Record<string, string>): Promise<NewEvents> {
@@ -391,7 +411,7 @@ export class GitStore implements CachingStore {
 
   private async readMeta(): Promise<CacheMeta | undefined> {
     try {
-      const meta = JSON.parse(await fsp.readFile(path.join(this.cacheDir, 'meta.json'), 'utf8')) as CacheMeta;
+      const meta = JSON.parse(readFileSync(path.join(this.cacheDir, 'meta.json'), 'utf8')) as CacheMeta;
       return meta.version === CACHE_VERSION && typeof meta.replicas === 'object' && meta.replicas !== null ? meta : undefined;
     } catch {
       return undefined;
@@ -460,10 +480,9 @@ export class GitStore implements CachingStore {
     if (old && stringify(old) === stringify(meta) && updates.every((u) => !u.reset && !u.fresh.length)) return;
     const lock = path.join(this.cacheDir, 'cache.lock');
     try {
-      await fsp.mkdir(this.cacheDir, { recursive: true });
+      fs.mkdirSync(this.cacheDir, { recursive: true });
       await releaseStaleLock(lock);
-      const handle = await fsp.open(lock, 'wx');
-      await handle.close();
+      fs.closeSync(fs.openSync(lock, 'wx'));
     } catch {
       return;
     }
@@ -476,15 +495,24 @@ export class GitStore implements CachingStore {
         if (u.reset) writeFileAtomic(file, text, { fsync: false });
         else if (text.length) {
           // Drop any tail a crashed writer left beyond what meta.json vouches for.
-          await fsp.truncate(file, u.keptBytes);
-          for (const piece of text) await fsp.appendFile(file, piece);
+          fs.truncateSync(file, u.keptBytes);
+          const fd = fs.openSync(file, 'a');
+          try {
+            for (const piece of text) fs.writeSync(fd, piece);
+          } finally {
+            fs.closeSync(fd);
+          }
         }
       }
       writeFileAtomic(path.join(this.cacheDir, 'meta.json'), JSON.stringify(meta), { fsync: false });
     } catch {
       /* the cache is disposable; meta.json only ever vouches for what was fully written */
     } finally {
-      await fsp.unlink(lock).catch(() => undefined);
+      try {
+        fs.unlinkSync(lock);
+      } catch {
+        /* gone already */
+      }
     }
   }
 }

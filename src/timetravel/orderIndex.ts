@@ -215,6 +215,8 @@ function canonicalMs(at: string): number {
 /** An index row is storable when its fields fit the columns (ULID ids, ISO times); otherwise the caller reads the lines. */
 const storable = (e: Entry) => e.id.length === ID_BYTES && e.at.length <= AT_BYTES && /^[\x20-\x7e]*$/.test(e.id + e.at);
 
+type Index = { header: Header; columns: Columns };
+
 /**
  * One replica's entries from its index, brought up to `f.bytes` of its cache
  * file first (and saved) when the file grew; undefined when the file and the
@@ -229,78 +231,19 @@ function replicaEntries(dir: string, f: CachedFile, out: Entry[]): boolean {
     return !f.bytes;
   }
   if (size < f.bytes) return false;
-  let old: { header: Header; columns: Columns } | undefined;
-  try {
-    old = deserialise(readFileSync(indexFile));
-  } catch {
-    old = undefined;
-  }
   const fd = f.bytes ? openSync(f.file, 'r') : undefined;
   try {
-    if (old && (old.header.replica !== f.replica || old.header.bytes > f.bytes)) old = undefined;
-    if (old && old.header.count && fd !== undefined) {
-      const c = old.columns;
-      const last = old.header.count - 1;
-      if (!lineOfCommitAt(fd, c.offset[0]!, old.header.first ?? '') || !lineOfCommitAt(fd, c.offset[last]!, old.header.last ?? '')) old = undefined;
-    }
-    let header = old?.header;
-    let columns = old?.columns;
-    if (!header || !columns || header.bytes < f.bytes) {
-      // Read only what the index lacks: the lines appended since (all of them without an index).
-      const from = header && columns ? header.bytes : 0;
-      const buf = Buffer.alloc(f.bytes - from);
-      if (buf.length) readSync(fd!, buf, 0, buf.length, from);
-      const rows: Row[] = [];
-      indexLines(buf.toString('utf8'), from, rows);
-      if (!rows.every((r) => storable(r.entry))) return false;
-      const types = [...(header?.types ?? [])];
-      const sessions = [...(header?.sessions ?? [])];
-      const keys = [...(header?.keys ?? [])];
-      const keyIx = new Map(keys.map((k, i) => [k, i]));
-      const typeIx = new Map(types.map((t, i) => [t, i]));
-      const sessionIx = new Map(sessions.map((s, i) => [s, i]));
-      const kept = columns?.count ?? 0;
-      const next = new Columns(kept + rows.length, types, sessions, keys);
-      if (columns) {
-        const before = parts(columns);
-        parts(next).forEach((a, k) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength).set(new Uint8Array(before[k]!.buffer, before[k]!.byteOffset, before[k]!.byteLength)));
-      }
-      rows.forEach(({ offset, length, entry }, j) => {
-        const i = kept + j;
-        next.offset[i] = offset;
-        next.length[i] = length;
-        next.clock[i] = entry.clock;
-        let t = typeIx.get(entry.type);
-        if (t === undefined) typeIx.set(entry.type, (t = types.push(entry.type) - 1));
-        next.type[i] = t;
-        if (entry.session === undefined) next.session[i] = -1;
-        else {
-          let s = sessionIx.get(entry.session);
-          if (s === undefined) sessionIx.set(entry.session, (s = sessions.push(entry.session) - 1));
-          next.session[i] = s;
-        }
-        const key = entry.itemKey;
-        if (key === undefined) next.item[i] = -1;
-        else {
-          let k = keyIx.get(key);
-          if (k === undefined) keyIx.set(key, (k = keys.push(key) - 1));
-          next.item[i] = k;
-        }
-        next.ids.write(entry.id, i * ID_BYTES, 'latin1');
-        next.atLength[i] = next.ats.write(entry.at, i * AT_BYTES, 'latin1');
-        next.atMs[i] = canonicalMs(entry.at);
-      });
-      const first = kept ? header!.first : rows[0]?.commit;
-      const last = rows.length ? rows.at(-1)!.commit : header?.last;
-      header = { format: FORMAT, replica: f.replica, bytes: f.bytes, count: next.count, ...(first ? { first } : {}), ...(last ? { last } : {}), types, sessions, keys };
-      columns = next;
+    let index = savedIndex(indexFile, f, fd);
+    if (!index || index.header.bytes < f.bytes) {
+      index = extendIndex(f, fd, index);
+      if (!index) return false;
       try {
-        writeFileAtomic(indexFile, serialise(header, columns), { mkdir: true, fsync: false });
+        writeFileAtomic(indexFile, serialise(index.header, index.columns), { mkdir: true, fsync: false });
       } catch {
         /* an index that cannot be written is only slower next time */
       }
     }
-    const c = columns;
+    const c = index.columns;
     c.lines = new LineReader(f.file);
     c.drop = () => dropIndex(indexFile);
     for (let i = 0; i < c.count; i++) out.push(new IndexedEntry(c, i));
@@ -308,6 +251,81 @@ function replicaEntries(dir: string, f: CachedFile, out: Entry[]): boolean {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** The saved index of `f`'s replica when it still describes a prefix of the cache file (its first and last lines where it says); else undefined. */
+function savedIndex(indexFile: string, f: CachedFile, fd: number | undefined): Index | undefined {
+  let old: Index | undefined;
+  try {
+    old = deserialise(readFileSync(indexFile));
+  } catch {
+    return undefined;
+  }
+  if (!old) return undefined;
+  if (old.header.replica !== f.replica || old.header.bytes > f.bytes) return undefined;
+  if (old.header.count && fd !== undefined) {
+    const c = old.columns;
+    const last = old.header.count - 1;
+    if (!lineOfCommitAt(fd, c.offset[0]!, old.header.first ?? '') || !lineOfCommitAt(fd, c.offset[last]!, old.header.last ?? '')) return undefined;
+  }
+  return old;
+}
+
+/** `old` (or nothing) extended by the lines the cache file holds after it, up to `f.bytes`; undefined when a line cannot be stored. */
+function extendIndex(f: CachedFile, fd: number | undefined, old: Index | undefined): Index | undefined {
+  // Read only what the index lacks: the lines appended since (all of them without an index).
+  const from = old ? old.header.bytes : 0;
+  const buf = Buffer.alloc(f.bytes - from);
+  if (buf.length) readSync(fd!, buf, 0, buf.length, from);
+  const rows: Row[] = [];
+  indexLines(buf.toString('utf8'), from, rows);
+  if (!rows.every((r) => storable(r.entry))) return undefined;
+  const types = [...(old?.header.types ?? [])];
+  const sessions = [...(old?.header.sessions ?? [])];
+  const keys = [...(old?.header.keys ?? [])];
+  const kept = old?.columns.count ?? 0;
+  const next = new Columns(kept + rows.length, types, sessions, keys);
+  if (old) {
+    const before = parts(old.columns);
+    parts(next).forEach((a, k) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength).set(new Uint8Array(before[k]!.buffer, before[k]!.byteOffset, before[k]!.byteLength)));
+  }
+  fillRows(next, kept, rows, { types, sessions, keys });
+  const first = kept ? old!.header.first : rows[0]?.commit;
+  const last = rows.length ? rows.at(-1)!.commit : old?.header.last;
+  return { header: { format: FORMAT, replica: f.replica, bytes: f.bytes, count: next.count, ...(first ? { first } : {}), ...(last ? { last } : {}), types, sessions, keys }, columns: next };
+}
+
+/** Write `rows` into `next` from row `kept` on, adding the types, sessions and item keys they name to the header's tables. */
+function fillRows(next: Columns, kept: number, rows: Row[], tables: { types: string[]; sessions: string[]; keys: string[] }): void {
+  const { types, sessions, keys } = tables;
+  const keyIx = new Map(keys.map((k, i) => [k, i]));
+  const typeIx = new Map(types.map((t, i) => [t, i]));
+  const sessionIx = new Map(sessions.map((s, i) => [s, i]));
+  rows.forEach(({ offset, length, entry }, j) => {
+    const i = kept + j;
+    next.offset[i] = offset;
+    next.length[i] = length;
+    next.clock[i] = entry.clock;
+    let t = typeIx.get(entry.type);
+    if (t === undefined) typeIx.set(entry.type, (t = types.push(entry.type) - 1));
+    next.type[i] = t;
+    if (entry.session === undefined) next.session[i] = -1;
+    else {
+      let s = sessionIx.get(entry.session);
+      if (s === undefined) sessionIx.set(entry.session, (s = sessions.push(entry.session) - 1));
+      next.session[i] = s;
+    }
+    const key = entry.itemKey;
+    if (key === undefined) next.item[i] = -1;
+    else {
+      let k = keyIx.get(key);
+      if (k === undefined) keyIx.set(key, (k = keys.push(key) - 1));
+      next.item[i] = k;
+    }
+    next.ids.write(entry.id, i * ID_BYTES, 'latin1');
+    next.atLength[i] = next.ats.write(entry.at, i * AT_BYTES, 'latin1');
+    next.atMs[i] = canonicalMs(entry.at);
+  });
 }
 
 function dropIndex(file: string): void {

@@ -12,7 +12,7 @@ import { buildProgram } from '../../cli/main.js';
 import { ok, run } from '../helpers/cli.js';
 import { git, makeBareRepo, makeRepo, tempDir } from '../helpers/repo.js';
 
-const quietIo = { cwd: '/', env: {}, stdout: () => {}, stderr: () => {}, readStdin: async () => '', isTTY: false };
+const quietIo = { cwd: '/', env: {}, stdout: () => {}, stderr: () => {}, readStdin: async () => '' };
 
 interface Walked {
   path: string;

@@ -10,7 +10,7 @@ import { buildProgram } from '../../cli/main.js';
 import { ok } from '../helpers/cli.js';
 import { makeRepo } from '../helpers/repo.js';
 
-const quietIo = { cwd: '/', env: {}, stdout: () => {}, stderr: () => {}, readStdin: async () => '', isTTY: false };
+const quietIo = { cwd: '/', env: {}, stdout: () => {}, stderr: () => {}, readStdin: async () => '' };
 
 async function sessionArgCommands(): Promise<Array<{ path: string; hasSessionFlag: boolean }>> {
   const out: Array<{ path: string; hasSessionFlag: boolean }> = [];

@@ -28,7 +28,6 @@ function memoryIo(cwd: string, home: string, stdin: string): Io & { out: string;
     stdout: (t: string) => void (io.out += t),
     stderr: (t: string) => void (io.err += t),
     readStdin: async () => stdin,
-    isTTY: false,
   };
   return io;
 }

@@ -29,7 +29,6 @@ async function inProcess(cwd: string, argv: string[], stdin = ''): Promise<{ cod
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
     readStdin: async () => stdin,
-    isTTY: false,
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };
