@@ -538,13 +538,13 @@ const BULK_AFTER = 16;
 
 const LINES_PER_PIECE = 1000;
 
+/** A cache line as JSON.stringify writes it; an event's line without the wrapper object (the commit id is hex: nothing to escape). */
+const lineText = (l: CacheLine) => ('e' in l ? `{"c":"${l.c}","e":${JSON.stringify(l.e)}}` : JSON.stringify(l));
+
 function linesText(lines: CacheLine[]): string[] {
   const pieces: string[] = [];
-  for (let i = 0; i < lines.length; i += LINES_PER_PIECE) {
-    let piece = '';
-    for (const l of lines.slice(i, i + LINES_PER_PIECE)) piece += `${JSON.stringify(l)}\n`;
-    pieces.push(piece);
-  }
+  // Joined, not concatenated: each piece is one flat string (its length and its write need no flattening).
+  for (let i = 0; i < lines.length; i += LINES_PER_PIECE) pieces.push(`${lines.slice(i, i + LINES_PER_PIECE).map(lineText).join('\n')}\n`);
   return pieces;
 }
 
