@@ -70,12 +70,17 @@ export function snapshotAt(snap: Snapshot, events: readonly JournalEvent[], mome
  */
 export async function journalEntries(logbook: Logbook, snap: Snapshot): Promise<Entry[]> {
   const store = logbook.journal.store;
-  if (isCachingStore(store) && store.cachedFiles) {
-    // The order index beside the cache: under 100 bytes per event (the cache holds ~350), no line parsed until a fold needs it.
-    const indexed = indexedEntries(store.cachedFiles());
-    if (indexed) return orderEntries(indexed);
+  try {
+    if (isCachingStore(store) && store.cachedFiles) {
+      // The order index beside the cache: under 100 bytes per event (the cache holds ~350), no line parsed until a fold needs it.
+      const indexed = indexedEntries(store.cachedFiles());
+      if (indexed) return orderEntries(indexed);
+    }
+    if (isCachingStore(store) && store.rawLinesReader) return entriesOfLines(store.rawLinesReader()());
+  } catch (e) {
+    // A damaged line in the event cache (the views did not need to read it): the store's own read below finds it and rebuilds the cache.
+    if (!(e instanceof SyntaxError)) throw e;
   }
-  if (isCachingStore(store) && store.rawLinesReader) return entriesOfLines(store.rawLinesReader()());
   return entriesOf(await logbook.journal.events(snap));
 }
 

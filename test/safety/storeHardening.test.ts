@@ -85,10 +85,14 @@ describe('garbage in the middle of a cache file', () => {
   it('is rebuilt silently: the command succeeds and shows every event', () => {
     const j = journal(6);
     const file = path.join(j.gitdir, 'logbook', 'cache', `${j.replica}.ndjson`);
-    const lines = readFileSync(file, 'utf8').split('\n');
-    lines[2] = '#'.repeat(lines[2]!.length); // same size, last line intact: only a full read sees it
-    writeFileSync(file, lines.join('\n'));
-    for (const args of [['view', '--json'], ['view']]) {
+    const damage = () => {
+      const lines = readFileSync(file, 'utf8').split('\n');
+      lines[2] = '#'.repeat(lines[2]!.length); // same size, last line intact: only a full read sees it
+      writeFileSync(file, lines.join('\n'));
+    };
+    // Each damaged anew: the first command to read the line rebuilds the cache. `view --json` and `--at` read the lines through time travel's order index.
+    for (const args of [['view', '--json'], ['view'], ['view', '--at', '2099-01-01']]) {
+      damage();
       const r = run(j.dir, args);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
