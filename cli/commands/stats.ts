@@ -5,7 +5,7 @@ import type { Io } from '../io.js';
 import { openLogbook, printJson } from '../io.js';
 import { loadAt } from '../../src/timetravel/index.js';
 import { AT_FLAG, banner, withMoment } from '../at.js';
-import { groupIds, sessionsOfGroup } from '../../src/groups/index.js';
+import { groupModel } from '../../src/groups/index.js';
 
 export function statsCommand(io: Io): Command {
   return new Command('stats')
@@ -18,8 +18,7 @@ export function statsCommand(io: Io): Command {
       const { snap, moment } = await loadAt(logbook, opts.at, { parts: { items: false } }); // headers, no item
       // As of a moment, staleness is measured at that moment, not today.
       const asOf = moment?.at ? new Date(moment.at) : logbook.journal.now();
-      if (opts.group !== undefined) logbook.journal.loadSessions(snap, groupIds(snap.sessions, opts.group));
-      const model = opts.group === undefined ? snap.sessions : sessionsOfGroup(snap.sessions, opts.group);
+      const model = opts.group === undefined ? snap.sessions : groupModel(logbook.journal, snap, opts.group);
       const stats = renderStats(model, { asOf, staleAfterMs: staleTimeoutMs(logbook.journal) });
       const view = opts.group === undefined ? stats : { ...stats, group: opts.group };
       if (opts.json) return printJson(io, withMoment(view, moment));

@@ -8,11 +8,26 @@ import type { JournalEvent } from '../events.js';
 import type { Logbook } from '../logbook.js';
 import { checkClose, closeDrafts } from '../operations/close.js';
 import { isOpen, sessionHeaders, type Session, type SessionsState } from '../../projections/sessions.js';
-import type { Snapshot } from '../journal.js';
+import type { Journal, Snapshot } from '../journal.js';
 
 /** The ids of a group's sessions, in creation order. */
 export function groupIds(model: SessionsState, group: string): string[] {
   return sessionHeaders(model).filter((h) => h.group === group).map((h) => h.id);
+}
+
+/**
+ * `stats --group G` (CLI and HTTP): the session model of the group's sessions,
+ * each read into memory first. A group no session was started in is an
+ * error that names the groups there are, not statistics of nothing.
+ */
+export function groupModel(journal: Journal, snap: Snapshot, group: string): SessionsState {
+  const ids = groupIds(snap.sessions, group);
+  if (!ids.length) {
+    const groups = [...new Set(sessionHeaders(snap.sessions).flatMap((h) => (h.group === undefined ? [] : [h.group])))].sort();
+    throw new LogbookError('UNKNOWN_SESSION', `no session was started in group ${group}`, { hint: groups.length ? `groups: ${groups.join(', ')}` : 'start sessions with `logbook start --group G`' });
+  }
+  journal.loadSessions(snap, ids);
+  return sessionsOfGroup(snap.sessions, group);
 }
 
 /** The session model restricted to one group (for `stats --group`): every session of the group in memory (`Journal.loadSessions(snap, groupIds(…))` first). */

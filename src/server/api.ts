@@ -20,7 +20,7 @@ import { checkpointOperation, closeOperation, linkOperation, logOperation, pause
 import { defined, type Operation, type RequestOf } from '../operations/request.js';
 import { search } from './search.js';
 import { sessionCommitViews } from '../code/commitsIndex.js';
-import { groupIds, sessionsOfGroup } from '../groups/index.js';
+import { groupModel } from '../groups/index.js';
 import { slugify } from '../names/shortname.js';
 
 /** `logbook list --status` choices. */
@@ -210,8 +210,7 @@ export const routes: Route[] = [
     async handle(req) {
       const { snap } = await req.repo.current();
       const group = req.query.get('group') ?? undefined;
-      if (group !== undefined) req.repo.journal.loadSessions(snap, groupIds(snap.sessions, group));
-      const model = group === undefined ? snap.sessions : sessionsOfGroup(snap.sessions, group);
+      const model = group === undefined ? snap.sessions : groupModel(req.repo.journal, snap, group);
       const stats = renderStats(model, { asOf: req.repo.journal.now(), staleAfterMs: staleTimeoutMs(req.repo.journal) });
       return group === undefined ? stats : { ...stats, group };
     },

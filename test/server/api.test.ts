@@ -87,12 +87,14 @@ describe('logbook serve: seed 004, one session across API, CLI and MCP', () => {
     expect(resume.json.context.length).toBeLessThanOrEqual(2000);
   });
 
-  it('GET /api/stats?group=G is `stats --group G --json`; an unknown status on /api/sessions is a 400, not an empty list', async () => {
+  it('GET /api/stats?group=G is `stats --group G --json` (an unknown group a 404); an unknown status on /api/sessions is a 400, not an empty list', async () => {
     ok(dir, ['start', '--goal', 'grouped one', '--group', 'wave']);
     ok(dir, ['start', '--goal', 'grouped two', '--group', 'wave']);
     const grouped = (await request(s, 'GET', '/api/stats?group=wave')).json;
     expect({ ...grouped, as_of: null }).toEqual({ ...JSON.parse(ok(dir, ['stats', '--group', 'wave', '--json'])), as_of: null });
     expect([grouped.group, grouped.total]).toEqual(['wave', 2]);
+    const noGroup = await request(s, 'GET', '/api/stats?group=nope');
+    expect([noGroup.status, noGroup.json.error.message, noGroup.json.error.hint]).toEqual([404, 'no session was started in group nope', expect.stringContaining('wave')]);
     const bad = await request(s, 'GET', '/api/sessions?status=bogus');
     expect([bad.status, bad.json.error.code, bad.json.error.message]).toEqual([400, 'INVALID_INPUT', expect.stringContaining('got "bogus"')]);
     expect((await request(s, 'GET', '/api/sessions?status=open')).status).toBe(200);

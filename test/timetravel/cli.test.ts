@@ -125,6 +125,10 @@ describe('groups', () => {
     expect(git(dir, 'rev-parse', REF(dir)).trim()).toBe(after);
     const unknown = run(dir, ['pause', '--group', 'nope'], { env: ENV });
     expect(unknown.stderr).toContain('no session was started in group nope');
+    const noStats = run(dir, ['stats', '--group', 'nope'], { env: ENV });
+    expect([noStats.code, noStats.stdout]).toEqual([1, '']);
+    expect(noStats.stderr).toContain('no session was started in group nope');
+    expect(noStats.stderr).toContain('groups: batch-7');
     expect(run(dir, ['close', '--group', 'batch-7', '--abandon'], { env: ENV }).stderr).toContain('--abandon needs --reason');
   });
 });
