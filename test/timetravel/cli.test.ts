@@ -130,5 +130,12 @@ describe('groups', () => {
     expect(noStats.stderr).toContain('no session was started in group nope');
     expect(noStats.stderr).toContain('groups: batch-7');
     expect(run(dir, ['close', '--group', 'batch-7', '--abandon'], { env: ENV }).stderr).toContain('--abandon needs --reason');
+    // --json with --group: the same shape for pause as for close.
+    lb(dir, ['start', '--goal', 'Json one', '--group', 'json-g']);
+    lb(dir, ['start', '--goal', 'Json two', '--group', 'json-g']);
+    const pausedJson = JSON.parse(lb(dir, ['pause', '--group', 'json-g', '--json'])) as { group: string; sessions: string[]; skipped: string[]; events: unknown[] };
+    expect([pausedJson.group, pausedJson.sessions.length, pausedJson.skipped, pausedJson.events.length]).toEqual(['json-g', 2, [], 2]);
+    const closedJson = JSON.parse(lb(dir, ['close', '--group', 'json-g', '--complete', '--json'])) as { group: string; sessions: string[] };
+    expect(closedJson.sessions.sort()).toEqual(pausedJson.sessions.sort());
   });
 });
