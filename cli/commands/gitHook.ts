@@ -14,7 +14,8 @@ export function gitHookCommand(io: Io): Command {
   cmd.addCommand(
     new Command('drain').description('record the commits the git hooks spooled').action(async () => {
       try {
-        await drainCommits({ cwd: io.cwd, env: io.env });
+        const report = await drainCommits({ cwd: io.cwd, env: io.env });
+        for (const problem of report.problems) logHookError(findRepo(io.cwd).gitdir, 'git drain: commit not recorded', problem, new Date());
       } catch (e) {
         try {
           logHookError(findRepo(io.cwd).gitdir, 'git drain', e, new Date());

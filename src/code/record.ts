@@ -28,6 +28,8 @@ export interface DrainReport {
   recorded: number;
   /** Commits dropped because no session was open when they were made. */
   noSession: number;
+  /** Why commits were dropped when the session they name is not on this clone (a stale `LOGBOOK_SESSION`): for hook-errors.log. */
+  problems: unknown[];
 }
 
 interface Wanted {
@@ -118,7 +120,7 @@ export async function drainCommits(options: DrainOptions): Promise<DrainReport> 
 
 async function drainLocked(options: DrainOptions, repo: { gitdir: string; workTree: string | undefined }, now: () => Date): Promise<DrainReport> {
   const taken = takeSpool(repo.gitdir, now(), `${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
-  const report: DrainReport = { recorded: 0, noSession: 0 };
+  const report: DrainReport = { recorded: 0, noSession: 0, problems: [] };
   if (!taken.lines.length) return report;
   try {
     const wanted = wantedFrom(taken.lines);
@@ -141,8 +143,9 @@ async function drainLocked(options: DrainOptions, repo: { gitdir: string; workTr
       let session;
       try {
         session = logbook.findSession(snap);
-      } catch {
-        session = undefined; // LOGBOOK_SESSION names a session this clone does not hold
+      } catch (e) {
+        session = undefined; // LOGBOOK_SESSION names a session this clone does not hold: dropped, and said
+        report.problems.push(e);
       }
       const open = session && isOpen(session) ? session : undefined;
       const kept = group.filter((w) => open && open.createdAt <= w.t);

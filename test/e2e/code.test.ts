@@ -138,6 +138,16 @@ describe('hooks install --git', () => {
     g(dir, ['update-ref', ref, tip]); // the user repairs the journal
     expect(commitsOf(dir, 'broken').map((x) => x.commit)).toEqual([head]);
   });
+
+  it('a commit whose LOGBOOK_SESSION names a session this clone does not hold is not recorded, and hook-errors.log says why', () => {
+    const dir = project();
+    startSession(dir, 'Real work', 'real');
+    const c = spawnSync('git', ['commit', '-q', '--allow-empty', '-m', 'with a stale session'], { cwd: dir, encoding: 'utf8', env: { ...process.env, LOGBOOK_SESSION: 's_zzzz' } });
+    expect([c.status, c.stderr]).toEqual([0, '']);
+    ok(dir, ['git-hook', 'drain']); // waits for the hook's own drain
+    expectHookError(dir, /^git drain: commit not recorded UNKNOWN_SESSION: .*s_zzzz/);
+    expect(commitsOf(dir, 'real')).toEqual([]);
+  });
 });
 
 describe('recording commits', () => {
