@@ -11,6 +11,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSyn
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { LogbookError } from '../errors.js';
+import { writeFileAtomic } from '../store/atomic.js';
 import { gitRunner } from './git.js';
 
 export const GIT_HOOKS = ['post-commit', 'post-rewrite', 'post-merge'] as const;
@@ -28,6 +29,8 @@ export interface GitHooksChange {
 interface Where {
   hooksDir: string;
   savedDir: string;
+  /** Is this file committed in the repository (a `core.hooksPath` folder in the work tree)? */
+  tracked: (file: string) => boolean;
 }
 
 function where(cwd: string, env: NodeJS.ProcessEnv): Where {
@@ -37,7 +40,15 @@ function where(cwd: string, env: NodeJS.ProcessEnv): Where {
   const hooksDir = path.resolve(cwd, hooks);
   // One folder per hooks directory: two worktrees with different core.hooksPath keep their users' hooks apart.
   const savedDir = path.join(path.resolve(cwd, common), 'logbook', 'user-hooks', createHash('sha1').update(hooksDir).digest('hex').slice(0, 10));
-  return { hooksDir, savedDir };
+  const tracked = (file: string) => {
+    try {
+      git(['ls-files', '--error-unmatch', '--', file]);
+      return true;
+    } catch {
+      return false; // outside the work tree, untracked, or a bare repository
+    }
+  };
+  return { hooksDir, savedDir, tracked };
 }
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -86,11 +97,17 @@ function move(from: string, to: string): void {
 }
 
 export function installGitHooks(options: { cwd: string; env: NodeJS.ProcessEnv; node: string; script: string }): GitHooksChange {
-  const { hooksDir, savedDir } = where(options.cwd, options.env);
+  const { hooksDir, savedDir, tracked } = where(options.cwd, options.env);
   const change: GitHooksChange = { dir: hooksDir, hooks: [], changed: false };
   // Check everything before moving anything: nothing half-installed.
   for (const hook of GIT_HOOKS) {
     const file = path.join(hooksDir, hook);
+    if (existsSync(file) && !isOurs(file) && tracked(file)) {
+      // Moving it aside would change a committed file, and the hook written in its place names this machine's paths.
+      throw new LogbookError('INVALID_INPUT', `${file} is committed in this repository (core.hooksPath points into the work tree): Logbook will not replace it`, {
+        hint: 'the hook Logbook writes names this machine\'s paths, so it belongs in a hooks folder of this clone only: point core.hooksPath at one outside the work tree (or unset it), then install again',
+      });
+    }
     if (existsSync(file) && !isOurs(file) && existsSync(path.join(savedDir, hook))) {
       throw new LogbookError('INVALID_INPUT', `${file} is not Logbook's, and a hook Logbook kept aside earlier is still in ${savedDir}`, {
         hint: `decide which one to keep: move one of them away, then run \`logbook hooks install --git\` again`,
@@ -108,10 +125,8 @@ export function installGitHooks(options: { cwd: string; env: NodeJS.ProcessEnv; 
       else move(file, saved);
     }
     if (action !== 'unchanged') {
-      const tmp = `${file}.logbook-tmp`;
-      writeFileSync(tmp, script, { mode: 0o755 });
-      chmodSync(tmp, 0o755);
-      renameSync(tmp, file);
+      writeFileAtomic(file, script, { mode: 0o755 });
+      chmodSync(file, 0o755); // whatever the umask took off
       change.changed = true;
     }
     change.hooks.push({ hook, file, action, ...(existsSync(saved) ? { userHook: saved } : {}) });

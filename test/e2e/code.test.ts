@@ -91,6 +91,24 @@ describe('hooks install --git', () => {
     expect(ok(dir, ['hooks', 'uninstall', '--git'])).toContain('no Logbook hooks, nothing changed');
   });
 
+  it('refuses to replace a hook committed in the repository (core.hooksPath in the work tree), changing nothing', () => {
+    const dir = makeRepo();
+    ok(dir, ['init']);
+    mkdirSync(path.join(dir, '.githooks'));
+    const hook = path.join(dir, '.githooks/post-commit');
+    writeFileSync(hook, '#!/bin/sh\necho team hook\n', { mode: 0o755 });
+    g(dir, ['add', '.githooks/post-commit']);
+    g(dir, ['commit', '-q', '-m', 'team hooks']);
+    g(dir, ['config', 'core.hooksPath', '.githooks']);
+    const r = run(dir, ['hooks', 'install', '--git']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('is committed in this repository');
+    expect(r.stderr).toContain('hint:');
+    expect(readFileSync(hook, 'utf8')).toBe('#!/bin/sh\necho team hook\n');
+    expect(existsSync(path.join(dir, '.githooks/post-rewrite'))).toBe(false);
+    expect(g(dir, ['status', '--porcelain'])).toBe('');
+  });
+
   it('honours core.hooksPath, and a linked worktree installs where git looks and records its branch', () => {
     const dir = makeRepo();
     ok(dir, ['init']);
