@@ -13,6 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from './store/atomic.js';
 import path from 'node:path';
 import { LogbookError } from './errors.js';
 import type { Journal } from './journal.js';
@@ -54,14 +55,8 @@ function atomicWrite(file: string, bytes: Buffer, dirs?: Set<string>): void {
     mkdirSync(dir, { recursive: true });
     dirs?.add(dir);
   }
-  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
-  try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  // `<name>.tmp-<pid>_<hex>` beside it: what removeOwnLeftovers knows as ours. Projections are rebuilt from the journal: no fsync.
+  writeFileAtomic(file, bytes, { tmpPrefix: `${path.basename(file)}.tmp-`, fsync: false });
 }
 
 function readManifest(root: string): Owned {
@@ -169,7 +164,7 @@ function withLock<T>(root: string, work: () => T): T {
 }
 
 /**
- * Temp files of our own atomic writes (`<name>.tmp-<pid>-…`) left by a killed
+ * Temp files of our own atomic writes (`<name>.tmp-<pid>_…`, `-…` before) left by a killed
  * rebuild, and a stale lock moved aside (`<lock>.stale-<pid>-…`, see withLock)
  * by a rebuild killed before it removed it.
  */
@@ -196,7 +191,7 @@ function removeOwnLeftovers(root: string, rels: Iterable<string>): void {
       continue;
     }
     for (const entry of entries) {
-      const m = /^(.*)\.tmp-(\d+)-[a-z0-9]+$/.exec(entry);
+      const m = /^(.*)\.tmp-(\d+)[-_][a-z0-9]+$/.exec(entry);
       if (m && names.has(m[1]!) && !alive(Number(m[2]))) rmSync(path.join(root, ...d.split('/').filter((p) => p !== '.'), entry), { force: true });
     }
   }

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../store/atomic.js';
 import type { EventStore } from '../store/types.js';
 import { CACHE_VERSION } from '../store/git.js';
 import { stealIfStale } from '../store/refs.js';
@@ -116,11 +117,8 @@ export function loadCorpus(dir: string): Corpus | undefined {
   return { tips: m.tips, segments, sessions: m.table, actors: m.actors, hidden: new Set(m.hidden) };
 }
 
-function writeAtomic(file: string, data: string | Buffer): void {
-  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
-}
+/** The index is disposable: atomic (a reader never sees half a file), not fsynced. */
+const writeAtomic = (file: string, data: string | Buffer) => writeFileAtomic(file, data, { fsync: false });
 
 /**
  * Save the corpus: new segment files first, then the manifest that names
