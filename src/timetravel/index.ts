@@ -75,7 +75,13 @@ export async function journalEntries(logbook: Logbook, snap: Snapshot): Promise<
     const indexed = indexedEntries(store.cachedFiles());
     if (indexed) return orderEntries(indexed);
   }
-  if (isCachingStore(store) && store.rawLinesReader) return entriesOfLines(store.rawLinesReader()());
+  if (isCachingStore(store) && store.rawLinesReader) {
+    try {
+      return entriesOfLines(store.rawLinesReader()());
+    } catch {
+      /* a cache line that is not JSON (a damaged cache file): read through the store, which rebuilds it */
+    }
+  }
   return entriesOf(await logbook.journal.events(snap));
 }
 
