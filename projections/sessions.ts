@@ -138,12 +138,15 @@ export interface SessionsState {
   aside?: SessionsAside;
 }
 
+/** Where a closed session's state is in the views cache: [pack hash, start, length, hash of those bytes]. */
+export type StateRef = [pack: string, start: number, length: number, hash: string];
+
 /** What a state read from the views cache holds of the closed sessions it left on disk. */
 export interface SessionsAside {
   /** Every closed session's header (also of those read into `sessions`), or undefined when not read. */
   headers: Map<string, SessionHeader> | undefined;
-  /** The name of each closed session's state file (read with the headers). */
-  files: Map<string, string>;
+  /** Where each closed session's state is (read with the headers): its pack's hash, its bytes there (start, length) and their hash. */
+  refs: Map<string, StateRef>;
 }
 
 /** Where a writer last wrote in a session: the event's order key and time. */

@@ -6,15 +6,20 @@
  *   views.json               the core, read by every command: tips, order, bindings, messages,
  *                            writers' marks, open sessions, live items (their chain ends in a
  *                            session not closed), the settled items' keys, and the names of:
- *   views-h-<hash>.json      every closed session's header, compact (list, stats, finding a session)
+ *   views-h-<hash>.json      every closed session's header, compact (list, stats, finding a session),
+ *                            each naming where its state is: a pack, its bytes there and their hash
  *   views-i-<hash>.json      the settled items (items, agenda, a closed session's file)
- *   views-s-<id>-<hash>.json one closed session's state (written when it closes or changes)
+ *   views-p-<hash>.json      closed sessions' states, a JSON array; a state is read alone, by its bytes
  *
  * Each part is named by a hash of its content, recorded where it is named,
  * so a reader never pairs a core with another version of a part; a part is
- * written only when its content changes. A part that is missing or damaged
- * (a concurrent rewrite removed it, a damaged cache) is folded again from the
- * cached events, up to where the views were.
+ * written only when its content changes. A save writes the closed states that
+ * are new or changed (by their hash) as one new pack, so a first save of
+ * thousands of closed sessions writes one file, not one each; a pack no
+ * header names any more is removed, and past MAX_PACKS the smaller ones are
+ * copied into one (their bytes, not parsed again). A part or state that is
+ * missing or damaged (a concurrent rewrite removed it, a damaged cache) is
+ * folded again from the cached events, up to where the views were.
  *
  * Nothing here reads behind the caller's back: a state read from the cache
  * says what it left on disk (`SessionsState.aside`, `ItemsState.aside`), and
@@ -28,12 +33,14 @@ import { SerializedState, type CachingStore } from './store/types.js';
 import stringify from 'fast-json-stable-stringify';
 import { projectItems, type ItemChain, type ItemsState } from '../projections/items.js';
 import { prepare } from '../projections/order.js';
-import { headerOf, isOpen, projectSessions, sessionHeaders, type Message, type Session, type SessionHeader, type SessionsState, type WriterMark } from '../projections/sessions.js';
+import { headerOf, isOpen, projectSessions, sessionHeaders, type Message, type Session, type SessionHeader, type SessionsState, type StateRef, type WriterMark } from '../projections/sessions.js';
 
 const MAIN = 'views';
 /** Bumped when the layout changes: a core of another format is not read (the views are folded again, silently). */
-const FORMAT = 2;
-const CLOSED_PREFIX = 'views-s-';
+const FORMAT = 3;
+const PACK_PREFIX = 'views-p-';
+/** Packs the headers may name before a save copies the smaller ones into one. */
+const MAX_PACKS = 24;
 const HEADERS_PREFIX = 'views-h-';
 const ITEMS_PREFIX = 'views-i-';
 
@@ -57,8 +64,8 @@ export interface CachedViews extends Views {
   source: CacheSource;
 }
 
-/** A closed session's header, compact: [id, shortname, title, status, replica, createdAt, updatedAt, closedAt, state file hash, group?]. */
-type HeaderRow = [string, string, string, SessionHeader['status'], string, string, string, string | null, string, string?];
+/** A closed session's header, compact: [id, shortname, title, status, replica, createdAt, updatedAt, closedAt, where its state is, group?]. */
+type HeaderRow = [string, string, string, SessionHeader['status'], string, string, string, string | null, StateRef, string?];
 
 interface MainFile {
   format: number;
@@ -82,13 +89,66 @@ interface MainFile {
 
 const hash = (text: string) => createHash('sha1').update(text).digest('hex').slice(0, 12);
 
-function stateFile(s: Session): { name: string; text: string } {
-  const text = JSON.stringify(s);
-  return { name: `${CLOSED_PREFIX}${s.id}-${hash(text)}`, text };
+const packFile = (ref: StateRef) => `${PACK_PREFIX}${ref[0]}`;
+
+const isRef = (r: unknown): r is StateRef =>
+  Array.isArray(r) && r.length === 4 && typeof r[0] === 'string' && Number.isSafeInteger(r[1]) && r[1] >= 0 && Number.isSafeInteger(r[2]) && r[2] > 0 && typeof r[3] === 'string';
+
+/** A closed session's state as saved, when its bytes are there and are the ones its header hashed. */
+function stateText(store: CachingStore, ref: StateRef): string | undefined {
+  const text = store.readStateSlice(packFile(ref), ref[1], ref[2]);
+  return text !== undefined && hash(text) === ref[3] ? text : undefined;
 }
 
-function rowOf(h: SessionHeader, file: string): HeaderRow {
-  const row: HeaderRow = [h.id, h.shortname, h.title, h.status, h.replica, h.createdAt, h.updatedAt, h.closedAt ?? null, file.slice(CLOSED_PREFIX.length + h.id.length + 1)];
+/** A closed session's saved state, checked to be that session's; undefined when missing or damaged. */
+function readState(store: CachingStore, id: string, ref: StateRef | undefined): Session | undefined {
+  const text = ref && isRef(ref) ? stateText(store, ref) : undefined;
+  if (text === undefined) return undefined;
+  try {
+    const s = JSON.parse(text) as Session;
+    return s && s.id === id ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A pack being written: states as JSON texts, each one's place in the file. */
+class PackWriter {
+  private readonly texts: string[] = [];
+  private readonly refs: StateRef[] = [];
+  private bytes = 1; // after '['
+
+  get size(): number {
+    return this.texts.length;
+  }
+
+  /** Add a state's text; its ref gets the pack's name when the pack is written. */
+  add(text: string, stateHash: string): StateRef {
+    const length = Buffer.byteLength(text);
+    const ref: StateRef = ['', this.bytes, length, stateHash];
+    this.texts.push(text);
+    this.refs.push(ref);
+    this.bytes += length + 2; // ',\n'
+    return ref;
+  }
+
+  /** Write the pack (named by the hash of its bytes, written in pieces, never one string) and name it in every ref it gave. */
+  write(store: CachingStore): string | undefined {
+    if (!this.texts.length) return undefined;
+    const pieces: string[] = [];
+    for (const [i, text] of this.texts.entries()) pieces.push(i ? ',\n' : '[', text);
+    pieces.push(']\n');
+    const sum = createHash('sha1');
+    for (const piece of pieces) sum.update(piece);
+    const name = sum.digest('hex').slice(0, 16);
+    store.saveStateText(`${PACK_PREFIX}${name}`, pieces);
+    for (const ref of this.refs) ref[0] = name;
+    return `${PACK_PREFIX}${name}`;
+  }
+}
+
+function rowOf(h: SessionHeader, ref: StateRef): HeaderRow {
+  const row: HeaderRow = [h.id, h.shortname, h.title, h.status, h.replica, h.createdAt, h.updatedAt, h.closedAt ?? null, ref];
   if (h.group !== undefined) row.push(h.group);
   return row;
 }
@@ -133,7 +193,7 @@ export function loadViews(store: CachingStore, events: EventsReader, parts: { he
     messages: d.messages,
     eventCount: d.eventCount,
     actors: new Map(d.actors),
-    ...(hasClosed ? { aside: { headers: undefined, files: new Map() } } : {}),
+    ...(hasClosed ? { aside: { headers: undefined, refs: new Map() } } : {}),
   };
   const live = new Map(d.items.map((i) => [i.key, i]));
   const items: ItemsState = { items: new Map(d.itemOrder.flatMap((k) => (live.has(k) ? [[k, live.get(k)!] as const] : []))), ...(d.settled.length ? { aside: { keys: new Set(d.settled), order: d.itemOrder } } : {}) };
@@ -153,10 +213,10 @@ export function readHeaders(store: CachingStore, views: { sessions: SessionsStat
   if (saved && Array.isArray(saved.data)) {
     for (const row of saved.data) {
       headers.set(row[0], headerOfRow(row));
-      aside.files.set(row[0], `${CLOSED_PREFIX}${row[0]}-${row[8]}`);
+      aside.refs.set(row[0], row[8]);
     }
   } else {
-    // Missing or damaged: the headers folded again (their states too: no file of theirs is known).
+    // Missing or damaged: the headers folded again (their states too: no pack of theirs is known).
     const again = refold(events, views.source.upTo).sessions;
     for (const s of sessionHeaders(again)) if (!isOpen(s) && !views.sessions.sessions.has(s.id)) {
       headers.set(s.id, headerOf(s));
@@ -179,14 +239,14 @@ export function readSessions(store: CachingStore, views: { sessions: SessionsSta
     readHeaders(store, views, events);
     let again: SessionsState | undefined;
     for (const id of wanted) {
-      const file = state.aside.files.get(id);
-      if (state.sessions.has(id) || !file) continue;
-      const saved = store.loadState<Session>(file);
-      if (saved && saved.data && saved.data.id === id) {
-        state.sessions.set(id, saved.data);
+      const ref = state.aside.refs.get(id);
+      if (state.sessions.has(id) || !ref) continue;
+      const saved = readState(store, id, ref);
+      if (saved) {
+        state.sessions.set(id, saved);
         continue;
       }
-      // Missing or damaged: fold the closed sessions again from the cached events, up to where these views were.
+      // Missing or damaged (no pack, other bytes than the header hashed): fold the closed sessions again from the cached events, up to where these views were.
       again ??= refold(events, views.source.upTo).sessions;
       const s = again.sessions.get(id);
       if (!s) throw dropped(store);
@@ -241,7 +301,7 @@ const byKey = (a: ItemChain, b: ItemChain) => (a.key < b.key ? -1 : a.key > b.ke
 interface Written {
   name: string | null;
   replaced: string[];
-  /** Closed sessions' state files the headers name. */
+  /** Packs the headers name. */
   kept: Set<string>;
 }
 
@@ -255,41 +315,58 @@ async function writePart(store: CachingStore, prefix: string, text: string | nul
 }
 
 /**
- * The closed sessions' part: each state in memory written under its
- * content's name (when new), the headers file after them. A headers file
- * the views did not read is kept unless a closed session is in memory;
- * then it is read first.
+ * The closed sessions' part: the states in memory that are new or changed
+ * (by their hash) written as one new pack, the headers file after it. A
+ * headers file the views did not read is kept unless a closed session is in
+ * memory; then it is read first. Packs the headers named before and name no
+ * more are replaced.
  */
-async function saveClosed(store: CachingStore, views: Views & { source: CacheSource }, fromScratch: boolean, events: EventsReader): Promise<Written> {
+async function saveClosed(store: CachingStore, views: Views & { source: CacheSource }, events: EventsReader): Promise<Written> {
   const { sessions } = views;
   const replaced: string[] = [];
-  const kept = new Set<string>();
   const previousHeaders = views.source.headersFile;
   if (sessions.aside && !sessions.aside.headers && [...sessions.sessions.values()].some((s) => !isOpen(s))) readHeaders(store, views, events);
-  if (sessions.aside && !sessions.aside.headers) return { name: previousHeaders, replaced, kept };
-  const files = sessions.aside?.files ?? new Map<string, string>();
-  // Saved from scratch: a state file already there under its content's name is kept, not written again.
-  const existing = fromScratch ? new Set(store.listStates(CLOSED_PREFIX)) : undefined;
+  if (sessions.aside && !sessions.aside.headers) return { name: previousHeaders, replaced, kept: new Set() };
+  const refs = sessions.aside?.refs ?? new Map<string, StateRef>();
+  const pack = new PackWriter();
   const rows: HeaderRow[] = [];
   for (const h of sessionHeaders(sessions)) {
     if (isOpen(h)) continue;
     const s = sessions.sessions.get(h.id);
-    const previous = files.get(h.id);
+    const previous = refs.get(h.id);
     if (!s) {
       rows.push(rowOf(h, previous!)); // not read, so not changed
-      kept.add(previous!);
       continue;
     }
-    const { name, text } = stateFile(s);
-    if (name !== previous && !existing?.has(name)) {
-      await store.saveState(name, {}, new SerializedState(text));
-      if (previous && sessions.aside) replaced.push(previous);
-    }
-    rows.push(rowOf(headerOf(s), name));
-    kept.add(name);
+    const text = JSON.stringify(s);
+    const stateHash = hash(text);
+    rows.push(rowOf(headerOf(s), previous && isRef(previous) && previous[3] === stateHash ? previous : pack.add(text, stateHash)));
   }
+  compactPacks(store, rows, pack);
+  pack.write(store);
+  const kept = new Set(rows.map((r) => packFile(r[8])));
+  for (const file of new Set([...refs.values()].map(packFile))) if (!kept.has(file)) replaced.push(file);
   const name = await writePart(store, HEADERS_PREFIX, rows.length ? JSON.stringify(rows) : null, previousHeaders, replaced);
   return { name, replaced, kept };
+}
+
+/**
+ * More than MAX_PACKS packs named: the states in all but the one holding the
+ * most bytes are copied (their bytes, read back and checked, not parsed) into
+ * the pack being written, so the count stays bounded however many saves there
+ * were. A state that cannot be read is left where it is (folded again when read).
+ */
+function compactPacks(store: CachingStore, rows: HeaderRow[], pack: PackWriter): void {
+  const live = new Map<string, number>();
+  for (const r of rows) if (r[8][0]) live.set(r[8][0], (live.get(r[8][0]) ?? 0) + r[8][2]); // '': in the pack being written
+  if (live.size + (pack.size ? 1 : 0) <= MAX_PACKS) return;
+  const biggest = [...live].sort((a, b) => b[1] - a[1])[0]![0];
+  for (const r of rows) {
+    const ref = r[8];
+    if (!ref[0] || ref[0] === biggest) continue;
+    const text = stateText(store, ref);
+    if (text !== undefined) r[8] = pack.add(text, ref[3]);
+  }
 }
 
 /**
@@ -332,7 +409,7 @@ export async function saveViews(
 ): Promise<CacheSource> {
   const { sessions } = views;
   const withSource = { ...views, source: source ?? { headersFile: null, itemsFile: null, upTo: undefined } };
-  const closed = await saveClosed(store, withSource, !source, events);
+  const closed = await saveClosed(store, withSource, events);
   const items = await saveItems(store, withSource, events);
   const main: MainFile = {
     format: FORMAT,
@@ -389,8 +466,16 @@ export function viewsDiffer(store: CachingStore, events: readonly JournalEvent[]
   for (const [i, row] of rows.entries()) {
     const s = fresh.sessions.get(closed[i]!.id)!;
     if (!same(headerOfRow(row), headerOf(s))) return `closed session ${closed[i]!.id} differs`;
-    const state = store.loadState<Session>(`${CLOSED_PREFIX}${row[0]}-${row[8]}`);
-    if (state && !same(state.data, s)) return `closed session ${s.id} differs`;
+    if (!isRef(row[8])) return `closed session ${s.id}'s state reference is malformed`;
+    const text = stateText(store, row[8]);
+    if (text === undefined) continue; // missing, or not the bytes its header hashed: folded again by the read that needs it
+    let state: unknown;
+    try {
+      state = JSON.parse(text);
+    } catch {
+      return `closed session ${s.id}'s saved state is damaged (${packFile(row[8])})`;
+    }
+    if (!same(state, s)) return `closed session ${s.id} differs`;
   }
   if (!same(d.order, fresh.order)) return 'the session order differs';
   if (!same(d.clientBindings, [...fresh.clientBindings])) return 'the client bindings differ';

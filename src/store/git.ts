@@ -289,6 +289,29 @@ export class GitStore implements CachingStore {
     }
   }
 
+  /** Write the state file `name` as the text given (no version wrapper; pieces in order): a pack of closed sessions' states, named from the views' headers. */
+  saveStateText(name: string, text: string | readonly string[]): void {
+    try {
+      writeFileAtomic(path.join(this.cacheDir, `${name}.json`), text, { mkdir: true, fsync: false });
+    } catch {
+      /* a cache that cannot be written is only slower */
+    }
+  }
+
+  /** `length` bytes of the state file `name` from byte `start`, as text; undefined when the file is missing or shorter. */
+  readStateSlice(name: string, start: number, length: number): string | undefined {
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(path.join(this.cacheDir, `${name}.json`), 'r');
+      const buf = Buffer.allocUnsafe(length);
+      return fs.readSync(fd, buf, 0, length, start) === length ? buf.toString('utf8') : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  }
+
   removeState(name: string): void {
     fs.rmSync(path.join(this.cacheDir, `${name}.json`), { force: true });
   }

@@ -60,6 +60,10 @@ export interface CachingStore extends EventStore {
   loadState<T>(name: string): { tips: Record<string, string>; data: T } | undefined;
   /** `data`, or a SerializedState when the caller already holds it as JSON text (then it is written as is). */
   saveState(name: string, tips: Record<string, string>, data: unknown): Promise<void>;
+  /** Write the state file `name` as the text given, as it is (pieces in order): a pack of closed sessions' states. */
+  saveStateText(name: string, text: string | readonly string[]): void;
+  /** `length` bytes of the state file `name` from byte `start`, as text; undefined when it is not there (or shorter). */
+  readStateSlice(name: string, start: number, length: number): string | undefined;
   removeState(name: string): void;
   /** Names of the saved states that start with `prefix`. */
   listStates(prefix: string): string[];

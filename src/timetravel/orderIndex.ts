@@ -278,7 +278,11 @@ function extendIndex(f: CachedFile, fd: number | undefined, old: Index | undefin
   const buf = Buffer.alloc(f.bytes - from);
   if (buf.length) readSync(fd!, buf, 0, buf.length, from);
   const rows: Row[] = [];
-  indexLines(buf.toString('utf8'), from, rows);
+  try {
+    indexLines(buf.toString('utf8'), from, rows);
+  } catch {
+    return undefined; // a line that is not JSON (a damaged cache file): the caller reads the events another way
+  }
   if (!rows.every((r) => storable(r.entry))) return undefined;
   const types = [...(old?.header.types ?? [])];
   const sessions = [...(old?.header.sessions ?? [])];

@@ -3,7 +3,8 @@
  * plain values, the events are asked for explicitly (as of a snapshot's tips),
  * and appends are published to in-process subscribers.
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isLogbookError } from '../../src/errors.js';
@@ -11,8 +12,11 @@ import { Journal, initJournal, type Appended, type Snapshot } from '../../src/jo
 import { Logbook } from '../../src/logbook.js';
 import { Repo } from '../../src/server/feed.js';
 import { MemoryStore } from '../../src/store/memory.js';
+import { GitStore } from '../../src/store/git.js';
+import { readReplicaId } from '../../src/repo.js';
 import { makeRepo } from '../helpers/repo.js';
 import { renderStats } from '../../projections/stats.js';
+import { viewsDiffer } from '../../src/viewsCache.js';
 
 const actor = { name: 'Ada', email: 'ada@example.com' };
 
@@ -21,6 +25,12 @@ function expectPlain(snap: Snapshot): void {
   for (const [key, d] of Object.entries(Object.getOwnPropertyDescriptors(snap))) expect(d.get, `snapshot.${key} is a getter`).toBeUndefined();
   for (const [key, d] of Object.entries(Object.getOwnPropertyDescriptors(snap.sessions))) expect(d.get, `sessions.${key} is a getter`).toBeUndefined();
   expect('events' in snap).toBe(false);
+}
+
+/** The closed sessions' header rows of the cache's views (in the headers file the core names). */
+function headerRows(cache: string): Array<[string, ...unknown[]] & { 8: [string, number, number, string] }> {
+  const core = JSON.parse(readFileSync(path.join(cache, 'views.json'), 'utf8')) as { data: { headersFile: string } };
+  return (JSON.parse(readFileSync(path.join(cache, `${core.data.headersFile}.json`), 'utf8')) as { data: never }).data;
 }
 
 function gitJournal(): { dir: string; open: () => Journal } {
@@ -49,7 +59,47 @@ describe('snapshots', () => {
     }
   });
 
-  it('read from the cache: an event for a closed session whose file is gone is folded in like the uncached read', async () => {
+  for (const damage of ['its bytes in the pack damaged', 'its pack gone'] as const) {
+    it(`read from the cache: an event for a closed session with ${damage} is folded in like the uncached read`, async () => {
+      const { dir, open } = gitJournal();
+      const lb = new Logbook(open());
+      for (const title of ['a', 'b', 'c']) {
+        const { session } = await lb.start({ title });
+        await lb.close({ outcome: 'completed' }, session.id);
+      }
+      const cache = path.join(dir, '.git', 'logbook', 'cache');
+      rmSync(cache, { recursive: true, force: true });
+      const fresh = await open().load(); // no cache: folded from the events, then saved
+      // The three closed sessions' states in one pack, not a file each.
+      const packs = readdirSync(cache).filter((f) => f.startsWith('views-p-'));
+      expect(packs).toHaveLength(1);
+      expect(readdirSync(cache).filter((f) => f.startsWith('views-s-'))).toEqual([]);
+      const rows = headerRows(cache);
+      expect(rows.map((r) => `views-p-${r[8][0]}.json`)).toEqual([packs[0], packs[0], packs[0]]);
+      const pack = path.join(cache, packs[0]!);
+      const [, start, length] = rows[1]![8];
+      // The second one's state read alone, by its bytes.
+      expect(JSON.parse(readFileSync(pack).subarray(start, start + length).toString('utf8'))).toEqual(fresh.sessions.sessions.get(fresh.sessions.order[1]!));
+      if (damage === 'its pack gone') rmSync(pack);
+      else writeFileSync(pack, readFileSync(pack).fill(0x20, start, start + length)); // same length: the others still read, the hash no longer matches
+      // An event for the closed session whose state is damaged: read (and folded again) before the fold, not inside it.
+      const b = fresh.sessions.order[1]!;
+      await open().append([{ type: 'discovery', session: b, data: { text: 'found after closing' } }]);
+      const reader = open();
+      const cached = await reader.load({ headers: false, items: false });
+      expectPlain(cached);
+      // Read before the fold: the touched closed session is in memory, the others still on disk.
+      expect([...cached.sessions.sessions.keys()]).toEqual([b]);
+      reader.loadSessions(cached);
+      rmSync(cache, { recursive: true, force: true });
+      const truth = await open().load();
+      expect([...cached.sessions.sessions.keys()]).toEqual([...truth.sessions.sessions.keys()]);
+      expect(JSON.stringify([...cached.sessions.sessions.values()])).toBe(JSON.stringify([...truth.sessions.sessions.values()]));
+      expect(truth.sessions.sessions.get(b)!.discoveries.map((d) => d.text)).toEqual(['found after closing']);
+    });
+  }
+
+  it('read from the cache: a closed session whose bytes in the pack are damaged is folded again, the others read from the pack', async () => {
     const { dir, open } = gitJournal();
     const lb = new Logbook(open());
     for (const title of ['a', 'b', 'c']) {
@@ -58,24 +108,81 @@ describe('snapshots', () => {
     }
     const cache = path.join(dir, '.git', 'logbook', 'cache');
     rmSync(cache, { recursive: true, force: true });
-    const fresh = await open().load(); // no cache: folded from the events, then saved
-    const closedFiles = readdirSync(cache).filter((f) => f.startsWith('views-s-'));
-    expect(closedFiles).toHaveLength(3);
-    rmSync(path.join(cache, closedFiles[1]!));
-    // An event for the closed session whose file is gone: read (and folded again) before the fold, not inside it.
-    const b = fresh.sessions.order[1]!;
-    await open().append([{ type: 'discovery', session: b, data: { text: 'found after closing' } }]);
+    const truth = await open().load();
+    const [pack] = readdirSync(cache).filter((f) => f.startsWith('views-p-'));
+    const rows = headerRows(cache);
+    const file = path.join(cache, pack!);
+    // Damaged into other valid JSON of the same length (a state with another title): only the hash can tell.
+    const [, start, length] = rows[2]![8];
+    const text = readFileSync(file).subarray(start, start + length).toString('utf8');
+    const forged = text.replace('"title":"c"', '"title":"X"');
+    expect(forged).not.toBe(text);
+    writeFileSync(file, Buffer.concat([readFileSync(file).subarray(0, start), Buffer.from(forged), readFileSync(file).subarray(start + length)]));
     const reader = open();
-    const cached = await reader.load({ headers: false, items: false });
-    expectPlain(cached);
-    // Read before the fold: the touched closed session is in memory, the others still on disk.
-    expect([...cached.sessions.sessions.keys()]).toEqual([b]);
+    const cached = await reader.load({ items: false });
+    expect(reader.loadSessions(cached, [truth.sessions.order[2]!]).map((s) => s.title)).toEqual(['c']);
     reader.loadSessions(cached);
+    expect(JSON.stringify([...cached.sessions.sessions.values()])).toBe(JSON.stringify([...truth.sessions.sessions.values()]));
+  });
+});
+
+describe('closed sessions in packs', () => {
+  it("doctor's comparison reads each closed state from its pack: a forged state (its hash in the header made to match) differs, a damaged one is left to the read that folds it again", async () => {
+    const { dir, open } = gitJournal();
+    const lb = new Logbook(open());
+    for (const title of ['a', 'b', 'c']) {
+      const { session } = await lb.start({ title });
+      await lb.close({ outcome: 'completed' }, session.id);
+    }
+    const gitdir = path.join(dir, '.git');
+    const cache = path.join(gitdir, 'logbook', 'cache');
+    rmSync(cache, { recursive: true, force: true });
+    const journal = open();
+    const truth = await journal.load();
+    const events = await journal.events(truth);
+    const store = new GitStore(gitdir);
+    expect(viewsDiffer(store, events)).toBeUndefined();
+    const core = JSON.parse(readFileSync(path.join(cache, 'views.json'), 'utf8')) as { data: { headersFile: string } };
+    const headersPath = path.join(cache, `${core.data.headersFile}.json`);
+    const headers = JSON.parse(readFileSync(headersPath, 'utf8')) as { data: Array<{ 8: [string, number, number, string] }> };
+    const [packHash, start, length] = headers.data[2]![8];
+    const file = path.join(cache, `views-p-${packHash}.json`);
+    const text = readFileSync(file).subarray(start, start + length).toString('utf8');
+    const forged = text.replace('"title":"c"', '"title":"X"');
+    writeFileSync(file, Buffer.concat([readFileSync(file).subarray(0, start), Buffer.from(forged), readFileSync(file).subarray(start + length)]));
+    expect(viewsDiffer(store, events)).toBeUndefined(); // its bytes are not the ones hashed: no view shows them
+    headers.data[2]![8][3] = createHash('sha1').update(forged).digest('hex').slice(0, 12);
+    writeFileSync(headersPath, JSON.stringify(headers));
+    expect(viewsDiffer(store, events)).toBe(`closed session ${truth.sessions.order[2]} differs`);
+  });
+
+
+  it('a save writes the states new since the last one as one pack; packs stay few, and none is left that the headers do not name', async () => {
+    const { dir } = gitJournal();
+    const gitdir = path.join(dir, '.git');
+    const cache = path.join(gitdir, 'logbook', 'cache');
+    const open = () => new Journal({ store: new GitStore(gitdir), replica: readReplicaId(gitdir)!, actor, cacheSaveAfter: 1, now: () => new Date('2026-01-02T10:00:00Z') });
+    const lb = new Logbook(open());
+    const named = () => new Set(headerRows(cache).map((r) => `views-p-${r[8][0]}.json`));
+    const packs = () => readdirSync(cache).filter((f) => f.startsWith('views-p-'));
+    let most = 0;
+    for (let i = 0; i < 40; i++) {
+      const { session } = await lb.start({ title: `s${i}` });
+      await lb.close({ outcome: 'completed' }, session.id);
+      await open().load(); // folds the close in and saves (every new event, here)
+      most = Math.max(most, packs().length);
+      expect(new Set(packs())).toEqual(named());
+    }
+    expect(most).toBeGreaterThan(10); // a pack per save that closed a session…
+    expect(most).toBeLessThanOrEqual(25); // …copied into one past 24
+    const reader = open();
+    const cached = await reader.load();
+    reader.loadSessions(cached); // every closed state, each read from its pack by its bytes
     rmSync(cache, { recursive: true, force: true });
     const truth = await open().load();
-    expect([...cached.sessions.sessions.keys()]).toEqual([...truth.sessions.sessions.keys()]);
+    expect(truth.sessions.sessions.size).toBe(40);
     expect(JSON.stringify([...cached.sessions.sessions.values()])).toBe(JSON.stringify([...truth.sessions.sessions.values()]));
-    expect(truth.sessions.sessions.get(b)!.discoveries.map((d) => d.text)).toEqual(['found after closing']);
+    expect(packs()).toHaveLength(1); // a save from scratch: one pack
   });
 });
 
