@@ -1,8 +1,9 @@
 /**
  * The files of the disposable event cache in `.git/logbook/cache/`: meta.json
  * (per replica the tip it vouches for and the byte length of its file) and
- * one `<replica>.ndjson` of cache lines per replica. The store writes them;
- * the store and `logbook doctor` read them through here.
+ * one `<replica>.ndjson` of cache lines per replica. The store (which
+ * decides when to write, under its cache lock) and `logbook doctor` read
+ * them through here.
  */
 import * as fs from 'node:fs';
 import { readFileSync } from 'node:fs';
@@ -104,4 +105,86 @@ export function* cacheLinesBackward(file: string, bytes: number, replica: string
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** meta.json when it is of this cache version and well formed; undefined otherwise (the store reads the refs again). */
+export function readCacheMeta(cacheDir: string, version: string): CacheMeta | undefined {
+  try {
+    const meta = JSON.parse(readFileSync(path.join(cacheDir, 'meta.json'), 'utf8')) as CacheMeta;
+    return meta.version === version && typeof meta.replicas === 'object' && meta.replicas !== null ? meta : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The cache file still holds what meta.json vouches for: at least `bytes`
+ * bytes, the last vouched line being the commit `tip`. Cheap (reads the tail
+ * only), and catches a file rewritten or damaged behind meta.json's back.
+ */
+export function cacheFileHolds(cacheDir: string, replica: string, bytes: number, tip: string): boolean {
+  const file = path.join(cacheDir, `${replica}.ndjson`);
+  try {
+    if (fs.statSync(file).size < bytes) return false;
+    if (bytes === 0) return true;
+    const window = Math.min(bytes, 64 * 1024);
+    const buf = Buffer.alloc(window);
+    const fd = fs.openSync(file, 'r');
+    try {
+      fs.readSync(fd, buf, 0, window, bytes - window);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (buf[window - 1] !== 0x0a) return false;
+    const start = buf.lastIndexOf(0x0a, window - 2) + 1;
+    if (start === 0 && window < bytes) return true; // one line longer than the window: the size has to do
+    const head = `{"c":"${tip}"`;
+    return buf.subarray(start, start + head.length).toString('latin1') === head;
+  } catch {
+    return false;
+  }
+}
+
+/** The first `bytes` of a replica's cache file as text; undefined when missing or shorter. */
+export function readCachedText(cacheDir: string, replica: string, bytes: number): string | undefined {
+  try {
+    const buf = readFileSync(path.join(cacheDir, `${replica}.ndjson`));
+    return buf.length < bytes ? undefined : buf.subarray(0, bytes).toString('utf8');
+  } catch {
+    return undefined; // missing or corrupt
+  }
+}
+
+/** The cached lines after commit `after` (oldest first), read from the end of the first `bytes`; undefined when it is not there. */
+export function cachedLinesAfter(cacheDir: string, replica: string, bytes: number, after: string): CacheLine[] | undefined {
+  const head = `{"c":"${after}"`;
+  const text: string[] = [];
+  try {
+    for (const line of cacheLinesBackward(path.join(cacheDir, `${replica}.ndjson`), bytes, replica)) {
+      if (line.startsWith(head)) return text.reverse().map((l) => JSON.parse(l) as CacheLine);
+      text.push(line);
+    }
+  } catch {
+    /* damaged or changed: the caller walks the commits */
+  }
+  return undefined;
+}
+
+/** A replica's cached lines (the first `bytes`), or undefined when missing or damaged. */
+export function readCachedLinesOf(cacheDir: string, replica: string, bytes: number): CacheLine[] | undefined {
+  const lines = readCacheLines(cacheDir, replica, bytes);
+  return typeof lines === 'string' ? undefined : lines;
+}
+
+const LINES_PER_PIECE = 1000;
+
+/** A cache line as JSON.stringify writes it; an event's line without the wrapper object (the commit id is hex: nothing to escape). */
+const lineText = (l: CacheLine) => ('e' in l ? `{"c":"${l.c}","e":${JSON.stringify(l.e)}}` : JSON.stringify(l));
+
+/** Cache lines as text to append, in pieces of a thousand lines. */
+export function linesText(lines: CacheLine[]): string[] {
+  const pieces: string[] = [];
+  // Joined, not concatenated: each piece is one flat string (its length and its write need no flattening).
+  for (let i = 0; i < lines.length; i += LINES_PER_PIECE) pieces.push(`${lines.slice(i, i + LINES_PER_PIECE).map(lineText).join('\n')}\n`);
+  return pieces;
 }

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import stringify from 'fast-json-stable-stringify';
 import { LogbookError, isLogbookError } from '../errors.js';
@@ -21,7 +21,7 @@ export { durableFs } from './atomic.js';
 import type { Deadline } from '../deadline/index.js';
 export { EMPTY_TREE };
 import { REPLICA_PREFIX, compareAndSwapRef, listReplicaRefs, stealIfStale } from './refs.js';
-import { SerializedState, type CachingStore, type NewEvents, type ReadOptions, type ReadResult, type StoreHead } from './types.js';
+import { type CachingStore, type NewEvents, type ReadOptions, type ReadResult, type StoreHead } from './types.js';
 
 /**
  * The cache format, and the event schema it was read with: a Logbook that
@@ -34,7 +34,8 @@ export function commitMessage(event: JournalEvent): string {
   return `${eventSubject(event)}\n\n${stringify(event)}\n`;
 }
 
-import { cacheDirOf, cacheLinesBackward, readCacheLines, type CacheLine, type CacheMeta, type RewriteRecord } from './cacheFiles.js';
+import { cacheDirOf, cacheFileHolds, cacheLinesBackward, cachedLinesAfter, linesText, readCacheMeta, readCachedLinesOf, readCachedText, type CacheLine, type CacheMeta, type RewriteRecord } from './cacheFiles.js';
+import { listStateFiles, loadStateFile, readStateFileSlice, removeStateFile, saveStateFile, saveStateTextFile } from './stateFiles.js';
 import { lineOf, streamGit, walkWithGitSync } from './gitLog.js';
 export { payloadOf } from './gitLog.js';
 export { cacheLinesBackward } from './cacheFiles.js';
@@ -136,7 +137,7 @@ export class GitStore implements CachingStore {
   private async cacheAppended(replica: string, from: string | null, lines: CacheLine[]): Promise<void> {
     const meta = await this.readMeta();
     const cached = meta?.replicas[replica];
-    if (!meta || !cached || from === null || cached.tip !== from || !this.cacheFileHolds(replica, cached.bytes, cached.tip)) return;
+    if (!meta || !cached || from === null || cached.tip !== from || !cacheFileHolds(this.cacheDir, replica, cached.bytes, cached.tip)) return;
     const text = linesText(lines);
     const last = lines.at(-1) as { c: string; e: JournalEvent };
     const next: CacheMeta = { ...meta, replicas: { ...meta.replicas, [replica]: { tip: last.c, bytes: cached.bytes + text.reduce((n, piece) => n + Buffer.byteLength(piece), 0), clock: Math.max(last.e.clock, cached.clock ?? 0) } } };
@@ -153,13 +154,13 @@ export class GitStore implements CachingStore {
       let lines = u.fresh;
       if (from === undefined && !u.reset) {
         // A replica `since` did not know, which the event cache already holds: all of it is new.
-        const kept = u.keptBytes ? this.readCachedLines(u.replica, u.keptBytes) : [];
+        const kept = u.keptBytes ? readCachedLinesOf(this.cacheDir, u.replica, u.keptBytes) : [];
         if (!kept) complete = false;
         lines = [...(kept ?? []), ...u.fresh];
       } else if (from !== undefined && (u.reset || before[u.replica] !== from)) {
         // The event cache moved on past `since` (another command read in between): its lines after `since`,
         // read from the end of the cache file; else walk from the tip back to `since` (a spawn of `git log` past 16 commits).
-        const cached = from !== u.tip && !u.reset && u.keptBytes ? this.cachedLinesAfter(u.replica, u.keptBytes, from) : undefined;
+        const cached = from !== u.tip && !u.reset && u.keptBytes ? cachedLinesAfter(this.cacheDir, u.replica, u.keptBytes, from) : undefined;
         const walked = from === u.tip ? { lines: [], reachedStop: true } : cached ? { lines: [...cached, ...u.fresh], reachedStop: true } : await this.walk(u.replica, u.tip, from);
         if (!walked.reachedStop) complete = false;
         lines = walked.lines;
@@ -201,7 +202,7 @@ export class GitStore implements CachingStore {
     }
     for (const u of updates) {
       if (at && !(u.replica in at)) continue; // appeared after the snapshot
-      const kept = u.keptBytes ? this.readCachedLines(u.replica, u.keptBytes) : [];
+      const kept = u.keptBytes ? readCachedLinesOf(this.cacheDir, u.replica, u.keptBytes) : [];
       let lines = kept ? [...kept, ...u.fresh] : undefined;
       if (!lines) {
         // Damaged behind meta.json's back (or rewritten meanwhile): drop it, so the next read rebuilds it from git,
@@ -235,7 +236,7 @@ export class GitStore implements CachingStore {
       const out: string[] = [];
       for (const u of updates) {
         if (u.keptBytes) {
-          const kept = this.readCachedText(u.replica, u.keptBytes);
+          const kept = readCachedText(this.cacheDir, u.replica, u.keptBytes);
           if (kept === undefined) {
             fs.rmSync(path.join(this.cacheDir, 'meta.json'), { force: true });
             throw new LogbookError('CORRUPT_OBJECT', `the Logbook cache of replica ${u.replica} was damaged or changed while it was read; it has been dropped`, { hint: 'run the command again' });
@@ -270,58 +271,28 @@ export class GitStore implements CachingStore {
       }));
   }
 
-  /** An opaque projection state saved beside the event cache, valid for exactly these tips. */
   loadState<T>(name: string): { tips: Record<string, string>; data: T } | undefined {
-    try {
-      const parsed = JSON.parse(readFileSync(path.join(this.cacheDir, `${name}.json`), 'utf8')) as { version: string; tips: Record<string, string>; data: T };
-      return parsed.version === CACHE_VERSION ? { tips: parsed.tips, data: parsed.data } : undefined;
-    } catch {
-      return undefined; // missing or corrupt: the caller recomputes
-    }
+    return loadStateFile<T>(this.cacheDir, name, CACHE_VERSION);
   }
 
   async saveState(name: string, tips: Record<string, string>, data: unknown): Promise<void> {
-    try {
-      const text = data instanceof SerializedState ? `{"version":${JSON.stringify(CACHE_VERSION)},"tips":${JSON.stringify(tips)},"data":${data.json}}` : JSON.stringify({ version: CACHE_VERSION, tips, data });
-      writeFileAtomic(path.join(this.cacheDir, `${name}.json`), text, { mkdir: true, fsync: false });
-    } catch {
-      /* a cache that cannot be written is only slower */
-    }
+    saveStateFile(this.cacheDir, name, CACHE_VERSION, tips, data);
   }
 
-  /** Write the state file `name` as the text given (no version wrapper; pieces in order): a pack of closed sessions' states, named from the views' headers. */
   saveStateText(name: string, text: string | readonly string[]): void {
-    try {
-      writeFileAtomic(path.join(this.cacheDir, `${name}.json`), text, { mkdir: true, fsync: false });
-    } catch {
-      /* a cache that cannot be written is only slower */
-    }
+    saveStateTextFile(this.cacheDir, name, text);
   }
 
-  /** `length` bytes of the state file `name` from byte `start`, as text; undefined when the file is missing or shorter. */
   readStateSlice(name: string, start: number, length: number): string | undefined {
-    let fd: number | undefined;
-    try {
-      fd = fs.openSync(path.join(this.cacheDir, `${name}.json`), 'r');
-      const buf = Buffer.allocUnsafe(length);
-      return fs.readSync(fd, buf, 0, length, start) === length ? buf.toString('utf8') : undefined;
-    } catch {
-      return undefined;
-    } finally {
-      if (fd !== undefined) fs.closeSync(fd);
-    }
+    return readStateFileSlice(this.cacheDir, name, start, length);
   }
 
   removeState(name: string): void {
-    fs.rmSync(path.join(this.cacheDir, `${name}.json`), { force: true });
+    removeStateFile(this.cacheDir, name);
   }
 
   listStates(prefix: string): string[] {
-    try {
-      return fs.readdirSync(this.cacheDir).filter((f) => f.startsWith(prefix) && f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
-    } catch {
-      return [];
-    }
+    return listStateFiles(this.cacheDir, prefix);
   }
 
   /** Bring the event cache up to the current tips, reading only commits that are new. */
@@ -339,7 +310,7 @@ export class GitStore implements CachingStore {
       const cached = meta?.replicas[replica];
       if (cached) before[replica] = cached.tip;
       let update: ReplicaUpdate | undefined;
-      if (cached && this.cacheFileHolds(replica, cached.bytes, cached.tip)) {
+      if (cached && cacheFileHolds(this.cacheDir, replica, cached.bytes, cached.tip)) {
         if (cached.tip === tip) update = { replica, tip, keptBytes: cached.bytes, fresh: [], reset: false, text: [] };
         else {
           const walked = await this.walk(replica, tip, cached.tip);
@@ -433,69 +404,7 @@ export class GitStore implements CachingStore {
   }
 
   private async readMeta(): Promise<CacheMeta | undefined> {
-    try {
-      const meta = JSON.parse(readFileSync(path.join(this.cacheDir, 'meta.json'), 'utf8')) as CacheMeta;
-      return meta.version === CACHE_VERSION && typeof meta.replicas === 'object' && meta.replicas !== null ? meta : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /**
-   * The cache file still holds what meta.json vouches for: at least `bytes`
-   * bytes, the last vouched line being the commit `tip`. Cheap (reads the tail
-   * only), and catches a file rewritten or damaged behind meta.json's back.
-   */
-  private cacheFileHolds(replica: string, bytes: number, tip: string): boolean {
-    const file = path.join(this.cacheDir, `${replica}.ndjson`);
-    try {
-      if (statSync(file).size < bytes) return false;
-      if (bytes === 0) return true;
-      const window = Math.min(bytes, 64 * 1024);
-      const buf = Buffer.alloc(window);
-      const fd = fs.openSync(file, 'r');
-      try {
-        fs.readSync(fd, buf, 0, window, bytes - window);
-      } finally {
-        fs.closeSync(fd);
-      }
-      if (buf[window - 1] !== 0x0a) return false;
-      const start = buf.lastIndexOf(0x0a, window - 2) + 1;
-      if (start === 0 && window < bytes) return true; // one line longer than the window: the size has to do
-      const head = `{"c":"${tip}"`;
-      return buf.subarray(start, start + head.length).toString('latin1') === head;
-    } catch {
-      return false;
-    }
-  }
-
-  private readCachedText(replica: string, bytes: number): string | undefined {
-    try {
-      const buf = readFileSync(path.join(this.cacheDir, `${replica}.ndjson`));
-      return buf.length < bytes ? undefined : buf.subarray(0, bytes).toString('utf8');
-    } catch {
-      return undefined; // missing or corrupt
-    }
-  }
-
-  /** The cached lines after commit `after` (oldest first), read from the end of the first `bytes`; undefined when it is not there. */
-  private cachedLinesAfter(replica: string, bytes: number, after: string): CacheLine[] | undefined {
-    const head = `{"c":"${after}"`;
-    const text: string[] = [];
-    try {
-      for (const line of cacheLinesBackward(path.join(this.cacheDir, `${replica}.ndjson`), bytes, replica)) {
-        if (line.startsWith(head)) return text.reverse().map((l) => JSON.parse(l) as CacheLine);
-        text.push(line);
-      }
-    } catch {
-      /* damaged or changed: the caller walks the commits */
-    }
-    return undefined;
-  }
-
-  private readCachedLines(replica: string, bytes: number): CacheLine[] | undefined {
-    const lines = readCacheLines(this.cacheDir, replica, bytes);
-    return typeof lines === 'string' ? undefined : lines; // missing or corrupt
+    return readCacheMeta(this.cacheDir, CACHE_VERSION);
   }
 
   /** Best effort: a reader that loses the race for the cache lock just skips writing it. */
@@ -558,18 +467,6 @@ const PACK_FROM = 8;
 
 /** Walks longer than this many commits switch to one `git log` where git is installed. */
 const BULK_AFTER = 16;
-
-const LINES_PER_PIECE = 1000;
-
-/** A cache line as JSON.stringify writes it; an event's line without the wrapper object (the commit id is hex: nothing to escape). */
-const lineText = (l: CacheLine) => ('e' in l ? `{"c":"${l.c}","e":${JSON.stringify(l.e)}}` : JSON.stringify(l));
-
-function linesText(lines: CacheLine[]): string[] {
-  const pieces: string[] = [];
-  // Joined, not concatenated: each piece is one flat string (its length and its write need no flattening).
-  for (let i = 0; i < lines.length; i += LINES_PER_PIECE) pieces.push(`${lines.slice(i, i + LINES_PER_PIECE).map(lineText).join('\n')}\n`);
-  return pieces;
-}
 
 /** A cache lock older than this was left by a killed process. */
 const STALE_CACHE_LOCK_MS = 10_000;
