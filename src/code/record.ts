@@ -118,40 +118,54 @@ export async function drainCommits(options: DrainOptions): Promise<DrainReport> 
   return withDrainLock(repo.gitdir, now, () => drainLocked(options, repo, now));
 }
 
+interface DrainPlan {
+  journal: Journal;
+  session: string;
+  wanted: Wanted[];
+}
+
+/**
+ * The session of each group of spooled commits (those made with the same
+ * session environment), found before any git process runs: commits made with
+ * no session open cost none. Dropped commits are counted in `report`.
+ */
+async function planDrain(options: DrainOptions, wanted: Wanted[], report: DrainReport): Promise<DrainPlan[]> {
+  const groups = new Map<string, Wanted[]>();
+  for (const w of wanted) {
+    const key = JSON.stringify(w.env);
+    groups.set(key, [...(groups.get(key) ?? []), w]);
+  }
+  const plans: DrainPlan[] = [];
+  for (const group of groups.values()) {
+    const lineEnv = group[0]!.env;
+    const env = { ...options.env, LOGBOOK_SESSION: undefined, LOGBOOK_CLIENT_SESSION: undefined, ...lineEnv };
+    const clientSession = lineEnv.LOGBOOK_CLIENT_SESSION;
+    const journal = Journal.open({ cwd: options.cwd, env, ...(clientSession ? { agent: { agentSession: clientSession } } : {}) });
+    const logbook = new Logbook(journal, { clientSession });
+    // A journal that cannot be read is an error (the lines go back to the spool), not "no session open".
+    const snap = await logbook.load();
+    let session;
+    try {
+      session = logbook.findSession(snap);
+    } catch (e) {
+      session = undefined; // LOGBOOK_SESSION names a session this clone does not hold: dropped, and said
+      report.problems.push(e);
+    }
+    const open = session && isOpen(session) ? session : undefined;
+    const kept = group.filter((w) => open && open.createdAt <= w.t);
+    report.noSession += group.length - kept.length;
+    if (open && kept.length) plans.push({ journal, session: open.id, wanted: kept });
+  }
+  return plans;
+}
+
 async function drainLocked(options: DrainOptions, repo: { gitdir: string; workTree: string | undefined }, now: () => Date): Promise<DrainReport> {
   const taken = takeSpool(repo.gitdir, now(), `${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   const report: DrainReport = { recorded: 0, noSession: 0, problems: [] };
   if (!taken.lines.length) return report;
   try {
-    const wanted = wantedFrom(taken.lines);
     const git = gitRunner(repo.workTree ?? repo.gitdir, options.env);
-    const groups = new Map<string, Wanted[]>();
-    for (const w of wanted) {
-      const key = JSON.stringify(w.env);
-      groups.set(key, [...(groups.get(key) ?? []), w]);
-    }
-    // The session of each group first: commits made with no session open cost no git process.
-    const plans: Array<{ journal: Journal; session: string; wanted: Wanted[] }> = [];
-    for (const group of groups.values()) {
-      const lineEnv = group[0]!.env;
-      const env = { ...options.env, LOGBOOK_SESSION: undefined, LOGBOOK_CLIENT_SESSION: undefined, ...lineEnv };
-      const clientSession = lineEnv.LOGBOOK_CLIENT_SESSION;
-      const journal = Journal.open({ cwd: options.cwd, env, ...(clientSession ? { agent: { agentSession: clientSession } } : {}) });
-      const logbook = new Logbook(journal, { clientSession });
-      // A journal that cannot be read is an error (the lines go back to the spool), not "no session open".
-      const snap = await logbook.load();
-      let session;
-      try {
-        session = logbook.findSession(snap);
-      } catch (e) {
-        session = undefined; // LOGBOOK_SESSION names a session this clone does not hold: dropped, and said
-        report.problems.push(e);
-      }
-      const open = session && isOpen(session) ? session : undefined;
-      const kept = group.filter((w) => open && open.createdAt <= w.t);
-      report.noSession += group.length - kept.length;
-      if (open && kept.length) plans.push({ journal, session: open.id, wanted: kept });
-    }
+    const plans = await planDrain(options, wantedFrom(taken.lines), report);
     if (!plans.length) {
       taken.done();
       return report;

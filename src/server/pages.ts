@@ -37,6 +37,29 @@ function syncNotices(ctx: PageContext): string[] {
     .map(([name, st]) => `Sync of ${name} with ${st.remote} failed: ${st.error}`);
 }
 
+/** The dashboard: every served repository's open and recent sessions, or `one`'s (a /repos/NAME/ path). */
+async function dashboardPage(ctx: PageContext, one: (typeof ctx.repos)[number] | undefined, notices: ReturnType<typeof syncNotices>): Promise<string> {
+  const shown = one ? [one] : ctx.repos;
+  const data: DashboardRepo[] = [];
+  for (const r of shown) {
+    const { snap } = await r.current();
+    // Headers only: the open sessions are in memory, and of the closed ones the twelve shown are read.
+    const headers = sessionHeaders(snap.sessions);
+    const recentIds = headers.filter((h) => !isOpen(h)).sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1)).slice(0, 12).map((h) => h.id);
+    const all = [...openSessions(snap.sessions), ...r.journal.loadSessions(snap, recentIds)];
+    const rBase = ctx.repos.length > 1 ? `/repos/${encodeURIComponent(r.name)}` : '';
+    const st = ctx.sync?.status[r.name];
+    data.push({
+      name: r.name,
+      base: rBase,
+      open: all.filter(isOpen).sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1)),
+      recent: all.filter((s) => !isOpen(s)).sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1)).slice(0, 12),
+      ...(st ? { sync: { remote: st.remote, running: st.running, ...(st.lastAt ? { lastAt: st.lastAt } : {}), ...(st.lastOk ? { lastOk: st.lastOk } : {}), ...(st.error ? { error: st.error } : {}) } } : {}),
+    });
+  }
+  return renderDashboard(data, { live: one ? streamOf(one, ctx) : '/api/events/stream', notices });
+}
+
 export async function renderPage(url: URL, ctx: PageContext): Promise<string> {
   let rest = url.pathname;
   let repo = ctx.repos[0]!;
@@ -53,27 +76,7 @@ export async function renderPage(url: URL, ctx: PageContext): Promise<string> {
   if (prefixed || (ctx.repos.length > 1 && rest !== '/search')) base = `/repos/${encodeURIComponent(repo.name)}`;
   const notices = syncNotices(ctx);
 
-  if (rest === '/' || rest === '') {
-    const shown = prefixed ? [repo] : ctx.repos;
-    const data: DashboardRepo[] = [];
-    for (const r of shown) {
-      const { snap } = await r.current();
-      // Headers only: the open sessions are in memory, and of the closed ones the twelve shown are read.
-      const headers = sessionHeaders(snap.sessions);
-      const recentIds = headers.filter((h) => !isOpen(h)).sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1)).slice(0, 12).map((h) => h.id);
-      const all = [...openSessions(snap.sessions), ...r.journal.loadSessions(snap, recentIds)];
-      const rBase = ctx.repos.length > 1 ? `/repos/${encodeURIComponent(r.name)}` : '';
-      const st = ctx.sync?.status[r.name];
-      data.push({
-        name: r.name,
-        base: rBase,
-        open: all.filter(isOpen).sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1)),
-        recent: all.filter((s) => !isOpen(s)).sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1)).slice(0, 12),
-        ...(st ? { sync: { remote: st.remote, running: st.running, ...(st.lastAt ? { lastAt: st.lastAt } : {}), ...(st.lastOk ? { lastOk: st.lastOk } : {}), ...(st.error ? { error: st.error } : {}) } } : {}),
-      });
-    }
-    return renderDashboard(data, { live: prefixed ? streamOf(repo, ctx) : '/api/events/stream', notices });
-  }
+  if (rest === '/' || rest === '') return dashboardPage(ctx, prefixed ? repo : undefined, notices);
   const sessionPath = /^\/sessions\/([^/]+)$/.exec(rest);
   if (sessionPath) {
     const view = await repo.current();
