@@ -39,6 +39,19 @@ function gitJournal(): { dir: string; open: () => Journal } {
   return { dir, open: () => Journal.open({ cwd: dir, env: {}, now: () => new Date('2026-01-02T10:00:00Z') }) };
 }
 
+/** A journal of three closed sessions (a, b, c), its cache removed: the next load folds them from the events and saves them. */
+async function threeClosed(): Promise<{ dir: string; open: () => Journal; cache: string }> {
+  const { dir, open } = gitJournal();
+  const lb = new Logbook(open());
+  for (const title of ['a', 'b', 'c']) {
+    const { session } = await lb.start({ title });
+    await lb.close({ outcome: 'completed' }, session.id);
+  }
+  const cache = path.join(dir, '.git', 'logbook', 'cache');
+  rmSync(cache, { recursive: true, force: true });
+  return { dir, open, cache };
+}
+
 describe('snapshots', () => {
   it('are plain values; events(snapshot) gives the events as of its tips, later appends left out', async () => {
     for (const make of [() => new Journal({ store: new MemoryStore(), replica: 'aaaaaaaaaaaa', actor }), gitJournal().open]) {
@@ -61,14 +74,7 @@ describe('snapshots', () => {
 
   for (const damage of ['its bytes in the pack damaged', 'its pack gone'] as const) {
     it(`read from the cache: an event for a closed session with ${damage} is folded in like the uncached read`, async () => {
-      const { dir, open } = gitJournal();
-      const lb = new Logbook(open());
-      for (const title of ['a', 'b', 'c']) {
-        const { session } = await lb.start({ title });
-        await lb.close({ outcome: 'completed' }, session.id);
-      }
-      const cache = path.join(dir, '.git', 'logbook', 'cache');
-      rmSync(cache, { recursive: true, force: true });
+      const { open, cache } = await threeClosed();
       const fresh = await open().load(); // no cache: folded from the events, then saved
       // The three closed sessions' states in one pack, not a file each.
       const packs = readdirSync(cache).filter((f) => f.startsWith('views-p-'));
@@ -100,14 +106,7 @@ describe('snapshots', () => {
   }
 
   it('read from the cache: a closed session whose bytes in the pack are damaged is folded again, the others read from the pack', async () => {
-    const { dir, open } = gitJournal();
-    const lb = new Logbook(open());
-    for (const title of ['a', 'b', 'c']) {
-      const { session } = await lb.start({ title });
-      await lb.close({ outcome: 'completed' }, session.id);
-    }
-    const cache = path.join(dir, '.git', 'logbook', 'cache');
-    rmSync(cache, { recursive: true, force: true });
+    const { open, cache } = await threeClosed();
     const truth = await open().load();
     const [pack] = readdirSync(cache).filter((f) => f.startsWith('views-p-'));
     const rows = headerRows(cache);
@@ -128,15 +127,8 @@ describe('snapshots', () => {
 
 describe('closed sessions in packs', () => {
   it("doctor's comparison reads each closed state from its pack: a forged state (its hash in the header made to match) differs, a damaged one is left to the read that folds it again", async () => {
-    const { dir, open } = gitJournal();
-    const lb = new Logbook(open());
-    for (const title of ['a', 'b', 'c']) {
-      const { session } = await lb.start({ title });
-      await lb.close({ outcome: 'completed' }, session.id);
-    }
+    const { dir, open, cache } = await threeClosed();
     const gitdir = path.join(dir, '.git');
-    const cache = path.join(gitdir, 'logbook', 'cache');
-    rmSync(cache, { recursive: true, force: true });
     const journal = open();
     const truth = await journal.load();
     const events = await journal.events(truth);
