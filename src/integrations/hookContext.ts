@@ -231,7 +231,7 @@ export async function contextFor(ctx: Ctx, t: Target, catchUp?: { from: WriterMa
     ].join('\n');
   const room = header(999_999).length;
   // SessionStart: what other sessions wrote since this agent's previous session, fitted in the same budget below the session's own state.
-  // Both from the snapshot this hook read and wrote its events into (absorb): reading the journal again would give the same.
+  // Both from the snapshot this hook read and folded its own events into (Journal.fold): reading the journal again would give the same.
   const since = catchUp ? await catchUpLines(ctx.logbook, t.snap, s.id, { from: catchUp.from }) : [];
   const { text, session } = await ctx.logbook.resumeContext(s.id, { budget: DEFAULT_BUDGET - room, since, snap: t.snap });
   return `${header(session.compactionCount)}${text}`.slice(0, DEFAULT_BUDGET);

@@ -278,11 +278,7 @@ function extendIndex(f: CachedFile, fd: number | undefined, old: Index | undefin
   const buf = Buffer.alloc(f.bytes - from);
   if (buf.length) readSync(fd!, buf, 0, buf.length, from);
   const rows: Row[] = [];
-  try {
-    indexLines(buf.toString('utf8'), from, rows);
-  } catch {
-    return undefined; // a line that is not JSON (a damaged cache file): the caller reads the events another way
-  }
+  indexLines(buf.toString('utf8'), from, rows); // a line that is not JSON throws: journalEntries then reads through the store, which rebuilds the cache
   if (!rows.every((r) => storable(r.entry))) return undefined;
   const types = [...(old?.header.types ?? [])];
   const sessions = [...(old?.header.sessions ?? [])];
